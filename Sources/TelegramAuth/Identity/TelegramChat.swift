@@ -1,0 +1,49 @@
+/// The chat a Mini App was launched from (`WebAppChat`, attachment-menu launches in groups and channels).
+public struct TelegramChat: Sendable, Hashable {
+    /// The chat id (negative for groups and channels).
+    public var id: Int64
+    /// `group`, `supergroup` or `channel`.
+    public var type: String
+    /// The chat title.
+    public var title: String
+    /// The chat's public username, if any.
+    public var username: String?
+    /// The chat photo URL, if any.
+    public var photoURL: String?
+
+    /// Creates a chat.
+    public init(id: Int64, type: String, title: String, username: String? = nil, photoURL: String? = nil) {
+        self.id = id
+        self.type = type
+        self.title = title
+        self.username = username
+        self.photoURL = photoURL
+    }
+
+    /// Decodes the signed `chat` JSON object.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) -> TelegramChat {
+        var chat = TelegramChat(id: 0, type: "", title: "")
+        var sawID = false
+        do throws(JSONSyntaxError) {
+            var reader = JSONReader(bytes)
+            guard try reader.peekKind() == .object else { throw JSONSyntaxError("not a JSON object") }
+            try reader.readObject { reader, key throws(JSONSyntaxError) in
+                switch key {
+                case "id":
+                    chat.id = try reader.readInteger()
+                    sawID = true
+                case "type": chat.type = try TelegramUser.readText(&reader) ?? ""
+                case "title": chat.title = try TelegramUser.readText(&reader) ?? ""
+                case "username": chat.username = try TelegramUser.readText(&reader)
+                case "photo_url": chat.photoURL = try TelegramUser.readText(&reader)
+                default: try reader.skipValue()
+                }
+            }
+            try reader.expectEnd()
+        } catch {
+            throw TelegramAuthError(.userMalformed, "the signed chat JSON is invalid: \(error.message)")
+        }
+        guard sawID else { throw TelegramAuthError(.userMalformed, "the signed chat JSON has no id") }
+        return chat
+    }
+}

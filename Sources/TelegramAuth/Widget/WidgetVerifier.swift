@@ -1,0 +1,82 @@
+import Crypto
+
+/// Verifies legacy Login Widget data (and `LoginUrl` button data) for one bot.
+///
+/// `hash = hex(HMAC-SHA256(key: SHA256(token), data-check-string))` over every received field except `hash`.
+/// The key derivation differs from Mini App `initData` on purpose; the two are never interchangeable.
+public struct WidgetVerifier: Sendable {
+    let key: SymmetricKey
+    /// The freshness policy applied after the hash verifies.
+    public var freshness: FreshnessPolicy
+    /// Size limits applied before parsing.
+    public var limits: ProofLimits
+    /// The clock freshness is measured against.
+    public var clock: WallClock
+
+    /// A verifier for the bot that owns `botToken`. Any text is accepted as the token: the key is its SHA-256.
+    public init(
+        botToken: String, freshness: FreshnessPolicy = .widget, limits: ProofLimits = .standard,
+        clock: WallClock = .system
+    ) {
+        self.init(widgetKey: BotToken.widgetKey(forToken: botToken), freshness: freshness, limits: limits, clock: clock)
+    }
+
+    /// A verifier from the derived key `SHA256(token)`, so the token itself need not be kept.
+    public init(
+        widgetKey: SymmetricKey, freshness: FreshnessPolicy = .widget, limits: ProofLimits = .standard,
+        clock: WallClock = .system
+    ) {
+        self.key = widgetKey
+        self.freshness = freshness
+        self.limits = limits
+        self.clock = clock
+    }
+
+    /// Verifies widget data given in any of its shapes (see ``WidgetPayload``).
+    public func verify(_ input: String) throws(TelegramAuthError) -> TelegramIdentity {
+        try verify(WidgetPayload(input, limits: limits))
+    }
+
+    /// Verifies parsed widget data.
+    public func verify(_ payload: WidgetPayload) throws(TelegramAuthError) -> TelegramIdentity {
+        let fields = payload.fields
+        try verifySignature(fields)
+        let authDate = try AuthDate.parse(fields)
+        try freshness.check(authDate: authDate, now: clock.now)
+        return try Self.identity(from: fields, authDate: authDate)
+    }
+
+    func verifySignature(_ fields: ProofFields) throws(TelegramAuthError) {
+        let received = try fields.withValueBytes(for: "hash") { bytes throws(TelegramAuthError) -> [UInt8]? in
+            guard !bytes.isEmpty else { throw Self.hashMissing }
+            return Hex.decodeLowercase(bytes, count: SHA256.byteCount)
+        }
+        guard let received else { throw Self.hashMissing }
+        guard let received,
+            HMAC<SHA256>.isValidAuthenticationCode(
+                received, authenticating: fields.dataCheckString(excluding: .hash), using: key)
+        else {
+            throw TelegramAuthError(.signatureInvalid, "the Login Widget hash does not match the data for this bot")
+        }
+    }
+
+    private static func identity(from fields: ProofFields, authDate: Int64) throws(TelegramAuthError)
+        -> TelegramIdentity
+    {
+        let id = try fields.withValueBytes(for: "id") { bytes throws(TelegramAuthError) -> Int64 in
+            guard let id = DecimalInteger.parse(bytes), TelegramUser.isValidID(id) else {
+                throw TelegramAuthError(.userMalformed, "the Login Widget id is not a Telegram user id")
+            }
+            return id
+        }
+        guard let id else { throw TelegramAuthError(.userMalformed, "the Login Widget data has no id") }
+        let user = TelegramUser(
+            id: id, firstName: fields["first_name"] ?? "", lastName: fields["last_name"],
+            username: fields["username"], photoURL: fields["photo_url"])
+        return TelegramIdentity(proof: .widget, mode: .hmac, user: user, authDate: authDate, rawFields: fields)
+    }
+
+    private static var hashMissing: TelegramAuthError {
+        TelegramAuthError(.hashMissing, "the Login Widget data has no hash")
+    }
+}

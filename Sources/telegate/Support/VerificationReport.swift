@@ -1,0 +1,39 @@
+import TelegramAuth
+
+/// The single JSON object `telegate verify` prints.
+enum VerificationReport {
+    /// The report for a verified identity.
+    static func valid(_ identity: TelegramIdentity) -> JSONOutput {
+        var members: [(String, JSONOutput)] = [
+            ("valid", .bool(true)), ("proof", .string(identity.proof.rawValue)),
+            ("mode", .string(identity.mode.rawValue)), ("user", user(identity.user)),
+            ("authDate", .integer(identity.authDate)),
+        ]
+        let optional: [(String, String?)] = [
+            ("startParam", identity.startParam), ("queryId", identity.queryID), ("chatType", identity.chatType),
+            ("chatInstance", identity.chatInstance),
+        ]
+        for case (let key, let value?) in optional { members.append((key, .string(value))) }
+        return .object(members)
+    }
+
+    /// The report for a refused proof.
+    static func invalid(_ error: TelegramAuthError, hints: [Hint]) -> JSONOutput {
+        var members: [(String, JSONOutput)] = [("valid", .bool(false)), ("code", .string(error.code.rawValue))]
+        if let reason = error.reason { members.append(("reason", .string(reason))) }
+        members.append(("message", .string(error.message)))
+        members.append(
+            ("hints", .array(hints.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) })))
+        return .object(members)
+    }
+
+    private static func user(_ user: TelegramUser) -> JSONOutput {
+        var members: [(String, JSONOutput)] = [("id", .integer(user.id)), ("firstName", .string(user.firstName))]
+        if let lastName = user.lastName { members.append(("lastName", .string(lastName))) }
+        if let username = user.username { members.append(("username", .string(username))) }
+        if let languageCode = user.languageCode { members.append(("languageCode", .string(languageCode))) }
+        members.append(("isPremium", .bool(user.isPremium)))
+        if let photoURL = user.photoURL { members.append(("photoUrl", .string(photoURL))) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// The `telegate` command: a thin layer of argument parsing over the libraries.
+struct Telegate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "telegate",
+        abstract: "Turn Telegram identity proofs into sessions at the identity provider your app already uses.",
+        subcommands: [VerifyCommand.self, InitDataCommand.self]
+    )
+}
+
+/// Runs the command with the exit statuses scripts rely on: 0 success, 1 an invalid proof, 2 a usage or
+/// configuration error.
+@main
+enum TelegateMain {
+    static func main() async {
+        do {
+            var command = try Telegate.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = Telegate.exitCode(for: error)
+            let message = Telegate.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
