@@ -1,6 +1,10 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
+let jwtKit = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
+
 let package = Package(
     name: "Telegate",
     platforms: [.macOS(.v15)],
@@ -14,32 +18,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        .target(
-            name: "TelegramAuth",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-            ]
-        ),
+        // Strict JSON (RFC 8259) shared by proof parsing and request bodies.
+        .target(name: "StrictJSON"),
+
+        // Every Telegram identity proof; no server or database dependencies.
+        .target(name: "TelegramAuth", dependencies: ["StrictJSON", crypto, jwtKit]),
+
         .executableTarget(
             name: "telegate",
             dependencies: [
-                "TelegramAuth",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TelegramAuth", crypto,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        .testTarget(
-            name: "TelegramAuthTests",
-            dependencies: [
-                "TelegramAuth",
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
-            resources: [.copy("Fixtures")]
-        ),
-        .testTarget(
-            name: "TelegateCLITests",
-            dependencies: ["telegate", "TelegramAuth"]
-        ),
+            ]),
+
+        .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TelegateCLITests", dependencies: ["telegate", "TelegramAuth"]),
     ]
 )

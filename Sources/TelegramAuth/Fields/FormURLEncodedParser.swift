@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Strict `application/x-www-form-urlencoded` parsing of a proof string.
 ///
 /// The rules Telegram's reference libraries agree on: split on `&` first, then each part on its first `=`, then
@@ -23,92 +25,84 @@ enum FormURLEncodedParser {
         }
         var entries: [ProofFields.Entry] = []
         entries.reserveCapacity(12)
-        // Decoding never grows the text; `=` and `\n` per field replace the `=` and `&` they came from, plus one.
-        let capacity = input.count + 1
         var failure: TelegramAuthError?
-        let storage = [UInt8](unsafeUninitializedCapacity: capacity) { output, initialized in
-            var out = 0
-            var index = 0
-            var position: Int32 = 0
-            while index <= input.count {
-                // One part: [index, partEnd).
-                var partEnd = index
-                while partEnd < input.count, input[partEnd] != UInt8(ascii: "&") { partEnd += 1 }
-                if partEnd == index {
-                    failure = TelegramAuthError(.malformed, "the proof has an empty part (\"&&\" or a stray \"&\")")
-                    break
-                }
-                var separator = index
-                while separator < partEnd, input[separator] != UInt8(ascii: "=") { separator += 1 }
-                if separator == partEnd {
-                    failure = TelegramAuthError(.malformed, "part \(position + 1) has no \"=\"; expected key=value")
-                    break
-                }
-                if separator == index {
-                    failure = TelegramAuthError(.malformed, "part \(position + 1) has an empty key")
-                    break
-                }
-                if Int(position) >= limits.maxFields {
-                    failure = TelegramAuthError(
-                        .payloadTooLarge, "the proof has more than \(limits.maxFields) fields")
-                    break
-                }
-                let keyStart = out
-                if let error = decode(input, index..<separator, into: output, at: &out, plusIsSpace: plusIsSpace) {
-                    failure = error
-                    break
-                }
-                let keyEnd = out
-                output[out] = UInt8(ascii: "=")
-                out += 1
-                let valueStart = out
-                if let error = decode(
-                    input, (separator + 1)..<partEnd, into: output, at: &out, plusIsSpace: plusIsSpace)
-                {
-                    failure = error
-                    break
-                }
-                let valueEnd = out
-                if valueEnd - valueStart > limits.maxValueBytes {
-                    failure = TelegramAuthError(
-                        .payloadTooLarge, "a value is longer than \(limits.maxValueBytes) bytes")
-                    break
-                }
-                output[out] = UInt8(ascii: "\n")
-                out += 1
-                entries.append(
-                    ProofFields.Entry(
-                        keyStart: Int32(keyStart), keyEnd: Int32(keyEnd), valueEnd: Int32(valueEnd),
-                        position: position))
-                position += 1
-                index = partEnd + 1
-            }
-            initialized = out
+        // Decoding never grows the text: `=` and `\n` per field replace the `=` and `&` they came from, plus one.
+        let storage = [UInt8](unsafeUninitializedCapacity: input.count + 1) { output, initialized in
+            failure = decodeFields(input, into: output, entries: &entries, limits: limits, plusIsSpace: plusIsSpace)
+            initialized = entries.last.map { Int($0.valueEnd) + 1 } ?? 0
         }
         if let failure { throw failure }
-        return try ProofFields(storage: storage, entries: entries)
+        return try ProofFields(validatedStorage: storage, entries: entries)
     }
 
-    /// Percent-decodes `input[range]` into `output` at `out`; returns an error instead of throwing so it can run
-    /// inside the buffer initializer.
-    private static func decode(
-        _ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: UnsafeMutableBufferPointer<UInt8>,
-        at out: inout Int, plusIsSpace: Bool
+    /// One pass over the input: splits parts on `&` and each part on its first `=`, percent-decodes into
+    /// `output` as `key=value\n` runs, and checks every rule on the way. Returns the first violation.
+    private static func decodeFields(
+        _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>,
+        entries: inout [ProofFields.Entry], limits: ProofLimits, plusIsSpace: Bool
     ) -> TelegramAuthError? {
-        let start = out
-        var needsUTF8Check = false
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let byte = input[index]
+        var out = 0
+        var index = 0
+        var fieldStart = 0
+        var keyEnd = -1
+        var segmentStart = 0
+        var segmentNeedsUTF8Check = false
+        let count = input.count
+        while true {
+            let atEnd = index == count
+            let byte = atEnd ? UInt8(ascii: "&") : input[index]
             switch byte {
+            case UInt8(ascii: "&"):
+                let position = Int32(entries.count)
+                if out == fieldStart && keyEnd < 0 {
+                    return TelegramAuthError(.malformed, "the proof has an empty part (\"&&\" or a stray \"&\")")
+                }
+                if keyEnd < 0 {
+                    return TelegramAuthError(.malformed, "part \(position + 1) has no \"=\"; expected key=value")
+                }
+                if segmentNeedsUTF8Check, !UTF8Validator.isValid(UnsafeBufferPointer(rebasing: output[segmentStart..<out])) {
+                    return invalidUTF8
+                }
+                if out - (keyEnd + 1) > limits.maxValueBytes {
+                    return TelegramAuthError(.payloadTooLarge, "a value is longer than \(limits.maxValueBytes) bytes")
+                }
+                if entries.count >= limits.maxFields {
+                    return TelegramAuthError(.payloadTooLarge, "the proof has more than \(limits.maxFields) fields")
+                }
+                entries.append(
+                    ProofFields.Entry(
+                        keyStart: Int32(fieldStart), keyEnd: Int32(keyEnd), valueEnd: Int32(out), position: position))
+                output[out] = UInt8(ascii: "\n")
+                out += 1
+                if atEnd { return nil }
+                index += 1
+                fieldStart = out
+                segmentStart = out
+                keyEnd = -1
+                segmentNeedsUTF8Check = false
+                continue
+            case UInt8(ascii: "=") where keyEnd < 0:
+                if out == fieldStart {
+                    return TelegramAuthError(.malformed, "part \(entries.count + 1) has an empty key")
+                }
+                if segmentNeedsUTF8Check, !UTF8Validator.isValid(UnsafeBufferPointer(rebasing: output[segmentStart..<out])) {
+                    return invalidUTF8
+                }
+                keyEnd = out
+                output[out] = UInt8(ascii: "=")
+                out += 1
+                segmentStart = out
+                segmentNeedsUTF8Check = false
+                index += 1
+                continue
             case UInt8(ascii: "%"):
-                guard index + 2 < range.upperBound,
-                    let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
-                else {
+                guard index + 2 < count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) else {
                     return TelegramAuthError(.malformed, "invalid percent-escape at byte \(index)")
                 }
                 let decoded = high << 4 | low
-                if decoded >= 0x80 { needsUTF8Check = true }
+                // A decoded line feed anywhere, or `=` inside a key, would make the data-check-string ambiguous.
+                if decoded == UInt8(ascii: "\n") || (decoded == UInt8(ascii: "=") && keyEnd < 0) { return ambiguous }
+                if decoded >= 0x80 { segmentNeedsUTF8Check = true }
                 output[out] = decoded
                 index += 3
             case UInt8(ascii: "+") where plusIsSpace:
@@ -116,20 +110,23 @@ enum FormURLEncodedParser {
                 index += 1
             case UInt8(ascii: ";"):
                 return TelegramAuthError(.malformed, "the proof contains \";\", which Telegram never sends")
+            case UInt8(ascii: "\n"):
+                return ambiguous
             default:
-                if byte >= 0x80 { needsUTF8Check = true }
+                if byte >= 0x80 { segmentNeedsUTF8Check = true }
                 output[out] = byte
                 index += 1
             }
             out += 1
         }
-        if needsUTF8Check {
-            let decoded = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(output)[start..<out])
-            if !UTF8Validator.isValid(decoded) {
-                return TelegramAuthError(.malformed, "a field is not valid UTF-8 after percent-decoding")
-            }
-        }
-        return nil
+    }
+
+    private static var invalidUTF8: TelegramAuthError {
+        TelegramAuthError(.malformed, "a field is not valid UTF-8 after percent-decoding")
+    }
+
+    static var ambiguous: TelegramAuthError {
+        TelegramAuthError(.malformed, "a field contains a line feed (or a key contains \"=\"), which Telegram never sends")
     }
 
     @inline(__always)

@@ -29,10 +29,9 @@ public struct ProofFields: Sendable {
     /// The fields sorted by key bytes.
     let sorted: [Entry]
 
-    /// Builds the fields from decoded storage and entries in received order; sorts them and rejects duplicates
-    /// and fields that would make the data-check-string ambiguous.
-    init(storage: [UInt8], entries: [Entry]) throws(TelegramAuthError) {
-        try Self.requireUnambiguous(storage, entries)
+    /// Builds the fields from decoded storage and entries in received order, already checked for line feeds and
+    /// `=` in keys; sorts them and rejects duplicates.
+    init(validatedStorage storage: [UInt8], entries: [Entry]) throws(TelegramAuthError) {
         var entries = entries
         storage.withUnsafeBufferPointer { bytes in
             // Insertion sort: proofs hold a handful of fields, and this allocates nothing.
@@ -84,7 +83,8 @@ public struct ProofFields: Sendable {
                     keyStart: Int32(keyStart), keyEnd: Int32(keyEnd), valueEnd: Int32(valueEnd),
                     position: Int32(position)))
         }
-        try self.init(storage: storage, entries: entries)
+        try Self.requireUnambiguous(storage, entries)
+        try self.init(validatedStorage: storage, entries: entries)
     }
 
     /// A line feed inside a key or value, or `=` inside a key, would let one signed data-check-string be read as
@@ -96,10 +96,7 @@ public struct ProofFields: Sendable {
                     || bytes[entry.valueRange].contains(UInt8(ascii: "\n"))
             }
         }
-        if ambiguous {
-            throw TelegramAuthError(
-                .malformed, "a field contains a line feed (or a key contains \"=\"), which Telegram never sends")
-        }
+        if ambiguous { throw FormURLEncodedParser.ambiguous }
     }
 
     // MARK: Reading fields
@@ -127,18 +124,31 @@ public struct ProofFields: Sendable {
     public func contains(_ key: String) -> Bool { entry(for: key) != nil }
 
     func entry(for key: String) -> Entry? {
-        return key.withUTF8Bytes { wanted in
-            storage.withUnsafeBufferPointer { bytes in
-                for entry in sorted where entry.keyRange.count == wanted.count {
-                    if Self.equal(bytes, entry.keyRange, wanted) { return entry }
-                }
-                return nil
+        key.withUTF8Bytes { wanted in entry(matching: wanted) }
+    }
+
+    /// The entry for a key known at compile time, without going through `String`.
+    func entry(for key: StaticString) -> Entry? {
+        entry(matching: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+    }
+
+    private func entry(matching wanted: UnsafeBufferPointer<UInt8>) -> Entry? {
+        storage.withUnsafeBufferPointer { bytes in
+            for entry in sorted where entry.keyRange.count == wanted.count {
+                if Self.equal(bytes, entry.keyRange, wanted) { return entry }
             }
+            return nil
         }
     }
 
+    /// The decoded value of a key known at compile time.
+    func value(for key: StaticString) -> String? {
+        guard let entry = entry(for: key) else { return nil }
+        return String(decoding: storage[entry.valueRange], as: UTF8.self)
+    }
+
     /// Calls `body` with the decoded bytes of the value of `key`; `nil` when the key is absent.
-    func withValueBytes<R>(for key: String, _ body: (UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) -> R)
+    func withValueBytes<R>(for key: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) -> R)
         throws(TelegramAuthError) -> R?
     {
         guard let entry = entry(for: key) else { return nil }

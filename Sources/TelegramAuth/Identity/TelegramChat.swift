@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The chat a Mini App was launched from (`WebAppChat`, attachment-menu launches in groups and channels).
 public struct TelegramChat: Sendable, Hashable {
     /// The chat id (negative for groups and channels).

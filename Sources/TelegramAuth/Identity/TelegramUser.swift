@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A Telegram user as described by a verified proof: the Mini App `WebAppUser`, the Login Widget fields or the
 /// Telegram OIDC profile claims.
 ///

@@ -17,9 +17,10 @@ enum InitDataContents {
             try TelegramChat.decode(bytes)
         }
         return TelegramIdentity(
-            proof: .initData, mode: mode, user: user, authDate: authDate, startParam: fields["start_param"],
-            queryID: fields["query_id"], chatType: fields["chat_type"], chatInstance: fields["chat_instance"],
-            chat: chat, receiver: receiver, canSendAfter: fields["can_send_after"].flatMap { Int64($0) },
+            proof: .initData, mode: mode, user: user, authDate: authDate, startParam: fields.value(for: "start_param"),
+            queryID: fields.value(for: "query_id"), chatType: fields.value(for: "chat_type"),
+            chatInstance: fields.value(for: "chat_instance"), chat: chat, receiver: receiver,
+            canSendAfter: fields.value(for: "can_send_after").flatMap { Int64($0) },
             rawFields: fields)
     }
 }

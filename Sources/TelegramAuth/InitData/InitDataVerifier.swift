@@ -12,7 +12,9 @@ import Crypto
 /// configuration, the proof from the request.
 public struct InitDataVerifier: Sendable {
     enum Check: Sendable {
-        case hmac(key: SymmetricKey)
+        /// An HMAC already keyed with the derived key: each verification copies it instead of redoing the key
+        /// schedule.
+        case hmac(keyed: HMAC<SHA256>)
         case ed25519(publicKey: Curve25519.Signing.PublicKey, prefix: [UInt8])
     }
 
@@ -40,7 +42,7 @@ public struct InitDataVerifier: Sendable {
         webAppKey: SymmetricKey, botID: Int64?, freshness: FreshnessPolicy = .initData,
         limits: ProofLimits = .standard, clock: WallClock = .system
     ) {
-        self.check = .hmac(key: webAppKey)
+        self.check = .hmac(keyed: HMAC<SHA256>(key: webAppKey))
         self.botID = botID
         self.freshness = freshness
         self.limits = limits
@@ -86,25 +88,26 @@ public struct InitDataVerifier: Sendable {
     /// Checks the signature of parsed fields only (no freshness, no JSON); used by diagnostics.
     func verifySignature(_ fields: ProofFields) throws(TelegramAuthError) {
         switch check {
-        case .hmac(let key):
-            try Self.verifyHMAC(fields, key: key)
+        case .hmac(let keyed):
+            try Self.verifyHMAC(fields, keyed: keyed)
         case .ed25519(let publicKey, let prefix):
             try Self.verifyEd25519(fields, publicKey: publicKey, prefix: prefix)
         }
     }
 
-    static func verifyHMAC(_ fields: ProofFields, key: SymmetricKey) throws(TelegramAuthError) {
-        let received = try fields.withValueBytes(for: "hash") { bytes throws(TelegramAuthError) -> [UInt8]? in
-            guard !bytes.isEmpty else { throw hashMissing }
-            return Hex.decodeLowercase(bytes, count: SHA256.byteCount)
+    static func verifyHMAC(_ fields: ProofFields, keyed: HMAC<SHA256>) throws(TelegramAuthError) {
+        let matches = try fields.withValueBytes(for: "hash") { hash throws(TelegramAuthError) -> Bool in
+            guard !hash.isEmpty else { throw hashMissing }
+            var hmac = keyed
+            hmac.update(data: fields.dataCheckString(excluding: .hash))
+            let mac = hmac.finalize()
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256.byteCount) { received in
+                // Comparing a MAC with bytes is constant-time in swift-crypto (safeCompare over the 32 raw bytes).
+                Hex.decodeLowercase(hash, into: received) && mac == UnsafeRawBufferPointer(received)
+            }
         }
-        guard let received else { throw hashMissing }
-        guard let received else { throw signatureInvalid }
-        let message = fields.dataCheckString(excluding: .hash)
-        // HMAC.isValidAuthenticationCode compares the 32 raw bytes in constant time.
-        guard HMAC<SHA256>.isValidAuthenticationCode(received, authenticating: message, using: key) else {
-            throw signatureInvalid
-        }
+        guard let matches else { throw hashMissing }
+        guard matches else { throw signatureInvalid }
     }
 
     static func verifyEd25519(

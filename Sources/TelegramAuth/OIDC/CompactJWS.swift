@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A JWS in compact serialization, split and decoded strictly: exactly three unpadded base64url segments, the
 /// header and payload strict JSON objects. Claims are later read from exactly the bytes whose signature is checked.
 struct CompactJWS {

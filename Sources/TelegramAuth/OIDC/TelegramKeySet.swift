@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Telegram's OIDC signing keys, fetched through discovery and cached.
 ///
 /// - One fetch at a time (single-flight): concurrent verifications that need a refresh share it.

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Verifies a Telegram Login (OpenID Connect) `id_token` for one bot.
 ///
 /// Checks, in order: size; compact JWS shape; the header (`alg` in this bot's allow-list, exact and

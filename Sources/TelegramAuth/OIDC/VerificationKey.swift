@@ -1,5 +1,6 @@
 import Crypto
 import JWTKit
+import StrictJSON
 
 /// One usable key from a JSON Web Key Set, bound to exactly one algorithm.
 struct VerificationKey: Sendable {

@@ -29,17 +29,17 @@ public enum Hex {
         return output
     }
 
-    /// Decodes exactly `count` bytes written as lowercase hex, the form Telegram uses for `hash`.
-    static func decodeLowercase(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [UInt8]? {
-        guard bytes.count == count * 2 else { return nil }
-        var output = [UInt8](repeating: 0, count: count)
-        for i in 0..<count {
+    /// Decodes lowercase hex, the form Telegram uses for `hash`, filling `output` exactly; `false` when the
+    /// text has another length or a character that is not a lowercase hex digit.
+    static func decodeLowercase(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == output.count * 2 else { return false }
+        for i in 0..<output.count {
             guard let high = lowercaseValue(bytes[2 * i]), let low = lowercaseValue(bytes[2 * i + 1]) else {
-                return nil
+                return false
             }
             output[i] = high << 4 | low
         }
-        return output
+        return true
     }
 
     @inline(__always)

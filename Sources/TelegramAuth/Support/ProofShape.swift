@@ -19,18 +19,20 @@ enum ProofShape {
         text.utf8.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } == UInt8(ascii: "{")
     }
 
+    /// Compact JWS or JWE: starts like a base64url JSON header, then three or five base64url segments.
     static func looksLikeJWT(_ text: String) -> Bool {
-        let segments = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard segments.count == 3 || segments.count == 5, text.utf8.starts(with: "eyJ".utf8) else { return false }
-        return segments.allSatisfy { segment in
-            segment.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                    true
-                default: false
-                }
+        // The prefix check first: a real initData string never starts with "eyJ", so it costs three bytes.
+        guard text.utf8.starts(with: "eyJ".utf8) else { return false }
+        var dots = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "."): dots += 1
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                continue
+            default: return false
             }
         }
+        return dots == 2 || dots == 4
     }
 }

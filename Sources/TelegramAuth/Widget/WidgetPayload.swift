@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Login Widget data in any of the three shapes Telegram delivers it, reduced to the same signed fields.
 ///
 /// - the redirect's query parameters (`id=…&first_name=…&auth_date=…&hash=…`), also used by `LoginUrl` buttons;

@@ -47,15 +47,15 @@ public struct WidgetVerifier: Sendable {
     }
 
     func verifySignature(_ fields: ProofFields) throws(TelegramAuthError) {
-        let received = try fields.withValueBytes(for: "hash") { bytes throws(TelegramAuthError) -> [UInt8]? in
-            guard !bytes.isEmpty else { throw Self.hashMissing }
-            return Hex.decodeLowercase(bytes, count: SHA256.byteCount)
+        let matches = try fields.withValueBytes(for: "hash") { hash throws(TelegramAuthError) -> Bool in
+            guard !hash.isEmpty else { throw Self.hashMissing }
+            let mac = HMAC<SHA256>.authenticationCode(for: fields.dataCheckString(excluding: .hash), using: key)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256.byteCount) { received in
+                Hex.decodeLowercase(hash, into: received) && mac == UnsafeRawBufferPointer(received)
+            }
         }
-        guard let received else { throw Self.hashMissing }
-        guard let received,
-            HMAC<SHA256>.isValidAuthenticationCode(
-                received, authenticating: fields.dataCheckString(excluding: .hash), using: key)
-        else {
+        guard let matches else { throw Self.hashMissing }
+        guard matches else {
             throw TelegramAuthError(.signatureInvalid, "the Login Widget hash does not match the data for this bot")
         }
     }

@@ -1,6 +1,6 @@
 /// A JSON document read strictly by ``JSONReader``, for payloads without a fixed schema (OIDC headers and claims,
-/// Login Widget objects). Object members keep their received order; numbers keep their literal text.
-enum JSONValue: Sendable, Equatable {
+/// Login Widget objects, configuration). Object members keep their order; numbers keep their literal text.
+public enum JSONValue: Sendable, Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -9,7 +9,7 @@ enum JSONValue: Sendable, Equatable {
     case null
 
     /// Parses one complete JSON document.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         var reader = JSONReader(bytes)
         let value = try read(&reader)
         try reader.expectEnd()
@@ -17,7 +17,7 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// Parses one complete JSON document.
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in try parse(buffer) }
     }
 
@@ -43,26 +43,26 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The member named `key` of an object; `nil` for other values or a missing member.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// The value as a string, when it is one.
-    var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
     /// The value as a 64-bit integer, when it is a JSON integer literal that fits.
-    var integerValue: Int64? {
+    public var integerValue: Int64? {
         guard case .number(let literal) = self, !literal.contains("."), !literal.contains("e"),
             !literal.contains("E")
         else { return nil }
         return Int64(literal)
     }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.object(let a), .object(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }

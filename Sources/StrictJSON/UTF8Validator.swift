@@ -2,8 +2,9 @@
 ///
 /// Proof bytes are hashed exactly as received, so invalid sequences must be refused rather than replaced with
 /// U+FFFD, which would make two different byte strings look alike.
-enum UTF8Validator {
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+public enum UTF8Validator {
+    /// Whether `bytes` are valid UTF-8.
+    public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
         while index < count {

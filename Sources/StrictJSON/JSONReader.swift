@@ -1,32 +1,36 @@
-/// Why JSON inside a proof was refused.
-struct JSONSyntaxError: Error, Sendable {
-    let message: String
-    init(_ message: String) { self.message = message }
+/// Why a JSON document was refused.
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    /// What was wrong, with an offset where useful; never the document itself.
+    public let message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// A strict JSON reader (RFC 8259) over UTF-8 bytes.
 ///
 /// Strict where it matters for security: duplicate member names, nesting deeper than ``maxDepth``, control
-/// characters in strings, non-canonical number syntax and trailing data are refused. It reads values in place, so
-/// a consumer that knows its schema (the Telegram `user` object) pays for no intermediate tree; ``JSONValue`` is
-/// built with the same reader for schema-free documents.
-struct JSONReader {
+/// characters in strings, invalid UTF-8, number syntax outside the grammar and trailing data are refused. It reads
+/// values in place, so a consumer that knows its schema (the Telegram `user` object, a request body) pays for no
+/// intermediate tree; ``JSONValue`` is built with the same reader for schema-free documents.
+public struct JSONReader {
     /// The deepest nesting accepted.
-    static let maxDepth = 32
+    public static let maxDepth = 32
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// A reader positioned at the start of `bytes`.
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// The kinds of JSON value.
-    enum Kind { case object, array, string, number, bool, null }
+    public enum Kind: Sendable { case object, array, string, number, bool, null }
 
     /// The kind of the next value, after skipping whitespace.
-    mutating func peekKind() throws(JSONSyntaxError) -> Kind {
+    public mutating func peekKind() throws(JSONSyntaxError) -> Kind {
         skipWhitespace()
         guard index < bytes.count else { throw JSONSyntaxError("unexpected end of JSON") }
         switch bytes[index] {
@@ -42,13 +46,14 @@ struct JSONReader {
 
     /// Reads an object, calling `member` once per member with the reader positioned at its value; `member` must
     /// consume the value. Duplicate member names are refused.
-    mutating func readObject(_ member: (inout JSONReader, String) throws(JSONSyntaxError) -> Void)
+    public mutating func readObject(_ member: (inout JSONReader, String) throws(JSONSyntaxError) -> Void)
         throws(JSONSyntaxError)
     {
         try expect(UInt8(ascii: "{"))
         depth += 1
         guard depth <= Self.maxDepth else { throw JSONSyntaxError("JSON nested deeper than \(Self.maxDepth)") }
         var seen: [String] = []
+        seen.reserveCapacity(16)
         skipWhitespace()
         if peekByte() == UInt8(ascii: "}") {
             index += 1
@@ -72,7 +77,7 @@ struct JSONReader {
     }
 
     /// Reads an array, calling `element` once per element; `element` must consume the value.
-    mutating func readArray(_ element: (inout JSONReader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+    public mutating func readArray(_ element: (inout JSONReader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
         try expect(UInt8(ascii: "["))
         depth += 1
         guard depth <= Self.maxDepth else { throw JSONSyntaxError("JSON nested deeper than \(Self.maxDepth)") }
@@ -94,7 +99,7 @@ struct JSONReader {
     }
 
     /// Reads a string value.
-    mutating func readString() throws(JSONSyntaxError) -> String {
+    public mutating func readString() throws(JSONSyntaxError) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
         var plain = true
@@ -121,7 +126,7 @@ struct JSONReader {
     }
 
     /// Reads a number and returns its literal text, which is checked against the JSON grammar.
-    mutating func readNumberLiteral() throws(JSONSyntaxError) -> String {
+    public mutating func readNumberLiteral() throws(JSONSyntaxError) -> String {
         skipWhitespace()
         let start = index
         if peekByte() == UInt8(ascii: "-") { index += 1 }
@@ -146,16 +151,16 @@ struct JSONReader {
     }
 
     /// Reads a number that must be written as a plain integer (no fraction, no exponent) fitting in 64 bits.
-    mutating func readInteger() throws(JSONSyntaxError) -> Int64 {
+    public mutating func readInteger() throws(JSONSyntaxError) -> Int64 {
         let literal = try readNumberLiteral()
-        guard let value = Int64(literal), !literal.contains(".") else {
+        guard let value = Int64(literal) else {
             throw JSONSyntaxError("expected an integer, found \(literal.prefix(24))")
         }
         return value
     }
 
     /// Reads `true` or `false`.
-    mutating func readBool() throws(JSONSyntaxError) -> Bool {
+    public mutating func readBool() throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
         if match("true") { return true }
         if match("false") { return false }
@@ -163,13 +168,13 @@ struct JSONReader {
     }
 
     /// Reads `null`.
-    mutating func readNull() throws(JSONSyntaxError) {
+    public mutating func readNull() throws(JSONSyntaxError) {
         skipWhitespace()
         guard match("null") else { throw JSONSyntaxError("expected null") }
     }
 
     /// Reads and discards one value of any kind (still validating it).
-    mutating func skipValue() throws(JSONSyntaxError) {
+    public mutating func skipValue() throws(JSONSyntaxError) {
         switch try peekKind() {
         case .object: try readObject { reader, _ throws(JSONSyntaxError) in try reader.skipValue() }
         case .array: try readArray { reader throws(JSONSyntaxError) in try reader.skipValue() }
@@ -181,7 +186,7 @@ struct JSONReader {
     }
 
     /// Requires that nothing but whitespace follows.
-    mutating func expectEnd() throws(JSONSyntaxError) {
+    public mutating func expectEnd() throws(JSONSyntaxError) {
         skipWhitespace()
         guard index == bytes.count else { throw JSONSyntaxError("unexpected data after the JSON value") }
     }
@@ -228,67 +233,92 @@ struct JSONReader {
         }
     }
 
-    /// Decodes the escapes of a string body. Valid surrogate pairs combine; a lone surrogate, which UTF-8 cannot
-    /// carry, becomes U+FFFD in the decoded text (the proof itself is verified on the raw bytes, unaffected).
+    /// Decodes the escapes of a string body into UTF-8. Valid surrogate pairs combine; a lone surrogate, which
+    /// UTF-8 cannot carry, becomes U+FFFD in the decoded text (a proof itself is verified on its raw bytes).
     private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> String {
-        var scalars = String.UnicodeScalarView()
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(raw.count)
-        var index = 0
-        func flush() {
-            if !utf8.isEmpty {
-                scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
-                utf8.removeAll(keepingCapacity: true)
-            }
-        }
-        while index < raw.count {
-            let byte = raw[index]
-            guard byte == UInt8(ascii: "\\") else {
-                utf8.append(byte)
-                index += 1
-                continue
-            }
-            guard index + 1 < raw.count else { throw JSONSyntaxError("invalid escape in a string") }
-            let escape = raw[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
-            case UInt8(ascii: "b"): utf8.append(0x08)
-            case UInt8(ascii: "f"): utf8.append(0x0C)
-            case UInt8(ascii: "n"): utf8.append(0x0A)
-            case UInt8(ascii: "r"): utf8.append(0x0D)
-            case UInt8(ascii: "t"): utf8.append(0x09)
-            case UInt8(ascii: "u"):
-                let unit = try hex4(raw, at: index)
+        var failure: JSONSyntaxError?
+        // Unescaping never lengthens the text: every escape is at least as long as the UTF-8 it stands for.
+        let text = String(unsafeUninitializedCapacity: raw.count) { output in
+            var out = 0
+            var index = 0
+            while index < raw.count {
+                let byte = raw[index]
+                guard byte == UInt8(ascii: "\\") else {
+                    output[out] = byte
+                    out += 1
+                    index += 1
+                    continue
+                }
+                guard index + 1 < raw.count else {
+                    failure = JSONSyntaxError("invalid escape in a string")
+                    return 0
+                }
+                let escape = raw[index + 1]
+                index += 2
+                let simple: UInt8?
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): simple = escape
+                case UInt8(ascii: "b"): simple = 0x08
+                case UInt8(ascii: "f"): simple = 0x0C
+                case UInt8(ascii: "n"): simple = 0x0A
+                case UInt8(ascii: "r"): simple = 0x0D
+                case UInt8(ascii: "t"): simple = 0x09
+                case UInt8(ascii: "u"): simple = nil
+                default:
+                    failure = JSONSyntaxError("invalid escape in a string")
+                    return 0
+                }
+                if let simple {
+                    output[out] = simple
+                    out += 1
+                    continue
+                }
+                guard let unit = hex4(raw, at: index) else {
+                    failure = JSONSyntaxError("invalid \\u escape")
+                    return 0
+                }
                 index += 4
-                flush()
+                var scalar = UInt32(unit)
                 if (0xD800...0xDBFF).contains(unit), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
-                    raw[index + 1] == UInt8(ascii: "u"), let low = try? hex4(raw, at: index + 2),
-                    (0xDC00...0xDFFF).contains(low)
+                    raw[index + 1] == UInt8(ascii: "u"), let low = hex4(raw, at: index + 2), (0xDC00...0xDFFF).contains(low)
                 {
                     index += 6
-                    let value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                    scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-                } else {
-                    scalars.append(Unicode.Scalar(UInt32(unit)) ?? "\u{FFFD}")
+                    scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                 }
-            default:
-                throw JSONSyntaxError("invalid escape in a string")
+                out = writeUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: output, at: out)
             }
+            return out
         }
-        flush()
-        return String(scalars)
+        if let failure { throw failure }
+        return text
     }
 
-    private static func hex4(_ raw: UnsafeBufferPointer<UInt8>, at index: Int) throws(JSONSyntaxError) -> UInt16 {
-        guard index + 4 <= raw.count else { throw JSONSyntaxError("invalid \\u escape") }
+    /// Writes `scalar` as UTF-8 at `offset`; returns the offset after it.
+    private static func writeUTF8(_ scalar: Unicode.Scalar, to output: UnsafeMutableBufferPointer<UInt8>, at offset: Int)
+        -> Int
+    {
+        var offset = offset
+        for byte in UTF8.encode(scalar)! {
+            output[offset] = byte
+            offset += 1
+        }
+        return offset
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
+    }
+
+    private static func hex4(_ raw: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt16? {
+        guard index + 4 <= raw.count else { return nil }
         var value: UInt16 = 0
         for offset in 0..<4 {
-            guard let digit = FormURLEncodedParser.hexValue(raw[index + offset]) else {
-                throw JSONSyntaxError("invalid \\u escape")
-            }
+            guard let digit = hexValue(raw[index + offset]) else { return nil }
             value = value << 4 | UInt16(digit)
         }
         return value
