@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import Logging
+import TelegramAuth
+
+/// The shared services an adapter is built with.
+public struct AdapterContext: Sendable {
+    /// The app the adapter belongs to.
+    public let appID: AppID
+    /// The adapter's name within the app.
+    public let adapterName: AdapterName
+    /// The app's issuer URL (`<publicURL>/apps/<app>`), byte-identical in discovery and tokens.
+    public let issuer: String
+    /// The app's signing keys.
+    public let keyRing: KeyRing
+    /// Rotating refresh tokens.
+    public let refreshTokens: RefreshTokenService
+    /// Links to provider users.
+    public let links: any ProviderLinkStore
+    /// The process-wide pooled HTTP client.
+    public let httpClient: HTTPClient
+    /// The audit log.
+    public let audit: AuditLog
+    /// The wall clock.
+    public let clock: WallClock
+    /// A logger scoped to this adapter.
+    public let logger: Logger
+
+    /// Creates a context.
+    public init(
+        appID: AppID, adapterName: AdapterName, issuer: String, keyRing: KeyRing, refreshTokens: RefreshTokenService,
+        links: any ProviderLinkStore, httpClient: HTTPClient, audit: AuditLog, clock: WallClock, logger: Logger
+    ) {
+        self.appID = appID
+        self.adapterName = adapterName
+        self.issuer = issuer
+        self.keyRing = keyRing
+        self.refreshTokens = refreshTokens
+        self.links = links
+        self.httpClient = httpClient
+        self.audit = audit
+        self.clock = clock
+        self.logger = logger
+    }
+}

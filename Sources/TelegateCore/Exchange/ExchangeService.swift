@@ -1,0 +1,59 @@
+import Logging
+import TelegramAuth
+
+/// The exchange pipeline: verify the proof with the route's bot, resolve the local user, let the adapter issue.
+///
+/// The app and bot always come from the route; the body only carries the proof and the adapter name. Nothing is
+/// stored for a proof that fails, and no adapter is called for a user that cannot be resolved.
+public struct ExchangeService: Sendable {
+    private let runtimes: RuntimeRegistry
+    private let identities: IdentityResolver
+    private let metrics: ExchangeMetrics
+    private let logger: Logger
+    private let clock: ContinuousClock
+
+    /// Creates the service.
+    public init(runtimes: RuntimeRegistry, services: TelegateServices) {
+        self.runtimes = runtimes
+        self.identities = IdentityResolver(users: services.storage.users, audit: services.audit, clock: services.clock)
+        self.metrics = services.metrics
+        self.logger = services.logger
+        self.clock = ContinuousClock()
+    }
+
+    /// Runs one exchange.
+    public func exchange(_ request: ExchangeRequest) async throws -> ExchangeResult {
+        let started = clock.now
+        var appLabel = "_unknown"
+        var providerLabel = "_none"
+        do {
+            guard let appID = AppID(rawValue: request.appID), let runtime = runtimes.app(appID) else {
+                throw TelegateError(.appNotFound, status: 404, "there is no such app")
+            }
+            appLabel = appID.rawValue
+            let bot = try runtime.bot(request.botID)
+            let (adapterName, adapter) = try runtime.adapter(request.provider)
+            providerLabel = adapterName.rawValue
+            let identity = try await bot.verify(request.proof)
+            let subject = try await identities.resolve(
+                appID: appID, identity: identity, botID: bot.settings.botID, requestID: request.requestID)
+            let credential = try await adapter.issue(for: subject)
+            metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: clock.now - started)
+            return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)
+        } catch let error as TelegateError {
+            metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: error.code.rawValue, duration: clock.now - started)
+            logger.info(
+                "exchange refused",
+                metadata: [
+                    "app": "\(appLabel)", "provider": "\(providerLabel)", "proof": "\(request.proof.kindName)",
+                    "code": "\(error.code)", "reason": "\(error.reason ?? "-")", "request_id": "\(request.requestID ?? "-")",
+                ])
+            throw error
+        } catch {
+            metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "internal_error", duration: clock.now - started)
+            logger.error(
+                "exchange failed", metadata: ["app": "\(appLabel)", "error_type": "\(type(of: error))", "request_id": "\(request.requestID ?? "-")"])
+            throw TelegateError.internalError()
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import AsyncHTTPClient
+import Logging
+import TelegramAuth
+
+/// The process-wide services everything else is built from.
+public struct TelegateServices: Sendable {
+    public let storage: any TelegateStorage
+    public let secretBox: SecretBox
+    public let registry: AdapterRegistry
+    public let httpClient: HTTPClient
+    /// Telegram's OIDC keys, shared by every bot.
+    public let telegramKeys: TelegramKeySet
+    public let clock: WallClock
+    public let logger: Logger
+    /// The public base URL (`https://auth.example.com`), without a trailing slash.
+    public let publicURL: String
+    public let audit: AuditLog
+    public let refreshTokens: RefreshTokenService
+    public let metrics: ExchangeMetrics
+    /// How often key rings re-read the database, in seconds.
+    public let keyRefreshInterval: Int64
+
+    /// Creates the services.
+    public init(
+        storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: HTTPClient,
+        telegramKeys: TelegramKeySet, clock: WallClock = .system, logger: Logger, publicURL: String,
+        keyRefreshInterval: Int64 = 30
+    ) {
+        self.storage = storage
+        self.secretBox = secretBox
+        self.registry = registry
+        self.httpClient = httpClient
+        self.telegramKeys = telegramKeys
+        self.clock = clock
+        self.logger = logger
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.audit = AuditLog(store: storage.audit, logger: logger, clock: clock)
+        self.refreshTokens = RefreshTokenService(store: storage.refreshTokens, clock: clock)
+        self.metrics = ExchangeMetrics()
+        self.keyRefreshInterval = keyRefreshInterval
+    }
+
+    /// The issuer URL of `appID`.
+    public func issuer(for appID: AppID) -> String { "\(publicURL)/apps/\(appID)" }
+}

@@ -1,0 +1,12 @@
+/// Links between local users and provider users.
+public protocol ProviderLinkStore: Sendable {
+    /// The link of `userID` for `adapter`.
+    func link(appID: AppID, adapter: AdapterName, userID: UserID) async throws -> ProviderLink?
+    /// Inserts `link` unless one exists; returns the stored link and whether this call inserted it. Only the
+    /// inserting caller talks to the provider, so one provider user is created even across processes.
+    func insertIfAbsent(_ link: ProviderLink) async throws -> (link: ProviderLink, inserted: Bool)
+    /// Replaces the link if its state is still `expected`; `false` when another caller changed it first.
+    func update(_ link: ProviderLink, expecting expected: ProviderLink.State) async throws -> Bool
+    /// Removes the link.
+    func delete(appID: AppID, adapter: AdapterName, userID: UserID) async throws
+}

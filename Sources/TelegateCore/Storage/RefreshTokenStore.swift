@@ -1,0 +1,78 @@
+/// A chain of rotating refresh tokens issued from one exchange.
+public struct RefreshFamily: Sendable, Equatable {
+    public var id: String
+    public var appID: AppID
+    public var userID: UserID
+    public var adapter: AdapterName
+    public var createdAt: Int64
+    /// The absolute end of the family, whatever the rotations.
+    public var expiresAt: Int64
+    /// Set when the family was revoked (reuse detected, user disabled, admin action).
+    public var revokedAt: Int64?
+    public var revokeReason: String?
+
+    /// Creates a family.
+    public init(
+        id: String, appID: AppID, userID: UserID, adapter: AdapterName, createdAt: Int64, expiresAt: Int64,
+        revokedAt: Int64? = nil, revokeReason: String? = nil
+    ) {
+        self.id = id
+        self.appID = appID
+        self.userID = userID
+        self.adapter = adapter
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.revokeReason = revokeReason
+    }
+}
+
+/// One refresh token; only its SHA-256 hash is stored.
+public struct RefreshTokenRecord: Sendable, Equatable {
+    public enum State: String, Sendable, Equatable {
+        case active
+        case rotated
+    }
+
+    public var hash: [UInt8]
+    public var familyID: String
+    /// 0 for the first token, +1 per rotation.
+    public var generation: Int
+    public var state: State
+    public var createdAt: Int64
+    public var expiresAt: Int64
+    public var rotatedAt: Int64?
+
+    /// Creates a record.
+    public init(
+        hash: [UInt8], familyID: String, generation: Int, state: State, createdAt: Int64, expiresAt: Int64,
+        rotatedAt: Int64? = nil
+    ) {
+        self.hash = hash
+        self.familyID = familyID
+        self.generation = generation
+        self.state = state
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.rotatedAt = rotatedAt
+    }
+}
+
+/// Refresh-token families and tokens.
+public protocol RefreshTokenStore: Sendable {
+    /// Stores a new family with its first token.
+    func createFamily(_ family: RefreshFamily, first: RefreshTokenRecord) async throws
+    /// The token with this hash and its family.
+    func token(hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)?
+    /// The highest generation issued in the family.
+    func latestGeneration(familyID: String) async throws -> Int
+    /// In one transaction: marks `hash` rotated at `at` if it is still active, then stores `next`. `false` (and
+    /// nothing stored) when the token was no longer active: a concurrent refresh won.
+    func rotate(hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool
+    /// Stores another active token in a family (the grace-window answer to a second tab).
+    func insert(_ token: RefreshTokenRecord) async throws
+    /// Revokes a family.
+    func revokeFamily(id: String, reason: String, at: Int64) async throws
+    /// Revokes every family of a user; returns how many.
+    func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int
+}

@@ -1,0 +1,18 @@
+/// Everything Telegate persists, behind one value. Engines (SQLite, PostgreSQL) implement it; the same
+/// conformance suite runs against each.
+public protocol TelegateStorage: Sendable {
+    var configuration: any ConfigurationStore { get }
+    var users: any UserStore { get }
+    var links: any ProviderLinkStore { get }
+    var signingKeys: any SigningKeyStore { get }
+    var refreshTokens: any RefreshTokenStore { get }
+    var audit: any AuditStore { get }
+
+    /// Applies pending schema migrations; returns the versions applied.
+    @discardableResult
+    func migrate() async throws -> [Int]
+    /// Whether the database answers (readiness).
+    func isReachable() async -> Bool
+    /// Closes connections.
+    func close() async throws
+}

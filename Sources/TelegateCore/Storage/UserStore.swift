@@ -1,0 +1,14 @@
+/// Local users.
+public protocol UserStore: Sendable {
+    /// The user of Telegram user `telegramID` in `appID`.
+    func user(appID: AppID, telegramID: Int64) async throws -> UserRecord?
+    /// The user with id `id`.
+    func user(id: UserID) async throws -> UserRecord?
+    /// Inserts `user` unless the app already has a user for its Telegram id (a unique index decides, also across
+    /// processes); returns the stored row and whether this call inserted it.
+    func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool)
+    /// Replaces the profile, unless the stored one comes from a newer proof.
+    func updateProfile(id: UserID, profile: UserProfile, authDate: Int64, at: Int64) async throws
+    /// Enables or disables a user.
+    func setStatus(id: UserID, status: UserStatus, at: Int64) async throws -> Bool
+}

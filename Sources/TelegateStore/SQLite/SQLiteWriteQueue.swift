@@ -1,0 +1,90 @@
+import Dispatch
+import Synchronization
+
+/// The single writer of an SQLite database, with group commit.
+///
+/// Writes queue up while a transaction is committing, then run together in the next transaction, each inside
+/// its own savepoint so one failing write does not undo the others. Every caller learns its outcome only after
+/// the `COMMIT` (with `synchronous=FULL`) returned, so nothing is acknowledged before it is durable, and one fsync
+/// serves many writes.
+final class SQLiteWriteQueue: @unchecked Sendable {
+    // Safety: `handle` is only touched inside blocks submitted to `queue`, which is serial; `pending` is guarded by
+    // its mutex.
+    private let handle: SQLiteHandle
+    private let queue: DispatchQueue
+    private let pending = Mutex<(jobs: [Job], draining: Bool)>(([], false))
+
+    private struct Job: Sendable {
+        let work: @Sendable (SQLiteHandle) throws -> any Sendable
+        let complete: @Sendable (Result<any Sendable, any Error>) -> Void
+    }
+
+    init(handle: SQLiteHandle, label: String) {
+        self.handle = handle
+        self.queue = DispatchQueue(label: label)
+    }
+
+    /// Runs `body` in a write transaction and returns once it has committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {
+        let result: Result<any Sendable, any Error> = await withCheckedContinuation { continuation in
+            let job = Job(work: { try body($0) }, complete: { continuation.resume(returning: $0) })
+            let startDrain = pending.withLock { state in
+                state.jobs.append(job)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain { queue.async { self.drain() } }
+        }
+        return try result.get() as! T
+    }
+
+    /// Runs `body` on the writer's thread outside any transaction (migrations, pragmas); waits for it.
+    func runSynchronously<T>(_ body: (SQLiteHandle) throws -> T) rethrows -> T {
+        try queue.sync { try body(handle) }
+    }
+
+    private func drain() {
+        while true {
+            let jobs = pending.withLock { state -> [Job] in
+                let jobs = state.jobs
+                state.jobs = []
+                if jobs.isEmpty { state.draining = false }
+                return jobs
+            }
+            if jobs.isEmpty { return }
+            commit(jobs)
+        }
+    }
+
+    private func commit(_ jobs: [Job]) {
+        var results: [Result<any Sendable, any Error>] = []
+        results.reserveCapacity(jobs.count)
+        do {
+            try handle.execute("BEGIN IMMEDIATE")
+        } catch {
+            for job in jobs { job.complete(.failure(error)) }
+            return
+        }
+        for job in jobs {
+            do {
+                try handle.execute("SAVEPOINT job")
+                let value = try job.work(handle)
+                try handle.execute("RELEASE job")
+                results.append(.success(value))
+            } catch {
+                try? handle.execute("ROLLBACK TO job")
+                try? handle.execute("RELEASE job")
+                results.append(.failure(error))
+            }
+        }
+        do {
+            try handle.execute("COMMIT")
+        } catch {
+            try? handle.execute("ROLLBACK")
+            for job in jobs { job.complete(.failure(error)) }
+            return
+        }
+        for (job, result) in zip(jobs, results) { job.complete(result) }
+    }
+}

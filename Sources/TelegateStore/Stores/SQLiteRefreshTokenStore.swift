@@ -1,0 +1,94 @@
+import TelegateCore
+
+struct SQLiteRefreshTokenStore: RefreshTokenStore {
+    let engine: SQLiteEngine
+
+    func createFamily(_ family: RefreshFamily, first: RefreshTokenRecord) async throws {
+        try await engine.write { handle in
+            try handle.run(
+                """
+                INSERT INTO refresh_families (id, app_id, user_id, adapter, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(family.id), .text(family.appID.rawValue), .text(family.userID.rawValue),
+                    .text(family.adapter.rawValue), .integer(family.createdAt), .integer(family.expiresAt),
+                ])
+            try Self.insert(first, handle)
+        }
+    }
+
+    func token(hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)? {
+        try await engine.read { handle in
+            guard
+                let row = try handle.query(
+                    """
+                    SELECT t.hash, t.family_id, t.generation, t.state, t.created_at, t.expires_at, t.rotated_at,
+                        f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason
+                    FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.hash = ?
+                    """, [.blob(hash)]
+                ).first,
+                let state = row.text(3).flatMap(RefreshTokenRecord.State.init(rawValue:)),
+                let appID = row.text(7).flatMap(AppID.init(rawValue:)),
+                let userID = row.text(8).flatMap(UserID.init(rawValue:)),
+                let adapter = row.text(9).flatMap(AdapterName.init(rawValue:))
+            else { return nil }
+            let token = RefreshTokenRecord(
+                hash: row.blob(0) ?? [], familyID: row.text(1) ?? "", generation: Int(row.integer(2) ?? 0), state: state,
+                createdAt: row.integer(4) ?? 0, expiresAt: row.integer(5) ?? 0, rotatedAt: row.integer(6))
+            let family = RefreshFamily(
+                id: token.familyID, appID: appID, userID: userID, adapter: adapter, createdAt: row.integer(10) ?? 0,
+                expiresAt: row.integer(11) ?? 0, revokedAt: row.integer(12), revokeReason: row.text(13))
+            return (token, family)
+        }
+    }
+
+    func latestGeneration(familyID: String) async throws -> Int {
+        try await engine.read { handle in
+            Int(try handle.query("SELECT MAX(generation) FROM refresh_tokens WHERE family_id = ?", [.text(familyID)])
+                .first?.integer(0) ?? 0)
+        }
+    }
+
+    func rotate(hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool {
+        try await engine.write { handle in
+            let rotated = try handle.run(
+                "UPDATE refresh_tokens SET state = 'rotated', rotated_at = ? WHERE hash = ? AND state = 'active'",
+                [.integer(at), .blob(hash)])
+            guard rotated == 1 else { return false }
+            try Self.insert(next, handle)
+            return true
+        }
+    }
+
+    func insert(_ token: RefreshTokenRecord) async throws {
+        try await engine.write { try Self.insert(token, $0) }
+    }
+
+    func revokeFamily(id: String, reason: String, at: Int64) async throws {
+        try await engine.write { handle in
+            try handle.run(
+                "UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
+                [.integer(at), .text(reason), .text(id)])
+        }
+    }
+
+    func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int {
+        try await engine.write { handle in
+            try handle.run(
+                "UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL",
+                [.integer(at), .text(reason), .text(userID.rawValue)])
+        }
+    }
+
+    private static func insert(_ token: RefreshTokenRecord, _ handle: SQLiteHandle) throws {
+        try handle.run(
+            """
+            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .blob(token.hash), .text(token.familyID), .integer(Int64(token.generation)), .text(token.state.rawValue),
+                .integer(token.createdAt), .integer(token.expiresAt), .integer(token.rotatedAt),
+            ])
+    }
+}
