@@ -5,7 +5,9 @@ import TelegramAuth
 /// all end in. Secrets appear only sealed.
 public struct StoredApp: Sendable, Equatable {
     public var settings: AppSettings
+    /// The bots; a loaded app lists them by bot id.
     public var bots: [StoredBot]
+    /// The adapters; a loaded app lists them by name.
     public var adapters: [StoredAdapter]
 
     /// Creates a stored app.
@@ -74,9 +76,11 @@ public protocol ConfigurationStore: Sendable {
     func apps() async throws -> [StoredApp]
     /// One app.
     func app(_ id: AppID) async throws -> StoredApp?
-    /// Creates or replaces an app with exactly the given bots and adapters, atomically.
+    /// Creates or replaces an app with exactly the given bots and adapters, atomically. Replacing an app keeps
+    /// its users, provider links, signing keys and refresh tokens.
     func save(_ app: StoredApp) async throws
-    /// Deletes an app and everything that belongs to it; `false` if there was none.
+    /// Deletes an app and everything that belongs to it (bots, adapters, users with their provider links and
+    /// refresh tokens, signing keys); `false` if there was none.
     func deleteApp(_ id: AppID) async throws -> Bool
     /// A counter that grows with every configuration change, so running instances notice and reload.
     func revision() async throws -> Int64

@@ -71,8 +71,8 @@ public protocol RefreshTokenStore: Sendable {
     func rotate(hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool
     /// Stores another active token in a family (the grace-window answer to a second tab).
     func insert(_ token: RefreshTokenRecord) async throws
-    /// Revokes a family.
+    /// Revokes a family; a family that is already revoked keeps its first time and reason.
     func revokeFamily(id: String, reason: String, at: Int64) async throws
-    /// Revokes every family of a user; returns how many.
+    /// Revokes every family of a user that is not revoked yet; returns how many it revoked.
     func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int
 }

@@ -40,7 +40,8 @@ public struct StoredSigningKey: Sendable, Equatable {
 
 /// Signing keys of the built-in issuer.
 public protocol SigningKeyStore: Sendable {
-    /// Every key of `appID` that has not expired at `now`.
+    /// Every key of `appID` that has not expired at `now` (retired keys whose `expiresAt` is at or before `now`
+    /// are left out), in no particular order.
     func keys(appID: AppID, now: Int64) async throws -> [StoredSigningKey]
     /// Inserts the first active key of an algorithm and its successor; `false` if another caller already did
     /// (at most one active key per app and algorithm).

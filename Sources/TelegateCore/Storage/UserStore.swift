@@ -7,8 +7,9 @@ public protocol UserStore: Sendable {
     /// Inserts `user` unless the app already has a user for its Telegram id (a unique index decides, also across
     /// processes); returns the stored row and whether this call inserted it.
     func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool)
-    /// Replaces the profile, unless the stored one comes from a newer proof.
+    /// Replaces the profile and its auth date, and sets `updatedAt` to `at`, unless the stored profile comes from
+    /// a newer proof: a proof with the same auth date replaces it. Does nothing for an unknown id.
     func updateProfile(id: UserID, profile: UserProfile, authDate: Int64, at: Int64) async throws
-    /// Enables or disables a user.
+    /// Enables or disables a user, setting `updatedAt` to `at`; `false` for an unknown id.
     func setStatus(id: UserID, status: UserStatus, at: Int64) async throws -> Bool
 }
