@@ -1,0 +1,183 @@
+import StrictJSON
+import TelegateCore
+import Testing
+
+@Suite("Configuration store")
+struct ConfigurationStoreTests {
+    @Test("A saved app loads back exactly: settings, token-mode and third-party bots, adapters with config and sealed secrets", arguments: StorageEngine.available)
+    func roundTrip(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let app = Fixture.app()
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll) == app)
+            #expect(try await storage.configuration.apps() == [app])
+
+            let bare = StoredApp(settings: AppSettings(id: Fixture.quiz))
+            try await storage.configuration.save(bare)
+            #expect(try await storage.configuration.app(Fixture.quiz) == bare)
+        }
+    }
+
+    @Test("An app that was never saved loads as nil", arguments: StorageEngine.available)
+    func unknownApp(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let apps = try await storage.configuration.apps()
+            #expect(apps.isEmpty)
+            #expect(try await storage.configuration.app(Fixture.poll) == nil)
+        }
+    }
+
+    @Test("Bots load sorted by bot id and adapters by name, whatever order they were saved in", arguments: StorageEngine.available)
+    func listOrder(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let app = Fixture.app()
+            var reversed = app
+            reversed.bots.reverse()
+            reversed.adapters.reverse()
+            try await storage.configuration.save(reversed)
+            #expect(try await storage.configuration.app(Fixture.poll) == app)
+        }
+    }
+
+    @Test("Saving an app again replaces its bots and adapters with exactly the given ones", arguments: StorageEngine.available)
+    func saveReplaces(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+
+            var convex = Fixture.convexAdapter(isDefault: true)
+            convex.config = Fixture.json(#"{"deploymentURL":"https://brave-lynx-456.convex.cloud","audience":"convex"}"#)
+            convex.sealedSecrets = Fixture.sealed()
+            let replacement = StoredApp(
+                settings: AppSettings(id: Fixture.poll, corsOrigins: ["https://poll.example.org"], initDataMaxAge: 600),
+                bots: [Fixture.tokenBot(7_000_000_003, label: nil, reference: nil)], adapters: [convex])
+            try await storage.configuration.save(replacement)
+            #expect(try await storage.configuration.app(Fixture.poll) == replacement)
+
+            let emptied = StoredApp(settings: replacement.settings)
+            try await storage.configuration.save(emptied)
+            #expect(try await storage.configuration.app(Fixture.poll) == emptied)
+        }
+    }
+
+    @Test("apps() lists every app sorted by id", arguments: StorageEngine.available)
+    func appsSorted(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let ids = ["quiz", "poll", "my-mini-app", "9lives", "poll-2", "a"].map { AppID(rawValue: $0)! }
+            for id in ids { try await storage.configuration.save(Fixture.app(id)) }
+            let listed = try await storage.configuration.apps()
+            #expect(listed.map(\.settings.id) == ids.sorted())
+            for app in listed { #expect(app.bots.count == 2 && app.adapters.count == 2) }
+        }
+    }
+
+    @Test("revision() grows with every save and every delete", arguments: StorageEngine.available)
+    func revisionGrows(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            var last = try await storage.configuration.revision()
+            func expectGrown() async throws {
+                let current = try await storage.configuration.revision()
+                #expect(current > last)
+                last = current
+            }
+            try await storage.configuration.save(Fixture.app(Fixture.poll))
+            try await expectGrown()
+            try await storage.configuration.save(Fixture.app(Fixture.poll))
+            try await expectGrown()
+            try await storage.configuration.save(Fixture.app(Fixture.quiz))
+            try await expectGrown()
+            #expect(try await storage.configuration.deleteApp(Fixture.quiz))
+            try await expectGrown()
+            #expect(try await storage.configuration.revision() == last)
+        }
+    }
+
+    @Test("20 concurrent saves each make revision() grow", arguments: StorageEngine.available)
+    func concurrentSavesCount(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let before = try await storage.configuration.revision()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    group.addTask { try await storage.configuration.save(Fixture.app(AppID(rawValue: "app-\(index)")!)) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await storage.configuration.revision() >= before + 20)
+            #expect(try await storage.configuration.apps().count == 20)
+        }
+    }
+
+    @Test("deleteApp is false for an app that does not exist", arguments: StorageEngine.available)
+    func deleteUnknown(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            #expect(try await storage.configuration.deleteApp(Fixture.poll) == false)
+            try await storage.configuration.save(Fixture.app())
+            #expect(try await storage.configuration.deleteApp(Fixture.poll))
+            #expect(try await storage.configuration.deleteApp(Fixture.poll) == false)
+            #expect(try await storage.configuration.app(Fixture.poll) == nil)
+        }
+    }
+
+    @Test("Deleting an app removes its users, provider links, signing keys and refresh tokens, and nothing of other apps", arguments: StorageEngine.available)
+    func deleteCascades(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let doomed = try await Populated.make(Fixture.poll, in: storage)
+            let kept = try await Populated.make(Fixture.quiz, in: storage)
+
+            #expect(try await storage.configuration.deleteApp(Fixture.poll))
+
+            #expect(try await storage.configuration.app(Fixture.poll) == nil)
+            #expect(try await storage.users.user(id: doomed.user.id) == nil)
+            #expect(try await storage.users.user(appID: Fixture.poll, telegramID: doomed.user.telegramID) == nil)
+            #expect(try await storage.links.link(appID: Fixture.poll, adapter: Fixture.convex, userID: doomed.user.id) == nil)
+            #expect(try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now).isEmpty)
+            #expect(try await storage.refreshTokens.token(hash: doomed.token.hash) == nil)
+
+            try await kept.expectIntact(in: storage)
+        }
+    }
+
+    @Test("Saving an existing app again keeps its users, provider links, signing keys and refresh tokens", arguments: StorageEngine.available)
+    func resaveKeepsData(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let populated = try await Populated.make(Fixture.poll, in: storage)
+            var changed = Fixture.app()
+            changed.bots = [Fixture.thirdPartyBot(7_000_000_009, environment: .production)]
+            changed.adapters = []
+            try await storage.configuration.save(changed)
+            #expect(try await storage.configuration.app(Fixture.poll) == changed)
+            try await populated.expectIntact(in: storage)
+        }
+    }
+}
+
+/// An app with one of everything that belongs to it: a user, a provider link, signing keys, a refresh family.
+struct Populated {
+    let user: UserRecord
+    let link: ProviderLink
+    let keys: [StoredSigningKey]
+    let family: RefreshFamily
+    let token: RefreshTokenRecord
+
+    static func make(_ app: AppID, in storage: any TelegateStorage) async throws -> Populated {
+        let user = try await storage.seedUser(app)
+        let link = Fixture.linkedLink(user, externalID: "j57a8gpc0f2mbfbd3vcj5fq0ed7a6s4h")
+        #expect(try await storage.links.insertIfAbsent(link).inserted)
+        let active = Fixture.signingKey(.es256, state: .active, app: app)
+        let next = Fixture.signingKey(.es256, state: .next, app: app)
+        #expect(try await storage.signingKeys.insertInitial(active: active, next: next))
+        let family = Fixture.family(user)
+        let token = Fixture.token(family)
+        try await storage.refreshTokens.createFamily(family, first: token)
+        return Populated(user: user, link: link, keys: [active, next], family: family, token: token)
+    }
+
+    func expectIntact(in storage: any TelegateStorage) async throws {
+        #expect(try await storage.users.user(id: user.id) == user)
+        #expect(try await storage.links.link(appID: user.appID, adapter: link.adapter, userID: user.id) == link)
+        let stored = try await storage.signingKeys.keys(appID: user.appID, now: Fixture.now)
+        #expect(stored.sorted { $0.kid < $1.kid } == keys.sorted { $0.kid < $1.kid })
+        let found = try await storage.refreshTokens.token(hash: token.hash)
+        #expect(found?.token == token)
+        #expect(found?.family == family)
+    }
+}
