@@ -1,0 +1,124 @@
+import TelegateCore
+import Testing
+
+@Suite("User store")
+struct UserStoreTests {
+    @Test("insertIfAbsent inserts a first login once and afterwards returns the stored user", arguments: StorageEngine.available)
+    func insertOnce(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            let first = Fixture.user()
+            let inserted = try await storage.users.insertIfAbsent(first)
+            #expect(inserted.inserted)
+            #expect(inserted.user == first)
+
+            let later = Fixture.user(profile: Fixture.profile("Vlad", username: "vlad"), authDate: Fixture.now, at: Fixture.now + 30)
+            let again = try await storage.users.insertIfAbsent(later)
+            #expect(again.inserted == false)
+            #expect(again.user == first)
+            #expect(try await storage.users.user(id: later.id) == nil)
+        }
+    }
+
+    @Test("50 concurrent first logins of one Telegram user insert exactly one row", arguments: StorageEngine.available)
+    func concurrentFirstLogins(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            let candidates = (0..<50).map { _ in Fixture.user() }
+            #expect(Set(candidates.map(\.id)).count == 50)
+            let outcomes = try await withThrowingTaskGroup(of: (user: UserRecord, inserted: Bool).self) { group in
+                for candidate in candidates { group.addTask { try await storage.users.insertIfAbsent(candidate) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.count == 50)
+            #expect(outcomes.filter(\.inserted).count == 1)
+            let winner = try #require(outcomes.first { $0.inserted }?.user)
+            #expect(outcomes.allSatisfy { $0.user == winner })
+            #expect(candidates.contains(winner))
+            #expect(try await storage.users.user(appID: Fixture.poll, telegramID: winner.telegramID) == winner)
+            for loser in candidates where loser.id != winner.id {
+                #expect(try await storage.users.user(id: loser.id) == nil)
+            }
+        }
+    }
+
+    @Test("The same Telegram user in two apps is two users", arguments: StorageEngine.available)
+    func onePerApp(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app(Fixture.poll))
+            try await storage.configuration.save(Fixture.app(Fixture.quiz))
+            let inPoll = try await storage.users.insertIfAbsent(Fixture.user(Fixture.poll))
+            let inQuiz = try await storage.users.insertIfAbsent(Fixture.user(Fixture.quiz))
+            #expect(inPoll.inserted && inQuiz.inserted)
+            #expect(inPoll.user.id != inQuiz.user.id)
+            #expect(try await storage.users.user(appID: Fixture.poll, telegramID: 279_058_397) == inPoll.user)
+            #expect(try await storage.users.user(appID: Fixture.quiz, telegramID: 279_058_397) == inQuiz.user)
+        }
+    }
+
+    @Test("A user is found by id and by app and Telegram id; unknown ones are nil", arguments: StorageEngine.available)
+    func lookups(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            let full = try await storage.users.insertIfAbsent(Fixture.user(telegramID: 279_058_397)).user
+            let minimal = Fixture.user(
+                telegramID: 6_543_210_987, profile: UserProfile(firstName: "Ana"), authDate: Fixture.now - 5)
+            #expect(try await storage.users.insertIfAbsent(minimal).inserted)
+
+            #expect(try await storage.users.user(id: full.id) == full)
+            #expect(try await storage.users.user(id: minimal.id) == minimal)
+            #expect(try await storage.users.user(appID: Fixture.poll, telegramID: 279_058_397) == full)
+            #expect(try await storage.users.user(appID: Fixture.poll, telegramID: 6_543_210_987) == minimal)
+
+            #expect(try await storage.users.user(id: UserID.generate(milliseconds: 1_790_000_000_000)) == nil)
+            #expect(try await storage.users.user(appID: Fixture.poll, telegramID: 42) == nil)
+            #expect(try await storage.users.user(appID: Fixture.quiz, telegramID: 279_058_397) == nil)
+        }
+    }
+
+    @Test("updateProfile applies a proof as new as the stored one or newer, and ignores an older one", arguments: StorageEngine.available)
+    func updateProfileByAuthDate(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            let user = try await storage.users.insertIfAbsent(Fixture.user(authDate: Fixture.now - 60)).user
+
+            let renamed = UserProfile(firstName: "Vlad", username: "vlad_k", languageCode: "en")
+            try await storage.users.updateProfile(id: user.id, profile: renamed, authDate: Fixture.now, at: Fixture.now + 1)
+            var expected = user
+            expected.profile = renamed
+            expected.profileAuthDate = Fixture.now
+            expected.updatedAt = Fixture.now + 1
+            #expect(try await storage.users.user(id: user.id) == expected)
+
+            let sameDate = Fixture.profile("Vladislav", username: "vdkfrost")
+            try await storage.users.updateProfile(id: user.id, profile: sameDate, authDate: Fixture.now, at: Fixture.now + 2)
+            expected.profile = sameDate
+            expected.updatedAt = Fixture.now + 2
+            #expect(try await storage.users.user(id: user.id) == expected)
+
+            try await storage.users.updateProfile(
+                id: user.id, profile: UserProfile(firstName: "Stale"), authDate: Fixture.now - 1, at: Fixture.now + 3)
+            #expect(try await storage.users.user(id: user.id) == expected)
+        }
+    }
+
+    @Test("setStatus disables and re-enables a user, and is false for an unknown id", arguments: StorageEngine.available)
+    func setStatus(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let user = try await storage.seedUser()
+            #expect(try await storage.users.setStatus(id: user.id, status: .disabled, at: Fixture.now + 10))
+            var expected = user
+            expected.status = .disabled
+            expected.updatedAt = Fixture.now + 10
+            #expect(try await storage.users.user(id: user.id) == expected)
+
+            #expect(try await storage.users.setStatus(id: user.id, status: .active, at: Fixture.now + 20))
+            expected.status = .active
+            expected.updatedAt = Fixture.now + 20
+            #expect(try await storage.users.user(id: user.id) == expected)
+
+            let unknown = UserID.generate(milliseconds: 1_790_000_000_000)
+            #expect(try await storage.users.setStatus(id: unknown, status: .disabled, at: Fixture.now) == false)
+        }
+    }
+}
