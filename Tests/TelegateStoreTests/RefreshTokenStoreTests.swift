@@ -1,0 +1,177 @@
+import TelegateCore
+import Testing
+
+@Suite("Refresh token store")
+struct RefreshTokenStoreTests {
+    @Test("A new family and its first token are found by the token's hash, every field intact", arguments: StorageEngine.available)
+    func createAndFind(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let user = try await storage.seedUser()
+            let family = Fixture.family(user, adapter: Fixture.clerk)
+            let first = Fixture.token(family)
+            try await storage.refreshTokens.createFamily(family, first: first)
+
+            let found = try #require(try await storage.refreshTokens.token(hash: first.hash))
+            #expect(found.token == first)
+            #expect(found.family == family)
+            #expect(try await storage.refreshTokens.token(hash: Fixture.tokenHash()) == nil)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
+        }
+    }
+
+    @Test("rotate marks the token rotated at the given time and stores its successor", arguments: StorageEngine.available)
+    func rotate(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            let next = Fixture.token(family, generation: 1, at: Fixture.now + 900)
+            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 900, next: next))
+
+            var rotated = first
+            rotated.state = .rotated
+            rotated.rotatedAt = Fixture.now + 900
+            #expect(try await storage.refreshTokens.token(hash: first.hash)?.token == rotated)
+            #expect(try await storage.refreshTokens.token(hash: next.hash)?.token == next)
+            #expect(try await storage.refreshTokens.token(hash: next.hash)?.family == family)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
+        }
+    }
+
+    @Test("rotate of a token that is no longer active, or unknown, is false and stores nothing", arguments: StorageEngine.available)
+    func rotateRefused(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 10, next: Fixture.token(family, generation: 1)))
+
+            let replay = Fixture.token(family, generation: 1, at: Fixture.now + 20)
+            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 20, next: replay) == false)
+            #expect(try await storage.refreshTokens.token(hash: replay.hash) == nil)
+            #expect(try await storage.refreshTokens.token(hash: first.hash)?.token.rotatedAt == Fixture.now + 10)
+
+            let orphan = Fixture.token(family, generation: 1)
+            #expect(try await storage.refreshTokens.rotate(hash: Fixture.tokenHash(), at: Fixture.now, next: orphan) == false)
+            #expect(try await storage.refreshTokens.token(hash: orphan.hash) == nil)
+        }
+    }
+
+    @Test("Of two concurrent rotations of one token exactly one wins and only its successor is stored", arguments: StorageEngine.available)
+    func concurrentRotations(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            var current = first
+            for generation in 1...10 {
+                let hash = current.hash
+                let successors = (0..<2).map { _ in Fixture.token(family, generation: generation, at: Fixture.now + Int64(generation)) }
+                let results = try await withThrowingTaskGroup(of: (token: RefreshTokenRecord, won: Bool).self) { group in
+                    for successor in successors {
+                        group.addTask {
+                            (successor, try await storage.refreshTokens.rotate(hash: hash, at: successor.createdAt, next: successor))
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(results.filter(\.won).count == 1)
+                let winner = try #require(results.first { $0.won }?.token)
+                let loser = try #require(results.first { !$0.won }?.token)
+                #expect(try await storage.refreshTokens.token(hash: winner.hash)?.token == winner)
+                #expect(try await storage.refreshTokens.token(hash: loser.hash) == nil)
+                #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == generation)
+                current = winner
+            }
+        }
+    }
+
+    @Test("latestGeneration is the highest generation issued in the family, whatever other families hold", arguments: StorageEngine.available)
+    func latestGeneration(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            let (other, otherFirst) = try await newFamily(in: storage)
+            var hash = first.hash
+            for generation in 1...3 {
+                let next = Fixture.token(family, generation: generation)
+                #expect(try await storage.refreshTokens.rotate(hash: hash, at: Fixture.now + Int64(generation), next: next))
+                hash = next.hash
+            }
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 3)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: other.id) == 0)
+            #expect(
+                try await storage.refreshTokens.rotate(
+                    hash: otherFirst.hash, at: Fixture.now, next: Fixture.token(other, generation: 1)))
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: other.id) == 1)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 3)
+        }
+    }
+
+    @Test("insert stores another active token in the family beside the successor", arguments: StorageEngine.available)
+    func insertSibling(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            let successor = Fixture.token(family, generation: 1, at: Fixture.now + 60)
+            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 60, next: successor))
+
+            let sibling = Fixture.token(family, generation: 1, at: Fixture.now + 62)
+            try await storage.refreshTokens.insert(sibling)
+            let found = try #require(try await storage.refreshTokens.token(hash: sibling.hash))
+            #expect(found.token == sibling)
+            #expect(found.family == family)
+            #expect(try await storage.refreshTokens.token(hash: successor.hash)?.token == successor)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
+        }
+    }
+
+    @Test("revokeFamily records when and why once; a second revocation keeps the first", arguments: StorageEngine.available)
+    func revokeFamily(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            let (untouched, untouchedFirst) = try await newFamily(in: storage)
+            try await storage.refreshTokens.revokeFamily(id: family.id, reason: "reuse_detected", at: Fixture.now + 5)
+            var revoked = family
+            revoked.revokedAt = Fixture.now + 5
+            revoked.revokeReason = "reuse_detected"
+            #expect(try await storage.refreshTokens.token(hash: first.hash)?.family == revoked)
+
+            try await storage.refreshTokens.revokeFamily(id: family.id, reason: "admin", at: Fixture.now + 9)
+            #expect(try await storage.refreshTokens.token(hash: first.hash)?.family == revoked)
+            #expect(try await storage.refreshTokens.token(hash: untouchedFirst.hash)?.family == untouched)
+        }
+    }
+
+    @Test("revokeFamilies revokes every live family of one user, counts them, and leaves other users alone", arguments: StorageEngine.available)
+    func revokeFamilies(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let user = try await storage.seedUser()
+            let other = try await storage.seedUser(telegramID: 5_000_000_001)
+            var mine: [(RefreshFamily, RefreshTokenRecord)] = []
+            for adapter in [Fixture.convex, Fixture.clerk, Fixture.convex] {
+                let family = Fixture.family(user, adapter: adapter)
+                let token = Fixture.token(family)
+                try await storage.refreshTokens.createFamily(family, first: token)
+                mine.append((family, token))
+            }
+            let theirs = Fixture.family(other)
+            let theirToken = Fixture.token(theirs)
+            try await storage.refreshTokens.createFamily(theirs, first: theirToken)
+            try await storage.refreshTokens.revokeFamily(id: mine[0].0.id, reason: "reuse_detected", at: Fixture.now + 1)
+
+            #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "user_disabled", at: Fixture.now + 2) == 2)
+            let first = try #require(try await storage.refreshTokens.token(hash: mine[0].1.hash)?.family)
+            #expect(first.revokedAt == Fixture.now + 1 && first.revokeReason == "reuse_detected")
+            for (_, token) in mine.dropFirst() {
+                let family = try #require(try await storage.refreshTokens.token(hash: token.hash)?.family)
+                #expect(family.revokedAt == Fixture.now + 2 && family.revokeReason == "user_disabled")
+            }
+            #expect(try await storage.refreshTokens.token(hash: theirToken.hash)?.family == theirs)
+            #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "user_disabled", at: Fixture.now + 3) == 0)
+            #expect(try await storage.refreshTokens.revokeFamilies(userID: UserID.generate(milliseconds: 0), reason: "admin", at: Fixture.now) == 0)
+        }
+    }
+
+    /// Saves the app and a user, and creates a family with its first token.
+    private func newFamily(in storage: any TelegateStorage) async throws -> (RefreshFamily, RefreshTokenRecord) {
+        var user = try await storage.users.user(appID: Fixture.poll, telegramID: 279_058_397)
+        if user == nil { user = try await storage.seedUser() }
+        let family = Fixture.family(try #require(user))
+        let first = Fixture.token(family)
+        try await storage.refreshTokens.createFamily(family, first: first)
+        return (family, first)
+    }
+}
