@@ -101,6 +101,30 @@ struct SigningKeyStoreTests {
         }
     }
 
+    @Test("rotate with the active kid of another algorithm or app is refused and changes nothing", arguments: StorageEngine.available)
+    func rotateForeignKid(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (esActive, _) = try await initialKeys(.es256, in: storage)
+            _ = try await initialKeys(.rs256, in: storage)
+            try await storage.configuration.save(Fixture.app(Fixture.quiz))
+            let quizActive = Fixture.signingKey(.es256, state: .active, app: Fixture.quiz)
+            #expect(
+                try await storage.signingKeys.insertInitial(
+                    active: quizActive, next: Fixture.signingKey(.es256, state: .next, app: Fixture.quiz)))
+            let before = try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now)
+
+            #expect(
+                try await storage.signingKeys.rotate(
+                    appID: Fixture.poll, algorithm: .rs256, activeKid: esActive.kid, retiredExpiresAt: Fixture.now + 600,
+                    newNext: Fixture.signingKey(.rs256, state: .next)) == false)
+            #expect(
+                try await storage.signingKeys.rotate(
+                    appID: Fixture.poll, algorithm: .es256, activeKid: quizActive.kid, retiredExpiresAt: Fixture.now + 600,
+                    newNext: Fixture.signingKey(.es256, state: .next)) == false)
+            #expect(try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now).byKid == before.byKid)
+        }
+    }
+
     @Test("Of two concurrent rotations from the same active key exactly one wins", arguments: StorageEngine.available)
     func concurrentRotations(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

@@ -47,7 +47,8 @@ public protocol SigningKeyStore: Sendable {
     /// (at most one active key per app and algorithm).
     func insertInitial(active: StoredSigningKey, next: StoredSigningKey) async throws -> Bool
     /// Rotates atomically: the active key `activeKid` retires (leaving the JWKS at `retiredExpiresAt`), the next
-    /// key becomes active, and `newNext` is published. `false` if `activeKid` is no longer the active key.
+    /// key becomes active, and `newNext` is published. `false` if `activeKid` is no longer the active key of
+    /// `algorithm` in `appID`.
     func rotate(
         appID: AppID, algorithm: SigningAlgorithm, activeKid: String, retiredExpiresAt: Int64,
         newNext: StoredSigningKey

@@ -43,8 +43,11 @@ struct SQLiteSigningKeyStore: SigningKeyStore {
     ) async throws -> Bool {
         try await engine.write { handle in
             let retired = try handle.run(
-                "UPDATE signing_keys SET state = 'retired', expires_at = ? WHERE app_id = ? AND kid = ? AND state = 'active'",
-                [.integer(retiredExpiresAt), .text(appID.rawValue), .text(activeKid)])
+                """
+                UPDATE signing_keys SET state = 'retired', expires_at = ?
+                WHERE app_id = ? AND algorithm = ? AND kid = ? AND state = 'active'
+                """,
+                [.integer(retiredExpiresAt), .text(appID.rawValue), .text(algorithm.rawValue), .text(activeKid)])
             guard retired == 1 else { return false }
             try handle.run(
                 "UPDATE signing_keys SET state = 'active' WHERE app_id = ? AND algorithm = ? AND state = 'next'",
