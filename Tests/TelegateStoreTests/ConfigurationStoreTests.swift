@@ -148,6 +148,36 @@ struct ConfigurationStoreTests {
             try await populated.expectIntact(in: storage)
         }
     }
+
+    @Test("A reader sees an app as it was before or after a concurrent save, never a mix of both", arguments: StorageEngine.available)
+    func readsAreAtomic(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let first = Fixture.app()
+            var draft = first
+            draft.settings.corsOrigins = ["https://second.example.com"]
+            draft.bots = [Fixture.tokenBot(7_000_000_005), Fixture.thirdPartyBot(7_000_000_006), Fixture.thirdPartyBot(7_000_000_007)]
+            draft.adapters = [Fixture.convexAdapter()]
+            let second = draft
+            try await storage.configuration.save(first)
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for round in 0..<100 { try await storage.configuration.save(round.isMultiple(of: 2) ? second : first) }
+                }
+                for _ in 0..<2 {
+                    group.addTask {
+                        for _ in 0..<150 {
+                            let seen = try #require(try await storage.configuration.app(Fixture.poll))
+                            #expect(seen == first || seen == second)
+                            let listed = try await storage.configuration.apps()
+                            #expect(listed == [first] || listed == [second])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
 }
 
 /// An app with one of everything that belongs to it: a user, a provider link, signing keys, a refresh family.

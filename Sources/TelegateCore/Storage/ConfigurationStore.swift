@@ -76,8 +76,9 @@ public protocol ConfigurationStore: Sendable {
     func apps() async throws -> [StoredApp]
     /// One app.
     func app(_ id: AppID) async throws -> StoredApp?
-    /// Creates or replaces an app with exactly the given bots and adapters, atomically. Replacing an app keeps
-    /// its users, provider links, signing keys and refresh tokens.
+    /// Creates or replaces an app with exactly the given bots and adapters, atomically: readers see the app as it
+    /// was before or after, never in between. Replacing an app keeps its users, provider links, signing keys and
+    /// refresh tokens.
     func save(_ app: StoredApp) async throws
     /// Deletes an app and everything that belongs to it (bots, adapters, users with their provider links and
     /// refresh tokens, signing keys); `false` if there was none.

@@ -20,11 +20,22 @@ final class SQLiteEngine: Sendable {
         }
     }
 
-    /// Runs a read on one of the readers.
+    /// Runs a read on one of the readers, inside one read transaction: every statement of `body` sees the same
+    /// snapshot, so a read never mixes rows from before and after a concurrent write.
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).oldValue
         do {
-            return try await readers[index % readers.count].run(body)
+            return try await readers[index % readers.count].run { handle in
+                try handle.execute("BEGIN")
+                do {
+                    let value = try body(handle)
+                    try handle.execute("COMMIT")
+                    return value
+                } catch {
+                    try? handle.execute("ROLLBACK")
+                    throw error
+                }
+            }
         } catch let failure as SQLiteFailure {
             throw failure.telegateError
         }
