@@ -149,6 +149,23 @@ struct ConfigurationStoreTests {
         }
     }
 
+    @Test("A save that fails changes nothing: the app, its lists and the revision stay as they were", arguments: StorageEngine.available)
+    func failedSave(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let app = Fixture.app()
+            try await storage.configuration.save(app)
+            let revision = try await storage.configuration.revision()
+
+            var broken = app
+            broken.bots = [Fixture.tokenBot(7_000_000_004), Fixture.thirdPartyBot(7_000_000_004)]
+            broken.adapters = [Fixture.convexAdapter()]
+            await #expect(throws: (any Error).self) { try await storage.configuration.save(broken) }
+
+            #expect(try await storage.configuration.app(Fixture.poll) == app)
+            #expect(try await storage.configuration.revision() == revision)
+        }
+    }
+
     @Test("A reader sees an app as it was before or after a concurrent save, never a mix of both", arguments: StorageEngine.available)
     func readsAreAtomic(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

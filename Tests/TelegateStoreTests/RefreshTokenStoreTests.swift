@@ -53,6 +53,30 @@ struct RefreshTokenStoreTests {
         }
     }
 
+    @Test("A rotation or a new family whose token cannot be stored changes nothing", arguments: StorageEngine.available)
+    func failedWrites(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            var clash = Fixture.token(family, generation: 1)
+            clash.hash = first.hash
+            await #expect(throws: (any Error).self) {
+                try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 5, next: clash)
+            }
+            #expect(try await storage.refreshTokens.token(hash: first.hash)?.token == first)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
+
+            let user = try await storage.seedUser(telegramID: 5_000_000_001)
+            let orphan = Fixture.family(user)
+            var duplicate = Fixture.token(orphan)
+            duplicate.hash = first.hash
+            await #expect(throws: (any Error).self) {
+                try await storage.refreshTokens.createFamily(orphan, first: duplicate)
+            }
+            #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "admin", at: Fixture.now) == 0)
+            #expect(try await storage.refreshTokens.token(hash: first.hash)?.family == family)
+        }
+    }
+
     @Test("Of two concurrent rotations of one token exactly one wins and only its successor is stored", arguments: StorageEngine.available)
     func concurrentRotations(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

@@ -125,6 +125,20 @@ struct SigningKeyStoreTests {
         }
     }
 
+    @Test("A rotation whose new next key cannot be stored changes nothing", arguments: StorageEngine.available)
+    func failedRotation(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (active, next) = try await initialKeys(.es256, in: storage)
+            let clash = Fixture.signingKey(.es256, state: .next, kid: active.kid)
+            await #expect(throws: (any Error).self) {
+                try await storage.signingKeys.rotate(
+                    appID: Fixture.poll, algorithm: .es256, activeKid: active.kid, retiredExpiresAt: Fixture.now + 600,
+                    newNext: clash)
+            }
+            #expect(try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now).byKid == [active, next].byKid)
+        }
+    }
+
     @Test("Of two concurrent rotations from the same active key exactly one wins", arguments: StorageEngine.available)
     func concurrentRotations(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

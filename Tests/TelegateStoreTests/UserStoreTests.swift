@@ -99,6 +99,58 @@ struct UserStoreTests {
             try await storage.users.updateProfile(
                 id: user.id, profile: UserProfile(firstName: "Stale"), authDate: Fixture.now - 1, at: Fixture.now + 3)
             #expect(try await storage.users.user(id: user.id) == expected)
+
+            let unknown = UserID.generate(milliseconds: 1_790_000_000_000)
+            try await storage.users.updateProfile(id: unknown, profile: renamed, authDate: Fixture.now, at: Fixture.now)
+            #expect(try await storage.users.user(id: unknown) == nil)
+        }
+    }
+
+    @Test("Of 30 concurrent profile updates the proof with the newest auth date wins", arguments: StorageEngine.available)
+    func concurrentProfileUpdates(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let user = try await storage.seedUser()
+            let authDates = (1...30).map { Fixture.now + Int64($0) }.shuffled()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for authDate in authDates {
+                    group.addTask {
+                        try await storage.users.updateProfile(
+                            id: user.id, profile: UserProfile(firstName: "Name \(authDate)"), authDate: authDate,
+                            at: Fixture.now + 100)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let stored = try #require(try await storage.users.user(id: user.id))
+            #expect(stored.profileAuthDate == Fixture.now + 30)
+            #expect(stored.profile == UserProfile(firstName: "Name \(Fixture.now + 30)"))
+        }
+    }
+
+    @Test("A write that fails does not undo concurrent writes", arguments: StorageEngine.available)
+    func failureIsolated(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            let missingApp = AppID(rawValue: "not-saved")!
+            let candidates = (0..<40).map { index in
+                Fixture.user(index.isMultiple(of: 2) ? Fixture.poll : missingApp, telegramID: 1_000_000 + Int64(index))
+            }
+            let outcomes = await withTaskGroup(of: (UserRecord, Bool).self) { group in
+                for candidate in candidates {
+                    group.addTask { (candidate, (try? await storage.users.insertIfAbsent(candidate))?.inserted == true) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for (candidate, inserted) in outcomes {
+                let stored = try await storage.users.user(id: candidate.id)
+                if candidate.appID == Fixture.poll {
+                    #expect(inserted)
+                    #expect(stored == candidate)
+                } else {
+                    #expect(inserted == false)
+                    #expect(stored == nil)
+                }
+            }
         }
     }
 
