@@ -6,6 +6,8 @@ let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "sw
 let jwtKit = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 
 let package = Package(
     name: "Telegate",
@@ -20,8 +22,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // Strict JSON (RFC 8259) shared by proof parsing and request bodies.
@@ -34,22 +41,56 @@ let package = Package(
         // signing keys, secret sealing, audit, errors.
         .target(
             name: "TelegateCore",
-            dependencies: ["TelegramAuth", "StrictJSON", crypto, cryptoExtras, jwtKit, logging, httpClient]),
+            dependencies: [
+                "TelegramAuth", "StrictJSON", crypto, cryptoExtras, jwtKit, logging, httpClient,
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
 
         // The SQLite (default) engine behind the store protocols, with migrations.
         .target(
             name: "TelegateStore",
             dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", .product(name: "SQLiteNIO", package: "sqlite-nio"), logging]),
 
+        // HTTP routes, middleware and problem+json rendering.
+        .target(
+            name: "TelegateServer",
+            dependencies: [
+                "TelegateCore", "StrictJSON", "TelegramAuth", hummingbird, logging,
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
+        // Providers: one folder each, adapter and simulator.
+        .target(name: "OIDCProvider", dependencies: ["TelegateCore", "StrictJSON", jwtKit, crypto], path: "Providers/OIDC/Adapter"),
+        .target(
+            name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
+            path: "Providers/OIDC/Simulator"),
+
+        // The composition root: configuration file, quickstart, wiring.
+        .target(
+            name: "TelegateApp",
+            dependencies: [
+                "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
+            ]),
+
         .executableTarget(
             name: "telegate",
             dependencies: [
-                "TelegramAuth", crypto,
+                "TelegramAuth", "TelegateApp", "TelegateCore", crypto, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelegateStoreTests", dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth"]),
+        .testTarget(
+            name: "TelegateServerTests",
+            dependencies: [
+                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
+                "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "TelegateCLITests", dependencies: ["telegate", "TelegramAuth"]),
     ]
 )

@@ -34,10 +34,14 @@ public struct ExchangeService: Sendable {
             let bot = try runtime.bot(request.botID)
             let (adapterName, adapter) = try runtime.adapter(request.provider)
             providerLabel = adapterName.rawValue
+            var mark = clock.now
             let identity = try await bot.verify(request.proof)
+            mark = stage(.verify, app: appLabel, since: mark)
             let subject = try await identities.resolve(
                 appID: appID, identity: identity, botID: bot.settings.botID, requestID: request.requestID)
+            mark = stage(.resolve, app: appLabel, since: mark)
             let credential = try await adapter.issue(for: subject)
+            _ = stage(.issue, app: appLabel, since: mark)
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: clock.now - started)
             return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)
         } catch let error as TelegateError {
@@ -55,5 +59,14 @@ public struct ExchangeService: Sendable {
                 "exchange failed", metadata: ["app": "\(appLabel)", "error_type": "\(type(of: error))", "request_id": "\(request.requestID ?? "-")"])
             throw TelegateError.internalError()
         }
+    }
+
+    /// Records the time spent in one stage and returns the new mark.
+    private func stage(_ stage: ExchangeMetrics.Stage, app: String, since mark: ContinuousClock.Instant)
+        -> ContinuousClock.Instant
+    {
+        let now = clock.now
+        metrics.recordStage(stage, app: app, duration: now - mark)
+        return now
     }
 }

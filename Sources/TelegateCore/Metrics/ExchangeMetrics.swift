@@ -15,12 +15,43 @@ public final class ExchangeMetrics: Sendable {
         var counts = [UInt64](repeating: 0, count: ExchangeMetrics.buckets.count)
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func observe(_ seconds: Double) {
+            for (index, bound) in ExchangeMetrics.buckets.enumerated() where seconds <= bound {
+                counts[index] += 1
+            }
+            sum += seconds
+            count += 1
+        }
+
+        func lines(_ name: String, labels: String) -> [String] {
+            var lines = ExchangeMetrics.buckets.enumerated().map { index, bound in
+                "\(name)_bucket{\(labels),le=\"\(bound)\"} \(counts[index])"
+            }
+            lines.append("\(name)_bucket{\(labels),le=\"+Inf\"} \(count)")
+            lines.append("\(name)_sum{\(labels)} \(sum)")
+            lines.append("\(name)_count{\(labels)} \(count)")
+            return lines
+        }
+    }
+
+    /// The stages of an exchange, timed separately.
+    public enum Stage: String, Sendable, CaseIterable {
+        /// Checking the Telegram proof.
+        case verify
+        /// Finding or creating the local user (the database).
+        case resolve
+        /// The adapter issuing the credential (signing, or the provider's API).
+        case issue
     }
 
     private struct State {
         var exchanges: [[String]: UInt64] = [:]
         var latency: [Series: Histogram] = [:]
+        var stages: [[String]: Histogram] = [:]
         var refreshes: [[String]: UInt64] = [:]
+        var upstream: [[String]: Histogram] = [:]
+        var upstreamStatuses: [[String]: UInt64] = [:]
     }
 
     private let state = Mutex(State())
@@ -30,17 +61,30 @@ public final class ExchangeMetrics: Sendable {
 
     /// Counts one exchange and its latency.
     public func recordExchange(app: String, provider: String, outcome: String, duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = Self.seconds(duration)
         state.withLock { state in
             state.exchanges[[app, provider, outcome], default: 0] += 1
-            var histogram = state.latency[Series(app: app, provider: provider), default: Histogram()]
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound {
-                histogram.counts[index] += 1
-            }
-            histogram.sum += seconds
-            histogram.count += 1
-            state.latency[Series(app: app, provider: provider)] = histogram
+            state.latency[Series(app: app, provider: provider), default: Histogram()].observe(seconds)
         }
+    }
+
+    /// Records the time one stage of a successful step took.
+    public func recordStage(_ stage: Stage, app: String, duration: Duration) {
+        let seconds = Self.seconds(duration)
+        state.withLock { $0.stages[[app, stage.rawValue], default: Histogram()].observe(seconds) }
+    }
+
+    /// Records one call to a provider's API.
+    public func recordUpstream(provider: String, operation: String, status: Int, duration: Duration) {
+        let seconds = Self.seconds(duration)
+        state.withLock { state in
+            state.upstream[[provider, operation], default: Histogram()].observe(seconds)
+            state.upstreamStatuses[[provider, operation, String(status)], default: 0] += 1
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Counts one refresh-grant outcome.
@@ -60,13 +104,25 @@ public final class ExchangeMetrics: Sendable {
         lines.append("# HELP telegate_exchange_duration_seconds Exchange latency, from request to credential.")
         lines.append("# TYPE telegate_exchange_duration_seconds histogram")
         for (series, histogram) in snapshot.latency.sorted(by: { ($0.key.app, $0.key.provider) < ($1.key.app, $1.key.provider) }) {
-            let labels = "app=\"\(series.app)\",provider=\"\(series.provider)\""
-            for (index, bound) in Self.buckets.enumerated() {
-                lines.append("telegate_exchange_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(histogram.counts[index])")
-            }
-            lines.append("telegate_exchange_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(histogram.count)")
-            lines.append("telegate_exchange_duration_seconds_sum{\(labels)} \(histogram.sum)")
-            lines.append("telegate_exchange_duration_seconds_count{\(labels)} \(histogram.count)")
+            lines += histogram.lines(
+                "telegate_exchange_duration_seconds", labels: "app=\"\(series.app)\",provider=\"\(series.provider)\"")
+        }
+        lines.append("# HELP telegate_exchange_stage_seconds Time spent per exchange stage: verify, resolve, issue.")
+        lines.append("# TYPE telegate_exchange_stage_seconds histogram")
+        for (labels, histogram) in snapshot.stages.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            lines += histogram.lines("telegate_exchange_stage_seconds", labels: "app=\"\(labels[0])\",stage=\"\(labels[1])\"")
+        }
+        lines.append("# HELP telegate_upstream_request_seconds Calls to identity providers by provider and operation.")
+        lines.append("# TYPE telegate_upstream_request_seconds histogram")
+        for (labels, histogram) in snapshot.upstream.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            lines += histogram.lines(
+                "telegate_upstream_request_seconds", labels: "provider=\"\(labels[0])\",operation=\"\(labels[1])\"")
+        }
+        lines.append("# HELP telegate_upstream_responses_total Identity-provider responses by status.")
+        lines.append("# TYPE telegate_upstream_responses_total counter")
+        for (labels, count) in snapshot.upstreamStatuses.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            lines.append(
+                "telegate_upstream_responses_total{provider=\"\(labels[0])\",operation=\"\(labels[1])\",status=\"\(labels[2])\"} \(count)")
         }
         lines.append("# HELP telegate_refreshes_total Refresh-token grants by app and outcome.")
         lines.append("# TYPE telegate_refreshes_total counter")

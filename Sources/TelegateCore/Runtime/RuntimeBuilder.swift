@@ -56,7 +56,9 @@ public struct RuntimeBuilder: Sendable {
         guard let type = services.registry.type(for: stored.kind) else {
             throw TelegateError(.init("invalid_config"), status: 422, "unknown adapter kind \"\(stored.kind)\"")
         }
-        let values = try type.configSchema.validate(stored.config)
+        var config = stored.config.objectMembers ?? []
+        config.removeAll { $0.key == ConfigurationRows.fingerprintKey }
+        let values = try type.configSchema.validate(.object(config))
         var secrets: [String: String] = [:]
         if let sealed = stored.sealedSecrets {
             let text = try services.secretBox.openText(sealed, context: Self.adapterSecretContext(appID, stored.name))

@@ -75,3 +75,12 @@ public struct MasterKey: Sendable {
         return Hex.encode(digest.prefix(6))
     }
 }
+
+extension SecretBox {
+    /// A short keyed fingerprint of `secret` (HMAC under the master key), so admins can tell secrets apart and
+    /// configuration can tell whether a secret changed, without storing or showing it.
+    public func fingerprint(of secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(("fingerprint:" + secret).utf8), using: key)
+        return Hex.encode(mac.prefix(8))
+    }
+}

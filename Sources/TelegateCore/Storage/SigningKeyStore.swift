@@ -47,8 +47,8 @@ public protocol SigningKeyStore: Sendable {
     /// (at most one active key per app and algorithm).
     func insertInitial(active: StoredSigningKey, next: StoredSigningKey) async throws -> Bool
     /// Rotates atomically: the active key `activeKid` retires (leaving the JWKS at `retiredExpiresAt`), the next
-    /// key becomes active, and `newNext` is published. `false` if `activeKid` is no longer the active key of
-    /// `algorithm` in `appID`.
+    /// key becomes active, and `newNext` is published. `false`, with nothing changed, if `activeKid` is no longer the
+    /// active key of `algorithm` in `appID` or there is no published successor to promote.
     func rotate(
         appID: AppID, algorithm: SigningAlgorithm, activeKid: String, retiredExpiresAt: Int64,
         newNext: StoredSigningKey

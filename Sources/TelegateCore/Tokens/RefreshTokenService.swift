@@ -58,10 +58,13 @@ public struct RefreshTokenService: Sendable {
         case reused(familyID: String, userID: UserID)
     }
 
-    /// Rotates `presented` for `appID`, keeping the new token's lifetime at `ttl`.
-    public func rotate(_ presented: String, appID: AppID, ttl: Int64) async throws -> Result<Rotation, Refusal> {
+    /// Rotates `presented` for `appID`. `ttl` gives the new token's lifetime for the token's family, or `nil`
+    /// when the family may no longer refresh (its adapter is gone).
+    public func rotate(_ presented: String, appID: AppID, ttl: (RefreshFamily) -> Int64?) async throws
+        -> Result<Rotation, Refusal>
+    {
         guard Self.isWellFormed(presented), let (record, family) = try await store.token(hash: Self.hash(presented)),
-            family.appID == appID, family.revokedAt == nil
+            family.appID == appID, family.revokedAt == nil, let ttl = ttl(family)
         else { return .failure(.invalid) }
         let now = clock.now
         guard record.expiresAt > now, family.expiresAt > now else { return .failure(.invalid) }

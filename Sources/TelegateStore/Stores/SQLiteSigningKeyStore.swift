@@ -41,21 +41,30 @@ struct SQLiteSigningKeyStore: SigningKeyStore {
         appID: AppID, algorithm: SigningAlgorithm, activeKid: String, retiredExpiresAt: Int64,
         newNext: StoredSigningKey
     ) async throws -> Bool {
-        try await engine.write { handle in
-            let retired = try handle.run(
-                """
-                UPDATE signing_keys SET state = 'retired', expires_at = ?
-                WHERE app_id = ? AND algorithm = ? AND kid = ? AND state = 'active'
-                """,
-                [.integer(retiredExpiresAt), .text(appID.rawValue), .text(algorithm.rawValue), .text(activeKid)])
-            guard retired == 1 else { return false }
-            try handle.run(
-                "UPDATE signing_keys SET state = 'active' WHERE app_id = ? AND algorithm = ? AND state = 'next'",
-                [.text(appID.rawValue), .text(algorithm.rawValue)])
-            try Self.insert(newNext, handle)
-            return true
+        do {
+            return try await engine.write { handle in
+                let retired = try handle.run(
+                    """
+                    UPDATE signing_keys SET state = 'retired', expires_at = ?
+                    WHERE app_id = ? AND algorithm = ? AND kid = ? AND state = 'active'
+                    """,
+                    [.integer(retiredExpiresAt), .text(appID.rawValue), .text(algorithm.rawValue), .text(activeKid)])
+                guard retired == 1 else { return false }
+                let promoted = try handle.run(
+                    "UPDATE signing_keys SET state = 'active' WHERE app_id = ? AND algorithm = ? AND state = 'next'",
+                    [.text(appID.rawValue), .text(algorithm.rawValue)])
+                // Without a published successor the rotation would leave nothing to sign with: undo it.
+                guard promoted == 1 else { throw NoSuccessor() }
+                try Self.insert(newNext, handle)
+                return true
+            }
+        } catch is NoSuccessor {
+            return false
         }
     }
+
+    /// Raised inside the write transaction to roll a rotation back.
+    private struct NoSuccessor: Error {}
 
     private static func insert(_ key: StoredSigningKey, _ handle: SQLiteHandle) throws {
         try handle.run(

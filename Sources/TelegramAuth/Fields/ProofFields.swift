@@ -245,3 +245,11 @@ public struct ProofFields: Sendable {
         return key.unicodeScalars.count > 40 ? result + "…" : result
     }
 }
+
+extension ProofFields {
+    /// Parses any `application/x-www-form-urlencoded` text with the same strict rules as proofs (duplicate keys,
+    /// bad escapes, invalid UTF-8 and `;` refused), for other form bodies such as OAuth token requests.
+    public static func parseForm(_ text: String, limits: ProofLimits = .standard) throws(TelegramAuthError) -> ProofFields {
+        try FormURLEncodedParser.parse(text, limits: limits)
+    }
+}

@@ -1,0 +1,80 @@
+import StrictJSON
+import TelegateCore
+
+/// The configuration of a built-in issuer adapter, read from its validated ``AdapterConfig``.
+struct OIDCSettings: Sendable {
+    /// The ID token's `aud`: one string, the relying party's application id (Convex's `applicationID`).
+    let audience: String
+    /// The access token's `aud`: the resource server's identifier (RFC 9068 §5: one per resource).
+    let resource: String
+    /// The access token's `client_id` claim.
+    let clientID: String
+    let algorithm: SigningAlgorithm
+    let idTokenTTL: Int64
+    let accessTokenTTL: Int64
+    /// `0` issues no refresh tokens.
+    let refreshTokenTTL: Int64
+    let refreshTokenAbsoluteTTL: Int64
+    let scopes: [String]
+    /// Extra claims for the access token (for example `role: authenticated` for Supabase).
+    let accessTokenClaims: [(key: String, value: JSONValue)]
+    /// Extra claims for the ID token.
+    let idTokenClaims: [(key: String, value: JSONValue)]
+
+    /// Claims Telegate sets itself; configuration may not override them.
+    static let reservedClaims: Set<String> = [
+        "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "auth_time", "amr", "azp", "nonce",
+        "telegram_id", "typ", "cnf", "name", "given_name", "family_name", "preferred_username", "picture", "locale",
+    ]
+
+    static let schema = AdapterConfigSchema([
+        .init("audience", .string, required: true, description: "The ID token's aud (for Convex, the applicationID)."),
+        .init("resource", .string, description: "The access token's aud, the API it is for. Defaults to the audience."),
+        .init("clientId", .string, description: "The access token's client_id claim. Defaults to the adapter name."),
+        .init(
+            "algorithm", .string, default: .string("RS256"), allowedValues: SigningAlgorithm.allCases.map(\.rawValue),
+            description: "Signing algorithm: RS256 (accepted everywhere), ES256 (fast), EdDSA."),
+        .init("idTokenTTL", .integer, default: .integer(3600), range: 60...86_400, description: "ID token lifetime, seconds."),
+        .init(
+            "accessTokenTTL", .integer, default: .integer(900), range: 60...86_400,
+            description: "Access token lifetime, seconds."),
+        .init(
+            "refreshTokenTTL", .integer, default: .integer(2_592_000), range: 0...31_536_000,
+            description: "Lifetime of each refresh token, seconds; 0 issues none."),
+        .init(
+            "refreshTokenAbsoluteTTL", .integer, default: .integer(7_776_000), range: 0...63_072_000,
+            description: "The longest a refresh-token family lives, however often it rotates, seconds."),
+        .init(
+            "scopes", .stringList, default: .array([.string("openid"), .string("profile")]),
+            description: "The access token's scope."),
+        .init("accessTokenClaims", .object, description: "Extra claims for the access token, e.g. {role: authenticated}."),
+        .init("idTokenClaims", .object, description: "Extra claims for the ID token."),
+    ])
+
+    init(_ config: AdapterConfig, adapterName: AdapterName) throws {
+        guard let audience = config.string("audience"), !audience.isEmpty else { throw Self.invalid("audience is required") }
+        self.audience = audience
+        self.resource = config.string("resource") ?? audience
+        self.clientID = config.string("clientId") ?? adapterName.rawValue
+        self.algorithm = config.string("algorithm").flatMap(SigningAlgorithm.init(rawValue:)) ?? .rs256
+        self.idTokenTTL = config.integer("idTokenTTL") ?? 3600
+        self.accessTokenTTL = config.integer("accessTokenTTL") ?? 900
+        self.refreshTokenTTL = config.integer("refreshTokenTTL") ?? 2_592_000
+        self.refreshTokenAbsoluteTTL = max(config.integer("refreshTokenAbsoluteTTL") ?? 7_776_000, refreshTokenTTL)
+        self.scopes = config.strings("scopes") ?? ["openid", "profile"]
+        self.accessTokenClaims = try Self.extraClaims(config.value("accessTokenClaims"), name: "accessTokenClaims")
+        self.idTokenClaims = try Self.extraClaims(config.value("idTokenClaims"), name: "idTokenClaims")
+    }
+
+    private static func extraClaims(_ value: JSONValue?, name: String) throws -> [(key: String, value: JSONValue)] {
+        let members = value?.objectMembers ?? []
+        if let reserved = members.first(where: { reservedClaims.contains($0.key) }) {
+            throw invalid("\(name) may not set the registered claim \"\(reserved.key)\"")
+        }
+        return members
+    }
+
+    private static func invalid(_ message: String) -> TelegateError {
+        TelegateError(.init("invalid_config"), status: 422, message)
+    }
+}

@@ -1,0 +1,50 @@
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// Builds and signs the ID token and the RFC 9068 access token for a user.
+struct OIDCTokenFactory: Sendable {
+    let settings: OIDCSettings
+    let issuer: String
+
+    /// The ID token: `{alg, kid, typ: JWT}`, claims `iss`, `sub`, `aud` (one string), `iat`, `exp`,
+    /// `auth_time`, optionally `amr`, and the profile claims. This shape passes both of Convex's paths (OIDC
+    /// provider and custom JWT).
+    func idToken(for user: UserRecord, now: Int64, authTime: Int64, method: String?, signer: TokenSigner) throws -> String {
+        var claims: [(key: String, value: JSONValue)] = [
+            ("iss", .string(issuer)), ("sub", .string(user.id.rawValue)), ("aud", .string(settings.audience)),
+            ("iat", .integer(now)), ("exp", .integer(now + settings.idTokenTTL)), ("auth_time", .integer(authTime)),
+        ]
+        if let method { claims.append(("amr", .array([.string(method)]))) }
+        let profile = user.profile
+        claims.append(("name", .string(profile.displayName)))
+        claims.append(("given_name", .string(profile.firstName)))
+        if let lastName = profile.lastName, !lastName.isEmpty { claims.append(("family_name", .string(lastName))) }
+        if let username = profile.username { claims.append(("preferred_username", .string(username))) }
+        if let picture = profile.photoURL, picture.hasPrefix("https://") { claims.append(("picture", .string(picture))) }
+        if let locale = profile.languageCode { claims.append(("locale", .string(locale))) }
+        claims.append(("telegram_id", .integer(user.telegramID)))
+        claims += settings.idTokenClaims
+        return try signer.sign(claims: .object(claims), type: "JWT")
+    }
+
+    /// The access token (RFC 9068 §2): `typ: at+jwt`, claims `iss`, `sub`, `aud` (the resource), `client_id`,
+    /// `iat`, `exp`, `jti`, `scope`, `auth_time`, `telegram_id`, then the configured extra claims.
+    func accessToken(for user: UserRecord, now: Int64, authTime: Int64, signer: TokenSigner) throws -> String {
+        let claims: [(key: String, value: JSONValue)] =
+            [
+                ("iss", .string(issuer)), ("sub", .string(user.id.rawValue)), ("aud", .string(settings.resource)),
+                ("client_id", .string(settings.clientID)), ("iat", .integer(now)),
+                ("exp", .integer(now + settings.accessTokenTTL)), ("jti", .string(Self.tokenID())),
+                ("scope", .string(settings.scopes.joined(separator: " "))), ("auth_time", .integer(authTime)),
+                ("telegram_id", .integer(user.telegramID)),
+            ] + settings.accessTokenClaims
+        return try signer.sign(claims: .object(claims), type: "at+jwt")
+    }
+
+    /// 128 random bits, base64url.
+    private static func tokenID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64.urlEncode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// Parses `telegate.yaml`. Unknown keys are errors (a typo never silently becomes a default), and secrets must be
+/// `env:` or `file:` references.
+public enum ConfigurationFile {
+    /// Reads and parses the file at `path`.
+    public static func load(path: String) throws -> TelegateConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("cannot read the configuration file \(path)")
+        }
+        return try parse(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Parses configuration text.
+    public static func parse(_ text: String) throws -> TelegateConfiguration {
+        let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
+        var configuration = TelegateConfiguration()
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies"]) {
+            let host = try server.string("host") ?? "127.0.0.1"
+            let port = try server.integer("port").map(Int.init) ?? 8080
+            guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
+            var publicURL = try server.string("publicURL")
+            if let url = publicURL {
+                guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                    throw ConfigurationError("server.publicURL must be an absolute http(s) URL")
+                }
+                publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            }
+            var rateLimit: (perClient: Double, burst: Double) = (20, 40)
+            if let limit = try server.object("rateLimit", allowed: ["perClient", "burst"]) {
+                let perClient = try limit.integer("perClient") ?? 20
+                let burst = try limit.integer("burst") ?? perClient * 2
+                guard perClient >= 0, burst >= 0 else { throw ConfigurationError("server.rateLimit values must not be negative") }
+                rateLimit = (Double(perClient), Double(burst))
+            }
+            let proxies = try (server.array("trustedProxies") ?? []).map { value in
+                guard let address = value.stringValue else { throw ConfigurationError("server.trustedProxies lists IP addresses") }
+                return address
+            }
+            configuration.server = .init(
+                host: host, port: port, publicURL: publicURL, rateLimit: rateLimit, trustedProxies: proxies)
+        }
+        if let database = try root.object("database", allowed: ["url"]) {
+            configuration.databaseURL = try database.string("url") ?? configuration.databaseURL
+        }
+        configuration.masterKey = try root.string("masterKey").map(reference)
+        configuration.apps = try (root.array("apps") ?? []).enumerated().map { index, value in
+            try app(Object(value, at: "apps[\(index)]", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters"]))
+        }
+        let ids = configuration.apps.map(\.settings.id)
+        if Set(ids).count != ids.count { throw ConfigurationError("two apps have the same id") }
+        return configuration
+    }
+
+    private static func app(_ object: Object) throws -> TelegateConfiguration.App {
+        guard let id = try object.string("id").flatMap(AppID.init(rawValue:)) else {
+            throw ConfigurationError("\(object.path).id must be a lowercase slug like \"poll\" (letters, digits, -)")
+        }
+        var settings = AppSettings(id: id)
+        settings.corsOrigins = try (object.array("corsOrigins") ?? []).map { value in
+            guard let origin = value.stringValue, origin != "*", origin.hasPrefix("https://") || origin.hasPrefix("http://") else {
+                throw ConfigurationError("\(object.path).corsOrigins entries must be exact origins like https://web.telegram.org")
+            }
+            return origin
+        }
+        if let initData = try object.object("initData", allowed: ["maxAge"]), let maxAge = try initData.integer("maxAge") {
+            guard maxAge >= 60 else { throw ConfigurationError("\(object.path).initData.maxAge must be at least 60 seconds") }
+            settings.initDataMaxAge = maxAge
+        }
+        if let widget = try object.object("widget", allowed: ["maxAge"]), let maxAge = try widget.integer("maxAge") {
+            guard maxAge >= 30 else { throw ConfigurationError("\(object.path).widget.maxAge must be at least 30 seconds") }
+            settings.widgetMaxAge = maxAge
+        }
+        let bots = try (object.array("bots") ?? []).enumerated().map { index, value in
+            try bot(Object(value, at: "\(object.path).bots[\(index)]", allowed: ["token", "id", "environment", "label", "default", "oidc"]))
+        }
+        let adapters = try (object.array("adapters") ?? []).enumerated().map { index, value in
+            try adapter(Object(value, at: "\(object.path).adapters[\(index)]", allowed: ["name", "kind", "default", "config"]))
+        }
+        if Set(adapters.map(\.name)).count != adapters.count {
+            throw ConfigurationError("\(object.path) has two adapters with the same name")
+        }
+        if adapters.filter(\.isDefault).count > 1 || bots.filter(\.isDefault).count > 1 {
+            throw ConfigurationError("\(object.path) may mark at most one bot and one adapter as default")
+        }
+        return .init(settings: settings, bots: bots, adapters: adapters)
+    }
+
+    private static func bot(_ object: Object) throws -> TelegateConfiguration.Bot {
+        let token = try object.string("token").map(reference)
+        let id = try object.integer("id")
+        guard (token == nil) != (id == nil) else {
+            throw ConfigurationError(
+                "\(object.path) needs either token (HMAC mode) or id (Ed25519 mode with only the bot id), not both")
+        }
+        if token != nil, object.value("environment") != nil {
+            throw ConfigurationError(
+                "\(object.path).environment applies only to bots configured by id (Ed25519); a token needs none")
+        }
+        let environmentName = try object.string("environment") ?? "production"
+        guard let environment = TelegramEnvironment(rawValue: environmentName) else {
+            throw ConfigurationError("\(object.path).environment must be production or test")
+        }
+        var algorithms: [JWSAlgorithm] = [.rs256, .es256]
+        var requireNonce = false
+        if let oidc = try object.object("oidc", allowed: ["algorithms", "requireNonce"]) {
+            if let list = try oidc.array("algorithms") {
+                algorithms = try list.map { value in
+                    guard let algorithm = value.stringValue.flatMap(JWSAlgorithm.init(rawValue:)) else {
+                        throw ConfigurationError("\(object.path).oidc.algorithms: RS256, ES256 or EdDSA")
+                    }
+                    return algorithm
+                }
+            }
+            requireNonce = try oidc.bool("requireNonce") ?? false
+        }
+        return .init(
+            token: token, id: id, environment: environment, label: try object.string("label"),
+            isDefault: try object.bool("default") ?? false, oidcAlgorithms: algorithms, requireNonce: requireNonce)
+    }
+
+    private static func adapter(_ object: Object) throws -> TelegateConfiguration.Adapter {
+        guard let name = try object.string("name").flatMap(AdapterName.init(rawValue:)) else {
+            throw ConfigurationError("\(object.path).name must be a lowercase slug like \"convex\"")
+        }
+        guard let kind = try object.string("kind") else { throw ConfigurationError("\(object.path).kind is required") }
+        let config = object.value("config") ?? .object([])
+        guard config.objectMembers != nil else { throw ConfigurationError("\(object.path).config must be a mapping") }
+        return .init(name: name, kind: kind, isDefault: try object.bool("default") ?? false, config: config)
+    }
+
+    private static func reference(_ text: String) throws -> SecretReference {
+        do {
+            return try SecretReference(text)
+        } catch {
+            throw ConfigurationError("secrets must be references (env:NAME or file:PATH); a literal secret is refused")
+        }
+    }
+
+    /// A mapping with a path for messages and a fixed set of allowed keys.
+    struct Object {
+        let members: [(key: String, value: JSONValue)]
+        let path: String
+
+        init(_ value: JSONValue, at path: String, allowed: Set<String>) throws {
+            guard let members = value.objectMembers else { throw ConfigurationError("\(path) must be a mapping") }
+            if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+                throw ConfigurationError(
+                    "unknown key \"\(unknown.key)\" in \(path); expected one of: \(allowed.sorted().joined(separator: ", "))")
+            }
+            self.members = members
+            self.path = path
+        }
+
+        func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+
+        func string(_ key: String) throws -> String? {
+            guard let value = value(key), value != .null else { return nil }
+            if let text = value.stringValue { return text }
+            if let number = value.integerValue { return String(number) }
+            throw ConfigurationError("\(path).\(key) must be a string")
+        }
+
+        func integer(_ key: String) throws -> Int64? {
+            guard let value = value(key), value != .null else { return nil }
+            guard let number = value.integerValue else { throw ConfigurationError("\(path).\(key) must be an integer") }
+            return number
+        }
+
+        func bool(_ key: String) throws -> Bool? {
+            guard let value = value(key), value != .null else { return nil }
+            guard let flag = value.boolValue else { throw ConfigurationError("\(path).\(key) must be true or false") }
+            return flag
+        }
+
+        func array(_ key: String) throws -> [JSONValue]? {
+            guard let value = value(key), value != .null else { return nil }
+            guard let list = value.arrayElements else { throw ConfigurationError("\(path).\(key) must be a list") }
+            return list
+        }
+
+        func object(_ key: String, allowed: Set<String>) throws -> Object? {
+            guard let value = value(key), value != .null else { return nil }
+            return try Object(value, at: "\(path).\(key)", allowed: allowed)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// Everything `telegate.yaml` says: where to listen, which database, the master key reference, and the apps.
+public struct TelegateConfiguration: Sendable {
+    /// Where the HTTP server listens and how it is reached from outside.
+    public struct Server: Sendable {
+        public var host: String
+        public var port: Int
+        /// The URL clients and token verifiers use: issuers are `<publicURL>/apps/<app>`.
+        public var publicURL: String
+        /// Requests per second per client on `/v1/` (`0` disables), and the burst allowed.
+        public var rateLimit: (perClient: Double, burst: Double)
+        /// Reverse proxies whose `X-Forwarded-For` is believed.
+        public var trustedProxies: [String]
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
+            rateLimit: (perClient: Double, burst: Double) = (20, 40), trustedProxies: [String] = []
+        ) {
+            self.host = host
+            self.port = port
+            self.publicURL = publicURL ?? "http://\(host):\(port)"
+            self.rateLimit = rateLimit
+            self.trustedProxies = trustedProxies
+        }
+    }
+
+    /// A bot as configured: a token reference (HMAC mode) or a bot id (Ed25519 mode).
+    public struct Bot: Sendable {
+        public var token: SecretReference?
+        public var id: Int64?
+        public var environment: TelegramEnvironment
+        public var label: String?
+        public var isDefault: Bool
+        public var oidcAlgorithms: [JWSAlgorithm]
+        public var requireNonce: Bool
+    }
+
+    /// An adapter as configured: secret fields hold references.
+    public struct Adapter: Sendable {
+        public var name: AdapterName
+        public var kind: String
+        public var isDefault: Bool
+        public var config: JSONValue
+    }
+
+    /// An app as configured.
+    public struct App: Sendable {
+        public var settings: AppSettings
+        public var bots: [Bot]
+        public var adapters: [Adapter]
+    }
+
+    public var server: Server
+    /// `sqlite://./.telegate/telegate.sqlite` (default) or `sqlite:///absolute/path`.
+    public var databaseURL: String
+    /// Where the master key comes from; `nil` only in quickstart mode.
+    public var masterKey: SecretReference?
+    public var apps: [App]
+
+    public init(server: Server = Server(), databaseURL: String = "sqlite://./.telegate/telegate.sqlite",
+        masterKey: SecretReference? = nil, apps: [App] = []) {
+        self.server = server
+        self.databaseURL = databaseURL
+        self.masterKey = masterKey
+        self.apps = apps
+    }
+}

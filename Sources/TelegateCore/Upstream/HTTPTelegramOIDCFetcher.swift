@@ -1,0 +1,26 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import TelegramAuth
+
+/// Fetches Telegram's discovery document and key set over HTTPS with the shared client: a 5 s deadline, no
+/// redirects followed, bodies capped at 1 MiB.
+public struct HTTPTelegramOIDCFetcher: TelegramOIDCFetcher {
+    private let client: HTTPClient
+
+    /// Creates a fetcher using `client`.
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    public func get(_ url: String) async throws -> TelegramOIDCResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        let response = try await client.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return TelegramOIDCResponse(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+            body: Array(body.readableBytesView))
+    }
+}

@@ -1,0 +1,51 @@
+import Hummingbird
+import StrictJSON
+import TelegateCore
+
+/// `POST /v1/apps/{app}/exchange` and `POST /v1/apps/{app}/bots/{bot}/exchange`.
+struct ExchangeRoutes {
+    let exchange: ExchangeService
+
+    func register(on router: Router<TelegateRequestContext>) {
+        for path in ["/v1/apps/:app/exchange", "/v1/apps/:app/bots/:bot/exchange"] {
+            router.post(RouterPath(path)) { request, context in try await handle(request, context) }
+            router.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+            router.get(RouterPath(path)) { _, _ -> Response in
+                // A24: a proof never travels in a URL, where proxies and logs would keep it.
+                throw TelegateError(.methodNotAllowed, status: 405, "use POST with the proof in the body or Authorization header")
+            }
+        }
+    }
+
+    private func handle(_ request: Request, _ context: TelegateRequestContext) async throws -> Response {
+        let appID = context.parameters.get("app") ?? ""
+        var botID: Int64?
+        if let bot = context.parameters.get("bot") {
+            guard let id = Int64(bot), id > 0 else { throw TelegateError(.botNotFound, status: 404, "this app has no such bot") }
+            botID = id
+        }
+        let body = try await ExchangeBody.read(request, context: context)
+        let result = try await exchange.exchange(
+            ExchangeRequest(appID: appID, botID: botID, proof: body.proof, provider: body.provider, requestID: context.requestID))
+        return JSONResponse.make(Self.responseBody(result), headers: [.cacheControl: "no-store"])
+    }
+
+    /// `{"user": …, "provider": …, "credential": …}`.
+    static func responseBody(_ result: ExchangeResult) -> JSONValue {
+        let user = result.subject.user
+        var userMembers: [(key: String, value: JSONValue)] = [
+            ("id", .string(user.id.rawValue)), ("telegramId", .integer(user.telegramID)),
+        ]
+        if let username = user.profile.username { userMembers.append(("username", .string(username))) }
+        userMembers.append(("firstName", .string(user.profile.firstName)))
+        if let lastName = user.profile.lastName { userMembers.append(("lastName", .string(lastName))) }
+        if let photo = user.profile.photoURL { userMembers.append(("photoUrl", .string(photo))) }
+        if let language = user.profile.languageCode { userMembers.append(("languageCode", .string(language))) }
+        userMembers.append(("isPremium", .bool(user.profile.isPremium)))
+        userMembers.append(("created", .bool(result.subject.created)))
+        return .object([
+            ("user", .object(userMembers)), ("provider", .string(result.adapterName.rawValue)),
+            ("credential", result.credential.json),
+        ])
+    }
+}

@@ -1,0 +1,72 @@
+import Hummingbird
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// `POST /v1/apps/{app}/token`: the OAuth 2.0 refresh-token grant, form-encoded or JSON, answered with a
+/// standard token response or an OAuth error (`invalid_grant`, …).
+struct TokenRoutes {
+    let refreshGrant: RefreshGrantService
+
+    func register(on router: Router<TelegateRequestContext>) {
+        router.post("/v1/apps/:app/token") { request, context in try await handle(request, context) }
+        router.on("/v1/apps/:app/token", method: .options) { _, _ in Response(status: .noContent) }
+    }
+
+    private func handle(_ request: Request, _ context: TelegateRequestContext) async throws -> Response {
+        guard let appID = context.parameters.get("app").flatMap(AppID.init(rawValue:)) else {
+            throw TelegateError(.appNotFound, status: 404, "there is no such app")
+        }
+        let parameters = try await Self.parameters(request, context)
+        guard let grantType = parameters["grant_type"] else {
+            throw OAuthError("invalid_request", "grant_type is required")
+        }
+        guard grantType == "refresh_token" else {
+            throw OAuthError("unsupported_grant_type", "only grant_type=refresh_token is supported")
+        }
+        guard let refreshToken = parameters["refresh_token"], !refreshToken.isEmpty else {
+            throw OAuthError("invalid_request", "refresh_token is required")
+        }
+        do {
+            let response = try await refreshGrant.refresh(appID: appID, refreshToken: refreshToken, requestID: context.requestID)
+            return JSONResponse.make(response.json, headers: [.cacheControl: "no-store"])
+        } catch let error as TelegateError where error.status == 503 {
+            throw OAuthError("temporarily_unavailable", "retry shortly", status: 503)
+        }
+    }
+
+    /// The request parameters, from a form or a JSON object; repeated parameters are refused (RFC 6749 §3.2).
+    private static func parameters(_ request: Request, _ context: TelegateRequestContext) async throws -> [String: String] {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = Array(buffer.readableBytesView)
+        let contentType = request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        switch contentType {
+        case "application/x-www-form-urlencoded":
+            do {
+                let fields = try ProofFields.parseForm(String(decoding: bytes, as: UTF8.self))
+                return Dictionary(fields.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            } catch {
+                throw OAuthError("invalid_request", "the form body is malformed or repeats a parameter")
+            }
+        case "application/json":
+            let members: [(key: String, value: JSONValue)]
+            do {
+                members = try ExchangeBody.parseObject(bytes)
+            } catch {
+                throw OAuthError("invalid_request", "the JSON body is malformed or repeats a parameter")
+            }
+            var parameters: [String: String] = [:]
+            for member in members {
+                guard let text = member.value.stringValue else {
+                    throw OAuthError("invalid_request", "\(member.key.prefix(40)) must be a string")
+                }
+                parameters[member.key] = text
+            }
+            return parameters
+        default:
+            throw TelegateError(
+                .unsupportedMediaType, status: 415, "use application/x-www-form-urlencoded or application/json")
+        }
+    }
+}

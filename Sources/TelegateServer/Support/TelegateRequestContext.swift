@@ -1,0 +1,43 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The request context of every route: Hummingbird's core storage plus the request id.
+public struct TelegateRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The id of this request, on every log line and in the `X-Request-Id` response header.
+    public var requestID: String
+    /// The IP address of the connection's peer (a proxy, when there is one in front).
+    public let peerAddress: String?
+
+    /// Request bodies are capped at 16 KiB: every proof fits in well under half of that.
+    public var maxUploadSize: Int { 16 * 1024 }
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        requestID = RequestID.generate()
+        peerAddress = source.channel.remoteAddress?.ipAddress
+    }
+}
+
+/// Request ids: a caller's well-formed `X-Request-Id` is kept, anything else replaced.
+enum RequestID {
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    /// 96 random bits, base32-ish and log-safe.
+    static func generate() -> String {
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<32, using: &generator)] })
+    }
+
+    /// Whether a caller-supplied id is safe to log: 1 to 64 characters of `[A-Za-z0-9._-]`.
+    static func isAcceptable(_ value: String) -> Bool {
+        (1...64).contains(value.utf8.count)
+            && value.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            }
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import Logging
+import TelegateCore
+
+/// Builds the router with every public route and the middleware around them.
+public enum TelegateRouter {
+    /// HTTP-level protections.
+    public struct Options: Sendable {
+        /// Requests per second per client on `/v1/`; `0` disables the limit.
+        public var requestsPerSecond: Double
+        /// The burst a client may send at once.
+        public var burst: Double
+        /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
+        public var trustedProxies: [String]
+
+        public init(requestsPerSecond: Double = 20, burst: Double = 40, trustedProxies: [String] = []) {
+            self.requestsPerSecond = requestsPerSecond
+            self.burst = burst
+            self.trustedProxies = trustedProxies
+        }
+    }
+
+    /// The router for `services`, serving the apps in `runtimes`.
+    public static func make(services: TelegateServices, runtimes: RuntimeRegistry, options: Options = Options())
+        -> Router<TelegateRequestContext>
+    {
+        let router = Router(context: TelegateRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: services.logger))
+        if options.requestsPerSecond > 0 {
+            router.add(
+                middleware: RateLimitMiddleware(
+                    limiter: RateLimiter(rate: options.requestsPerSecond, burst: options.burst),
+                    trustedProxies: Set(options.trustedProxies)))
+        }
+        router.add(middleware: CORSMiddleware(runtimes: runtimes))
+        router.add(middleware: ProblemMiddleware(logger: services.logger))
+        ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
+        TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
+        WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
+        HealthRoutes(storage: services.storage, metrics: services.metrics).register(on: router)
+        return router
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import OIDCSimulator
+import StrictJSON
+import TelegateCore
+import Testing
+
+/// The built-in issuer as relying parties see it: only the discovery document and JWKS, fetched over HTTP.
+@Suite("Built-in issuer")
+struct IssuerTests {
+    @Test("Discovery names the exact issuer the tokens carry, and the JWKS serves public keys only as JSON")
+    func discoveryAndJWKS() async throws {
+        try await TestService.run { service in
+            let discovery = try await service.request(.get, "/apps/poll/.well-known/openid-configuration")
+            #expect(discovery.status == 200)
+            #expect(discovery.header("Content-Type") == "application/json")
+            let issuer = try #require(discovery.json["issuer"]?.stringValue)
+            #expect(issuer == service.baseURL + "/apps/poll")
+            for member in [
+                "jwks_uri", "token_endpoint", "id_token_signing_alg_values_supported", "response_types_supported",
+                "subject_types_supported", "grant_types_supported", "claims_supported",
+            ] {
+                #expect(discovery.json[member] != nil, "\(member)")
+            }
+            #expect(discovery.json["id_token_signing_alg_values_supported"] == .array([.string("ES256"), .string("RS256")]))
+            let jwks = try await service.request(.get, "/apps/poll/.well-known/jwks.json")
+            #expect(jwks.header("Content-Type") == "application/json")
+            let keys = try #require(jwks.json["keys"]?.arrayElements)
+            #expect(keys.count == 4)  // active and next, for RS256 and ES256
+            for key in keys {
+                #expect(key["kid"]?.stringValue?.isEmpty == false)
+                #expect(key["use"]?.stringValue == "sig")
+                #expect(key["alg"] != nil)
+                for member in ["d", "p", "q", "dp", "dq", "qi", "k"] { #expect(key[member] == nil) }
+            }
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            #expect(try JWT.claims(Credentials(exchange).idToken)["iss"]?.stringValue == issuer)
+            service.rememberSecrets(Credentials(exchange).all)
+            let unknown = try await service.request(.get, "/apps/nope/.well-known/jwks.json")
+            #expect(unknown.status == 404)
+        }
+    }
+
+    @Test("The ID token passes Convex's OIDC provider checks and its custom JWT checks")
+    func convex() async throws {
+        try await TestService.run { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            let credentials = Credentials(exchange)
+            service.rememberSecrets(credentials.all)
+            let issuer = service.baseURL + "/apps/poll"
+            let now: @Sendable () -> Int64 = { [clock = service.clock] in clock.now }
+            let oidc = ConvexVerifier(provider: .oidc(domain: issuer, applicationID: "convex"), client: service.client, now: now)
+            let identity = try await oidc.verify(credentials.idToken)
+            #expect(identity.subject == exchange.json["user"]?["id"]?.stringValue)
+            #expect(identity.tokenIdentifier == "\(issuer)|\(identity.subject)")
+            #expect(identity.claims["telegram_id"]?.integerValue == TestService.sampleUser.id)
+            let custom = ConvexVerifier(
+                provider: .customJwt(issuer: issuer, jwks: issuer + "/.well-known/jwks.json", algorithm: "RS256", applicationID: "convex"),
+                client: service.client, now: now)
+            #expect(try await custom.verify(credentials.idToken).subject == identity.subject)
+            // Convex's OIDC path refuses access tokens (typ at+jwt); customJwt does not check typ.
+            await #expect(throws: RelyingPartyRejection.self) { try await oidc.verify(credentials.accessToken) }
+            #expect(try await custom.verify(credentials.accessToken).subject == identity.subject)
+            // An ES256 adapter's tokens go through customJwt (Convex's OIDC path only takes RS256 and EdDSA).
+            let supabase = try await service.exchange(initData: service.signedInitData(), provider: "supabase")
+            service.rememberSecrets(Credentials(supabase).all)
+            let es256 = ConvexVerifier(
+                provider: .customJwt(issuer: issuer, jwks: issuer + "/.well-known/jwks.json", algorithm: "ES256", applicationID: "authenticated"),
+                client: service.client, now: now)
+            #expect(try await es256.verify(Credentials(supabase).idToken).subject == identity.subject)
+        }
+    }
+
+    @Test("The ID token header and claims have the documented shape")
+    func idTokenShape() async throws {
+        try await TestService.run { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            let token = Credentials(exchange).idToken
+            service.rememberSecrets(Credentials(exchange).all)
+            let header = try JWT.header(token)
+            #expect(header.objectMembers?.map(\.key) == ["alg", "kid", "typ"])
+            #expect(header["typ"]?.stringValue == "JWT")
+            let claims = try JWT.claims(token)
+            for claim in ["iss", "sub", "aud", "iat", "exp", "auth_time", "amr", "name", "given_name", "family_name", "preferred_username", "picture", "locale", "telegram_id"] {
+                #expect(claims[claim] != nil, "\(claim)")
+            }
+            #expect(claims["aud"]?.stringValue == "convex")
+            #expect(claims["exp"]?.integerValue == service.clock.now + 3600)
+            #expect(claims["amr"] == .array([.string("telegram_mini_app")]))
+            #expect(claims["sub"]?.stringValue != "vdkfrost")
+        }
+    }
+
+    @Test("The access token passes RFC 9068 §4 resource-server checks")
+    func accessToken() async throws {
+        try await TestService.run { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            let token = Credentials(exchange).accessToken
+            service.rememberSecrets(Credentials(exchange).all)
+            let verifier = ResourceServerVerifier(
+                issuer: service.baseURL + "/apps/poll", resource: "convex", client: service.client,
+                now: { [clock = service.clock] in clock.now })
+            let claims = try await verifier.verify(token)
+            #expect(claims["client_id"]?.stringValue == "convex")
+            #expect(claims["scope"]?.stringValue == "openid profile")
+            #expect(claims["exp"]?.integerValue == service.clock.now + 900)
+            // An ID token is not an access token (F1).
+            await #expect(throws: RelyingPartyRejection.self) { try await verifier.verify(Credentials(exchange).idToken) }
+            // Another app's issuer does not accept it (F2).
+            let other = ResourceServerVerifier(issuer: service.baseURL + "/apps/quiz", resource: "convex", client: service.client)
+            await #expect(throws: RelyingPartyRejection.self) { try await other.verify(token) }
+        }
+    }
+
+    @Test("An independent JOSE implementation (Python joserfc) validates both tokens from the discovery URL")
+    func interoperability() async throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/verify_tokens.py").path
+        try await TestService.run(clock: TestClock(Int64(Date().timeIntervalSince1970))) { service in
+            for provider in ["convex", "supabase"] {
+                let exchange = try await service.exchange(initData: service.signedInitData(), provider: provider)
+                let credentials = Credentials(exchange)
+                service.rememberSecrets(credentials.all)
+                let audience = provider == "convex" ? "convex" : "authenticated"
+                let result = try run(
+                    "/usr/bin/env",
+                    ["python3", script, service.baseURL + "/apps/poll/.well-known/openid-configuration", audience, audience,
+                     credentials.idToken, credentials.accessToken])
+                #expect(result.status == 0, "python3 \(script): \(result.output) — install joserfc with pip")
+                #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+            }
+        }
+    }
+
+    @Test("Key rotation with tokens outstanding: old tokens keep verifying, new ones use the new kid")
+    func rotation() async throws {
+        try await TestService.run { service in
+            let before = try await service.exchange(initData: service.signedInitData())
+            let oldToken = Credentials(before).idToken
+            let oldKid = try #require(try JWT.header(oldToken)["kid"]?.stringValue)
+            let jwksBefore = try await service.request(.get, "/apps/poll/.well-known/jwks.json")
+            let runtime = try #require(service.application.runtimes.app(AppID(rawValue: "poll")!))
+            let rotated = try await runtime.keyRing.rotate(.rs256, retiredKeyLifetime: runtime.longestTokenLifetime)
+            let newKid = try #require(rotated.first)
+            // The new key was published before it signed anything.
+            #expect(jwksBefore.body.contains(newKid))
+            let after = try await service.exchange(initData: service.signedInitData())
+            let newToken = Credentials(after).idToken
+            #expect(try JWT.header(newToken)["kid"]?.stringValue == newKid)
+            #expect(newKid != oldKid)
+            let verifier = ConvexVerifier(
+                provider: .oidc(domain: service.baseURL + "/apps/poll", applicationID: "convex"), client: service.client,
+                now: { [clock = service.clock] in clock.now })
+            _ = try await verifier.verify(oldToken)
+            _ = try await verifier.verify(newToken)
+            // Once every token the old key signed has expired, it leaves the JWKS.
+            service.clock.advance(runtime.longestTokenLifetime + 1)
+            try await runtime.keyRing.reload()
+            let jwksLater = try await service.request(.get, "/apps/poll/.well-known/jwks.json")
+            #expect(!jwksLater.body.contains(oldKid))
+            #expect(jwksLater.body.contains(newKid))
+            service.rememberSecrets(Credentials(before).all + Credentials(after).all)
+        }
+    }
+}
+
+/// Runs a program and captures its output.
+func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}

@@ -1,0 +1,114 @@
+import Foundation
+import StrictJSON
+import TelegateCore
+import Testing
+
+/// `POST /v1/apps/{app}/token`: rotation, reuse detection with family revocation, the two-tab grace window.
+@Suite("Refresh tokens")
+struct RefreshTokenTests {
+    private func refresh(_ service: TestService, _ token: String, app: String = "poll", json: Bool = false) async throws -> TestService.Reply {
+        if json {
+            return try await service.request(
+                .post, "/v1/apps/\(app)/token",
+                body: JSONValue.object([("grant_type", .string("refresh_token")), ("refresh_token", .string(token))]).serialized)
+        }
+        return try await service.request(
+            .post, "/v1/apps/\(app)/token", body: "grant_type=refresh_token&refresh_token=\(token)",
+            contentType: "application/x-www-form-urlencoded")
+    }
+
+    @Test("A refresh rotates the token and answers a standard token response (form or JSON)")
+    func rotation() async throws {
+        try await TestService.run { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            let first = Credentials(exchange).refreshToken
+            let reply = try await refresh(service, first)
+            #expect(reply.status == 200)
+            #expect(reply.header("Cache-Control") == "no-store")
+            let second = try #require(reply.json["refresh_token"]?.stringValue)
+            #expect(second != first)
+            #expect(reply.json["token_type"]?.stringValue == "Bearer")
+            #expect(reply.json["expires_in"]?.integerValue == 900)
+            let idToken = try #require(reply.json["id_token"]?.stringValue)
+            #expect(try JWT.claims(idToken)["sub"] == exchange.json["user"]?["id"])
+            let third = try await refresh(service, second, json: true)
+            #expect(third.status == 200)
+            service.rememberSecrets(Credentials(exchange).all + [second, idToken] + [third.json["refresh_token"]?.stringValue ?? ""])
+        }
+    }
+
+    @Test("Two tabs refreshing with the same token inside 30 s both succeed and stay valid")
+    func graceWindow() async throws {
+        try await TestService.run { service in
+            let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let tabA = try await refresh(service, token)
+            service.clock.advance(10)
+            let tabB = try await refresh(service, token)
+            #expect(tabA.status == 200 && tabB.status == 200)
+            let nextA = try #require(tabA.json["refresh_token"]?.stringValue)
+            let nextB = try #require(tabB.json["refresh_token"]?.stringValue)
+            #expect(try await refresh(service, nextA).status == 200)
+            #expect(try await refresh(service, nextB).status == 200)
+            service.rememberSecrets([token, nextA, nextB])
+        }
+    }
+
+    @Test("Reusing a rotated token after the grace window revokes the whole family")
+    func reuseRevokesFamily() async throws {
+        try await TestService.run { service in
+            let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let rotated = try await refresh(service, token)
+            let current = try #require(rotated.json["refresh_token"]?.stringValue)
+            service.clock.advance(31)
+            let replay = try await refresh(service, token)
+            #expect(replay.status == 400)
+            #expect(replay.json["error"]?.stringValue == "invalid_grant")
+            // The legitimate holder's token died with the family.
+            #expect(try await refresh(service, current).json["error"]?.stringValue == "invalid_grant")
+            let events = try await service.application.services.storage.audit.events(appID: AppID(rawValue: "poll"), before: nil, limit: 10)
+            #expect(events.contains { $0.action == "refresh.reuse_detected" })
+            service.rememberSecrets([token, current])
+        }
+    }
+
+    @Test("Only the immediately previous token gets the grace window; an older one is reuse")
+    func olderGenerationIsReuse() async throws {
+        try await TestService.run { service in
+            let t0 = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let t1 = try #require(try await refresh(service, t0).json["refresh_token"]?.stringValue)
+            let t2 = try #require(try await refresh(service, t1).json["refresh_token"]?.stringValue)
+            #expect(try await refresh(service, t0).json["error"]?.stringValue == "invalid_grant")
+            #expect(try await refresh(service, t2).json["error"]?.stringValue == "invalid_grant")
+            service.rememberSecrets([t0, t1, t2])
+        }
+    }
+
+    @Test("Refresh fails for a disabled user, another app's token, a random token and after expiry")
+    func refusals() async throws {
+        try await TestService.run { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            let token = Credentials(exchange).refreshToken
+            #expect(try await refresh(service, token, app: "quiz").json["error"]?.stringValue == "invalid_grant")
+            #expect(try await refresh(service, "rt_" + String(repeating: "A", count: 43)).json["error"]?.stringValue == "invalid_grant")
+            let id = try #require(exchange.json["user"]?["id"]?.stringValue.flatMap(UserID.init(rawValue:)))
+            _ = try await service.application.services.storage.users.setStatus(id: id, status: .disabled, at: service.clock.now)
+            #expect(try await refresh(service, token).json["error"]?.stringValue == "invalid_grant")
+            let other = Credentials(try await service.exchange(initData: service.signedInitData(user: .init(id: 77, firstName: "B")))).refreshToken
+            service.clock.advance(2_592_001)
+            #expect(try await refresh(service, other).json["error"]?.stringValue == "invalid_grant")
+            service.rememberSecrets(Credentials(exchange).all + [other])
+        }
+    }
+
+    @Test("Malformed token requests get OAuth errors", arguments: [
+        ("grant_type=password&username=a", "unsupported_grant_type"), ("refresh_token=x", "invalid_request"),
+        ("grant_type=refresh_token", "invalid_request"), ("grant_type=refresh_token&refresh_token=a&refresh_token=b", "invalid_request"),
+    ])
+    func malformed(_ body: String, _ error: String) async throws {
+        try await TestService.run { service in
+            let reply = try await service.request(.post, "/v1/apps/poll/token", body: body, contentType: "application/x-www-form-urlencoded")
+            #expect(reply.status == 400)
+            #expect(reply.json["error"]?.stringValue == error)
+        }
+    }
+}
