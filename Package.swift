@@ -82,6 +82,9 @@ let package = Package(
             ]),
 
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TelegateCoreTests",
+            dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", httpClient, hummingbird, hummingbirdTesting, logging]),
         .testTarget(name: "TelegateStoreTests", dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth"]),
         .testTarget(
             name: "TelegateServerTests",

@@ -1,0 +1,63 @@
+import Testing
+
+@testable import TelegateCore
+
+@Suite("Circuit breaker and single flight")
+struct ResilienceTests {
+    @Test("The breaker opens after consecutive failures, lets one trial through after the pause, and closes on success")
+    func breaker() async throws {
+        let breaker = CircuitBreaker(failureThreshold: 3, openDuration: .milliseconds(100))
+        for _ in 0..<3 {
+            #expect(breaker.allowsCall())
+            breaker.recordFailure()
+        }
+        #expect(breaker.state == .open)
+        #expect(!breaker.allowsCall())
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(breaker.allowsCall())
+        #expect(!breaker.allowsCall(), "only one trial call in half-open state")
+        breaker.recordFailure()
+        #expect(breaker.state == .open)
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(breaker.allowsCall())
+        breaker.recordSuccess()
+        #expect(breaker.state == .closed)
+        #expect(breaker.allowsCall())
+    }
+
+    @Test("A success in between resets the failure count")
+    func successResets() {
+        let breaker = CircuitBreaker(failureThreshold: 3)
+        breaker.recordFailure()
+        breaker.recordFailure()
+        breaker.recordSuccess()
+        breaker.recordFailure()
+        breaker.recordFailure()
+        #expect(breaker.state == .closed)
+    }
+
+    @Test("Concurrent callers with the same key share one execution")
+    func singleFlight() async throws {
+        let group = SingleFlight<String, Int>()
+        let counter = Counter()
+        let results = try await withThrowingTaskGroup(of: Int.self) { tasks in
+            for _ in 0..<50 {
+                tasks.addTask {
+                    try await group.run("user-1") {
+                        await counter.increment()
+                        try await Task.sleep(for: .milliseconds(50))
+                        return 7
+                    }
+                }
+            }
+            return try await tasks.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 == 7 })
+        #expect(await counter.value == 1)
+    }
+}
+
+actor Counter {
+    private(set) var value = 0
+    func increment() { value += 1 }
+}

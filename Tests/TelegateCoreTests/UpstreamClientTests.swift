@@ -1,0 +1,139 @@
+import AsyncHTTPClient
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import TelegateCore
+
+/// The rules every adapter's calls follow, against a local server that misbehaves on demand.
+@Suite("Upstream client")
+struct UpstreamClientTests {
+    /// A fake provider: `/ok`, `/429?after=N`, `/500` (counts calls), `/slow`, `/big`, `/garbage`.
+    static func fakeProvider(calls: Calls) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/ok") { _, _ in #"{"ok":true}"# }
+        router.post("/ok") { _, _ in #"{"ok":true}"# }
+        router.get("/429") { request, _ in
+            Response(status: .tooManyRequests, headers: [.retryAfter: request.uri.queryParameters["after"].map(String.init) ?? "7"])
+        }
+        router.get("/500") { _, _ in
+            calls.increment()
+            return Response(status: .internalServerError)
+        }
+        router.post("/500") { _, _ in
+            calls.increment()
+            return Response(status: .badGateway)
+        }
+        router.get("/slow") { _, _ in
+            try await Task.sleep(for: .seconds(5))
+            return "late"
+        }
+        router.get("/big") { _, _ in String(repeating: "x", count: 2 << 20) }
+        router.get("/garbage") { _, _ in "<html>oops</html>" }
+        return Application(router: router)
+    }
+
+    final class Calls: Sendable {
+        private let count = Mutex(0)
+        func increment() { count.withLock { $0 += 1 } }
+        var value: Int { count.withLock { $0 } }
+    }
+
+    private func upstream(_ policy: UpstreamClient.Policy = .init(), breaker: CircuitBreaker = CircuitBreaker()) -> UpstreamClient {
+        UpstreamClient(
+            provider: "Fake", client: HTTPClient.shared, breaker: breaker, policy: policy,
+            urlPolicy: OutboundURLPolicy(allowInsecureLoopback: true), metrics: ExchangeMetrics(), logger: Logger(label: "test"))
+    }
+
+    private func code(_ body: () async throws -> Void) async -> (String?, Int?) {
+        do {
+            try await body()
+            return (nil, nil)
+        } catch let error as TelegateError {
+            return (error.code.rawValue, error.retryAfter)
+        } catch {
+            return ("unexpected", nil)
+        }
+    }
+
+    @Test("429 becomes 503 upstream_busy with the provider's Retry-After, bounded, and is not retried")
+    func rateLimited() async throws {
+        try await Self.fakeProvider(calls: Calls()).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let (code, retryAfter) = await code { _ = try await upstream().send(.init(.GET, base + "/429?after=7", idempotent: true, operation: "get")) }
+            #expect(code == "upstream_busy")
+            #expect(retryAfter == 7)
+            let (_, capped) = await self.code { _ = try await upstream().send(.init(.GET, base + "/429?after=99999", idempotent: true, operation: "get")) }
+            #expect(capped == 30)
+        }
+    }
+
+    @Test("5xx is retried only for idempotent requests, then 503 upstream_unavailable")
+    func serverErrors() async throws {
+        let calls = Calls()
+        try await Self.fakeProvider(calls: calls).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            var policy = UpstreamClient.Policy()
+            policy.backoff = .milliseconds(5)
+            let (code, _) = await code { _ = try await upstream(policy).send(.init(.GET, base + "/500", idempotent: true, operation: "get")) }
+            #expect(code == "upstream_unavailable")
+            let afterGet = calls.value
+            #expect(afterGet >= 2 && afterGet <= 3, "an idempotent request is retried, at most three attempts")
+            let (postCode, _) = await self.code { _ = try await upstream(policy).send(.init(.POST, base + "/500", idempotent: false, operation: "create")) }
+            #expect(postCode == "upstream_unavailable")
+            #expect(calls.value - afterGet <= 1, "a non-idempotent request is never repeated")
+        }
+    }
+
+    @Test("A slow provider hits the total deadline; an oversized body is refused")
+    func timeoutsAndSize() async throws {
+        try await Self.fakeProvider(calls: Calls()).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            var policy = UpstreamClient.Policy()
+            policy.totalTimeout = .milliseconds(300)
+            policy.maxAttempts = 1
+            let started = ContinuousClock.now
+            let (slow, _) = await code { _ = try await upstream(policy).send(.init(.GET, base + "/slow", idempotent: true, operation: "get")) }
+            #expect(slow == "upstream_unavailable")
+            // The provider would answer after 5 s; the 300 ms deadline ended the call well before.
+            #expect(ContinuousClock.now - started < .seconds(4))
+            let (big, _) = await code { _ = try await upstream().send(.init(.GET, base + "/big", idempotent: true, operation: "get")) }
+            #expect(big == "upstream_invalid_response")
+            let garbage = try await upstream().send(.init(.GET, base + "/garbage", idempotent: true, operation: "get"))
+            #expect(throws: TelegateError.self) { try garbage.json(provider: "Fake") }
+        }
+    }
+
+    @Test("The breaker opens after repeated failures and answers 503 without calling; it recovers")
+    func breakerOpens() async throws {
+        let calls = Calls()
+        try await Self.fakeProvider(calls: calls).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            var policy = UpstreamClient.Policy()
+            policy.maxAttempts = 1
+            let breaker = CircuitBreaker(failureThreshold: 3, openDuration: .milliseconds(200))
+            let client = upstream(policy, breaker: breaker)
+            for _ in 0..<3 { _ = await code { _ = try await client.send(.init(.GET, base + "/500", idempotent: true, operation: "get")) } }
+            #expect(calls.value == 3)
+            let (code, _) = await code { _ = try await client.send(.init(.GET, base + "/500", idempotent: true, operation: "get")) }
+            #expect(code == "upstream_unavailable")
+            #expect(calls.value == 3, "an open breaker makes no call")
+            try await Task.sleep(for: .milliseconds(250))
+            let ok = try await client.send(.init(.GET, base + "/ok", idempotent: true, operation: "get"))
+            #expect(ok.status == 200)
+            #expect(breaker.state == .closed)
+        }
+    }
+
+    @Test("The outbound URL policy is enforced at call time")
+    func urlPolicyAtCallTime() async throws {
+        let client = UpstreamClient(
+            provider: "Fake", client: HTTPClient.shared, urlPolicy: OutboundURLPolicy(), metrics: ExchangeMetrics(),
+            logger: Logger(label: "test"))
+        let (code, _) = await code { _ = try await client.send(.init(.GET, "http://169.254.169.254/latest", idempotent: true, operation: "get")) }
+        #expect(code == "unsafe_url")
+    }
+}
