@@ -44,7 +44,6 @@ struct OIDCTokenFactory: Sendable {
 
     /// 128 random bits, base64url.
     private static func tokenID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64.urlEncode((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        Base64.urlEncode(SecureRandom.bytes(16))
     }
 }

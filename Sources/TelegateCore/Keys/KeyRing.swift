@@ -1,4 +1,5 @@
 import StrictJSON
+import Synchronization
 import TelegramAuth
 
 /// The signing keys of one app's built-in issuer.
@@ -20,6 +21,9 @@ public actor KeyRing {
     private var published: [StoredSigningKey] = []
     private var jwksCache: JSONValue = .object([("keys", .array([]))])
     private var loadedAt: Int64?
+    /// The active signers and when they were loaded, readable without entering the actor: signing is on every
+    /// exchange's path.
+    private nonisolated let snapshot = Mutex<(signers: [SigningAlgorithm: TokenSigner], loadedAt: Int64)?>(nil)
 
     /// Creates a ring; keys are loaded on first use.
     public init(appID: AppID, store: any SigningKeyStore, box: SecretBox, clock: WallClock, refreshInterval: Int64 = 30) {
@@ -31,7 +35,17 @@ public actor KeyRing {
     }
 
     /// The signer of the active key for `algorithm`, creating the first key pair if there is none.
-    public func signer(for algorithm: SigningAlgorithm) async throws -> TokenSigner {
+    public nonisolated func signer(for algorithm: SigningAlgorithm) async throws -> TokenSigner {
+        let now = clock.now
+        if let fresh = snapshot.withLock({ $0 }), now - fresh.loadedAt < refreshInterval,
+            let signer = fresh.signers[algorithm]
+        {
+            return signer
+        }
+        return try await loadSigner(for: algorithm)
+    }
+
+    private func loadSigner(for algorithm: SigningAlgorithm) async throws -> TokenSigner {
         try await reloadIfStale()
         if let signer = signers[algorithm] { return signer }
         try await ensure([algorithm])
@@ -107,6 +121,7 @@ public actor KeyRing {
         self.published = stored
         self.jwksCache = .object([("keys", .array(stored.map(\.publicJWK)))])
         self.loadedAt = now
+        snapshot.withLock { $0 = (signers, now) }
     }
 
     private func reloadIfStale() async throws {

@@ -72,7 +72,7 @@ public struct SigningKeyMaterial: Sendable {
 
     /// The RFC 7638 thumbprint of the public key, used as its `kid`.
     public var thumbprint: String {
-        Base64.urlEncode(SHA256.hash(data: JSONValue.object(publicMembers).serializedBytes))
+        Base64.urlEncode(Array(SHA256.hash(data: JSONValue.object(publicMembers).serializedBytes)))
     }
 
     /// The public JWK: `kid`, `alg`, `use: sig` and the public key members only.

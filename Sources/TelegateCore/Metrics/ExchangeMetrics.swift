@@ -6,11 +6,6 @@ public final class ExchangeMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    private struct Series: Hashable {
-        let app: String
-        let provider: String
-    }
-
     private struct Histogram {
         var counts = [UInt64](repeating: 0, count: ExchangeMetrics.buckets.count)
         var sum: Double = 0
@@ -45,13 +40,22 @@ public final class ExchangeMetrics: Sendable {
         case issue
     }
 
+    /// A label set: up to three label values, so keys need no allocation.
+    private struct Labels: Hashable, Comparable {
+        var a: String
+        var b: String
+        var c: String = ""
+
+        static func < (lhs: Labels, rhs: Labels) -> Bool { (lhs.a, lhs.b, lhs.c) < (rhs.a, rhs.b, rhs.c) }
+    }
+
     private struct State {
-        var exchanges: [[String]: UInt64] = [:]
-        var latency: [Series: Histogram] = [:]
-        var stages: [[String]: Histogram] = [:]
-        var refreshes: [[String]: UInt64] = [:]
-        var upstream: [[String]: Histogram] = [:]
-        var upstreamStatuses: [[String]: UInt64] = [:]
+        var exchanges: [Labels: UInt64] = [:]
+        var latency: [Labels: Histogram] = [:]
+        var stages: [Labels: Histogram] = [:]
+        var refreshes: [Labels: UInt64] = [:]
+        var upstream: [Labels: Histogram] = [:]
+        var upstreamStatuses: [Labels: UInt64] = [:]
     }
 
     private let state = Mutex(State())
@@ -63,23 +67,23 @@ public final class ExchangeMetrics: Sendable {
     public func recordExchange(app: String, provider: String, outcome: String, duration: Duration) {
         let seconds = Self.seconds(duration)
         state.withLock { state in
-            state.exchanges[[app, provider, outcome], default: 0] += 1
-            state.latency[Series(app: app, provider: provider), default: Histogram()].observe(seconds)
+            state.exchanges[Labels(a: app, b: provider, c: outcome), default: 0] += 1
+            state.latency[Labels(a: app, b: provider), default: Histogram()].observe(seconds)
         }
     }
 
     /// Records the time one stage of a successful step took.
     public func recordStage(_ stage: Stage, app: String, duration: Duration) {
         let seconds = Self.seconds(duration)
-        state.withLock { $0.stages[[app, stage.rawValue], default: Histogram()].observe(seconds) }
+        state.withLock { $0.stages[Labels(a: app, b: stage.rawValue), default: Histogram()].observe(seconds) }
     }
 
     /// Records one call to a provider's API.
     public func recordUpstream(provider: String, operation: String, status: Int, duration: Duration) {
         let seconds = Self.seconds(duration)
         state.withLock { state in
-            state.upstream[[provider, operation], default: Histogram()].observe(seconds)
-            state.upstreamStatuses[[provider, operation, String(status)], default: 0] += 1
+            state.upstream[Labels(a: provider, b: operation), default: Histogram()].observe(seconds)
+            state.upstreamStatuses[Labels(a: provider, b: operation, c: String(status)), default: 0] += 1
         }
     }
 
@@ -89,7 +93,7 @@ public final class ExchangeMetrics: Sendable {
 
     /// Counts one refresh-grant outcome.
     public func recordRefresh(app: String, outcome: String) {
-        state.withLock { $0.refreshes[[app, outcome], default: 0] += 1 }
+        state.withLock { $0.refreshes[Labels(a: app, b: outcome), default: 0] += 1 }
     }
 
     /// The Prometheus text exposition.
@@ -98,36 +102,36 @@ public final class ExchangeMetrics: Sendable {
         var lines: [String] = []
         lines.append("# HELP telegate_exchanges_total Credential exchanges by app, provider and outcome.")
         lines.append("# TYPE telegate_exchanges_total counter")
-        for (labels, count) in snapshot.exchanges.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            lines.append("telegate_exchanges_total{app=\"\(labels[0])\",provider=\"\(labels[1])\",outcome=\"\(labels[2])\"} \(count)")
+        for (labels, count) in snapshot.exchanges.sorted(by: { $0.key < $1.key }) {
+            lines.append("telegate_exchanges_total{app=\"\(labels.a)\",provider=\"\(labels.b)\",outcome=\"\(labels.c)\"} \(count)")
         }
         lines.append("# HELP telegate_exchange_duration_seconds Exchange latency, from request to credential.")
         lines.append("# TYPE telegate_exchange_duration_seconds histogram")
-        for (series, histogram) in snapshot.latency.sorted(by: { ($0.key.app, $0.key.provider) < ($1.key.app, $1.key.provider) }) {
+        for (series, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
             lines += histogram.lines(
-                "telegate_exchange_duration_seconds", labels: "app=\"\(series.app)\",provider=\"\(series.provider)\"")
+                "telegate_exchange_duration_seconds", labels: "app=\"\(series.a)\",provider=\"\(series.b)\"")
         }
         lines.append("# HELP telegate_exchange_stage_seconds Time spent per exchange stage: verify, resolve, issue.")
         lines.append("# TYPE telegate_exchange_stage_seconds histogram")
-        for (labels, histogram) in snapshot.stages.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            lines += histogram.lines("telegate_exchange_stage_seconds", labels: "app=\"\(labels[0])\",stage=\"\(labels[1])\"")
+        for (labels, histogram) in snapshot.stages.sorted(by: { $0.key < $1.key }) {
+            lines += histogram.lines("telegate_exchange_stage_seconds", labels: "app=\"\(labels.a)\",stage=\"\(labels.b)\"")
         }
         lines.append("# HELP telegate_upstream_request_seconds Calls to identity providers by provider and operation.")
         lines.append("# TYPE telegate_upstream_request_seconds histogram")
-        for (labels, histogram) in snapshot.upstream.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (labels, histogram) in snapshot.upstream.sorted(by: { $0.key < $1.key }) {
             lines += histogram.lines(
-                "telegate_upstream_request_seconds", labels: "provider=\"\(labels[0])\",operation=\"\(labels[1])\"")
+                "telegate_upstream_request_seconds", labels: "provider=\"\(labels.a)\",operation=\"\(labels.b)\"")
         }
         lines.append("# HELP telegate_upstream_responses_total Identity-provider responses by status.")
         lines.append("# TYPE telegate_upstream_responses_total counter")
-        for (labels, count) in snapshot.upstreamStatuses.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (labels, count) in snapshot.upstreamStatuses.sorted(by: { $0.key < $1.key }) {
             lines.append(
-                "telegate_upstream_responses_total{provider=\"\(labels[0])\",operation=\"\(labels[1])\",status=\"\(labels[2])\"} \(count)")
+                "telegate_upstream_responses_total{provider=\"\(labels.a)\",operation=\"\(labels.b)\",status=\"\(labels.c)\"} \(count)")
         }
         lines.append("# HELP telegate_refreshes_total Refresh-token grants by app and outcome.")
         lines.append("# TYPE telegate_refreshes_total counter")
-        for (labels, count) in snapshot.refreshes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            lines.append("telegate_refreshes_total{app=\"\(labels[0])\",outcome=\"\(labels[1])\"} \(count)")
+        for (labels, count) in snapshot.refreshes.sorted(by: { $0.key < $1.key }) {
+            lines.append("telegate_refreshes_total{app=\"\(labels.a)\",outcome=\"\(labels.b)\"} \(count)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -62,22 +62,43 @@ public enum Base64 {
         return output
     }
 
+    private static let urlTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
     /// Encodes `bytes` as unpadded base64url.
-    public static func urlEncode(_ bytes: some Sequence<UInt8>) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        var output: [UInt8] = []
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            accumulator = accumulator << 8 | UInt32(byte)
-            bits += 8
-            while bits >= 6 {
-                bits -= 6
-                output.append(table[Int((accumulator >> UInt32(bits)) & 0x3F)])
+    public static func urlEncode(_ bytes: some Collection<UInt8>) -> String {
+        if let encoded = bytes.withContiguousStorageIfAvailable({ urlEncode(contiguous: $0) }) { return encoded }
+        return Array(bytes).withUnsafeBufferPointer { urlEncode(contiguous: $0) }
+    }
+
+    private static func urlEncode(contiguous bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = (bytes.count * 4 + 2) / 3
+        return String(unsafeUninitializedCapacity: count) { output in
+            urlTable.withUnsafeBufferPointer { table in
+                var out = 0
+                var index = 0
+                // Three bytes make four characters.
+                while index + 3 <= bytes.count {
+                    let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                    output[out] = table[Int(group >> 18)]
+                    output[out + 1] = table[Int(group >> 12 & 0x3F)]
+                    output[out + 2] = table[Int(group >> 6 & 0x3F)]
+                    output[out + 3] = table[Int(group & 0x3F)]
+                    out += 4
+                    index += 3
+                }
+                let remaining = bytes.count - index
+                if remaining > 0 {
+                    let group = UInt32(bytes[index]) << 16 | (remaining == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+                    output[out] = table[Int(group >> 18)]
+                    output[out + 1] = table[Int(group >> 12 & 0x3F)]
+                    out += 2
+                    if remaining == 2 {
+                        output[out] = table[Int(group >> 6 & 0x3F)]
+                        out += 1
+                    }
+                }
+                return out
             }
-            accumulator &= (1 << UInt32(bits)) - 1
         }
-        if bits > 0 { output.append(table[Int((accumulator << UInt32(6 - bits)) & 0x3F)]) }
-        return String(decoding: output, as: UTF8.self)
     }
 }

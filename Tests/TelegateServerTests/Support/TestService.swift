@@ -77,7 +77,7 @@ final class TestService: Sendable {
                 adapters:
                   - name: convex
                     kind: oidc
-                    config: {audience: convex}
+                    config: {audience: convex, algorithm: ES256}
             """
         return try ConfigurationFile.parse(text)
     }
