@@ -89,6 +89,10 @@ public final class TelegateApplication: Sendable {
             configuration: .init(
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
                 serverName: "Telegate"),
+            services: [
+                ExpiredTokenPruner(
+                    store: services.storage.refreshTokens, clock: services.clock, logger: services.logger)
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)
     }

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+@testable import TelegateApp
 import StrictJSON
 import TelegateCore
 import Testing
@@ -90,6 +92,8 @@ struct RefreshTokenTests {
             let token = Credentials(exchange).refreshToken
             #expect(try await refresh(service, token, app: "quiz").json["error"]?.stringValue == "invalid_grant")
             #expect(try await refresh(service, "rt_" + String(repeating: "A", count: 43)).json["error"]?.stringValue == "invalid_grant")
+            let forged = "rt_" + token.dropFirst(3).prefix(27) + String(repeating: "A", count: 43)
+            #expect(try await refresh(service, forged).json["error"]?.stringValue == "invalid_grant")
             let id = try #require(exchange.json["user"]?["id"]?.stringValue.flatMap(UserID.init(rawValue:)))
             _ = try await service.application.services.storage.users.setStatus(id: id, status: .disabled, at: service.clock.now)
             #expect(try await refresh(service, token).json["error"]?.stringValue == "invalid_grant")
@@ -99,6 +103,25 @@ struct RefreshTokenTests {
             service.rememberSecrets(Credentials(exchange).all + [other])
         }
     }
+
+    @Test("The pruner deletes expired families and keeps live ones")
+    func pruning() async throws {
+        try await TestService.run { service in
+            let old = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            service.clock.advance(2_592_001)
+            let live = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let store = service.application.services.storage.refreshTokens
+            let pruner = ExpiredTokenPruner(store: store, clock: service.clock.wallClock, logger: service.application.services.logger)
+            await pruner.prune()
+            #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) == nil)
+            #expect(try await store.token(familyID: Self.familyID(live), hash: Self.hash(live)) != nil)
+            #expect(try await refresh(service, live).status == 200)
+            service.rememberSecrets([old, live])
+        }
+    }
+
+    private static func familyID(_ token: String) -> String { String(token.dropFirst(3).prefix(26)) }
+    private static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
 
     @Test("Malformed token requests get OAuth errors", arguments: [
         ("grant_type=password&username=a", "unsupported_grant_type"), ("refresh_token=x", "invalid_request"),

@@ -130,7 +130,7 @@ struct ConfigurationStoreTests {
             #expect(try await storage.users.user(appID: Fixture.poll, telegramID: doomed.user.telegramID) == nil)
             #expect(try await storage.links.link(appID: Fixture.poll, adapter: Fixture.convex, userID: doomed.user.id) == nil)
             #expect(try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now).isEmpty)
-            #expect(try await storage.refreshTokens.token(hash: doomed.token.hash) == nil)
+            #expect(try await storage.refreshTokens.token(familyID: doomed.token.familyID, hash: doomed.token.hash) == nil)
 
             try await kept.expectIntact(in: storage)
         }
@@ -223,7 +223,7 @@ struct Populated {
         #expect(try await storage.links.link(appID: user.appID, adapter: link.adapter, userID: user.id) == link)
         let stored = try await storage.signingKeys.keys(appID: user.appID, now: Fixture.now)
         #expect(stored.sorted { $0.kid < $1.kid } == keys.sorted { $0.kid < $1.kid })
-        let found = try await storage.refreshTokens.token(hash: token.hash)
+        let found = try await storage.refreshTokens.token(familyID: token.familyID, hash: token.hash)
         #expect(found?.token == token)
         #expect(found?.family == family)
     }

@@ -11,10 +11,10 @@ struct RefreshTokenStoreTests {
             let first = Fixture.token(family)
             try await storage.refreshTokens.createFamily(family, first: first)
 
-            let found = try #require(try await storage.refreshTokens.token(hash: first.hash))
+            let found = try #require(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash))
             #expect(found.token == first)
             #expect(found.family == family)
-            #expect(try await storage.refreshTokens.token(hash: Fixture.tokenHash()) == nil)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: Fixture.tokenHash()) == nil)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
         }
     }
@@ -24,14 +24,14 @@ struct RefreshTokenStoreTests {
         try await withStorage(engine) { storage in
             let (family, first) = try await newFamily(in: storage)
             let next = Fixture.token(family, generation: 1, at: Fixture.now + 900)
-            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 900, next: next))
+            #expect(try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 900, next: next))
 
             var rotated = first
             rotated.state = .rotated
             rotated.rotatedAt = Fixture.now + 900
-            #expect(try await storage.refreshTokens.token(hash: first.hash)?.token == rotated)
-            #expect(try await storage.refreshTokens.token(hash: next.hash)?.token == next)
-            #expect(try await storage.refreshTokens.token(hash: next.hash)?.family == family)
+            #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.token == rotated)
+            #expect(try await storage.refreshTokens.token(familyID: next.familyID, hash: next.hash)?.token == next)
+            #expect(try await storage.refreshTokens.token(familyID: next.familyID, hash: next.hash)?.family == family)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
         }
     }
@@ -40,16 +40,16 @@ struct RefreshTokenStoreTests {
     func rotateRefused(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let (family, first) = try await newFamily(in: storage)
-            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 10, next: Fixture.token(family, generation: 1)))
+            #expect(try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 10, next: Fixture.token(family, generation: 1)))
 
             let replay = Fixture.token(family, generation: 1, at: Fixture.now + 20)
-            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 20, next: replay) == false)
-            #expect(try await storage.refreshTokens.token(hash: replay.hash) == nil)
-            #expect(try await storage.refreshTokens.token(hash: first.hash)?.token.rotatedAt == Fixture.now + 10)
+            #expect(try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 20, next: replay) == false)
+            #expect(try await storage.refreshTokens.token(familyID: replay.familyID, hash: replay.hash) == nil)
+            #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.token.rotatedAt == Fixture.now + 10)
 
             let orphan = Fixture.token(family, generation: 1)
-            #expect(try await storage.refreshTokens.rotate(hash: Fixture.tokenHash(), at: Fixture.now, next: orphan) == false)
-            #expect(try await storage.refreshTokens.token(hash: orphan.hash) == nil)
+            #expect(try await storage.refreshTokens.rotate(familyID: family.id, hash: Fixture.tokenHash(), at: Fixture.now, next: orphan) == false)
+            #expect(try await storage.refreshTokens.token(familyID: orphan.familyID, hash: orphan.hash) == nil)
         }
     }
 
@@ -60,20 +60,21 @@ struct RefreshTokenStoreTests {
             var clash = Fixture.token(family, generation: 1)
             clash.hash = first.hash
             await #expect(throws: (any Error).self) {
-                try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 5, next: clash)
+                try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 5, next: clash)
             }
-            #expect(try await storage.refreshTokens.token(hash: first.hash)?.token == first)
+            #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.token == first)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
 
             let user = try await storage.seedUser(telegramID: 5_000_000_001)
             let orphan = Fixture.family(user)
             var duplicate = Fixture.token(orphan)
+            duplicate.familyID = family.id
             duplicate.hash = first.hash
             await #expect(throws: (any Error).self) {
                 try await storage.refreshTokens.createFamily(orphan, first: duplicate)
             }
             #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "admin", at: Fixture.now) == 0)
-            #expect(try await storage.refreshTokens.token(hash: first.hash)?.family == family)
+            #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.family == family)
         }
     }
 
@@ -88,7 +89,7 @@ struct RefreshTokenStoreTests {
                 let results = try await withThrowingTaskGroup(of: (token: RefreshTokenRecord, won: Bool).self) { group in
                     for successor in successors {
                         group.addTask {
-                            (successor, try await storage.refreshTokens.rotate(hash: hash, at: successor.createdAt, next: successor))
+                            (successor, try await storage.refreshTokens.rotate(familyID: family.id, hash: hash, at: successor.createdAt, next: successor))
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
@@ -96,8 +97,8 @@ struct RefreshTokenStoreTests {
                 #expect(results.filter(\.won).count == 1)
                 let winner = try #require(results.first { $0.won }?.token)
                 let loser = try #require(results.first { !$0.won }?.token)
-                #expect(try await storage.refreshTokens.token(hash: winner.hash)?.token == winner)
-                #expect(try await storage.refreshTokens.token(hash: loser.hash) == nil)
+                #expect(try await storage.refreshTokens.token(familyID: winner.familyID, hash: winner.hash)?.token == winner)
+                #expect(try await storage.refreshTokens.token(familyID: loser.familyID, hash: loser.hash) == nil)
                 #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == generation)
                 current = winner
             }
@@ -112,14 +113,14 @@ struct RefreshTokenStoreTests {
             var hash = first.hash
             for generation in 1...3 {
                 let next = Fixture.token(family, generation: generation)
-                #expect(try await storage.refreshTokens.rotate(hash: hash, at: Fixture.now + Int64(generation), next: next))
+                #expect(try await storage.refreshTokens.rotate(familyID: family.id, hash: hash, at: Fixture.now + Int64(generation), next: next))
                 hash = next.hash
             }
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 3)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: other.id) == 0)
             #expect(
                 try await storage.refreshTokens.rotate(
-                    hash: otherFirst.hash, at: Fixture.now, next: Fixture.token(other, generation: 1)))
+                    familyID: other.id, hash: otherFirst.hash, at: Fixture.now, next: Fixture.token(other, generation: 1)))
             #expect(try await storage.refreshTokens.latestGeneration(familyID: other.id) == 1)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 3)
         }
@@ -130,14 +131,14 @@ struct RefreshTokenStoreTests {
         try await withStorage(engine) { storage in
             let (family, first) = try await newFamily(in: storage)
             let successor = Fixture.token(family, generation: 1, at: Fixture.now + 60)
-            #expect(try await storage.refreshTokens.rotate(hash: first.hash, at: Fixture.now + 60, next: successor))
+            #expect(try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 60, next: successor))
 
             let sibling = Fixture.token(family, generation: 1, at: Fixture.now + 62)
             try await storage.refreshTokens.insert(sibling)
-            let found = try #require(try await storage.refreshTokens.token(hash: sibling.hash))
+            let found = try #require(try await storage.refreshTokens.token(familyID: sibling.familyID, hash: sibling.hash))
             #expect(found.token == sibling)
             #expect(found.family == family)
-            #expect(try await storage.refreshTokens.token(hash: successor.hash)?.token == successor)
+            #expect(try await storage.refreshTokens.token(familyID: successor.familyID, hash: successor.hash)?.token == successor)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
         }
     }
@@ -151,11 +152,11 @@ struct RefreshTokenStoreTests {
             var revoked = family
             revoked.revokedAt = Fixture.now + 5
             revoked.revokeReason = "reuse_detected"
-            #expect(try await storage.refreshTokens.token(hash: first.hash)?.family == revoked)
+            #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.family == revoked)
 
             try await storage.refreshTokens.revokeFamily(id: family.id, reason: "admin", at: Fixture.now + 9)
-            #expect(try await storage.refreshTokens.token(hash: first.hash)?.family == revoked)
-            #expect(try await storage.refreshTokens.token(hash: untouchedFirst.hash)?.family == untouched)
+            #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.family == revoked)
+            #expect(try await storage.refreshTokens.token(familyID: untouchedFirst.familyID, hash: untouchedFirst.hash)?.family == untouched)
         }
     }
 
@@ -177,15 +178,43 @@ struct RefreshTokenStoreTests {
             try await storage.refreshTokens.revokeFamily(id: mine[0].0.id, reason: "reuse_detected", at: Fixture.now + 1)
 
             #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "user_disabled", at: Fixture.now + 2) == 2)
-            let first = try #require(try await storage.refreshTokens.token(hash: mine[0].1.hash)?.family)
+            let first = try #require(try await storage.refreshTokens.token(familyID: mine[0].1.familyID, hash: mine[0].1.hash)?.family)
             #expect(first.revokedAt == Fixture.now + 1 && first.revokeReason == "reuse_detected")
             for (_, token) in mine.dropFirst() {
-                let family = try #require(try await storage.refreshTokens.token(hash: token.hash)?.family)
+                let family = try #require(try await storage.refreshTokens.token(familyID: token.familyID, hash: token.hash)?.family)
                 #expect(family.revokedAt == Fixture.now + 2 && family.revokeReason == "user_disabled")
             }
-            #expect(try await storage.refreshTokens.token(hash: theirToken.hash)?.family == theirs)
+            #expect(try await storage.refreshTokens.token(familyID: theirToken.familyID, hash: theirToken.hash)?.family == theirs)
             #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "user_disabled", at: Fixture.now + 3) == 0)
             #expect(try await storage.refreshTokens.revokeFamilies(userID: UserID.generate(milliseconds: 0), reason: "admin", at: Fixture.now) == 0)
+        }
+    }
+
+    @Test("deleteExpired removes expired tokens and expired families with all their tokens, and nothing live", arguments: StorageEngine.available)
+    func deleteExpired(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            let successor = Fixture.token(family, generation: 1, at: Fixture.now + 60)
+            #expect(try await storage.refreshTokens.rotate(familyID: family.id, hash: first.hash, at: Fixture.now + 60, next: successor))
+            let user = try #require(try await storage.users.user(id: family.userID))
+            var short = Fixture.family(user)
+            short.expiresAt = Fixture.now + 30
+            var shortFirst = Fixture.token(short)
+            shortFirst.expiresAt = short.expiresAt
+            try await storage.refreshTokens.createFamily(short, first: shortFirst)
+            var lingering = Fixture.token(short, generation: 1)
+            lingering.expiresAt = first.expiresAt + 100
+            try await storage.refreshTokens.insert(lingering)
+
+            // By `cutoff`, `first` has expired but its successor has not; the family `short` has expired with all its tokens.
+            let cutoff = first.expiresAt + 1
+            #expect(successor.expiresAt >= cutoff)
+            #expect(try await storage.refreshTokens.deleteExpired(before: cutoff) == 3)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: first.hash) == nil)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: successor.hash)?.token == successor)
+            #expect(try await storage.refreshTokens.token(familyID: short.id, hash: lingering.hash) == nil)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: short.id) == 0)
+            #expect(try await storage.refreshTokens.deleteExpired(before: cutoff) == 0)
         }
     }
 

@@ -62,17 +62,20 @@ public struct RefreshTokenRecord: Sendable, Equatable {
 public protocol RefreshTokenStore: Sendable {
     /// Stores a new family with its first token.
     func createFamily(_ family: RefreshFamily, first: RefreshTokenRecord) async throws
-    /// The token with this hash and its family.
-    func token(hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)?
+    /// The token of family `familyID` with this hash, and its family.
+    func token(familyID: String, hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)?
     /// The highest generation issued in the family.
     func latestGeneration(familyID: String) async throws -> Int
     /// In one transaction: marks `hash` rotated at `at` if it is still active, then stores `next`. `false` (and
     /// nothing stored) when the token was no longer active: a concurrent refresh won.
-    func rotate(hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool
+    func rotate(familyID: String, hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool
     /// Stores another active token in a family (the grace-window answer to a second tab).
     func insert(_ token: RefreshTokenRecord) async throws
     /// Revokes a family; a family that is already revoked keeps its first time and reason.
     func revokeFamily(id: String, reason: String, at: Int64) async throws
     /// Revokes every family of a user that is not revoked yet; returns how many it revoked.
     func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int
+    /// Deletes tokens that expired before `time`, and families (with all their tokens) that did; returns how many
+    /// tokens it deleted. An expired token can never be accepted again, so this only reclaims space.
+    func deleteExpired(before time: Int64) async throws -> Int
 }

@@ -3,7 +3,9 @@ import TelegramAuth
 
 /// Rotating refresh tokens with reuse detection (RFC 9700 §4.14).
 ///
-/// A token is 256 random bits, shown once and stored only as its SHA-256 hash. Every use rotates it. Presenting a
+/// A token is `rt_`, its family's id, a dot, and 256 random bits; it is shown once and stored only as its SHA-256
+/// hash, under its family. Family ids sort by creation time, so new families and tokens are appended to the
+/// tables' indexes rather than scattered through them, and a token is found by its key. Every use rotates it. Presenting a
 /// token that was already rotated revokes its whole family, except the immediately previous token within the
 /// grace window, so two tabs refreshing at once both keep working (each gets its own successor in the family).
 /// Rotation is one conditional update, so two instances racing on the same token produce one winner; the loser
@@ -38,9 +40,9 @@ public struct RefreshTokenService: Sendable {
     {
         let now = clock.now
         let family = RefreshFamily(
-            id: Self.randomText(bytes: 16), appID: appID, userID: userID, adapter: adapter, createdAt: now,
-            expiresAt: now + max(ttl, absoluteTTL))
-        let token = Self.newToken()
+            id: SortableID.generate(milliseconds: UInt64(max(now, 0)) * 1000), appID: appID, userID: userID,
+            adapter: adapter, createdAt: now, expiresAt: now + max(ttl, absoluteTTL))
+        let token = Self.newToken(familyID: family.id)
         let expiresAt = min(now + ttl, family.expiresAt)
         try await store.createFamily(
             family,
@@ -63,22 +65,25 @@ public struct RefreshTokenService: Sendable {
     public func rotate(_ presented: String, appID: AppID, ttl: (RefreshFamily) -> Int64?) async throws
         -> Result<Rotation, Refusal>
     {
-        guard Self.isWellFormed(presented), let (record, family) = try await store.token(hash: Self.hash(presented)),
+        guard let familyID = Self.familyID(of: presented),
+            let (record, family) = try await store.token(familyID: familyID, hash: Self.hash(presented)),
             family.appID == appID, family.revokedAt == nil, let ttl = ttl(family)
         else { return .failure(.invalid) }
         let now = clock.now
         guard record.expiresAt > now, family.expiresAt > now else { return .failure(.invalid) }
-        let token = Self.newToken()
+        let token = Self.newToken(familyID: family.id)
         let expiresAt = min(now + ttl, family.expiresAt)
         let next = RefreshTokenRecord(
             hash: Self.hash(token), familyID: family.id, generation: record.generation + 1, state: .active,
             createdAt: now, expiresAt: expiresAt)
-        if record.state == .active, try await store.rotate(hash: record.hash, at: now, next: next) {
+        if record.state == .active, try await store.rotate(familyID: family.id, hash: record.hash, at: now, next: next) {
             return .success(Rotation(family: family, token: token, expiresAt: expiresAt))
         }
         // Already rotated (earlier, or a moment ago by a concurrent request): only the immediately previous token
         // within the grace window gets a sibling successor; anything else is reuse.
-        guard let (current, _) = try await store.token(hash: record.hash) else { return .failure(.invalid) }
+        guard let (current, _) = try await store.token(familyID: family.id, hash: record.hash) else {
+            return .failure(.invalid)
+        }
         let latest = try await store.latestGeneration(familyID: family.id)
         if let rotatedAt = current.rotatedAt, now - rotatedAt <= graceWindow, current.generation == latest - 1 {
             try await store.insert(next)
@@ -91,15 +96,14 @@ public struct RefreshTokenService: Sendable {
     /// The stored form of a token.
     static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
 
-    /// `rt_` and 43 characters of base64url: 256 bits from the system's CSPRNG.
-    static func newToken() -> String { "rt_" + randomText(bytes: 32) }
+    /// `rt_<family id>.<43 characters of base64url>`: 256 bits from the CSPRNG after the family's id.
+    static func newToken(familyID: String) -> String { "rt_" + familyID + "." + Base64.urlEncode(SecureRandom.bytes(32)) }
 
-    static func isWellFormed(_ token: String) -> Bool {
-        token.utf8.count == 46 && token.hasPrefix("rt_")
-    }
-
-    static func randomText(bytes count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64.urlEncode((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    /// The family id inside a well-formed token.
+    static func familyID(of token: String) -> String? {
+        guard token.utf8.count == 73, token.hasPrefix("rt_") else { return nil }
+        let parts = token.dropFirst(3).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, SortableID.isValid(parts[0]), parts[1].utf8.count == 43 else { return nil }
+        return String(parts[0])
     }
 }

@@ -88,18 +88,20 @@ enum SQLiteSchema {
                 expires_at INTEGER NOT NULL,
                 revoked_at INTEGER,
                 revoke_reason TEXT
-            );
+            ) WITHOUT ROWID;
             CREATE INDEX refresh_families_by_user ON refresh_families (user_id);
+            CREATE INDEX refresh_families_by_expiry ON refresh_families (expires_at);
             CREATE TABLE refresh_tokens (
-                hash BLOB PRIMARY KEY,
                 family_id TEXT NOT NULL REFERENCES refresh_families(id) ON DELETE CASCADE,
+                hash BLOB NOT NULL,
                 generation INTEGER NOT NULL,
                 state TEXT NOT NULL CHECK (state IN ('active', 'rotated')),
                 created_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL,
-                rotated_at INTEGER
-            );
-            CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id, generation);
+                rotated_at INTEGER,
+                PRIMARY KEY (family_id, hash)
+            ) WITHOUT ROWID;
+            CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
             CREATE TABLE audit_events (
                 sequence INTEGER PRIMARY KEY AUTOINCREMENT,
                 at INTEGER NOT NULL,

@@ -17,15 +17,16 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
         }
     }
 
-    func token(hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)? {
+    func token(familyID: String, hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)? {
         try await engine.read { handle in
             guard
                 let row = try handle.query(
                     """
                     SELECT t.hash, t.family_id, t.generation, t.state, t.created_at, t.expires_at, t.rotated_at,
                         f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason
-                    FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.hash = ?
-                    """, [.blob(hash)]
+                    FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+                    WHERE t.family_id = ? AND t.hash = ?
+                    """, [.text(familyID), .blob(hash)]
                 ).first,
                 let state = row.text(3).flatMap(RefreshTokenRecord.State.init(rawValue:)),
                 let appID = row.text(7).flatMap(AppID.init(rawValue:)),
@@ -49,11 +50,14 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
         }
     }
 
-    func rotate(hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool {
+    func rotate(familyID: String, hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool {
         try await engine.write { handle in
             let rotated = try handle.run(
-                "UPDATE refresh_tokens SET state = 'rotated', rotated_at = ? WHERE hash = ? AND state = 'active'",
-                [.integer(at), .blob(hash)])
+                """
+                UPDATE refresh_tokens SET state = 'rotated', rotated_at = ?
+                WHERE family_id = ? AND hash = ? AND state = 'active'
+                """,
+                [.integer(at), .text(familyID), .blob(hash)])
             guard rotated == 1 else { return false }
             try Self.insert(next, handle)
             return true
@@ -77,6 +81,18 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
             try handle.run(
                 "UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL",
                 [.integer(at), .text(reason), .text(userID.rawValue)])
+        }
+    }
+
+    func deleteExpired(before time: Int64) async throws -> Int {
+        try await engine.write { handle in
+            let tokens = try handle.run("DELETE FROM refresh_tokens WHERE expires_at < ?", [.integer(time)])
+            let families = try handle.query(
+                "SELECT COUNT(*) FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE f.expires_at < ?",
+                [.integer(time)]
+            ).first?.integer(0) ?? 0
+            try handle.run("DELETE FROM refresh_families WHERE expires_at < ?", [.integer(time)])
+            return tokens + Int(families)
         }
     }
 

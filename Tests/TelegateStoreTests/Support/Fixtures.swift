@@ -153,7 +153,7 @@ enum Fixture {
 
     static func family(_ user: UserRecord, adapter: AdapterName = convex, at: Int64 = now) -> RefreshFamily {
         RefreshFamily(
-            id: "rf_" + Base64.urlEncode(randomBytes(16)), appID: user.appID, userID: user.id, adapter: adapter,
+            id: SortableID.generate(milliseconds: UInt64(at) * 1000), appID: user.appID, userID: user.id, adapter: adapter,
             createdAt: at, expiresAt: at + 30 * 86_400)
     }
 
