@@ -2,7 +2,7 @@ import VaporCSQLite
 
 /// One SQLite connection with a prepared-statement cache.
 ///
-/// Not thread-safe: every call happens on the owning ``SQLiteWorker``'s thread.
+/// Not thread-safe: its owner (the write queue, the reader pool, the checkpointer) lets one thread at a time use it.
 final class SQLiteHandle {
     private var raw: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]

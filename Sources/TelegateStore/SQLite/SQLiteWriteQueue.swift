@@ -13,6 +13,7 @@ final class SQLiteWriteQueue: @unchecked Sendable {
     private let handle: SQLiteHandle
     private let queue: DispatchQueue
     private let pending = Mutex<(jobs: [Job], draining: Bool)>(([], false))
+    private let restartRequested = Atomic<Bool>(false)
 
     private struct Job: Sendable {
         let work: @Sendable (SQLiteHandle) throws -> any Sendable
@@ -44,8 +45,20 @@ final class SQLiteWriteQueue: @unchecked Sendable {
         try queue.sync { try body(handle) }
     }
 
+    /// Asks for the log to be restarted (checkpointed to its end and begun again) between two transactions.
+    func restartLog() {
+        guard !restartRequested.exchange(true, ordering: .relaxed) else { return }
+        queue.async { self.restartIfRequested() }
+    }
+
+    private func restartIfRequested() {
+        guard restartRequested.exchange(false, ordering: .relaxed) else { return }
+        _ = try? handle.query("PRAGMA wal_checkpoint(RESTART)")
+    }
+
     private func drain() {
         while true {
+            restartIfRequested()
             let jobs = pending.withLock { state -> [Job] in
                 let jobs = state.jobs
                 state.jobs = []
@@ -61,27 +74,27 @@ final class SQLiteWriteQueue: @unchecked Sendable {
         var results: [Result<any Sendable, any Error>] = []
         results.reserveCapacity(jobs.count)
         do {
-            try handle.execute("BEGIN IMMEDIATE")
+            try handle.run("BEGIN IMMEDIATE")
         } catch {
             for job in jobs { job.complete(.failure(error)) }
             return
         }
         for job in jobs {
             do {
-                try handle.execute("SAVEPOINT job")
+                try handle.run("SAVEPOINT job")
                 let value = try job.work(handle)
-                try handle.execute("RELEASE job")
+                try handle.run("RELEASE job")
                 results.append(.success(value))
             } catch {
-                try? handle.execute("ROLLBACK TO job")
-                try? handle.execute("RELEASE job")
+                _ = try? handle.run("ROLLBACK TO job")
+                _ = try? handle.run("RELEASE job")
                 results.append(.failure(error))
             }
         }
         do {
-            try handle.execute("COMMIT")
+            try handle.run("COMMIT")
         } catch {
-            try? handle.execute("ROLLBACK")
+            _ = try? handle.run("ROLLBACK")
             for job in jobs { job.complete(.failure(error)) }
             return
         }
