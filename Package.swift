@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "telegate", targets: ["telegate"]),
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         .library(name: "TelegateCore", targets: ["TelegateCore"]),
+        .library(name: "StrictJSON", targets: ["StrictJSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),

@@ -22,6 +22,18 @@ let package = Package(
             ],
             path: "Benchmarks/TelegramAuthBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "TokenSigningBenchmarks",
+            dependencies: [
+                .product(name: "TelegateCore", package: "Telegate"),
+                .product(name: "StrictJSON", package: "Telegate"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/TokenSigningBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
