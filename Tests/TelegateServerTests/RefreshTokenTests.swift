@@ -107,16 +107,84 @@ struct RefreshTokenTests {
     @Test("The pruner deletes expired families and keeps live ones")
     func pruning() async throws {
         try await TestService.run { service in
-            let old = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let old = try #require(try await refresh(service, first).json["refresh_token"]?.stringValue)
             service.clock.advance(2_592_001)
-            let live = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let fresh = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let live = try #require(try await refresh(service, fresh).json["refresh_token"]?.stringValue)
             let store = service.application.services.storage.refreshTokens
+            #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) != nil)
             let pruner = ExpiredTokenPruner(store: store, clock: service.clock.wallClock, logger: service.application.services.logger)
             await pruner.prune()
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) == nil)
             #expect(try await store.token(familyID: Self.familyID(live), hash: Self.hash(live)) != nil)
             #expect(try await refresh(service, live).status == 200)
-            service.rememberSecrets([old, live])
+            service.rememberSecrets([first, old, fresh, live])
+        }
+    }
+
+    @Test("An exchange stores no refresh token; its first use stores the family, spent, with the successor")
+    func firstTokenIsNotStored() async throws {
+        try await TestService.run { service in
+            let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let store = service.application.services.storage.refreshTokens
+            #expect(try await store.token(familyID: Self.familyID(first), hash: Self.hash(first)) == nil)
+            let next = try #require(try await refresh(service, first).json["refresh_token"]?.stringValue)
+            #expect(Self.familyID(next) == Self.familyID(first))
+            let spent = try #require(try await store.token(familyID: Self.familyID(first), hash: Self.hash(first)))
+            #expect(spent.token.state == .rotated && spent.token.generation == 0)
+            #expect(try await store.token(familyID: Self.familyID(next), hash: Self.hash(next))?.token.state == .active)
+            service.rememberSecrets([first, next])
+        }
+    }
+
+    @Test("Two tabs using a fresh exchange's token at the same moment both succeed, in one family")
+    func concurrentFirstUse() async throws {
+        try await TestService.run { service in
+            let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let replies = try await withThrowingTaskGroup(of: TestService.Reply.self) { group in
+                for _ in 0..<2 { group.addTask { try await refresh(service, first) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.map(\.status) == [200, 200])
+            let next = replies.compactMap { $0.json["refresh_token"]?.stringValue }
+            #expect(Set(next).count == 2)
+            #expect(next.allSatisfy { Self.familyID($0) == Self.familyID(first) })
+            let store = service.application.services.storage.refreshTokens
+            #expect(try await store.latestGeneration(familyID: Self.familyID(first)) == 1)
+            for token in next { #expect(try await refresh(service, token).status == 200) }
+            service.rememberSecrets([first] + next)
+        }
+    }
+
+    @Test("A first token altered, or moved to another family, is refused")
+    func tamperedFirstToken() async throws {
+        try await TestService.run { service in
+            let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            var bytes = Array(first.utf8)
+            bytes[bytes.count - 10] = bytes[bytes.count - 10] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            #expect(try await refresh(service, String(decoding: bytes, as: UTF8.self)).json["error"]?.stringValue == "invalid_grant")
+            let other = Credentials(try await service.exchange(initData: service.signedInitData(user: .init(id: 77, firstName: "B")))).refreshToken
+            let moved = "rt_" + Self.familyID(other) + first.dropFirst(29)
+            #expect(try await refresh(service, moved).json["error"]?.stringValue == "invalid_grant")
+            #expect(try await refresh(service, first).status == 200)
+            service.rememberSecrets([first, other])
+        }
+    }
+
+    @Test("Ending a user's sessions also ends first tokens never used; a later sign-in works")
+    func sessionsRevoked() async throws {
+        try await TestService.run { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            let unused = Credentials(exchange).refreshToken
+            let id = try #require(exchange.json["user"]?["id"]?.stringValue.flatMap(UserID.init(rawValue:)))
+            _ = try await service.application.services.storage.refreshTokens.revokeFamilies(
+                userID: id, reason: "admin", at: service.clock.now)
+            #expect(try await refresh(service, unused).json["error"]?.stringValue == "invalid_grant")
+            service.clock.advance(1)
+            let later = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            #expect(try await refresh(service, later).status == 200)
+            service.rememberSecrets([unused, later])
         }
     }
 

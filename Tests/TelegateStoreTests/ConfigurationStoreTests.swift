@@ -214,7 +214,7 @@ struct Populated {
         #expect(try await storage.signingKeys.insertInitial(active: active, next: next))
         let family = Fixture.family(user)
         let token = Fixture.token(family)
-        try await storage.refreshTokens.createFamily(family, first: token)
+        #expect(try await storage.refreshTokens.createFamily(family, tokens: [token]))
         return Populated(user: user, link: link, keys: [active, next], family: family, token: token)
     }
 

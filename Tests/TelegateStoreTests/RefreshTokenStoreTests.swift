@@ -9,13 +9,43 @@ struct RefreshTokenStoreTests {
             let user = try await storage.seedUser()
             let family = Fixture.family(user, adapter: Fixture.clerk)
             let first = Fixture.token(family)
-            try await storage.refreshTokens.createFamily(family, first: first)
+            #expect(try await storage.refreshTokens.createFamily(family, tokens: [first]))
 
             let found = try #require(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash))
             #expect(found.token == first)
             #expect(found.family == family)
             #expect(try await storage.refreshTokens.token(familyID: family.id, hash: Fixture.tokenHash()) == nil)
             #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
+        }
+    }
+
+    @Test("createFamily stores every token given, and is false, storing nothing, for a known id or an unknown user", arguments: StorageEngine.available)
+    func createFamilyOnce(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let user = try await storage.seedUser()
+            let family = Fixture.family(user)
+            var spent = Fixture.token(family)
+            spent.state = .rotated
+            spent.rotatedAt = Fixture.now + 5
+            let next = Fixture.token(family, generation: 1, at: Fixture.now + 5)
+            #expect(try await storage.refreshTokens.createFamily(family, tokens: [spent, next]))
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: spent.hash)?.token == spent)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: next.hash)?.token == next)
+            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
+
+            var rival = family
+            rival.adapter = Fixture.clerk
+            let rivalToken = Fixture.token(rival, generation: 1)
+            #expect(try await storage.refreshTokens.createFamily(rival, tokens: [rivalToken]) == false)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: rivalToken.hash) == nil)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: next.hash)?.family == family)
+
+            var erased = user
+            erased.id = UserID.generate(milliseconds: 1)
+            let orphan = Fixture.family(erased)
+            let orphanToken = Fixture.token(orphan)
+            #expect(try await storage.refreshTokens.createFamily(orphan, tokens: [orphanToken]) == false)
+            #expect(try await storage.refreshTokens.token(familyID: orphan.id, hash: orphanToken.hash) == nil)
         }
     }
 
@@ -71,7 +101,7 @@ struct RefreshTokenStoreTests {
             duplicate.familyID = family.id
             duplicate.hash = first.hash
             await #expect(throws: (any Error).self) {
-                try await storage.refreshTokens.createFamily(orphan, first: duplicate)
+                _ = try await storage.refreshTokens.createFamily(orphan, tokens: [duplicate])
             }
             #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "admin", at: Fixture.now) == 0)
             #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.family == family)
@@ -160,7 +190,7 @@ struct RefreshTokenStoreTests {
         }
     }
 
-    @Test("revokeFamilies revokes every live family of one user, counts them, and leaves other users alone", arguments: StorageEngine.available)
+    @Test("revokeFamilies revokes every live family of one user, counts them, records the latest time on the user, and leaves other users alone", arguments: StorageEngine.available)
     func revokeFamilies(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let user = try await storage.seedUser()
@@ -169,12 +199,12 @@ struct RefreshTokenStoreTests {
             for adapter in [Fixture.convex, Fixture.clerk, Fixture.convex] {
                 let family = Fixture.family(user, adapter: adapter)
                 let token = Fixture.token(family)
-                try await storage.refreshTokens.createFamily(family, first: token)
+                #expect(try await storage.refreshTokens.createFamily(family, tokens: [token]))
                 mine.append((family, token))
             }
             let theirs = Fixture.family(other)
             let theirToken = Fixture.token(theirs)
-            try await storage.refreshTokens.createFamily(theirs, first: theirToken)
+            #expect(try await storage.refreshTokens.createFamily(theirs, tokens: [theirToken]))
             try await storage.refreshTokens.revokeFamily(id: mine[0].0.id, reason: "reuse_detected", at: Fixture.now + 1)
 
             #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "user_disabled", at: Fixture.now + 2) == 2)
@@ -185,7 +215,12 @@ struct RefreshTokenStoreTests {
                 #expect(family.revokedAt == Fixture.now + 2 && family.revokeReason == "user_disabled")
             }
             #expect(try await storage.refreshTokens.token(familyID: theirToken.familyID, hash: theirToken.hash)?.family == theirs)
+            #expect(try await storage.users.user(id: user.id)?.sessionsRevokedAt == Fixture.now + 2)
+            #expect(try await storage.users.user(id: other.id)?.sessionsRevokedAt == nil)
             #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "user_disabled", at: Fixture.now + 3) == 0)
+            #expect(try await storage.users.user(id: user.id)?.sessionsRevokedAt == Fixture.now + 3)
+            #expect(try await storage.refreshTokens.revokeFamilies(userID: user.id, reason: "admin", at: Fixture.now + 1) == 0)
+            #expect(try await storage.users.user(id: user.id)?.sessionsRevokedAt == Fixture.now + 3)
             #expect(try await storage.refreshTokens.revokeFamilies(userID: UserID.generate(milliseconds: 0), reason: "admin", at: Fixture.now) == 0)
         }
     }
@@ -201,7 +236,7 @@ struct RefreshTokenStoreTests {
             short.expiresAt = Fixture.now + 30
             var shortFirst = Fixture.token(short)
             shortFirst.expiresAt = short.expiresAt
-            try await storage.refreshTokens.createFamily(short, first: shortFirst)
+            #expect(try await storage.refreshTokens.createFamily(short, tokens: [shortFirst]))
             var lingering = Fixture.token(short, generation: 1)
             lingering.expiresAt = first.expiresAt + 100
             try await storage.refreshTokens.insert(lingering)
@@ -224,7 +259,7 @@ struct RefreshTokenStoreTests {
         if user == nil { user = try await storage.seedUser() }
         let family = Fixture.family(try #require(user))
         let first = Fixture.token(family)
-        try await storage.refreshTokens.createFamily(family, first: first)
+        #expect(try await storage.refreshTokens.createFamily(family, tokens: [first]))
         return (family, first)
     }
 }

@@ -27,31 +27,24 @@ public struct OIDCAdapter: SigningAdapter, RefreshGrantAdapter {
         let user = subject.user
         let signer = try await context.keyRing.signer(for: settings.algorithm)
         let now = context.clock.now
-        // A child task signs (CPU) while this one waits for the refresh family's commit (an fsync).
-        async let signed = try (
-            tokens.idToken(for: user, now: now, authTime: now, method: Self.method(subject.identity.proof), signer: signer),
-            tokens.accessToken(for: user, now: now, authTime: now, signer: signer)
-        )
-        let refresh = try await refreshToken(for: user.id)
-        let (idToken, accessToken) = try await signed
         var members: [(key: String, value: JSONValue)] = [
-            ("idToken", .string(idToken)), ("accessToken", .string(accessToken)),
+            (
+                "idToken",
+                .string(try tokens.idToken(for: user, now: now, authTime: now, method: Self.method(subject.identity.proof), signer: signer))
+            ),
+            ("accessToken", .string(try tokens.accessToken(for: user, now: now, authTime: now, signer: signer))),
             ("tokenType", .string("Bearer")), ("expiresIn", .integer(settings.accessTokenTTL)),
             ("scope", .string(settings.scopes.joined(separator: " "))),
         ]
-        if let refresh {
+        if settings.refreshTokenTTL > 0 {
+            // The family's first token is sealed, not stored: a returning user's exchange writes nothing.
+            let refresh = try context.refreshTokens.issue(
+                appID: context.appID, userID: user.id, adapter: context.adapterName, ttl: settings.refreshTokenTTL,
+                absoluteTTL: settings.refreshTokenAbsoluteTTL)
             members.append(("refreshToken", .string(refresh.token)))
             members.append(("refreshExpiresIn", .integer(refresh.expiresAt - now)))
         }
         return Credential(type: "oidc", members: members)
-    }
-
-    /// A new refresh-token family for the user, unless refresh tokens are turned off.
-    private func refreshToken(for userID: UserID) async throws -> (token: String, expiresAt: Int64)? {
-        guard settings.refreshTokenTTL > 0 else { return nil }
-        return try await context.refreshTokens.issue(
-            appID: context.appID, userID: userID, adapter: context.adapterName, ttl: settings.refreshTokenTTL,
-            absoluteTTL: settings.refreshTokenAbsoluteTTL)
     }
 
     public func refreshed(user: UserRecord, family: RefreshFamily, refreshToken: String, refreshExpiresAt: Int64)

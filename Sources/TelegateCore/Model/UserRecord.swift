@@ -54,11 +54,14 @@ public struct UserRecord: Sendable, Equatable {
     /// Unix seconds.
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// When all of the user's sessions were last ended: refresh-token families created at or before this time no
+    /// longer refresh.
+    public var sessionsRevokedAt: Int64?
 
     /// Creates a record.
     public init(
         id: UserID, appID: AppID, telegramID: Int64, status: UserStatus, profile: UserProfile, profileAuthDate: Int64,
-        createdAt: Int64, updatedAt: Int64
+        createdAt: Int64, updatedAt: Int64, sessionsRevokedAt: Int64? = nil
     ) {
         self.id = id
         self.appID = appID
@@ -68,5 +71,11 @@ public struct UserRecord: Sendable, Equatable {
         self.profileAuthDate = profileAuthDate
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.sessionsRevokedAt = sessionsRevokedAt
+    }
+
+    /// Whether a refresh-token family created at `createdAt` may still refresh for this user.
+    public func mayRefresh(familyCreatedAt createdAt: Int64) -> Bool {
+        status == .active && sessionsRevokedAt.map { createdAt > $0 } ?? true
     }
 }

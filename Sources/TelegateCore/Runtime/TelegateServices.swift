@@ -35,7 +35,8 @@ public struct TelegateServices: Sendable {
         self.logger = logger
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.audit = AuditLog(store: storage.audit, logger: logger, clock: clock)
-        self.refreshTokens = RefreshTokenService(store: storage.refreshTokens, clock: clock)
+        self.refreshTokens = RefreshTokenService(
+            store: storage.refreshTokens, clock: clock, sealingKey: secretBox.derivedKey(purpose: "refresh-token v1"))
         self.metrics = ExchangeMetrics()
         self.keyRefreshInterval = keyRefreshInterval
     }

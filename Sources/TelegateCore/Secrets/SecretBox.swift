@@ -77,6 +77,12 @@ public struct MasterKey: Sendable {
 }
 
 extension SecretBox {
+    /// A key for `purpose` derived from the master key (HKDF-SHA256), so no two uses share key material.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, salt: Array("telegate".utf8), info: Array(purpose.utf8), outputByteCount: 32)
+    }
+
     /// A short keyed fingerprint of `secret` (HMAC under the master key), so admins can tell secrets apart and
     /// configuration can tell whether a secret changed, without storing or showing it.
     public func fingerprint(of secret: String) -> String {

@@ -60,8 +60,9 @@ public struct RefreshTokenRecord: Sendable, Equatable {
 
 /// Refresh-token families and tokens.
 public protocol RefreshTokenStore: Sendable {
-    /// Stores a new family with its first token.
-    func createFamily(_ family: RefreshFamily, first: RefreshTokenRecord) async throws
+    /// In one transaction: stores `family` and `tokens`, unless a family with its id exists (another request stored
+    /// it first) or its user does not (erased); then `false` and nothing stored.
+    func createFamily(_ family: RefreshFamily, tokens: [RefreshTokenRecord]) async throws -> Bool
     /// The token of family `familyID` with this hash, and its family.
     func token(familyID: String, hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)?
     /// The highest generation issued in the family.
@@ -73,7 +74,9 @@ public protocol RefreshTokenStore: Sendable {
     func insert(_ token: RefreshTokenRecord) async throws
     /// Revokes a family; a family that is already revoked keeps its first time and reason.
     func revokeFamily(id: String, reason: String, at: Int64) async throws
-    /// Revokes every family of a user that is not revoked yet; returns how many it revoked.
+    /// Ends every session of a user: revokes each stored family that is not revoked yet and records `at` as the
+    /// user's ``UserRecord/sessionsRevokedAt``, which also ends families not stored yet (first tokens never used).
+    /// Returns how many stored families it revoked.
     func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int
     /// Deletes tokens that expired before `time`, and families (with all their tokens) that did; returns how many
     /// tokens it deleted. An expired token can never be accepted again, so this only reclaims space.

@@ -39,10 +39,10 @@ public struct RefreshGrantService: Sendable {
             throw OAuthError.invalidGrant
         case .success(let rotation):
             guard let adapter, let user = try await services.storage.users.user(id: rotation.family.userID),
-                user.status == .active
+                user.mayRefresh(familyCreatedAt: rotation.family.createdAt)
             else {
-                _ = try await services.storage.refreshTokens.revokeFamilies(
-                    userID: rotation.family.userID, reason: "user_unavailable", at: services.clock.now)
+                try await services.storage.refreshTokens.revokeFamily(
+                    id: rotation.family.id, reason: "user_unavailable", at: services.clock.now)
                 services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
                 throw OAuthError.invalidGrant
             }

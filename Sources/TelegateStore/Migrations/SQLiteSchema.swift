@@ -53,6 +53,7 @@ enum SQLiteSchema {
                 profile_auth_date INTEGER NOT NULL,
                 created_at INTEGER NOT NULL,
                 updated_at INTEGER NOT NULL,
+                sessions_revoked_at INTEGER,
                 UNIQUE (app_id, telegram_id)
             );
             CREATE INDEX users_by_username ON users (app_id, username);

@@ -3,17 +3,22 @@ import TelegateCore
 struct SQLiteRefreshTokenStore: RefreshTokenStore {
     let engine: SQLiteEngine
 
-    func createFamily(_ family: RefreshFamily, first: RefreshTokenRecord) async throws {
+    func createFamily(_ family: RefreshFamily, tokens: [RefreshTokenRecord]) async throws -> Bool {
         try await engine.write { handle in
-            try handle.run(
+            let created = try handle.run(
                 """
-                INSERT INTO refresh_families (id, app_id, user_id, adapter, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO refresh_families (id, app_id, user_id, adapter, created_at, expires_at)
+                SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
+                ON CONFLICT (id) DO NOTHING
                 """,
                 [
                     .text(family.id), .text(family.appID.rawValue), .text(family.userID.rawValue),
                     .text(family.adapter.rawValue), .integer(family.createdAt), .integer(family.expiresAt),
+                    .text(family.userID.rawValue),
                 ])
-            try Self.insert(first, handle)
+            guard created == 1 else { return false }
+            for token in tokens { try Self.insert(token, handle) }
+            return true
         }
     }
 
@@ -79,6 +84,9 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
     func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int {
         try await engine.write { handle in
             try handle.run(
+                "UPDATE users SET sessions_revoked_at = max(coalesce(sessions_revoked_at, ?), ?) WHERE id = ?",
+                [.integer(at), .integer(at), .text(userID.rawValue)])
+            return try handle.run(
                 "UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL",
                 [.integer(at), .text(reason), .text(userID.rawValue)])
         }

@@ -5,7 +5,7 @@ struct SQLiteUserStore: UserStore {
 
     static let columns = """
         id, app_id, telegram_id, status, first_name, last_name, username, photo_url, language_code, is_premium,
-        profile_auth_date, created_at, updated_at
+        profile_auth_date, created_at, updated_at, sessions_revoked_at
         """
 
     func user(appID: AppID, telegramID: Int64) async throws -> UserRecord? {
@@ -28,7 +28,7 @@ struct SQLiteUserStore: UserStore {
             let profile = user.profile
             let inserted = try handle.run(
                 """
-                INSERT INTO users (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO users (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (app_id, telegram_id) DO NOTHING
                 """,
                 [
@@ -36,7 +36,7 @@ struct SQLiteUserStore: UserStore {
                     .text(user.status.rawValue), .text(profile.firstName), .text(profile.lastName),
                     .text(profile.username), .text(profile.photoURL), .text(profile.languageCode),
                     .bool(profile.isPremium), .integer(user.profileAuthDate), .integer(user.createdAt),
-                    .integer(user.updatedAt),
+                    .integer(user.updatedAt), .integer(user.sessionsRevokedAt),
                 ])
             if inserted == 1 { return (user, true) }
             guard
@@ -82,6 +82,7 @@ struct SQLiteUserStore: UserStore {
             profile: UserProfile(
                 firstName: row.text(4) ?? "", lastName: row.text(5), username: row.text(6), photoURL: row.text(7),
                 languageCode: row.text(8), isPremium: row.bool(9)),
-            profileAuthDate: row.integer(10) ?? 0, createdAt: row.integer(11) ?? 0, updatedAt: row.integer(12) ?? 0)
+            profileAuthDate: row.integer(10) ?? 0, createdAt: row.integer(11) ?? 0, updatedAt: row.integer(12) ?? 0,
+            sessionsRevokedAt: row.integer(13))
     }
 }
