@@ -27,12 +27,13 @@ public final class TelegateApplication: Sendable {
     public static func prepare(
         configuration: TelegateConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger, clock: WallClock = .system, httpClient: HTTPClient? = nil, applyConfiguration: Bool = true,
-        telegramKeys: TelegramKeySet? = nil
+        telegramKeys: TelegramKeySet? = nil, faults: FaultInjector? = nil
     ) async throws -> TelegateApplication {
         guard let masterKeyReference = configuration.masterKey else {
             throw ConfigurationError("masterKey is required: masterKey: env:TELEGATE_MASTER_KEY (base64 of 32 bytes)")
         }
         let masterKey = try MasterKey(base64: try masterKeyReference.resolve(environment: environment))
+        let faults = try faults ?? FaultInjector.fromEnvironment(environment, publicURL: configuration.server.publicURL)
         let storage = try openStorage(configuration: configuration, environment: environment)
         try await storage.migrate()
         let client = httpClient ?? HTTPClient(
@@ -43,7 +44,7 @@ public final class TelegateApplication: Sendable {
         let services = TelegateServices(
             storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: BuiltinProviders.registry,
             httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
-            clock: clock, logger: logger, publicURL: configuration.server.publicURL)
+            clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
         let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
         if applyConfiguration {
             try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)

@@ -92,6 +92,23 @@ struct SecurityCaseTests {
         }
     }
 
+    @Test("An organization for an adapter without organizations, or one too long, is refused and creates no user")
+    func organization() async throws {
+        try await TestService.run { service in
+            let initData = try service.signedInitData()
+            for organization in ["org_acme", String(repeating: "o", count: 129)] {
+                let body = JSONValue.object([("initData", .string(initData)), ("organization", .string(organization))]).serialized
+                let reply = try await service.request(.post, "/v1/apps/poll/exchange", body: body)
+                #expect(reply.status == 400)
+                #expect(reply.json["code"]?.stringValue == "invalid_request")
+            }
+            let body = JSONValue.object([("initData", .string(initData)), ("organization", .string("org_acme"))]).serialized
+            #expect(try await service.request(.post, "/v1/apps/poll/exchange", body: body).json["reason"]?.stringValue == "organization_not_supported")
+            let users = service.application.services.storage.users
+            #expect(try await users.user(appID: AppID(rawValue: "poll")!, telegramID: TestService.sampleUser.id) == nil)
+        }
+    }
+
     @Test("A23: test-environment-signed data is refused by a production bot")
     func testEnvironment() async throws {
         let vector = TelegramVectors.realEd25519

@@ -23,7 +23,7 @@ public struct OIDCAdapter: SigningAdapter, RefreshGrantAdapter {
     public var longestTokenLifetime: Int64 { max(settings.idTokenTTL, settings.accessTokenTTL) }
     public var refreshTokenTTL: Int64 { settings.refreshTokenTTL }
 
-    public func issue(for subject: Subject) async throws -> Credential {
+    public func issue(for subject: Subject, options: IssueOptions) async throws -> Credential {
         let user = subject.user
         let signer = try await context.keyRing.signer(for: settings.algorithm)
         let now = context.clock.now

@@ -25,4 +25,10 @@ public struct AdapterConfig: Sendable {
     public func isNull(_ key: String) -> Bool { values[key] == .null }
     /// The resolved value of a secret field.
     public func secret(_ key: String) -> String? { secrets[key] }
+    /// What the adapter's URLs may point at, from the standard ``AdapterConfigSchema/outboundFields``.
+    public var urlPolicy: OutboundURLPolicy {
+        OutboundURLPolicy(
+            allowInsecureLoopback: bool("allowInsecureLoopback") ?? false,
+            allowPrivateNetworks: bool("allowPrivateNetworks") ?? false)
+    }
 }

@@ -50,6 +50,19 @@ public struct AdapterConfigSchema: Sendable {
         self.fields = fields
     }
 
+    /// The fields every adapter that calls its provider over HTTP includes, read by ``AdapterConfig/urlPolicy``:
+    /// its `url` fields must be `https` to a public address unless an admin explicitly allows otherwise.
+    public static let outboundFields: [Field] = [
+        Field(
+            "allowInsecureLoopback", .boolean, default: .bool(false),
+            description: "Allow plain http to a loopback address (local simulators only)."),
+        Field(
+            "allowPrivateNetworks", .boolean, default: .bool(false),
+            description:
+                "Allow URLs that resolve to private, loopback or link-local addresses (a self-hosted provider on an internal network)."
+        ),
+    ]
+
     /// The names of the secret fields.
     public var secretFields: [String] { fields.filter { $0.type == .secret }.map(\.name) }
 

@@ -24,11 +24,16 @@ public struct AdapterContext: Sendable {
     public let clock: WallClock
     /// A logger scoped to this adapter.
     public let logger: Logger
+    /// Metrics (upstream calls are recorded by ``upstreamClient(provider:urlPolicy:policy:)``).
+    public let metrics: ExchangeMetrics
+    /// Fault points for crash-recovery tests; adapters reach them around provider calls.
+    public let faults: FaultInjector
 
     /// Creates a context.
     public init(
         appID: AppID, adapterName: AdapterName, issuer: String, keyRing: KeyRing, refreshTokens: RefreshTokenService,
-        links: any ProviderLinkStore, httpClient: HTTPClient, audit: AuditLog, clock: WallClock, logger: Logger
+        links: any ProviderLinkStore, httpClient: HTTPClient, audit: AuditLog, clock: WallClock, logger: Logger,
+        metrics: ExchangeMetrics, faults: FaultInjector
     ) {
         self.appID = appID
         self.adapterName = adapterName
@@ -40,5 +45,18 @@ public struct AdapterContext: Sendable {
         self.audit = audit
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
+        self.faults = faults
+    }
+
+    /// The client an adapter calls its provider with: the shared connection pool, this adapter's own circuit
+    /// breaker, the standard deadlines and retries, and `urlPolicy` checked before each connection. Build it once,
+    /// in the adapter's initializer.
+    public func upstreamClient(
+        provider: String, urlPolicy: OutboundURLPolicy, policy: UpstreamClient.Policy = UpstreamClient.Policy()
+    ) -> UpstreamClient {
+        UpstreamClient(
+            provider: provider, client: httpClient, breaker: CircuitBreaker(), policy: policy, urlPolicy: urlPolicy,
+            metrics: metrics, logger: logger)
     }
 }

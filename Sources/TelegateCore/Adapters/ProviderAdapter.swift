@@ -10,10 +10,17 @@ public protocol ProviderAdapter: Sendable {
     static var configSchema: AdapterConfigSchema { get }
     /// Builds the adapter; throws `invalid_config` (422) when the configuration cannot work.
     init(config: AdapterConfig, context: AdapterContext) throws
+    /// Whether exchanges may name an organization (``IssueOptions/organization``); when `false` (the default),
+    /// an exchange that names one is refused before the adapter is called.
+    static var supportsOrganizations: Bool { get }
     /// Issues a credential for `subject`.
-    func issue(for subject: Subject) async throws -> Credential
+    func issue(for subject: Subject, options: IssueOptions) async throws -> Credential
     /// Checks that the adapter can reach and authenticate to its provider ("test connection").
     func check() async -> AdapterHealth
+}
+
+extension ProviderAdapter {
+    public static var supportsOrganizations: Bool { false }
 }
 
 /// An adapter whose credentials include rotating refresh tokens answers the refresh grant.

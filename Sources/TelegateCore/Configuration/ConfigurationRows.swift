@@ -59,6 +59,10 @@ public struct ConfigurationRows: Sendable {
                 "unknown adapter kind \"\(kind)\"; known: \(registry.kinds.joined(separator: ", "))")
         }
         let values = try type.configSchema.validate(config)
+        let urlPolicy = AdapterConfig(values: values, secrets: [:]).urlPolicy
+        for field in type.configSchema.fields where field.type == .url {
+            if let url = values[field.name]?.stringValue { try urlPolicy.check(url) }
+        }
         var secrets: [(key: String, value: JSONValue)] = []
         var fingerprints: [(key: String, value: JSONValue)] = []
         for field in type.configSchema.secretFields {

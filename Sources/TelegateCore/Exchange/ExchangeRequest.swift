@@ -8,15 +8,21 @@ public struct ExchangeRequest: Sendable {
     public var proof: ProofSubmission
     /// The adapter name from the body; the app's default when absent.
     public var provider: String?
+    /// The organization named in the body, for adapters that support organizations.
+    public var organization: String?
     /// The request id, for logs and audit.
     public var requestID: String?
 
     /// Creates a request.
-    public init(appID: String, botID: Int64? = nil, proof: ProofSubmission, provider: String? = nil, requestID: String? = nil) {
+    public init(
+        appID: String, botID: Int64? = nil, proof: ProofSubmission, provider: String? = nil,
+        organization: String? = nil, requestID: String? = nil
+    ) {
         self.appID = appID
         self.botID = botID
         self.proof = proof
         self.provider = provider
+        self.organization = organization
         self.requestID = requestID
     }
 }

@@ -34,13 +34,18 @@ public struct ExchangeService: Sendable {
             let bot = try runtime.bot(request.botID)
             let (adapterName, adapter) = try runtime.adapter(request.provider)
             providerLabel = adapterName.rawValue
+            if request.organization != nil, !type(of: adapter).supportsOrganizations {
+                throw TelegateError.invalidRequest(
+                    "the \(adapterName) provider does not take an organization", reason: "organization_not_supported")
+            }
             var mark = clock.now
             let identity = try await bot.verify(request.proof)
             mark = stage(.verify, app: appLabel, since: mark)
             let subject = try await identities.resolve(
                 appID: appID, identity: identity, botID: bot.settings.botID, requestID: request.requestID)
             mark = stage(.resolve, app: appLabel, since: mark)
-            let credential = try await adapter.issue(for: subject)
+            let credential = try await adapter.issue(
+                for: subject, options: IssueOptions(organization: request.organization, requestID: request.requestID))
             _ = stage(.issue, app: appLabel, since: mark)
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: clock.now - started)
             return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)

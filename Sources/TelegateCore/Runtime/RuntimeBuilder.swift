@@ -75,7 +75,7 @@ public struct RuntimeBuilder: Sendable {
                 logger[metadataKey: "app"] = "\(appID)"
                 logger[metadataKey: "adapter"] = "\(stored.name)"
                 return logger
-            }())
+            }(), metrics: services.metrics, faults: services.faults)
         return try type.init(config: AdapterConfig(values: values, secrets: secrets), context: context)
     }
 

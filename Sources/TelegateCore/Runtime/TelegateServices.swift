@@ -19,12 +19,14 @@ public struct TelegateServices: Sendable {
     public let metrics: ExchangeMetrics
     /// How often key rings re-read the database, in seconds.
     public let keyRefreshInterval: Int64
+    /// Fault points for crash-recovery tests; nothing armed in production.
+    public let faults: FaultInjector
 
     /// Creates the services.
     public init(
         storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: HTTPClient,
         telegramKeys: TelegramKeySet, clock: WallClock = .system, logger: Logger, publicURL: String,
-        keyRefreshInterval: Int64 = 30
+        keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector()
     ) {
         self.storage = storage
         self.secretBox = secretBox
@@ -39,6 +41,7 @@ public struct TelegateServices: Sendable {
             store: storage.refreshTokens, clock: clock, sealingKey: secretBox.derivedKey(purpose: "refresh-token v1"))
         self.metrics = ExchangeMetrics()
         self.keyRefreshInterval = keyRefreshInterval
+        self.faults = faults
     }
 
     /// The issuer URL of `appID`.

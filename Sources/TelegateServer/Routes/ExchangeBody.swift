@@ -3,15 +3,16 @@ import StrictJSON
 import TelegateCore
 
 /// The exchange request body, read strictly: JSON with exactly one proof (`initData`, `widget`, or `idToken`
-/// with an optional `nonce`) and an optional `provider`; or no proof in the body and `Authorization: tma
-/// <initData>`. The app and bot come from the URL only: a body naming them is refused.
+/// with an optional `nonce`), an optional `provider` and an optional `organization`; or no proof in the body and
+/// `Authorization: tma <initData>`. The app and bot come from the URL only: a body naming them is refused.
 struct ExchangeBody {
     let proof: ProofSubmission
     let provider: String?
+    var organization: String?
 
     /// Members that would let the body choose the app or bot.
     private static let routeMembers: Set<String> = ["app", "appId", "app_id", "bot", "botId", "bot_id", "tenant"]
-    private static let known: Set<String> = ["initData", "widget", "idToken", "nonce", "provider"]
+    private static let known: Set<String> = ["initData", "widget", "idToken", "nonce", "provider", "organization"]
 
     static func read(_ request: Request, context: TelegateRequestContext) async throws -> ExchangeBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -35,6 +36,10 @@ struct ExchangeBody {
         for member in members { values[member.key] = member.value }
         let provider = try optionalString(values["provider"], name: "provider")
         let nonce = try optionalString(values["nonce"], name: "nonce")
+        let organization = try optionalString(values["organization"], name: "organization")
+        if let organization, organization.utf8.count > 128 {
+            throw TelegateError.invalidRequest("organization is longer than 128 characters")
+        }
         var proofs: [ProofSubmission] = []
         if let initData = values["initData"] {
             proofs.append(.initData(try requiredString(initData, name: "initData")))
@@ -57,7 +62,7 @@ struct ExchangeBody {
                 proofs.isEmpty ? "the body carries no proof: send initData, widget or idToken"
                     : "send exactly one proof (initData, widget, idToken, or the tma Authorization header)")
         }
-        return ExchangeBody(proof: proof, provider: provider)
+        return ExchangeBody(proof: proof, provider: provider, organization: organization)
     }
 
     /// The initData of an `Authorization: tma <initData>` header (the tma.js convention), if present.
