@@ -66,6 +66,16 @@ let package = Package(
             name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
             path: "Providers/OIDC/Simulator"),
 
+        // What every provider simulator shares: call counters, injected faults, serving.
+        .target(
+            name: "SimulatorKit",
+            dependencies: [
+                "StrictJSON", hummingbird, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
         // The composition root: configuration file, quickstart, wiring.
         .target(
             name: "TelegateApp",
@@ -78,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "telegate",
             dependencies: [
-                "TelegramAuth", "TelegateApp", "TelegateCore", crypto, logging,
+                "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -96,5 +106,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "TelegateCLITests", dependencies: ["telegate", "TelegramAuth"]),
+        .testTarget(
+            name: "SimulatorKitTests",
+            dependencies: [
+                "SimulatorKit", hummingbird, httpClient, logging, .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
     ]
 )

@@ -6,7 +6,10 @@ struct Telegate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "telegate",
         abstract: "Turn Telegram identity proofs into sessions at the identity provider your app already uses.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, VerifyCommand.self, InitDataCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, KeysCommand.self, VerifyCommand.self, InitDataCommand.self,
+            SimulateCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import SimulatorKit
+
+/// `telegate simulate <kind>`: run a provider simulator for local development.
+struct SimulateCommand: AsyncParsableCommand {
+    /// The simulators this build carries; adding a provider with a simulator adds one entry.
+    static let simulators: [any ProviderSimulator.Type] = []
+
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run a stand-in for an identity provider's API on this machine, for development and tests.",
+        discussion: """
+            Point an adapter at it with allowInsecureLoopback: true. Control routes: GET/DELETE /_simulator/calls, \
+            POST/DELETE /_simulator/faults.
+            Available: \(simulators.isEmpty ? "none" : simulators.map { "\($0.kind) (\($0.summary))" }.joined(separator: "; ")).
+            """
+    )
+
+    @Argument(help: "The provider to simulate.")
+    var kind: String
+
+    @Option(help: "The address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port: Int
+
+    func run() async throws {
+        guard let simulator = Self.simulators.first(where: { $0.kind == kind }) else {
+            throw ValidationError(
+                "there is no \(kind) simulator; available: "
+                    + (Self.simulators.isEmpty ? "none" : Self.simulators.map { $0.kind }.joined(separator: ", ")))
+        }
+        try await serve(simulator)
+    }
+
+    /// Runs a simulator of type `S` until SIGTERM or SIGINT.
+    private func serve<S: ProviderSimulator>(_: S.Type) async throws {
+        let (kind, host) = (kind, host)
+        try await S().serve(
+            host: host, port: port, shutdownSignals: [.sigterm, .sigint], logger: ConfigurationOptions.logger()
+        ) { port in
+            FileHandle.standardOutput.write(Data("\(kind) simulator listening on http://\(host):\(port)\n".utf8))
+        }
+    }
+}
