@@ -71,8 +71,8 @@ for app in bench-es bench-rs; do
   echo "== $app: saturated, $CONNECTIONS connections, $DURATION"
   saturated "$app"
 done
-echo "== bench-es: paced, 28 connections x 10 ms each (about 2,000 requests/s)"
-paced bench-es 28 10
+echo "== bench-es: paced, 24 connections x 11 ms each (about 2,000 requests/s)"
+paced bench-es 24 11
 echo "== bench-rs: paced, 10 connections x 20 ms each (about 500 requests/s)"
 paced bench-rs 10 20
 echo "== peak RSS"
