@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "TelegateCoreTests",
             dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", httpClient, hummingbird, hummingbirdTesting, logging]),
-        .testTarget(name: "TelegateStoreTests", dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth"]),
+        .testTarget(name: "TelegateStoreTests", dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", logging]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: [
