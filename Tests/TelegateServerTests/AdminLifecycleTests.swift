@@ -155,6 +155,21 @@ struct AdminLifecycleTests {
         }
     }
 
+    @Test("A spike of proofs that do not hold is one audit event per minute, not one per request")
+    func proofFailureSpike() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            let forged = try service.signedInitData(token: "7000000001:AAforgedBotSecretValue0123456789abcdef")
+            for _ in 0..<25 {
+                #expect(try await service.exchange(initData: forged).status == 401)
+            }
+            let audit = try await service.admin(.get, "/audit?app=poll", token: token)
+            let spikes = audit.json["items"]?.arrayElements?.filter { $0["action"] == .string("security.proof_failures_spike") } ?? []
+            #expect(spikes.count == 1)
+            #expect(spikes.first?["details"]?["failures"]?.integerValue == 20)
+        }
+    }
+
     @Test("Keys: public parts listed, rotation promotes the published successor")
     func keys() async throws {
         try await TestService.run { service in
