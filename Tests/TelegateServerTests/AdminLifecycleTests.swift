@@ -155,6 +155,26 @@ struct AdminLifecycleTests {
         }
     }
 
+    @Test("Ten bots added at once are all kept: concurrent changes to one app are not lost")
+    func concurrentChanges() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            let tokens = (201...210).map { "7000000\($0):AAconcurrentBotSecret0123456789abcdefg" }
+            service.rememberSecrets(tokens)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for bot in tokens {
+                    group.addTask {
+                        try await service.admin(.post, "/apps/poll/bots", body: .object([("token", .string(bot))]), token: token).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 201, count: 10))
+            let bots = try await service.admin(.get, "/apps/poll/bots", token: token)
+            #expect(bots.json["items"]?.arrayElements?.count == 12)
+        }
+    }
+
     @Test("A spike of proofs that do not hold is one audit event per minute, not one per request")
     func proofFailureSpike() async throws {
         try await TestService.run { service in

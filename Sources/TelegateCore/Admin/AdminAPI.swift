@@ -7,6 +7,7 @@ public struct AdminAPI: Sendable {
     public let routes: [AdminRoute]
     /// Admin token creation and checking.
     public let tokens: AdminTokens
+    private let writes = AdminWriteGate()
 
     /// The API over `services`, applying changes to `runtimes` through `reloader`. `environment` resolves secret
     /// references given in requests.
@@ -57,7 +58,8 @@ public struct AdminAPI: Sendable {
             }
             body = AdminBody(members: [])
         }
-        let reply = try await route.handler(AdminCall(parameters: parameters, request: request, body: body))
+        let call = AdminCall(parameters: parameters, request: request, body: body)
+        let reply = route.writes ? try await writes.run { try await route.handler(call) } : try await route.handler(call)
         return AdminReply(status: route.successStatus, body: route.successStatus == 204 ? nil : reply)
     }
 
