@@ -85,6 +85,8 @@ struct AdminAPITests {
             #expect(apps.json["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } == ["poll"])
             #expect(try await service.admin(.get, "/apps/poll", token: token).status == 200)
             #expect(try await service.admin(.get, "/audit?app=quiz", token: token).status == 404)
+            let events = try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 500)
+            #expect(events.filter { $0.action == "admin.access_denied" && $0.target == "app:quiz" }.count >= 10)
             let tokens = try await service.admin(.get, "/tokens", token: token)
             #expect(tokens.status == 403)
             #expect(tokens.json["reason"]?.stringValue == "app_scoped_token")
@@ -142,9 +144,13 @@ struct AdminAPITests {
             #expect(!everything.contains(apiKey))
             #expect(!everything.contains(botToken))
             #expect(!everything.contains(String(botToken.split(separator: ":")[1])))
-            let malformed = try await service.admin(.post, "/apps/poll/bots", body: .object([("token", .string("not-a-token"))]), token: token)
-            #expect(malformed.status == 422)
-            #expect(malformed.json["code"]?.stringValue == "invalid_bot_token")
+            for bad in ["not-a-token", "123:abc", "abc:AAcanaryAdminBotSecretValue01234567x", "7000000009:AA canary bot secret value 01234"] {
+                let malformed = try await service.admin(.post, "/apps/poll/bots", body: .object([("token", .string(bad))]), token: token)
+                #expect(malformed.status == 422, "\(bad)")
+                #expect(malformed.json["code"]?.stringValue == "invalid_bot_token", "\(bad)")
+            }
+            let audit = try await service.admin(.get, "/audit", token: token)
+            #expect(audit.json["items"]?.arrayElements?.first { $0["action"] == .string("adapter.added") }?["details"]?["client"] == .string("127.0.0.1"))
             // The adapter works with the secret it was given.
             let exchange = try await service.exchange(initData: try service.signedInitData(), provider: "probe")
             #expect(exchange.json["credential"]?["marker"]?.stringValue == "one")

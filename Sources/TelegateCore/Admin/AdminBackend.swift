@@ -10,12 +10,23 @@ struct AdminBackend: Sendable {
     let rows: ConfigurationRows
     let tokens: AdminTokens
 
-    /// The app named by the `{app}` parameter; `404` when it does not exist or the caller may not see it.
+    /// The app named by the `{app}` parameter; `404` when it does not exist or the caller may not see it (the
+    /// same answer, so a restricted token learns nothing about other apps). A look at another app is audited.
     func app(_ call: AdminCall) async throws -> StoredApp {
-        guard let id = AppID(rawValue: call.parameter("app")), call.principal.maySee(id),
-            let app = try await services.storage.configuration.app(id)
-        else { throw Self.appNotFound }
+        guard let id = AppID(rawValue: call.parameter("app")) else { throw Self.appNotFound }
+        guard call.principal.maySee(id) else {
+            await denied(call, appID: id)
+            throw Self.appNotFound
+        }
+        guard let app = try await services.storage.configuration.app(id) else { throw Self.appNotFound }
         return app
+    }
+
+    /// Records a restricted token reaching for an app it may not see.
+    func denied(_ call: AdminCall, appID: AppID) async {
+        await record(
+            "admin.access_denied", call: call, appID: call.principal.appID, target: "app:\(appID)",
+            outcome: .failure, extra: [("path", .string(call.request.path))])
     }
 
     /// Validates `app` by compiling it, stores it, applies it here, and records `action`.
@@ -39,13 +50,15 @@ struct AdminBackend: Sendable {
 
     /// Records an admin action with the diff of non-secret fields.
     func record(
-        _ action: String, call: AdminCall, appID: AppID?, target: String?, before: JSONValue? = nil,
-        after: JSONValue? = nil, extra: [(key: String, value: JSONValue)] = []
+        _ action: String, call: AdminCall, appID: AppID?, target: String?, outcome: AuditEvent.Outcome = .success,
+        before: JSONValue? = nil, after: JSONValue? = nil, extra: [(key: String, value: JSONValue)] = []
     ) async {
         var details = extra
         if before != nil || after != nil { details.append(("diff", AuditDiff.between(before, after))) }
+        if let client = call.request.client { details.append(("client", .string(client))) }
         await services.audit.record(
-            action, appID: appID, actor: call.actor, target: target, details: details, requestID: call.requestID)
+            action, appID: appID, actor: call.actor, target: target, outcome: outcome, details: details,
+            requestID: call.requestID)
     }
 
     static var appNotFound: TelegateError { TelegateError(.appNotFound, status: 404, "there is no such app") }

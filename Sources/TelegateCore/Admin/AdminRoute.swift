@@ -81,11 +81,13 @@ public struct AdminRequest: Sendable {
     public var body: JSONValue?
     public var principal: AdminPrincipal
     public var requestID: String?
+    /// Where the call comes from (the client address over HTTP), for the audit log.
+    public var client: String?
 
     /// Creates a request.
     public init(
         _ method: AdminMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil,
-        principal: AdminPrincipal, requestID: String? = nil
+        principal: AdminPrincipal, requestID: String? = nil, client: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -93,6 +95,7 @@ public struct AdminRequest: Sendable {
         self.body = body
         self.principal = principal
         self.requestID = requestID
+        self.client = client
     }
 }
 

@@ -12,7 +12,11 @@ struct AuditAdminRoutes {
             ) { call in
                 var appID: AppID?
                 if let name = call.query("app") {
-                    guard let id = AppID(rawValue: name), call.principal.maySee(id) else { throw AdminBackend.appNotFound }
+                    guard let id = AppID(rawValue: name) else { throw AdminBackend.appNotFound }
+                    guard call.principal.maySee(id) else {
+                        await backend.denied(call, appID: id)
+                        throw AdminBackend.appNotFound
+                    }
                     appID = id
                 }
                 // A token restricted to one app reads only that app's events.

@@ -75,6 +75,12 @@ struct BotAdminRoutes {
         var bot: StoredBot
         switch (body.string("token"), body.integer("id")) {
         case (let token?, nil):
+            // Telegram's tokens carry a 35-character secret; a short one is a copy-paste accident.
+            guard (token.split(separator: ":", maxSplits: 1).last?.count ?? 0) >= 30 else {
+                throw TelegateError(
+                    .init("invalid_bot_token"), status: 422,
+                    "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, a secret of 30 or more characters)")
+            }
             guard !body.has("environment") else {
                 throw TelegateError(
                     .invalidField, status: 422, "environment applies only to bots added by id", reason: "invalid_value")

@@ -30,7 +30,8 @@ struct AdminRoutes {
 
     private func handle(_ route: AdminRoute, _ request: Request, _ context: TelegateRequestContext) async throws -> Response {
         let principal: AdminPrincipal
-        switch await authenticate(request, context) {
+        let client = ClientAddress.of(request, context, trustedProxies: trustedProxies)
+        switch await authenticate(request, context, client: client) {
         case .success(let authenticated): principal = authenticated
         case .failure(let refusal): return refusal.response(requestID: context.requestID)
         }
@@ -45,7 +46,8 @@ struct AdminRoutes {
             route, parameters: parameters,
             request: AdminRequest(
                 route.method, request.uri.path.dropFirst(Self.prefix.count).description, query: query,
-                body: try await body(request, context), principal: principal, requestID: context.requestID))
+                body: try await body(request, context), principal: principal, requestID: context.requestID,
+                client: client))
         guard let body = reply.body else { return Response(status: .noContent, headers: [.cacheControl: "no-store"]) }
         return JSONResponse.make(body, status: HTTPResponse.Status(code: reply.status), headers: [.cacheControl: "no-store"])
     }
@@ -69,8 +71,9 @@ struct AdminRoutes {
         }
     }
 
-    private func authenticate(_ request: Request, _ context: TelegateRequestContext) async -> Result<AdminPrincipal, Refusal> {
-        let client = ClientAddress.of(request, context, trustedProxies: trustedProxies)
+    private func authenticate(_ request: Request, _ context: TelegateRequestContext, client: String) async
+        -> Result<AdminPrincipal, Refusal>
+    {
         if let retryAfter = failures.wait(client) {
             return .failure(
                 Refusal(
