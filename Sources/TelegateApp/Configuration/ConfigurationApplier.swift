@@ -57,11 +57,7 @@ public struct ConfigurationApplier: Sendable {
         return plan
     }
 
-    /// The stored form of a configured app, reusing unchanged sealed rows.
-    public func storedApp(_ app: TelegateConfiguration.App) async throws -> StoredApp {
-        try await storedApp(app, existing: try await storage.configuration.app(app.settings.id))
-    }
-
+    /// The stored form of a configured app, reusing unchanged sealed rows of `existing`.
     private func storedApp(_ app: TelegateConfiguration.App, existing: StoredApp?) async throws -> StoredApp {
         let appID = app.settings.id
         var bots: [StoredBot] = []
