@@ -207,7 +207,7 @@ struct AdminAPITests {
             try validator.run()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             validator.waitUntilExit()
-            #expect(validator.terminationStatus == 0, "openapi-spec-validator: \(text)")
+            #expect(validator.terminationStatus == 0, "openapi-spec-validator: \(text) — install openapi-spec-validator with pip")
         }
     }
 
