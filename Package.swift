@@ -90,6 +90,8 @@ let package = Package(
             dependencies: [
                 "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The admin commands: JSON bodies, and calls to a running server with --server.
+                "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),

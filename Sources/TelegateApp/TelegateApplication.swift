@@ -14,20 +14,33 @@ public final class TelegateApplication: Sendable {
     public let services: TelegateServices
     public let runtimes: RuntimeRegistry
     public let configuration: TelegateConfiguration
+    /// Applies configuration changes to ``runtimes`` without a restart.
+    public let reloader: RuntimeReloader
+    /// The admin API, served under `/admin/v1` and called directly by the CLI.
+    public let admin: AdminAPI
+    /// How often stored configuration is checked for changes made by other instances or the CLI.
+    public static let reloadInterval: Duration = .seconds(2)
 
-    private init(services: TelegateServices, runtimes: RuntimeRegistry, configuration: TelegateConfiguration) {
+    private init(
+        services: TelegateServices, runtimes: RuntimeRegistry, reloader: RuntimeReloader, admin: AdminAPI,
+        configuration: TelegateConfiguration
+    ) {
         self.services = services
         self.runtimes = runtimes
+        self.reloader = reloader
+        self.admin = admin
         self.configuration = configuration
     }
 
     /// Prepares everything short of listening: storage (migrated), the configuration applied, every app compiled
     /// with its signing keys ready.
-    /// With `applyConfiguration` false the database is used as it is (for commands like `keys rotate`).
+    /// With `applyConfiguration` false the database is used as it is (for the admin commands). `registry` is the
+    /// set of adapter kinds (tests add their own).
     public static func prepare(
         configuration: TelegateConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger, clock: WallClock = .system, httpClient: HTTPClient? = nil, applyConfiguration: Bool = true,
-        telegramKeys: TelegramKeySet? = nil, faults: FaultInjector? = nil
+        telegramKeys: TelegramKeySet? = nil, faults: FaultInjector? = nil,
+        registry: AdapterRegistry = BuiltinProviders.registry
     ) async throws -> TelegateApplication {
         guard let masterKeyReference = configuration.masterKey else {
             throw ConfigurationError("masterKey is required: masterKey: env:TELEGATE_MASTER_KEY (base64 of 32 bytes)")
@@ -42,7 +55,7 @@ public final class TelegateApplication: Sendable {
                 redirectConfiguration: .disallow,
                 timeout: .init(connect: .seconds(2), read: .seconds(8))))
         let services = TelegateServices(
-            storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: BuiltinProviders.registry,
+            storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: registry,
             httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
             clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
         let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
@@ -50,13 +63,12 @@ public final class TelegateApplication: Sendable {
             try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
         }
         let runtimes = RuntimeRegistry()
-        let builder = RuntimeBuilder(services: services)
-        for app in try await storage.configuration.apps() {
-            let runtime = try builder.build(app)
-            try await runtime.keyRing.ensure(runtime.signingAlgorithms)
-            runtimes.install(runtime)
-        }
-        return TelegateApplication(services: services, runtimes: runtimes, configuration: configuration)
+        let reloader = RuntimeReloader(services: services, runtimes: runtimes)
+        try await reloader.reload()
+        return TelegateApplication(
+            services: services, runtimes: runtimes, reloader: reloader,
+            admin: AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment),
+            configuration: configuration)
     }
 
     /// Opens the configured database and applies pending migrations, and nothing else.
@@ -86,13 +98,14 @@ public final class TelegateApplication: Sendable {
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
             trustedProxies: server.trustedProxies)
         return Application(
-            router: TelegateRouter.make(services: services, runtimes: runtimes, options: options),
+            router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
             configuration: .init(
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
                 serverName: "Telegate"),
             services: [
                 ExpiredTokenPruner(
-                    store: services.storage.refreshTokens, clock: services.clock, logger: services.logger)
+                    store: services.storage.refreshTokens, clock: services.clock, logger: services.logger),
+                RuntimeReloadService(reloader: reloader, interval: Self.reloadInterval),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

@@ -20,10 +20,10 @@ public enum TelegateRouter {
         }
     }
 
-    /// The router for `services`, serving the apps in `runtimes`.
-    public static func make(services: TelegateServices, runtimes: RuntimeRegistry, options: Options = Options())
-        -> Router<TelegateRequestContext>
-    {
+    /// The router for `services`, serving the apps in `runtimes`, and `admin` under `/admin/v1` when given.
+    public static func make(
+        services: TelegateServices, runtimes: RuntimeRegistry, options: Options = Options(), admin: AdminAPI? = nil
+    ) -> Router<TelegateRequestContext> {
         let router = Router(context: TelegateRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: services.logger))
         if options.requestsPerSecond > 0 {
@@ -38,6 +38,9 @@ public enum TelegateRouter {
         TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
         HealthRoutes(storage: services.storage, metrics: services.metrics).register(on: router)
+        if let admin {
+            AdminRoutes(api: admin, audit: services.audit, trustedProxies: Set(options.trustedProxies)).register(on: router)
+        }
         return router
     }
 }

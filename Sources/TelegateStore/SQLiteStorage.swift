@@ -13,6 +13,7 @@ public final class SQLiteStorage: TelegateStorage {
     public let signingKeys: any SigningKeyStore
     public let refreshTokens: any RefreshTokenStore
     public let audit: any AuditStore
+    public let adminTokens: any AdminTokenStore
 
     /// Opens (creating when needed) the database at `path`, creating its directory.
     public init(path: String) throws {
@@ -29,6 +30,7 @@ public final class SQLiteStorage: TelegateStorage {
         signingKeys = SQLiteSigningKeyStore(engine: engine)
         refreshTokens = SQLiteRefreshTokenStore(engine: engine)
         audit = SQLiteAuditStore(engine: engine)
+        adminTokens = SQLiteAdminTokenStore(engine: engine)
     }
 
     @discardableResult

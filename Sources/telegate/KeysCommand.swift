@@ -1,37 +1,60 @@
 import ArgumentParser
-import TelegateApp
-import TelegateCore
+import StrictJSON
 
-/// `telegate keys …`: the built-in issuer's signing keys.
+/// `telegate keys …`: `/admin/v1/apps/{app}/keys`, the built-in issuer's signing keys.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the built-in issuer's signing keys.", subcommands: [RotateKeysCommand.self])
+        commandName: "keys", abstract: "List and rotate the built-in issuer's signing keys.",
+        subcommands: [ListKeysCommand.self, RotateKeysCommand.self])
 }
 
-/// `telegate keys rotate --app ID`: the published successor starts signing; the old key stays in the JWKS until
+/// The app a keys command acts on, given as an argument (or, as before, with `--app`).
+struct KeysAppOptions: ParsableArguments {
+    @Argument(help: "The app id.") var app: String?
+    @Option(name: .customLong("app"), help: .hidden) var appOption: String?
+
+    func validate() throws {
+        guard (app == nil) != (appOption == nil) else { throw ValidationError("name the app: telegate keys … APP") }
+    }
+
+    var id: String { app ?? appOption ?? "" }
+}
+
+/// `telegate keys list APP`: public parts, state, creation and retirement dates.
+struct ListKeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List an app's signing keys.")
+    @OptionGroup var target: KeysAppOptions
+    @OptionGroup var admin: AdminOptions
+
+    func run() async throws {
+        AdminOutput.show(
+            try await admin.call(.get, "/apps/\(target.id)/keys"), json: admin.json,
+            columns: [
+                .init("KID", "kid"), .init("ALGORITHM", "algorithm"), .init("STATE", "state"),
+                .init("CREATED", "createdAt"), .init("RETIRES", "retiresAt"),
+            ])
+    }
+}
+
+/// `telegate keys rotate APP`: the published successor starts signing; the old key stays in the JWKS until
 /// every token it signed has expired.
 struct RotateKeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "Rotate an app's signing keys (running instances pick the change up within 30 seconds).")
+        abstract: "Rotate an app's signing keys (other instances pick the change up within 30 seconds).")
 
-    @Option(help: "The app whose keys rotate.") var app: String
+    @OptionGroup var target: KeysAppOptions
     @Option(help: "Only this algorithm (RS256, ES256, EdDSA); default all in use.") var algorithm: String?
-    @OptionGroup var options: ConfigurationOptions
+    @OptionGroup var admin: AdminOptions
 
     func run() async throws {
-        guard let appID = AppID(rawValue: app) else { throw ValidationError("--app must be an app id like poll") }
-        let only = try algorithm.map { name in
-            guard let algorithm = SigningAlgorithm(rawValue: name) else {
-                throw ValidationError("--algorithm must be RS256, ES256 or EdDSA")
-            }
-            return algorithm
+        var members: [(key: String, value: JSONValue)] = []
+        if let algorithm { members.append(("algorithm", .string(algorithm))) }
+        let reply = try await admin.call(.post, "/apps/\(target.id)/keys/rotate", body: .object(members))
+        if admin.json {
+            AdminOutput.show(reply, json: true, columns: [])
+        } else {
+            for kid in reply?["active"]?.arrayElements ?? [] { print("now signing with \(kid.stringValue ?? "")") }
         }
-        let application = try await TelegateApplication.prepare(
-            configuration: try options.load(), logger: ConfigurationOptions.logger(), applyConfiguration: false)
-        guard let runtime = application.runtimes.app(appID) else { throw ValidationError("there is no app \(app)") }
-        let kids = try await runtime.keyRing.rotate(only, retiredKeyLifetime: runtime.longestTokenLifetime + 300)
-        for kid in kids { print("now signing with \(kid)") }
-        try await application.shutdown()
     }
 }

@@ -9,6 +9,8 @@ struct Telegate: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, KeysCommand.self, VerifyCommand.self, InitDataCommand.self,
             SimulateCommand.self,
+            AppsCommand.self, BotsCommand.self, AdaptersCommand.self, UsersCommand.self, AuditCommand.self, AdminCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

@@ -11,6 +11,8 @@ struct OutboundURLPolicyTests {
         "https://0x7f000001/", "https://10.0.0.5/api", "https://192.168.1.1", "https://172.16.0.1", "https://100.64.0.1",
         "https://0.0.0.0", "https://[fd00::1]", "https://[fe80::1]", "file:///etc/passwd", "gopher://127.0.0.1/",
         "ftp://example.com", "http://93.184.216.34/", "https://user@127.0.0.1/", "https://localhost/",
+        "https://017700000001/", "https://0177.0.0.1/", "https://169.254.43518/", "https://[::ffff:a9fe:a9fe]/",
+        "https://[::127.0.0.1]/", "https://[::a9fe:a9fe]/", "https://[64:ff9b::169.254.169.254]/", "https://[64:ff9b::a00:1]/",
     ])
     func refused(_ url: String) {
         #expect(throws: TelegateError.self) { try OutboundURLPolicy().check(url) }

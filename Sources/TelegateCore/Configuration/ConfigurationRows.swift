@@ -50,32 +50,61 @@ public struct ConfigurationRows: Sendable {
     /// An adapter: its config validated against the kind's schema, secret fields resolved from their
     /// references and sealed. The stored config keeps the references, never the values. An adapter whose
     /// config and secret fingerprints are unchanged keeps its stored row.
+    ///
+    /// `secretValues` are secret values given directly (the admin API and the CLI, which read them from the
+    /// environment, a file or stdin); they win over the field's reference, and a field given only as a value gets
+    /// the reference ``suggestedReference(appID:adapter:field:)`` so an export names where to find it. A reference
+    /// that cannot be resolved here but is unchanged from `existing` keeps the sealed value (the instance that
+    /// stored it could resolve it).
     public func adapter(
-        appID: AppID, name: AdapterName, kind: String, isDefault: Bool, config: JSONValue, existing: StoredAdapter?
+        appID: AppID, name: AdapterName, kind: String, isDefault: Bool, config: JSONValue, existing: StoredAdapter?,
+        secretValues: [String: String] = [:]
     ) throws -> StoredAdapter {
         guard let type = registry.type(for: kind) else {
             throw TelegateError(
                 .init("invalid_config"), status: 422,
                 "unknown adapter kind \"\(kind)\"; known: \(registry.kinds.joined(separator: ", "))")
         }
-        let values = try type.configSchema.validate(config)
+        let schema = type.configSchema
+        var members = config.objectMembers ?? []
+        members.removeAll { $0.key == Self.fingerprintKey }
+        for field in secretValues.keys.sorted() {
+            guard schema.secretFields.contains(field) else {
+                throw TelegateError(
+                    .init("invalid_config"), status: 422, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
+            }
+            if !members.contains(where: { $0.key == field }) {
+                members.append((field, .string(Self.suggestedReference(appID: appID, adapter: name, field: field))))
+            }
+        }
+        let values = try schema.validate(.object(members))
         let urlPolicy = AdapterConfig(values: values, secrets: [:]).urlPolicy
-        for field in type.configSchema.fields where field.type == .url {
+        for field in schema.fields where field.type == .url {
             if let url = values[field.name]?.stringValue { try urlPolicy.check(url) }
         }
+        let previous = try existing.flatMap { try storedSecrets(of: $0, appID: appID) } ?? [:]
         var secrets: [(key: String, value: JSONValue)] = []
         var fingerprints: [(key: String, value: JSONValue)] = []
-        for field in type.configSchema.secretFields {
+        for field in schema.secretFields {
             guard let text = values[field]?.stringValue else { continue }
-            let secret = try SecretReference(text).resolve(environment: environment)
+            let secret: String
+            if let value = secretValues[field] {
+                secret = value
+            } else {
+                do {
+                    secret = try SecretReference(text).resolve(environment: environment)
+                } catch {
+                    guard existing?.config[field] == .string(text), let kept = previous[field] else { throw error }
+                    secret = kept
+                }
+            }
             secrets.append((field, .string(secret)))
-            fingerprints.append((field, .string(box.fingerprint(of: secret))))
+            fingerprints.append(
+                (field, .object([("fingerprint", .string(box.fingerprint(of: secret))), ("lastFour", .string(String(secret.suffix(4))))])))
         }
         // The fingerprints ride along in the config so a change of secret value is a change of row.
-        var stored = config.objectMembers ?? []
-        stored.removeAll { $0.key == Self.fingerprintKey }
-        if !fingerprints.isEmpty { stored.append((Self.fingerprintKey, .object(fingerprints))) }
-        let storedConfig = JSONValue.object(stored)
+        if !fingerprints.isEmpty { members.append((Self.fingerprintKey, .object(fingerprints))) }
+        let storedConfig = JSONValue.object(members)
         if let existing, existing.kind == kind, existing.isDefault == isDefault, existing.config == storedConfig {
             return existing
         }
@@ -84,6 +113,37 @@ public struct ConfigurationRows: Sendable {
             ? nil
             : try box.seal(JSONValue.object(secrets).serialized, context: RuntimeBuilder.adapterSecretContext(appID, name))
         return StoredAdapter(name: name, kind: kind, isDefault: isDefault, config: storedConfig, sealedSecrets: sealed)
+    }
+
+    /// The resolved secret values of a stored adapter, by field.
+    private func storedSecrets(of adapter: StoredAdapter, appID: AppID) throws -> [String: String]? {
+        guard let sealed = adapter.sealedSecrets else { return nil }
+        let text = try box.openText(sealed, context: RuntimeBuilder.adapterSecretContext(appID, adapter.name))
+        var values: [String: String] = [:]
+        for member in (try? JSONValue.parse(text))?.objectMembers ?? [] { values[member.key] = member.value.stringValue }
+        return values
+    }
+
+    /// The reference recorded for a secret given only as a value: `env:TELEGATE_<APP>_<ADAPTER>_<FIELD>`.
+    public static func suggestedReference(appID: AppID, adapter: AdapterName, field: String) -> String {
+        "env:" + ["TELEGATE", appID.rawValue, adapter.rawValue, field].map(environmentName).joined(separator: "_")
+    }
+
+    /// The reference recorded for a bot token given only as a value: `env:TELEGATE_<APP>_BOT_<ID>_TOKEN`.
+    public static func suggestedBotTokenReference(appID: AppID, botID: Int64) -> String {
+        "env:TELEGATE_\(environmentName(appID.rawValue))_BOT_\(botID)_TOKEN"
+    }
+
+    private static func environmentName(_ text: String) -> String {
+        var output = ""
+        var previous: Character?
+        for character in text {
+            // camelCase words are separated: apiKey → API_KEY.
+            if character.isUppercase, previous?.isLowercase == true { output.append("_") }
+            output.append(character.isLetter || character.isNumber ? Character(character.uppercased()) : "_")
+            previous = character
+        }
+        return output
     }
 
     /// The config member holding secret fingerprints; never part of an adapter's schema.

@@ -1,4 +1,5 @@
 import Logging
+import StrictJSON
 import TelegramAuth
 
 /// The exchange pipeline: verify the proof with the route's bot, resolve the local user, let the adapter issue.
@@ -11,6 +12,12 @@ public struct ExchangeService: Sendable {
     private let metrics: ExchangeMetrics
     private let logger: Logger
     private let clock: ContinuousClock
+    private let audit: AuditLog
+    private let wallClock: WallClock
+    /// Proofs that do not hold, per app: a spike is a security event (a forged-proof flood, a leaked-token probe).
+    private let proofFailures = SecurityEventWindow(threshold: 20)
+    /// Providers refusing the adapter's credentials, per adapter: an admin must act, once a minute is enough.
+    private let adapterAuthFailures = SecurityEventWindow(threshold: 1)
 
     /// Creates the service.
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
@@ -19,6 +26,8 @@ public struct ExchangeService: Sendable {
         self.metrics = services.metrics
         self.logger = services.logger
         self.clock = ContinuousClock()
+        self.audit = services.audit
+        self.wallClock = services.clock
     }
 
     /// Runs one exchange.
@@ -50,6 +59,7 @@ public struct ExchangeService: Sendable {
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: clock.now - started)
             return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)
         } catch let error as TelegateError {
+            await recordSecurityEvent(error, app: appLabel, provider: providerLabel, requestID: request.requestID)
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: error.code.rawValue, duration: clock.now - started)
             logger.info(
                 "exchange refused",
@@ -63,6 +73,23 @@ public struct ExchangeService: Sendable {
             logger.error(
                 "exchange failed", metadata: ["app": "\(appLabel)", "error_type": "\(type(of: error))", "request_id": "\(request.requestID ?? "-")"])
             throw TelegateError.internalError()
+        }
+    }
+
+    /// Audits a spike of proofs that do not hold, and a provider refusing the adapter's credentials.
+    private func recordSecurityEvent(_ error: TelegateError, app: String, provider: String, requestID: String?) async {
+        guard let appID = AppID(rawValue: app) else { return }
+        if error.status == 401, let count = proofFailures.failed(app, at: wallClock.now) {
+            await audit.record(
+                "security.proof_failures_spike", appID: appID, outcome: .failure,
+                details: [("failures", .integer(count)), ("windowSeconds", .integer(60)), ("lastCode", .string(error.code.rawValue))],
+                requestID: requestID)
+        } else if error.code == .adapterMisconfigured,
+            adapterAuthFailures.failed("\(app)/\(provider)", at: wallClock.now) != nil
+        {
+            await audit.record(
+                "adapter.auth_failed", appID: appID, target: "adapter:\(provider)", outcome: .failure,
+                details: [("code", .string(error.code.rawValue))], requestID: requestID)
         }
     }
 

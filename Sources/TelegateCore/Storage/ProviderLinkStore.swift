@@ -9,4 +9,6 @@ public protocol ProviderLinkStore: Sendable {
     func update(_ link: ProviderLink, expecting expected: ProviderLink.State) async throws -> Bool
     /// Removes the link.
     func delete(appID: AppID, adapter: AdapterName, userID: UserID) async throws
+    /// Every link of `userID`, sorted by adapter name.
+    func links(userID: UserID) async throws -> [ProviderLink]
 }

@@ -81,4 +81,6 @@ public protocol RefreshTokenStore: Sendable {
     /// Deletes tokens that expired before `time`, and families (with all their tokens) that did; returns how many
     /// tokens it deleted. An expired token can never be accepted again, so this only reclaims space.
     func deleteExpired(before time: Int64) async throws -> Int
+    /// Every stored family of `userID`, newest first.
+    func families(userID: UserID) async throws -> [RefreshFamily]
 }

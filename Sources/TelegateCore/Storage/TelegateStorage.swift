@@ -7,6 +7,7 @@ public protocol TelegateStorage: Sendable {
     var signingKeys: any SigningKeyStore { get }
     var refreshTokens: any RefreshTokenStore { get }
     var audit: any AuditStore { get }
+    var adminTokens: any AdminTokenStore { get }
 
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult

@@ -12,4 +12,10 @@ public protocol UserStore: Sendable {
     func updateProfile(id: UserID, profile: UserProfile, authDate: Int64, at: Int64) async throws
     /// Enables or disables a user, setting `updatedAt` to `at`; `false` for an unknown id.
     func setStatus(id: UserID, status: UserStatus, at: Int64) async throws -> Bool
+    /// Users of `appID`, newest first: all of them, or those whose username is `username` (without `@`, compared
+    /// case-insensitively), at most `limit`.
+    func users(appID: AppID, username: String?, limit: Int) async throws -> [UserRecord]
+    /// Erases a user and everything that hangs off it (provider links, refresh-token families and their tokens);
+    /// `false` for an unknown id.
+    func delete(id: UserID) async throws -> Bool
 }

@@ -106,12 +106,16 @@ struct IPAddress: CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), or the IPv4 address itself.
+    /// The IPv4 address an IPv6 address carries and reaches — IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible
+    /// (`::a.b.c.d`, deprecated but still routed by some stacks) or NAT64 (`64:ff9b::a.b.c.d`) — or the IPv4
+    /// address itself, so every spelling of an internal IPv4 address is classified as that address.
     var ipv4: [UInt8]? {
         if bytes.count == 4 { return bytes }
-        if bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
-            return Array(bytes[12..<16])
-        }
+        guard bytes.count == 16 else { return nil }
+        let tail = Array(bytes[12..<16])
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return tail }
+        if bytes[0..<12].allSatisfy({ $0 == 0 }), tail[0] != 0 { return tail }
+        if bytes[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return tail }
         return nil
     }
 

@@ -15,14 +15,18 @@ struct RateLimitMiddleware: RouterMiddleware {
         -> Response
     {
         guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
-        let client = clientAddress(request, context)
+        let client = ClientAddress.of(request, context, trustedProxies: trustedProxies)
         if let retryAfter = limiter.take(client) {
             throw TelegateError(.rateLimited, status: 429, "too many requests; slow down", retryAfter: retryAfter)
         }
         return try await next(request, context)
     }
+}
 
-    func clientAddress(_ request: Request, _ context: Context) -> String {
+/// The address a request comes from: the connection's peer, unless that peer is a trusted proxy, in which case
+/// the last address in `X-Forwarded-For` that is not a trusted proxy.
+enum ClientAddress {
+    static func of(_ request: Request, _ context: TelegateRequestContext, trustedProxies: Set<String>) -> String {
         let peer = context.peerAddress ?? "unknown"
         guard trustedProxies.contains(peer), let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] else {
             return peer

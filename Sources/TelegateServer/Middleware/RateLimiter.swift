@@ -33,6 +33,18 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// The seconds until `client` has a token again, without taking one; `nil` when it has one now.
+    func wait(_ client: String) -> Int? {
+        let now = ContinuousClock.now
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[client] else { return nil }
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let tokens = min(burst, bucket.tokens + seconds * rate)
+            return tokens >= 1 ? nil : Int(((1 - tokens) / rate).rounded(.up))
+        }
+    }
+
     /// Forgets clients whose bucket has refilled: they are indistinguishable from new ones.
     private static func prune(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant, rate: Double, burst: Double) {
         buckets = buckets.filter { _, bucket in

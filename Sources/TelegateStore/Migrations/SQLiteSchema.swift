@@ -116,6 +116,22 @@ enum SQLiteSchema {
             );
             CREATE INDEX audit_events_by_app ON audit_events (app_id, sequence);
             """
-        )
+        ),
+        (
+            2,
+            """
+            CREATE TABLE admin_tokens (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                app_id TEXT,
+                read_only INTEGER NOT NULL,
+                hash BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            CREATE UNIQUE INDEX admin_tokens_live_name ON admin_tokens (name) WHERE revoked_at IS NULL;
+            CREATE INDEX users_by_app_created ON users (app_id, created_at);
+            """
+        ),
     ]
 }

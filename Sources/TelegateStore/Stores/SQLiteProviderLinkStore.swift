@@ -49,22 +49,32 @@ struct SQLiteProviderLinkStore: ProviderLinkStore {
         }
     }
 
+    func links(userID: UserID) async throws -> [ProviderLink] {
+        try await engine.read { handle in
+            try handle.query(
+                "SELECT \(Self.columns) FROM provider_links WHERE user_id = ? ORDER BY adapter", [.text(userID.rawValue)]
+            ).compactMap(Self.link)
+        }
+    }
+
     private static func find(_ handle: SQLiteHandle, _ appID: AppID, _ adapter: AdapterName, _ userID: UserID) throws
         -> ProviderLink?
     {
         try handle.query(
             "SELECT \(columns) FROM provider_links WHERE app_id = ? AND adapter = ? AND user_id = ?",
             [.text(appID.rawValue), .text(adapter.rawValue), .text(userID.rawValue)]
-        ).first.flatMap { row in
-            guard let appID = row.text(0).flatMap(AppID.init(rawValue:)),
-                let adapter = row.text(1).flatMap(AdapterName.init(rawValue:)),
-                let userID = row.text(2).flatMap(UserID.init(rawValue:)),
-                let state = row.text(3).flatMap(ProviderLink.State.init(rawValue:))
-            else { return nil }
-            return ProviderLink(
-                appID: appID, adapter: adapter, userID: userID, state: state, externalID: row.text(4),
-                syncedProfileDigest: row.text(5), updatedAt: row.integer(6) ?? 0)
-        }
+        ).first.flatMap(link)
+    }
+
+    private static func link(_ row: SQLiteRow) -> ProviderLink? {
+        guard let appID = row.text(0).flatMap(AppID.init(rawValue:)),
+            let adapter = row.text(1).flatMap(AdapterName.init(rawValue:)),
+            let userID = row.text(2).flatMap(UserID.init(rawValue:)),
+            let state = row.text(3).flatMap(ProviderLink.State.init(rawValue:))
+        else { return nil }
+        return ProviderLink(
+            appID: appID, adapter: adapter, userID: userID, state: state, externalID: row.text(4),
+            syncedProfileDigest: row.text(5), updatedAt: row.integer(6) ?? 0)
     }
 
     private static func values(_ link: ProviderLink) -> [SQLiteValue] {

@@ -104,6 +104,25 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
         }
     }
 
+    func families(userID: UserID) async throws -> [RefreshFamily] {
+        try await engine.read { handle in
+            try handle.query(
+                """
+                SELECT id, app_id, user_id, adapter, created_at, expires_at, revoked_at, revoke_reason
+                FROM refresh_families WHERE user_id = ? ORDER BY created_at DESC, id DESC
+                """, [.text(userID.rawValue)]
+            ).compactMap { row in
+                guard let id = row.text(0), let appID = row.text(1).flatMap(AppID.init(rawValue:)),
+                    let userID = row.text(2).flatMap(UserID.init(rawValue:)),
+                    let adapter = row.text(3).flatMap(AdapterName.init(rawValue:))
+                else { return nil }
+                return RefreshFamily(
+                    id: id, appID: appID, userID: userID, adapter: adapter, createdAt: row.integer(4) ?? 0,
+                    expiresAt: row.integer(5) ?? 0, revokedAt: row.integer(6), revokeReason: row.text(7))
+            }
+        }
+    }
+
     private static func insert(_ token: RefreshTokenRecord, _ handle: SQLiteHandle) throws {
         try handle.run(
             """

@@ -73,6 +73,26 @@ struct SQLiteUserStore: UserStore {
         }
     }
 
+    func users(appID: AppID, username: String?, limit: Int) async throws -> [UserRecord] {
+        try await engine.read { handle in
+            try handle.query(
+                """
+                SELECT \(Self.columns) FROM users
+                WHERE app_id = ? AND (? IS NULL OR username = ? COLLATE NOCASE)
+                ORDER BY created_at DESC, id DESC LIMIT ?
+                """,
+                [.text(appID.rawValue), .text(username), .text(username), .integer(Int64(limit))]
+            ).compactMap(Self.record)
+        }
+    }
+
+    func delete(id: UserID) async throws -> Bool {
+        try await engine.write { handle in
+            // Provider links, refresh families and their tokens go with the user (ON DELETE CASCADE).
+            try handle.run("DELETE FROM users WHERE id = ?", [.text(id.rawValue)]) == 1
+        }
+    }
+
     static func record(_ row: SQLiteRow) -> UserRecord? {
         guard let id = row.text(0).flatMap(UserID.init(rawValue:)), let appID = row.text(1).flatMap(AppID.init(rawValue:)),
             let status = row.text(3).flatMap(UserStatus.init(rawValue:))

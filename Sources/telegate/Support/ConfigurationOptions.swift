@@ -19,11 +19,11 @@ struct ConfigurationOptions: ParsableArguments {
         isQuickstart ? try Quickstart.configuration() : try ConfigurationFile.load(path: config ?? "telegate.yaml")
     }
 
-    /// A logger writing to standard error, at `TELEGATE_LOG_LEVEL` (default `info`).
-    static func logger() -> Logger {
+    /// A logger writing to standard error, at `TELEGATE_LOG_LEVEL` (default `level`).
+    static func logger(default level: Logger.Level = .info) -> Logger {
         var logger = Logger(label: "telegate") { StreamLogHandler.standardError(label: $0) }
-        let level = ProcessInfo.processInfo.environment["TELEGATE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-        logger.logLevel = level ?? .info
+        let configured = ProcessInfo.processInfo.environment["TELEGATE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = configured ?? level
         return logger
     }
 }

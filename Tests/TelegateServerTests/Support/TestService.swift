@@ -85,7 +85,7 @@ final class TestService: Sendable {
     /// Starts a service, runs `body` against it, stops it, and checks that no secret reached the logs.
     static func run(
         clock: TestClock = TestClock(), configure: (inout TelegateConfiguration) -> Void = { _ in },
-        _ body: (TestService) async throws -> Void
+        registry: AdapterRegistry = BuiltinProviders.registry, _ body: (TestService) async throws -> Void
     ) async throws {
         let port = FreePort.next()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-\(UUID().uuidString)").path
@@ -99,7 +99,7 @@ final class TestService: Sendable {
         let telegram = TelegramLoginStub()
         let application = try await TelegateApplication.prepare(
             configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
-            telegramKeys: telegram.keySet())
+            telegramKeys: telegram.keySet(), registry: registry)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let service = TestService(
             baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs, telegram: telegram, application: application,
@@ -191,13 +191,15 @@ final class TestService: Sendable {
 
 /// The HTTP methods the tests use.
 enum HTTPMethodName {
-    case get, post, options
+    case get, post, options, patch, delete
 
     var nio: NIOHTTP1.HTTPMethod {
         switch self {
         case .get: .GET
         case .post: .POST
         case .options: .OPTIONS
+        case .patch: .PATCH
+        case .delete: .DELETE
         }
     }
 }

@@ -1,0 +1,150 @@
+import StrictJSON
+
+/// `/adapter-kinds` and `/apps/{app}/adapters`: which provider kinds this build knows, and an app's adapters.
+/// Secret fields are write-only: they are sent as values in `secrets` (or as references in `config`) and read back
+/// as a reference, a fingerprint and the last four characters.
+struct AdapterAdminRoutes {
+    let backend: AdminBackend
+
+    var routes: [AdminRoute] {
+        [
+            AdminRoute(.get, "/adapter-kinds", "listAdapterKinds", "List the adapter kinds with their configuration schema") { _ in
+                let registry = backend.services.registry
+                return AdminJSON.list(
+                    registry.kinds.compactMap { kind in
+                        registry.type(for: kind).map { type -> JSONValue in
+                            .object([
+                                ("kind", .string(kind)), ("supportsOrganizations", .bool(type.supportsOrganizations)),
+                                ("config", type.configSchema.json),
+                            ])
+                        }
+                    })
+            },
+            AdminRoute(.get, "/apps/{app}/adapters", "listAdapters", "List an app's adapters") { call in
+                AdminJSON.list(try await backend.app(call).adapters.map(AdminJSON.adapter))
+            },
+            AdminRoute(
+                .post, "/apps/{app}/adapters", "addAdapter", "Add an adapter",
+                body: AdminBodySchema(
+                    [
+                        .member("name", .string, required: true, "The adapter's name in the app: a lowercase slug."),
+                        .member("kind", .string, required: true, "The adapter kind (see /adapter-kinds)."),
+                    ] + Self.settingsMembers, readOnly: ["fingerprint", "lastFour"]),
+                status: 201
+            ) { call in
+                var app = try await backend.app(call)
+                guard let name = call.body.string("name").flatMap(AdapterName.init(rawValue:)) else {
+                    throw TelegateError(.invalidField, status: 422, "name must be a lowercase slug like clerk", reason: "invalid_value")
+                }
+                if app.adapters.contains(where: { $0.name == name }) {
+                    throw TelegateError(.init("adapter_exists"), status: 409, "this app already has an adapter named \(name)")
+                }
+                let isDefault = call.body.bool("default") ?? app.adapters.isEmpty
+                let adapter = try backend.rows.adapter(
+                    appID: app.settings.id, name: name, kind: call.body.string("kind") ?? "", isDefault: isDefault,
+                    config: call.body.value("config") ?? .object([]), existing: nil, secretValues: try Self.secrets(call.body))
+                if isDefault { for index in app.adapters.indices { app.adapters[index].isDefault = false } }
+                app.adapters.append(adapter)
+                try await backend.save(
+                    app, call: call, action: "adapter.added", target: "adapter:\(name)", before: nil,
+                    after: AdminJSON.adapter(adapter))
+                return AdminJSON.adapter(adapter)
+            },
+            AdminRoute(.get, "/apps/{app}/adapters/{adapter}", "getAdapter", "Get an adapter") { call in
+                let app = try await backend.app(call)
+                return AdminJSON.adapter(app.adapters[try Self.index(call, in: app)])
+            },
+            AdminRoute(
+                .patch, "/apps/{app}/adapters/{adapter}", "updateAdapter",
+                "Replace an adapter's config (secret fields left out keep their value) or rotate its secrets",
+                body: AdminBodySchema(Self.settingsMembers, readOnly: ["name", "kind", "fingerprint", "lastFour"])
+            ) { call in
+                var app = try await backend.app(call)
+                let index = try Self.index(call, in: app)
+                let before = app.adapters[index]
+                let secretValues = try Self.secrets(call.body)
+                var config = (call.body.value("config") ?? before.config).objectMembers ?? []
+                config.removeAll { $0.key == ConfigurationRows.fingerprintKey }
+                for field in backend.services.registry.type(for: before.kind)?.configSchema.secretFields ?? []
+                where !config.contains(where: { $0.key == field }) && secretValues[field] == nil {
+                    if let kept = before.config[field] { config.append((field, kept)) }
+                }
+                let isDefault = call.body.bool("default") ?? before.isDefault
+                let adapter = try backend.rows.adapter(
+                    appID: app.settings.id, name: before.name, kind: before.kind, isDefault: isDefault,
+                    config: .object(config), existing: before, secretValues: secretValues)
+                if isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
+                app.adapters[index] = adapter
+                if adapter != before {
+                    try await backend.save(
+                        app, call: call, action: "adapter.updated", target: "adapter:\(adapter.name)",
+                        before: AdminJSON.adapter(before), after: AdminJSON.adapter(adapter))
+                }
+                return AdminJSON.adapter(adapter)
+            },
+            AdminRoute(.delete, "/apps/{app}/adapters/{adapter}", "removeAdapter", "Remove an adapter") { call in
+                var app = try await backend.app(call)
+                let removed = app.adapters.remove(at: try Self.index(call, in: app))
+                try await backend.save(
+                    app, call: call, action: "adapter.removed", target: "adapter:\(removed.name)",
+                    before: AdminJSON.adapter(removed), after: nil)
+                return nil
+            },
+            AdminRoute(
+                .post, "/apps/{app}/adapters/{adapter}/default", "setDefaultAdapter",
+                "Make an adapter the one exchanges use when they name none"
+            ) { call in
+                var app = try await backend.app(call)
+                let index = try Self.index(call, in: app)
+                let before = app.adapters.first(where: \.isDefault)?.name.rawValue
+                for other in app.adapters.indices { app.adapters[other].isDefault = other == index }
+                let after = app.adapters[index].name.rawValue
+                if before != after {
+                    try await backend.save(
+                        app, call: call, action: "adapter.default_set", target: "adapter:\(after)",
+                        before: .object([("default", before.map(JSONValue.string) ?? .null)]),
+                        after: .object([("default", .string(after))]))
+                }
+                return AdminJSON.adapter(app.adapters[index])
+            },
+            AdminRoute(
+                .post, "/apps/{app}/adapters/{adapter}/check", "checkAdapter",
+                "Test the connection: the adapter reaches and authenticates to its provider"
+            ) { call in
+                let app = try await backend.app(call)
+                let name = app.adapters[try Self.index(call, in: app)].name
+                guard let runtime = backend.runtimes.app(app.settings.id) else { throw AdminBackend.appNotFound }
+                let adapter = try runtime.adapter(name.rawValue).1
+                let health = await adapter.check()
+                await backend.record(
+                    health.ok ? "adapter.checked" : "adapter.check_failed", call: call, appID: app.settings.id,
+                    target: "adapter:\(name)", extra: [("ok", .bool(health.ok)), ("message", .string(health.message))])
+                return .object([("ok", .bool(health.ok)), ("message", .string(health.message))])
+            },
+        ]
+    }
+
+    static let settingsMembers: [AdminBodySchema.Member] = [
+        .member("default", .boolean, "Whether exchanges that name no provider use this adapter."),
+        .member("config", .object, "The configuration (see the kind's schema); secret fields as env:/file: references."),
+        .member("secrets", .object, "Secret field values (write-only), by field name; they win over references."),
+    ]
+
+    private static func secrets(_ body: AdminBody) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for member in body.value("secrets")?.objectMembers ?? [] {
+            guard let text = member.value.stringValue, !text.isEmpty else {
+                throw TelegateError(.invalidField, status: 422, "secrets.\(member.key.prefix(40)) must be a string", reason: "wrong_type")
+            }
+            values[member.key] = text
+        }
+        return values
+    }
+
+    private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
+        guard let index = app.adapters.firstIndex(where: { $0.name.rawValue == call.parameter("adapter") }) else {
+            throw TelegateError(.providerNotFound, status: 404, "this app has no such adapter")
+        }
+        return index
+    }
+}

