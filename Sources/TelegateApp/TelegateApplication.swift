@@ -40,7 +40,10 @@ public final class TelegateApplication: Sendable {
             eventLoopGroupProvider: .singleton,
             configuration: .init(
                 redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(2), read: .seconds(8))))
+                timeout: .init(connect: .seconds(2), read: .seconds(8)),
+                connectionPool: .init(
+                    idleTimeout: .seconds(60),
+                    concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.server.upstreamConnectionsPerHost)))
         let services = TelegateServices(
             storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: BuiltinProviders.registry,
             httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
