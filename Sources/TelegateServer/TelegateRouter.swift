@@ -38,6 +38,7 @@ public enum TelegateRouter {
         TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
         HealthRoutes(storage: services.storage, metrics: services.metrics).register(on: router)
+        SDKRoutes().register(on: router)
         return router
     }
 }
