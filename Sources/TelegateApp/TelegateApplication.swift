@@ -44,22 +44,29 @@ public final class TelegateApplication: Sendable {
                 connectionPool: .init(
                     idleTimeout: .seconds(60),
                     concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.server.upstreamConnectionsPerHost)))
-        let services = TelegateServices(
-            storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: BuiltinProviders.registry,
-            httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
-            clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
-        let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
-        if applyConfiguration {
-            try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
+        do {
+            let services = TelegateServices(
+                storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: BuiltinProviders.registry,
+                httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
+                clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
+            let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
+            if applyConfiguration {
+                try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
+            }
+            let runtimes = RuntimeRegistry()
+            let builder = RuntimeBuilder(services: services)
+            for app in try await storage.configuration.apps() {
+                let runtime = try builder.build(app)
+                try await runtime.keyRing.ensure(runtime.signingAlgorithms)
+                runtimes.install(runtime)
+            }
+            return TelegateApplication(services: services, runtimes: runtimes, configuration: configuration)
+        } catch {
+            // A configuration that cannot be applied must not leave the pool or the database open behind it.
+            if httpClient == nil { try? await client.shutdown() }
+            try? await storage.close()
+            throw error
         }
-        let runtimes = RuntimeRegistry()
-        let builder = RuntimeBuilder(services: services)
-        for app in try await storage.configuration.apps() {
-            let runtime = try builder.build(app)
-            try await runtime.keyRing.ensure(runtime.signingAlgorithms)
-            runtimes.install(runtime)
-        }
-        return TelegateApplication(services: services, runtimes: runtimes, configuration: configuration)
     }
 
     /// Opens the configured database and applies pending migrations, and nothing else.

@@ -182,6 +182,19 @@ struct ClerkAdapterTests {
         }
     }
 
+    @Test("Configurations that cannot work are refused at start, naming the key")
+    func invalidConfiguration() async throws {
+        for (config, key) in [
+            ("username: bob", "username"), ("metadata: {public: [phone]}", "phone"), ("apiVersion: \"2021-02-05\"", "apiVersion"),
+        ] {
+            await #expect {
+                try await ClerkHarness.run(adapterConfig: config) { _ in }
+            } throws: { error in
+                String(describing: error).contains(key)
+            }
+        }
+    }
+
     @Test("The sdk is served as a cross-origin JavaScript module")
     func sdk() async throws {
         try await ClerkHarness.run { harness in
