@@ -14,7 +14,7 @@ struct BrowserSignInTests {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test(
-        "A Mini App page exchanges initData and completes a Clerk sign-in; the ticket cannot be used twice",
+        "A Mini App page signs in to Clerk (Core 2 and 3) with a single-use ticket, and convexAuth fetches and refreshes tokens",
         .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"))
     func miniAppSignIn() async throws {
         let pagePort = FreePort.next()
@@ -57,6 +57,10 @@ struct BrowserSignInTests {
             #expect(result["again"]?["alreadyActive"] == .bool(true))
             #expect(result["core3"]?["status"]?.stringValue == "complete")
             #expect(result["core3"]?["sessionId"]?.stringValue?.hasPrefix("sess_") == true)
+            #expect(result["convex"]?["jwt"] == .bool(true))
+            #expect(result["convex"]?["shared"] == .bool(true))
+            #expect(result["convex"]?["cached"] == .bool(true))
+            #expect(result["convex"]?["refreshed"] == .bool(true))
             #expect(harness.simulator.sessions.count == 2)
             #expect(harness.simulator.users.count == 1)
         }
@@ -110,7 +114,7 @@ struct BrowserSignInTests {
         <html><body><pre id="result">pending</pre>
         <script>window.Telegram = { WebApp: { initData: \(JSONValue.string(initData).serialized) } };</script>
         <script type="module">
-        import { exchange, signInWithClerk } from "\(telegate)/sdk/telegate.js";
+        import { exchange, signInWithClerk, convexAuth } from "\(telegate)/sdk/telegate.js";
         const FAPI = "\(fapi)";
         async function fapiSignIn(ticket) {
           const response = await fetch(FAPI + "/v1/client/sign_ins", {
@@ -168,6 +172,12 @@ struct BrowserSignInTests {
           out.again = await signInWithClerk(clerk, second.credential);
           const third = await exchange({ baseURL: "\(telegate)", app: "shop" });
           out.core3 = await signInWithClerk(core3Clerk(), third.credential);
+          const fetchAccessToken = convexAuth({ baseURL: "\(telegate)", app: "shop", provider: "convex" });
+          const [a, b] = await Promise.all([fetchAccessToken({ forceRefreshToken: false }), fetchAccessToken({ forceRefreshToken: false })]);
+          const cached = await fetchAccessToken({ forceRefreshToken: false });
+          const refreshed = await fetchAccessToken({ forceRefreshToken: true });
+          out.convex = { jwt: typeof a === "string" && a.split(".").length === 3, shared: a === b, cached: cached === a,
+            refreshed: typeof refreshed === "string" && refreshed !== a };
         } catch (error) {
           out.error = String(error && (error.code || error.message) || error);
         }
