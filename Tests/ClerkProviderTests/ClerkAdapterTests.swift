@@ -195,6 +195,23 @@ struct ClerkAdapterTests {
         }
     }
 
+    @Test("Test connection: healthy with the right key, a safe message with a wrong one")
+    func check() async throws {
+        try await ClerkHarness.run { harness in
+            let adapter = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!)).adapter("clerk").1
+            let health = await adapter.check()
+            #expect(health.ok)
+            #expect(harness.simulator.control.calls("list_users") == 1)
+        }
+        try await ClerkHarness.run(secretKey: "sk_test_wrongKeyValue0123456789") { harness in
+            let adapter = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!)).adapter("clerk").1
+            let health = await adapter.check()
+            #expect(!health.ok)
+            #expect(health.message.contains("refused the configured credentials"))
+            #expect(!health.message.contains("sk_test"))
+        }
+    }
+
     @Test("The sdk is served as a cross-origin JavaScript module")
     func sdk() async throws {
         try await ClerkHarness.run { harness in
