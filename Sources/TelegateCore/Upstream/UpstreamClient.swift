@@ -62,8 +62,9 @@ public struct UpstreamResponse: Sendable {
 /// Calls an identity provider the way every adapter must: a 2 s connect and 8 s total deadline, retries only for
 /// idempotent requests (exponential backoff with full jitter), `429` as `503 upstream_busy` with a bounded
 /// `Retry-After`, `401`/`403` as `502 adapter_misconfigured` (never retried), `5xx`, timeouts and connection
-/// failures as `503 upstream_unavailable`, a circuit breaker per adapter, a size cap on bodies, the outbound-URL policy checked before connecting, and pooled keep-alive
-/// connections from the shared client. Upstream bodies never reach clients or logs.
+/// failures as `503 upstream_unavailable`, a circuit breaker per adapter, a size cap on bodies, the outbound-URL
+/// policy checked before connecting, and pooled keep-alive connections from the shared client. Upstream bodies
+/// never reach clients or logs.
 public struct UpstreamClient: Sendable {
     /// Timeouts, retries and limits.
     public struct Policy: Sendable {
