@@ -103,6 +103,20 @@ struct ClerkSimulatorTests {
         }
     }
 
+    @Test("The identifier rules can be changed while running, as `telegate simulate clerk` users need")
+    func reconfigure() async throws {
+        try await withSimulator { served in
+            var request = HTTPClientRequest(url: served.base + "/_simulator/clerk/instance")
+            request.method = .PUT
+            request.body = .bytes(ByteBuffer(string: #"{"identifiers":{"email_address":"required"},"passwordEnabled":false}"#))
+            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status == .noContent)
+            let withUsername = try await served.createUser(#"{"external_id":"usr_1","username":"tg_1001"}"#)
+            #expect(withUsername.json["errors"]?[0]?["code"]?.stringValue == "form_param_unknown")
+            let withEmail = try await served.createUser(#"{"external_id":"usr_1","email_address":["ada@example.com"]}"#)
+            #expect(withEmail.status == 200)
+        }
+    }
+
     @Test("A duplicate external_id or username is 422 form_identifier_exists in Clerk's error shape")
     func duplicates() async throws {
         try await withSimulator { served in

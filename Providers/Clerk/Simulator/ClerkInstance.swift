@@ -77,10 +77,21 @@ final class ClerkInstance: Sendable {
     static let defaultTokenLifetime: Int64 = 2_592_000
 
     private let state = Mutex(State())
-    let settings: ClerkInstanceSettings
+    private let configured: Mutex<ClerkInstanceSettings>
 
     init(settings: ClerkInstanceSettings) {
-        self.settings = settings
+        self.configured = Mutex(settings)
+    }
+
+    /// The instance's current settings.
+    var settings: ClerkInstanceSettings { configured.withLock { $0 } }
+
+    /// Changes the identifier rules, as an admin does in the dashboard; existing users are kept.
+    func reconfigure(identifiers: [ClerkInstanceSettings.Identifier: ClerkInstanceSettings.Requirement], passwordEnabled: Bool) {
+        configured.withLock { settings in
+            settings.identifiers = identifiers
+            settings.passwordEnabled = passwordEnabled
+        }
     }
 
     private static var nowMilliseconds: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -89,6 +100,7 @@ final class ClerkInstance: Sendable {
 
     /// `POST /v1/users` after schema validation: the instance's identifier rules, then uniqueness.
     func createUser(_ body: JSONValue) throws(ClerkErrorBody) -> User {
+        let settings = self.settings
         let username = body["username"]?.stringValue?.lowercased()
         let emails = body["email_address"]?.arrayElements?.compactMap(\.stringValue) ?? []
         let phones = body["phone_number"]?.arrayElements?.compactMap(\.stringValue) ?? []

@@ -14,7 +14,8 @@ import StrictJSON
 /// and are single use; the Backend API is rate-limited (1000 requests per 10 s, `429` with `Retry-After`).
 /// Faults and per-operation call counts come from ``SimulatorControl``; `GET /_simulator/clerk/sign_in_tokens`
 /// lists the tokens created (with their lifetimes, without the tokens themselves);
-/// `PUT /_simulator/clerk/rate_limit` changes the rate limit for benchmarks.
+/// `PUT /_simulator/clerk/rate_limit` changes the rate limit for benchmarks; `PUT /_simulator/clerk/instance`
+/// changes the identifier rules (``instanceSettings(from:)``).
 public struct ClerkSimulator: ProviderSimulator {
     public static let kind = "clerk"
     public static let summary = "Clerk Backend API users and sign-in tokens, and Frontend API ticket sign-in"
@@ -107,6 +108,18 @@ public struct ClerkSimulator: ProviderSimulator {
             setRateLimit(requests: Int(requests), per: .seconds(seconds))
             return Response(status: .noContent)
         }
+        router.put("/_simulator/clerk/instance") { request, _ in
+            let bytes = try await request.body.collect(upTo: 4096)
+            guard let body = try? JSONValue.parse(Array(bytes.readableBytesView)),
+                let (identifiers, passwordEnabled) = Self.instanceSettings(from: body)
+            else {
+                return SimulatorControl.json(
+                    #"{"error":"send {\"identifiers\": {\"username\": \"required\"|\"optional\"|\"off\", …}, \"passwordEnabled\": true|false}"}"#,
+                    status: .badRequest)
+            }
+            instance.reconfigure(identifiers: identifiers, passwordEnabled: passwordEnabled)
+            return Response(status: .noContent)
+        }
         backend(router, .post, "/v1/users", "create_user") { _, _, body in
             let user = try instance.createUser(body ?? .object([]))
             return (.ok, user.json)
@@ -152,6 +165,27 @@ public struct ClerkSimulator: ProviderSimulator {
             return response
         }
         return router
+    }
+
+    /// Reads `{"identifiers": {"username": "required", "email_address": "optional", "phone_number": "off"},
+    /// "passwordEnabled": true}`; identifiers not named are off.
+    static func instanceSettings(from body: JSONValue)
+        -> ([ClerkInstanceSettings.Identifier: ClerkInstanceSettings.Requirement], Bool)?
+    {
+        guard let members = body["identifiers"]?.objectMembers, let passwordEnabled = body["passwordEnabled"]?.boolValue else {
+            return nil
+        }
+        var identifiers: [ClerkInstanceSettings.Identifier: ClerkInstanceSettings.Requirement] = [:]
+        for member in members {
+            guard let identifier = ClerkInstanceSettings.Identifier(rawValue: member.key) else { return nil }
+            switch member.value.stringValue {
+            case "required": identifiers[identifier] = .required
+            case "optional": identifiers[identifier] = .optional
+            case "off": identifiers[identifier] = .off
+            default: return nil
+            }
+        }
+        return (identifiers, passwordEnabled)
     }
 
     private typealias BackendHandler = @Sendable (Request, BasicRequestContext, JSONValue?) async throws -> (HTTPResponse.Status, JSONValue)
