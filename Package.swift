@@ -58,13 +58,23 @@ let package = Package(
             dependencies: [
                 "TelegateCore", "StrictJSON", "TelegramAuth", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
-            ]),
+            ],
+            resources: [.embedInCode("SDK/telegate.js")]),
 
         // Providers: one folder each, adapter and simulator.
         .target(name: "OIDCProvider", dependencies: ["TelegateCore", "StrictJSON", jwtKit, crypto], path: "Providers/OIDC/Adapter"),
         .target(
             name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
             path: "Providers/OIDC/Simulator"),
+
+        .target(name: "ClerkProvider", dependencies: ["TelegateCore", "StrictJSON", crypto, logging], path: "Providers/Clerk/Adapter"),
+        .target(
+            name: "ClerkSimulator",
+            dependencies: [
+                "SimulatorKit", "StrictJSON", hummingbird, .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Providers/Clerk/Simulator"),
 
         // What every provider simulator shares: call counters, injected faults, serving.
         .target(
@@ -81,6 +91,7 @@ let package = Package(
             name: "TelegateApp",
             dependencies: [
                 "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
+                "ClerkProvider",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
@@ -89,6 +100,7 @@ let package = Package(
             name: "telegate",
             dependencies: [
                 "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
+                "ClerkSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The admin commands: JSON bodies, and calls to a running server with --server.
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
@@ -113,6 +125,15 @@ let package = Package(
             dependencies: [
                 "SimulatorKit", hummingbird, httpClient, logging, .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "ClerkProviderTests",
+            dependencies: [
+                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
+                "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
     ]
 )

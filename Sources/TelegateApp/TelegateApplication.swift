@@ -53,22 +53,32 @@ public final class TelegateApplication: Sendable {
             eventLoopGroupProvider: .singleton,
             configuration: .init(
                 redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(2), read: .seconds(8))))
-        let services = TelegateServices(
-            storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: registry,
-            httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
-            clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
-        let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
-        if applyConfiguration {
-            try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
+                timeout: .init(connect: .seconds(2), read: .seconds(8)),
+                connectionPool: .init(
+                    idleTimeout: .seconds(60),
+                    concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.server.upstreamConnectionsPerHost)))
+        do {
+            let services = TelegateServices(
+                storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: registry,
+                httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
+                clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
+            let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
+            if applyConfiguration {
+                try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
+            }
+            let runtimes = RuntimeRegistry()
+            let reloader = RuntimeReloader(services: services, runtimes: runtimes)
+            try await reloader.reload()
+            return TelegateApplication(
+                services: services, runtimes: runtimes, reloader: reloader,
+                admin: AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment),
+                configuration: configuration)
+        } catch {
+            // A configuration that cannot be applied must not leave the pool or the database open behind it.
+            if httpClient == nil { try? await client.shutdown() }
+            try? await storage.close()
+            throw error
         }
-        let runtimes = RuntimeRegistry()
-        let reloader = RuntimeReloader(services: services, runtimes: runtimes)
-        try await reloader.reload()
-        return TelegateApplication(
-            services: services, runtimes: runtimes, reloader: reloader,
-            admin: AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment),
-            configuration: configuration)
     }
 
     /// Opens the configured database and applies pending migrations, and nothing else.

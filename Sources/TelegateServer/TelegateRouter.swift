@@ -41,6 +41,7 @@ public enum TelegateRouter {
         if let admin {
             AdminRoutes(api: admin, audit: services.audit, trustedProxies: Set(options.trustedProxies)).register(on: router)
         }
+        SDKRoutes().register(on: router)
         return router
     }
 }

@@ -11,7 +11,7 @@ import Testing
 /// The rules every adapter's calls follow, against a local server that misbehaves on demand.
 @Suite("Upstream client")
 struct UpstreamClientTests {
-    /// A fake provider: `/ok`, `/429?after=N`, `/500` (counts calls), `/slow`, `/big`, `/garbage`.
+    /// A fake provider: `/ok`, `/429?after=N`, `/500` and `/401` (count calls), `/slow`, `/big`, `/garbage`.
     static func fakeProvider(calls: Calls) -> some ApplicationProtocol {
         let router = Router()
         router.get("/ok") { _, _ in #"{"ok":true}"# }
@@ -30,6 +30,10 @@ struct UpstreamClientTests {
         router.get("/slow") { _, _ in
             try await Task.sleep(for: .seconds(3))
             return "late"
+        }
+        router.get("/401") { _, _ in
+            calls.increment()
+            return Response(status: .unauthorized)
         }
         router.get("/big") { _, _ in String(repeating: "x", count: 2 << 20) }
         router.get("/garbage") { _, _ in "<html>oops</html>" }
@@ -86,6 +90,19 @@ struct UpstreamClientTests {
             let (postCode, _) = await self.code { _ = try await upstream(policy).send(.init(.POST, base + "/500", idempotent: false, operation: "create")) }
             #expect(postCode == "upstream_unavailable")
             #expect(calls.value - afterGet <= 1, "a non-idempotent request is never repeated")
+        }
+    }
+
+    @Test("401 becomes 502 adapter_misconfigured, not retried even when idempotent, and does not trip the breaker")
+    func unauthorized() async throws {
+        let calls = Calls()
+        try await Self.fakeProvider(calls: calls).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let breaker = CircuitBreaker(failureThreshold: 1)
+            let (code, _) = await code { _ = try await upstream(breaker: breaker).send(.init(.GET, base + "/401", idempotent: true, operation: "get")) }
+            #expect(code == "adapter_misconfigured")
+            #expect(calls.value == 1)
+            #expect(breaker.state == .closed)
         }
     }
 

@@ -48,6 +48,14 @@ private final class RecordingDirectory: ProviderUserDirectory {
     }
 }
 
+/// A directory whose creations send a profile (as Clerk's carry metadata): its digest is that of what was sent.
+private struct ProfileSendingDirectory: ProviderUserDirectory {
+    let inner = RecordingDirectory()
+    func create(for user: UserRecord) async throws -> ProviderUserCreation { try await inner.create(for: user) }
+    func find(for user: UserRecord) async throws -> String? { try await inner.find(for: user) }
+    func profileDigest(for user: UserRecord) -> String? { "sent-with-creation" }
+}
+
 @Suite("Provider user linker")
 struct ProviderUserLinkerTests {
     private func linker(_ storage: any TelegateStorage, faults: FaultInjector = FaultInjector()) -> ProviderUserLinker {
@@ -168,6 +176,21 @@ struct ProviderUserLinkerTests {
             let synced = try await linker.recordProfileSync(link, digest: "d1")
             #expect(try await storage.links.link(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id) == synced)
             #expect(synced.syncedProfileDigest == "d1")
+        }
+    }
+
+    @Test("A user created with its profile is linked with that profile's digest; a user found by lookup is not")
+    func creationDigest() async throws {
+        try await withStorage(.sqlite) { storage in
+            let user = try await storage.seedUser()
+            let created = try await linker(storage).linkedUser(for: user, in: ProfileSendingDirectory())
+            #expect(created.syncedProfileDigest == "sent-with-creation")
+
+            let other = try await storage.seedUser(telegramID: 424_242)
+            let directory = ProfileSendingDirectory()
+            _ = directory.inner.preexisting(other)
+            let found = try await linker(storage).linkedUser(for: other, in: directory)
+            #expect(found.syncedProfileDigest == nil, "what the provider holds is unknown: the next login syncs")
         }
     }
 }

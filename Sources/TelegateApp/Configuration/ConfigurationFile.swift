@@ -18,7 +18,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -42,6 +42,12 @@ public enum ConfigurationFile {
             }
             configuration.server = .init(
                 host: host, port: port, publicURL: publicURL, rateLimit: rateLimit, trustedProxies: proxies)
+            if let connections = try server.integer("upstreamConnectionsPerHost") {
+                guard (1...4096).contains(connections) else {
+                    throw ConfigurationError("server.upstreamConnectionsPerHost must be between 1 and 4096")
+                }
+                configuration.server.upstreamConnectionsPerHost = Int(connections)
+            }
         }
         if let database = try root.object("database", allowed: ["url"]) {
             configuration.databaseURL = try database.string("url") ?? configuration.databaseURL

@@ -8,6 +8,14 @@ public protocol ProviderUserDirectory: Sendable {
     func create(for user: UserRecord) async throws -> ProviderUserCreation
     /// The provider user created earlier for `user`, if any.
     func find(for user: UserRecord) async throws -> String?
+    /// A digest of the profile ``create(for:)`` sends for `user`, recorded with a link to a user this directory
+    /// created so that an unchanged profile is not sent again; `nil` (the default) when the adapter syncs no
+    /// profile.
+    func profileDigest(for user: UserRecord) -> String?
+}
+
+extension ProviderUserDirectory {
+    public func profileDigest(for user: UserRecord) -> String? { nil }
 }
 
 /// What a provider answered to a creation.

@@ -97,9 +97,12 @@ public struct ProviderUserLinker: Sendable {
 
         // A `creating` row this call did not insert may mean the user already exists at the provider.
         var externalID = inserted ? nil : try await directory.find(for: user)
+        var syncedProfileDigest: String?
         if externalID == nil {
             switch try await directory.create(for: user) {
-            case .created(let id): externalID = id
+            case .created(let id):
+                externalID = id
+                syncedProfileDigest = directory.profileDigest(for: user)
             case .alreadyExists: externalID = try await directory.find(for: user)
             }
         }
@@ -113,6 +116,7 @@ public struct ProviderUserLinker: Sendable {
         var linked = link
         linked.state = .linked
         linked.externalID = externalID
+        linked.syncedProfileDigest = syncedProfileDigest
         linked.updatedAt = clock.now
         if try await links.update(linked, expecting: .creating) { return linked }
         // Another process recorded the link first; the provider's uniqueness makes it the same user. (An admin

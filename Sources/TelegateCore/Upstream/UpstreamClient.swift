@@ -41,7 +41,7 @@ public struct UpstreamRequest: Sendable {
     }
 }
 
-/// A provider's answer: any status below 500 other than 429 (the adapter interprets 4xx).
+/// A provider's answer: any status below 500 other than 401, 403 and 429 (the adapter interprets other 4xx).
 public struct UpstreamResponse: Sendable {
     public let status: Int
     public let headers: [(name: String, value: String)]
@@ -61,9 +61,10 @@ public struct UpstreamResponse: Sendable {
 
 /// Calls an identity provider the way every adapter must: a 2 s connect and 8 s total deadline, retries only for
 /// idempotent requests (exponential backoff with full jitter), `429` as `503 upstream_busy` with a bounded
-/// `Retry-After`, `5xx`, timeouts and connection failures as `503 upstream_unavailable`, a circuit breaker per
-/// adapter, a size cap on bodies, the outbound-URL policy checked before connecting, and pooled keep-alive
-/// connections from the shared client. Upstream bodies never reach clients or logs.
+/// `Retry-After`, `401`/`403` as `502 adapter_misconfigured` (never retried), `5xx`, timeouts and connection
+/// failures as `503 upstream_unavailable`, a circuit breaker per adapter, a size cap on bodies, the outbound-URL
+/// policy checked before connecting, and pooled keep-alive connections from the shared client. Upstream bodies
+/// never reach clients or logs.
 public struct UpstreamClient: Sendable {
     /// Timeouts, retries and limits.
     public struct Policy: Sendable {
@@ -125,6 +126,11 @@ public struct UpstreamClient: Sendable {
                     breaker.recordSuccess()
                     let wait = response.header("Retry-After").flatMap(Int.init).map { min(max($0, 1), policy.maxRetryAfter) } ?? 1
                     throw TelegateError(.upstreamBusy, status: 503, "\(provider) is rate-limiting requests; retry later", retryAfter: wait)
+                }
+                if response.status == 401 || response.status == 403 {
+                    // Our credentials or their scope are wrong: retrying cannot help, and the provider is healthy.
+                    breaker.recordSuccess()
+                    throw TelegateError.adapterMisconfigured(provider, "it refused the configured credentials")
                 }
                 if response.status >= 500 {
                     throw UpstreamFailure.status(response.status)

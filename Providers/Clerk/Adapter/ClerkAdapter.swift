@@ -1,0 +1,97 @@
+import Foundation
+import StrictJSON
+import TelegateCore
+
+/// Clerk (kind `clerk`): a Mini App user gets a real Clerk session through a one-time sign-in ticket.
+///
+/// A returning user costs one Backend API call (`POST /v1/sign_in_tokens` with a short lifetime); the first
+/// login creates the Clerk user with `external_id` = the local user id through ``ProviderUserLinker`` (exactly
+/// once, crash-safe), and profile changes are sent once per change. The front end signs in with the ticket
+/// (`signIn.create({strategy: "ticket"})` in Clerk Core 2, `signIn.ticket()` in Core 3).
+public struct ClerkAdapter: ProviderAdapter {
+    public static let kind = "clerk"
+    public static var configSchema: AdapterConfigSchema { ClerkSettings.schema }
+
+    private let settings: ClerkSettings
+    private let context: AdapterContext
+    private let api: ClerkBackendAPI
+    private let fields: ClerkUserFields
+    private let linker: ProviderUserLinker
+
+    public init(config: AdapterConfig, context: AdapterContext) throws {
+        let settings = try ClerkSettings(config)
+        self.settings = settings
+        self.context = context
+        self.api = ClerkBackendAPI(
+            client: context.upstreamClient(provider: "Clerk", urlPolicy: config.urlPolicy), settings: settings,
+            logger: context.logger)
+        self.fields = ClerkUserFields(settings: settings)
+        self.linker = ProviderUserLinker(context: context, provider: "Clerk")
+    }
+
+    public func issue(for subject: Subject, options: IssueOptions) async throws -> Credential {
+        do {
+            return try await ticket(for: subject.user, requestID: options.requestID)
+        } catch let error as TelegateError where error.code == .adapterMisconfigured {
+            await context.audit.record(
+                "adapter.misconfigured", appID: context.appID, target: "adapter:\(context.adapterName.rawValue)",
+                outcome: .failure, details: [("provider", .string("Clerk"))], requestID: options.requestID)
+            throw error
+        }
+    }
+
+    private func ticket(for user: UserRecord, requestID: String?) async throws -> Credential {
+        let directory = ClerkUserDirectory(api: api, fields: fields)
+        var link = try await linker.linkedUser(for: user, in: directory, requestID: requestID)
+        var relinked = false
+        while true {
+            let clerkUserID = link.externalID ?? ""
+            if link.syncedProfileDigest != fields.digest(for: user) {
+                if try await syncProfile(of: user, to: clerkUserID) {
+                    link = try await linker.recordProfileSync(link, digest: fields.digest(for: user))
+                } else if !relinked {
+                    link = try await linker.relink(link, for: user, in: directory, requestID: requestID)
+                    relinked = true
+                    continue
+                }
+            }
+            if let token = try await api.signInToken(userID: clerkUserID) {
+                let expiresAt = Date(timeIntervalSince1970: TimeInterval(context.clock.now + settings.ticketTTL))
+                return Credential(
+                    type: "clerk_ticket",
+                    members: [
+                        ("ticket", .string(token.token)), ("expiresAt", .string(expiresAt.ISO8601Format())),
+                        ("clerkUserId", .string(clerkUserID)),
+                    ])
+            }
+            // Clerk no longer has the linked user (deleted in the dashboard): create it again, once.
+            guard !relinked else { throw TelegateError.upstreamInvalidResponse("Clerk") }
+            link = try await linker.relink(link, for: user, in: directory, requestID: requestID)
+            relinked = true
+        }
+    }
+
+    /// Sends the changed profile; `false` when Clerk has no such user.
+    private func syncProfile(of user: UserRecord, to clerkUserID: String) async throws -> Bool {
+        if let metadata = fields.metadataUpdate(for: user),
+            try await api.update(userID: clerkUserID, metadata: true, metadata) == false
+        {
+            return false
+        }
+        if let names = fields.nameUpdate(for: user), try await api.update(userID: clerkUserID, metadata: false, names) == false {
+            return false
+        }
+        return true
+    }
+
+    public func check() async -> AdapterHealth {
+        do {
+            try await api.ping()
+            return AdapterHealth(ok: true, message: "Clerk accepted the secret key (API version \(settings.apiVersion))")
+        } catch let error as TelegateError {
+            return AdapterHealth(ok: false, message: error.message)
+        } catch {
+            return AdapterHealth(ok: false, message: "Clerk could not be reached")
+        }
+    }
+}

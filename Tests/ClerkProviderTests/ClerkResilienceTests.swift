@@ -1,0 +1,89 @@
+import ClerkSimulator
+import SimulatorKit
+import StrictJSON
+import Testing
+
+/// How Clerk's bad days reach Mini Apps: documented codes, bounded waits, nothing of Clerk's answer.
+@Suite("Clerk resilience")
+struct ClerkResilienceTests {
+    @Test("429 with Retry-After: 7 becomes 503 upstream_busy with Retry-After: 7")
+    func rateLimited() async throws {
+        try await ClerkHarness.run { harness in
+            harness.simulator.control.inject(SimulatorFault(.rateLimited(retryAfter: 7), operation: "create_user", times: 1))
+            let reply = try await harness.exchange()
+            #expect(reply.status == 503)
+            #expect(reply.json["code"]?.stringValue == "upstream_busy")
+            #expect(reply.header("Retry-After") == "7")
+            harness.simulator.control.inject(SimulatorFault(.rateLimited(retryAfter: 3600), operation: "create_user", times: 1))
+            #expect(try await harness.exchange().header("Retry-After") == "30")
+        }
+    }
+
+    @Test("The simulator's own rate limit (requests per window) is passed on the same way")
+    func instanceRateLimit() async throws {
+        let settings = ClerkInstanceSettings(secretKey: ClerkHarness.secretKey, rateLimit: 2, rateWindow: .seconds(60))
+        try await ClerkHarness.run(settings: settings) { harness in
+            #expect(try await harness.exchange().status == 200)  // create + sign-in token
+            let reply = try await harness.exchange()
+            #expect(reply.status == 503)
+            #expect(reply.json["code"]?.stringValue == "upstream_busy")
+            #expect(reply.header("Retry-After") == "30")  // the simulator's 60 s window, bounded
+        }
+    }
+
+    @Test("5xx, a dropped connection and malformed JSON map to documented codes with nothing leaked")
+    func failures() async throws {
+        try await ClerkHarness.run { harness in
+            let cases: [(SimulatorFault.Effect, Int, String)] = [
+                (.status(500), 503, "upstream_unavailable"), (.status(502), 503, "upstream_unavailable"),
+                (.dropConnection, 503, "upstream_unavailable"), (.malformedBody, 502, "upstream_invalid_response"),
+            ]
+            for (effect, status, code) in cases {
+                harness.simulator.control.inject(SimulatorFault(effect, operation: "create_user", times: 1))
+                let reply = try await harness.exchange()
+                #expect(reply.status == status, "\(effect)")
+                #expect(reply.json["code"]?.stringValue == code, "\(effect)")
+            }
+            #expect(try await harness.exchange().status == 200)
+        }
+    }
+
+    @Test("A call slower than the 8 s deadline is 503 upstream_unavailable")
+    func timeout() async throws {
+        try await ClerkHarness.run { harness in
+            harness.simulator.control.inject(SimulatorFault(.delay(.seconds(10)), operation: "create_user", times: 1))
+            let reply = try await harness.exchange()
+            #expect(reply.status == 503)
+            #expect(reply.json["code"]?.stringValue == "upstream_unavailable")
+        }
+    }
+
+    @Test("A wrong secret key is 502 adapter_misconfigured, not retried, audited, with nothing of Clerk's answer")
+    func unauthorized() async throws {
+        try await ClerkHarness.run(secretKey: "sk_test_wrongKeyValue0123456789") { harness in
+            let reply = try await harness.exchange()
+            #expect(reply.status == 502)
+            #expect(reply.json["code"]?.stringValue == "adapter_misconfigured")
+            #expect(harness.simulator.control.calls("create_user") == 1)
+            let events = try await harness.application.services.storage.audit.events(appID: nil, before: nil, limit: 20)
+            #expect(events.contains { $0.action == "adapter.misconfigured" })
+        }
+    }
+
+    @Test("The breaker opens after repeated failures, stops calling Clerk, and recovers after its pause")
+    func breaker() async throws {
+        try await ClerkHarness.run { harness in
+            #expect(try await harness.exchange().status == 200)
+            harness.simulator.control.resetCalls()
+            harness.simulator.control.inject(SimulatorFault(.status(503), operation: "sign_in_token", times: 5))
+            for _ in 0..<5 { #expect(try await harness.exchange().status == 503) }
+            let refused = try await harness.exchange()
+            #expect(refused.status == 503)
+            #expect(refused.json["code"]?.stringValue == "upstream_unavailable")
+            #expect(refused.header("Retry-After") == "10")
+            #expect(harness.simulator.control.calls("sign_in_token") == 5)
+            try await Task.sleep(for: .seconds(10.5))
+            #expect(try await harness.exchange().status == 200)
+        }
+    }
+}
