@@ -65,6 +65,16 @@ let package = Package(
         .target(
             name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
             path: "Providers/OIDC/Simulator"),
+        .target(
+            name: "LogtoProvider",
+            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Providers/Logto/Adapter"),
+        .target(
+            name: "LogtoSimulator",
+            dependencies: [
+                "SimulatorKit", "StrictJSON", hummingbird, crypto, cryptoExtras, .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Providers/Logto/Simulator"),
 
         // What every provider simulator shares: call counters, injected faults, serving.
         .target(
@@ -81,6 +91,7 @@ let package = Package(
             name: "TelegateApp",
             dependencies: [
                 "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
+                "LogtoProvider",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
@@ -89,6 +100,7 @@ let package = Package(
             name: "telegate",
             dependencies: [
                 "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
+                "LogtoSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -111,6 +123,13 @@ let package = Package(
             dependencies: [
                 "SimulatorKit", hummingbird, httpClient, logging, .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "LogtoProviderTests",
+            dependencies: [
+                "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "TelegramAuth", "StrictJSON",
+                hummingbird, httpClient, jwtKit, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
     ]
 )

@@ -1,3 +1,4 @@
+import LogtoProvider
 import OIDCProvider
 import TelegateCore
 
@@ -5,6 +6,7 @@ import TelegateCore
 /// here.
 public enum BuiltinProviders {
     public static let registry = AdapterRegistry([
-        OIDCAdapter.self
+        OIDCAdapter.self,
+        LogtoAdapter.self,
     ])
 }

@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
+import LogtoSimulator
 import SimulatorKit
 
 /// `telegate simulate <kind>`: run a provider simulator for local development.
 struct SimulateCommand: AsyncParsableCommand {
     /// The simulators this build carries; adding a provider with a simulator adds one entry.
-    static let simulators: [any ProviderSimulator.Type] = []
+    static let simulators: [any ProviderSimulator.Type] = [
+        LogtoSimulator.self
+    ]
 
     static let configuration = CommandConfiguration(
         commandName: "simulate",
