@@ -124,6 +124,35 @@ struct LogtoAdapterTests {
         }
     }
 
+    @Test("A failure between Logto's answer and the local link is repaired by lookup, not a second user")
+    func failureAfterProvider() async throws {
+        try await LogtoHarness.run { harness in
+            harness.faults.arm(.afterProviderBeforeResponse, action: .fail, times: 1)
+            let failed = try await harness.exchange()
+            #expect(failed.status == 500)
+            #expect(harness.simulator.tenant.userCount == 1)
+            let repaired = try await harness.exchange()
+            #expect(repaired.status == 200, "\(repaired.body)")
+            #expect(harness.simulator.tenant.userCount == 1)
+            #expect(harness.simulator.control.calls("create_user") == 1)
+            #expect(harness.simulator.control.calls("search_users") == 1)
+        }
+    }
+
+    @Test("A failure after the link row was written but before Logto was called creates the user at the next login")
+    func failureBeforeProvider() async throws {
+        try await LogtoHarness.run { harness in
+            harness.faults.arm(.afterCommitBeforeProvider, action: .fail, times: 1)
+            let failed = try await harness.exchange()
+            #expect(failed.status == 500)
+            #expect(harness.simulator.tenant.userCount == 0)
+            let retried = try await harness.exchange()
+            #expect(retried.status == 200, "\(retried.body)")
+            #expect(harness.simulator.tenant.userCount == 1)
+            #expect(harness.simulator.control.calls("create_user") == 1)
+        }
+    }
+
     @Test("A Logto user holding the username with another Telegram identity is 409 provider_identity_conflict")
     func identityConflict() async throws {
         try await LogtoHarness.run { harness in

@@ -13,15 +13,18 @@ public struct LogtoSimulatorConfiguration: Sendable {
             case singlePage
         }
 
+        /// The App ID (`client_id`).
         public var id: String
-        /// `nil` for a public app.
+        /// The App secret; `nil` for a public app.
         public var secret: String?
+        /// The application type.
         public var kind: Kind
         /// `customClientMetadata.allowTokenExchange`.
         public var allowTokenExchange: Bool
         /// Whether the app holds an M2M role with the Management API `all` permission.
         public var managementAccess: Bool
 
+        /// Creates an application.
         public init(id: String, secret: String?, kind: Kind, allowTokenExchange: Bool = false, managementAccess: Bool = false) {
             self.id = id
             self.secret = secret
@@ -33,10 +36,14 @@ public struct LogtoSimulatorConfiguration: Sendable {
 
     /// An API resource (its indicator is the access token's `aud`).
     public struct Resource: Sendable {
+        /// The resource indicator.
         public var indicator: String
+        /// The permissions it defines.
         public var scopes: [String]
+        /// Lifetime of its access tokens, seconds.
         public var accessTokenTTL: Int64
 
+        /// Creates a resource.
         public init(indicator: String, scopes: [String], accessTokenTTL: Int64 = 3600) {
             self.indicator = indicator
             self.scopes = scopes
@@ -46,11 +53,16 @@ public struct LogtoSimulatorConfiguration: Sendable {
 
     /// A user role granting scopes of one resource; default roles are given to every new user.
     public struct Role: Sendable {
+        /// The role's name.
         public var name: String
+        /// The indicator of the resource whose scopes it grants.
         public var resource: String
+        /// The scopes it grants.
         public var scopes: [String]
+        /// Whether new users get it.
         public var isDefault: Bool
 
+        /// Creates a role.
         public init(name: String, resource: String, scopes: [String], isDefault: Bool) {
             self.name = name
             self.resource = resource
@@ -61,9 +73,12 @@ public struct LogtoSimulatorConfiguration: Sendable {
 
     /// An organization; its members hold `memberScopes` (the organization role every member gets here).
     public struct Organization: Sendable {
+        /// The organization id.
         public var id: String
+        /// The organization scopes every member holds.
         public var memberScopes: [String]
 
+        /// Creates an organization.
         public init(id: String, memberScopes: [String]) {
             self.id = id
             self.memberScopes = memberScopes
@@ -76,17 +91,24 @@ public struct LogtoSimulatorConfiguration: Sendable {
         case rs256 = "RS256"
     }
 
+    /// The Management API resource indicator.
     public var managementResource: String
+    /// The tenant's applications.
     public var applications: [Application]
+    /// Its API resources.
     public var resources: [Resource]
+    /// Its user roles.
     public var roles: [Role]
+    /// Its organizations.
     public var organizations: [Organization]
+    /// How access tokens are signed.
     public var signingAlgorithm: SigningAlgorithm
     /// Lifetime of a subject token (Logto: 600 s).
     public var subjectTokenTTL: Int64
     /// Lifetime of a `client_credentials` token (Logto: 3600 s).
     public var m2mTokenTTL: Int64
 
+    /// Creates a configuration.
     public init(
         managementResource: String = "https://default.logto.app/api", applications: [Application], resources: [Resource],
         roles: [Role], organizations: [Organization], signingAlgorithm: SigningAlgorithm = .es384,

@@ -8,6 +8,7 @@ import ServiceLifecycle
 import StrictJSON
 import Synchronization
 import TelegateApp
+import TelegateCore
 import TelegramAuth
 import Testing
 
@@ -53,15 +54,18 @@ final class LogtoHarness: Sendable {
     let clock: HarnessClock
     let logs: LogCapture
     let client: HTTPClient
+    /// Fault points Telegate reaches around its provider calls.
+    let faults: FaultInjector
     private let secrets = Mutex<[String]>([LogtoHarness.botToken, LogtoHarness.masterKey, LogtoHarness.m2mSecret, LogtoHarness.exchangeSecret])
 
-    private init(simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient) {
+    private init(simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient, faults: FaultInjector) {
         self.simulator = simulator
         self.simulatorURL = simulatorURL
         self.baseURL = baseURL
         self.clock = clock
         self.logs = logs
         self.client = client
+        self.faults = faults
     }
 
     /// Telegate's clock, Unix seconds.
@@ -85,16 +89,22 @@ final class LogtoHarness: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             let (ports, portReady) = AsyncStream.makeStream(of: Int.self)
             tasks.addTask {
+                // A simulator that fails to start ends the stream, so the wait below ends too.
+                defer { portReady.finish() }
                 try await simulator.serve(port: 0, logger: Logger(label: "logto.simulator") { _ in SwiftLogNoOpLogHandler() }) { port in
                     portReady.yield(port)
                 }
             }
-            var simulatorPort = 0
+            var started: Int?
             for await port in ports {
-                simulatorPort = port
+                started = port
                 break
             }
             defer { tasks.cancelAll() }
+            guard let simulatorPort = started else {
+                try await tasks.next()
+                throw HarnessFailure("the Logto simulator did not start")
+            }
             try await body("http://127.0.0.1:\(simulatorPort)")
         }
     }
@@ -128,19 +138,32 @@ final class LogtoHarness: Sendable {
         ]
         let clock = HarnessClock()
         let wallClock = WallClock { clock.now }
+        let faults = FaultInjector()
         let application = try await TelegateApplication.prepare(
-            configuration: configuration, environment: environment, logger: logs.logger, clock: wallClock)
+            configuration: configuration, environment: environment, logger: logs.logger, clock: wallClock, faults: faults)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let harness = LogtoHarness(
             simulator: simulator, simulatorURL: simulatorURL, baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs,
-            client: client)
+            client: client, faults: faults)
         let (started, ready) = AsyncStream.makeStream(of: Int.self)
         let http = application.httpApplication { port in ready.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [http], gracefulShutdownSignals: [], logger: Logger(label: "test.services")))
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                for await _ in started { break }
+                tasks.addTask {
+                    // A server that fails to start (its port taken meanwhile) ends the stream, so the wait ends too.
+                    defer { ready.finish() }
+                    try await group.run()
+                }
+                var isRunning = false
+                for await _ in started {
+                    isRunning = true
+                    break
+                }
+                guard isRunning else {
+                    try await tasks.next()
+                    throw HarnessFailure("Telegate did not start")
+                }
                 do {
                     try await body(harness)
                 } catch {
@@ -240,4 +263,10 @@ final class HarnessClock: Sendable {
 
     var now: Int64 { seconds.withLock { $0 } }
     func advance(_ delta: Int64) { seconds.withLock { $0 += delta } }
+}
+
+/// The harness could not set up what a test needs.
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
