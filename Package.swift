@@ -65,6 +65,7 @@ let package = Package(
         .target(
             name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
             path: "Providers/OIDC/Simulator"),
+        // Logto: access tokens through user impersonation, and its simulator.
         .target(
             name: "LogtoProvider",
             dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
