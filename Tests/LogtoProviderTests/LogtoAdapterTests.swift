@@ -267,7 +267,7 @@ struct LogtoAdapterTests {
 
             let id = try #require(harness.simulator.tenant.user(username: "tg_279058397")?["id"]?.stringValue)
             let token = try await harness.managementToken()
-            for organization in ["org_acme_2", "org_other"] {
+            for organization in ["org_acme_1", "org_acme_2", "org_other"] {
                 _ = try await harness.send(
                     .POST, harness.simulatorURL + "/api/organizations/\(organization)/users", body: #"{"userIds":["\#(id)"]}"#,
                     headers: [("Authorization", "Bearer \(token)")])

@@ -77,11 +77,14 @@ public struct LogtoSimulatorConfiguration: Sendable {
         public var id: String
         /// The organization scopes every member holds.
         public var memberScopes: [String]
+        /// Whether users join it when they are created (Logto's just-in-time provisioning).
+        public var joinsNewUsers: Bool
 
         /// Creates an organization.
-        public init(id: String, memberScopes: [String]) {
+        public init(id: String, memberScopes: [String], joinsNewUsers: Bool = false) {
             self.id = id
             self.memberScopes = memberScopes
+            self.joinsNewUsers = joinsNewUsers
         }
     }
 
@@ -135,7 +138,7 @@ public struct LogtoSimulatorConfiguration: Sendable {
         resources: [Resource(indicator: "https://api.example.com", scopes: ["read:polls", "write:polls", "admin:polls"])],
         roles: [Role(name: "member", resource: "https://api.example.com", scopes: ["read:polls", "write:polls"], isDefault: true)],
         organizations: [
-            Organization(id: "org_acme_1", memberScopes: ["read:members"]),
+            Organization(id: "org_acme_1", memberScopes: ["read:members"], joinsNewUsers: true),
             Organization(id: "org_acme_2", memberScopes: ["read:members"]),
             Organization(id: "org_other", memberScopes: ["read:members"]),
         ])

@@ -96,6 +96,9 @@ public final class LogtoTenant: Sendable {
         return try state.withLock { state throws(LogtoSimulatorError) in
             try Self.checkUnique(user, in: state.users)
             state.users.append(user)
+            for organization in configuration.organizations where organization.joinsNewUsers {
+                state.members[organization.id, default: []].insert(user.id)
+            }
             return Self.json(user)
         }
     }
