@@ -66,6 +66,17 @@ let package = Package(
         .target(
             name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
             path: "Providers/OIDC/Simulator"),
+        // Logto: access tokens through user impersonation, and its simulator.
+        .target(
+            name: "LogtoProvider",
+            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Providers/Logto/Adapter"),
+        .target(
+            name: "LogtoSimulator",
+            dependencies: [
+                "SimulatorKit", "StrictJSON", hummingbird, crypto, cryptoExtras, .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Providers/Logto/Simulator"),
 
         .target(name: "ClerkProvider", dependencies: ["TelegateCore", "StrictJSON", crypto, logging], path: "Providers/Clerk/Adapter"),
         .target(
@@ -92,6 +103,7 @@ let package = Package(
             dependencies: [
                 "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
                 "ClerkProvider",
+                "LogtoProvider",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
@@ -101,11 +113,14 @@ let package = Package(
             dependencies: [
                 "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
                 "ClerkSimulator",
+                "LogtoSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The admin commands: JSON bodies, and calls to a running server with --server.
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        // What several test targets share (a free port for a server whose URL must be known before it starts).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TelegateCoreTests",
@@ -113,13 +128,13 @@ let package = Package(
         .testTarget(name: "TelegateStoreTests", dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", logging]),
         .testTarget(
             name: "TelegateServerTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        .testTarget(name: "TelegateCLITests", dependencies: ["telegate", "TelegramAuth"]),
+        .testTarget(name: "TelegateCLITests", dependencies: ["TestSupport", "telegate", "TelegramAuth"]),
         .testTarget(
             name: "SimulatorKitTests",
             dependencies: [
@@ -128,11 +143,18 @@ let package = Package(
             ]),
         .testTarget(
             name: "ClerkProviderTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
                 "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "LogtoProviderTests",
+            dependencies: ["TestSupport", 
+                "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "TelegramAuth", "StrictJSON",
+                hummingbird, httpClient, jwtKit, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
     ]

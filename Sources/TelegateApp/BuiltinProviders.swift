@@ -1,4 +1,5 @@
 import ClerkProvider
+import LogtoProvider
 import OIDCProvider
 import TelegateCore
 
@@ -8,5 +9,6 @@ public enum BuiltinProviders {
     public static let registry = AdapterRegistry([
         OIDCAdapter.self,
         ClerkAdapter.self,
+        LogtoAdapter.self,
     ])
 }

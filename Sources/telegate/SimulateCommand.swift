@@ -1,13 +1,15 @@
 import ArgumentParser
 import ClerkSimulator
 import Foundation
+import LogtoSimulator
 import SimulatorKit
 
 /// `telegate simulate <kind>`: run a provider simulator for local development.
 struct SimulateCommand: AsyncParsableCommand {
     /// The simulators this build carries; adding a provider with a simulator adds one entry.
     static let simulators: [any ProviderSimulator.Type] = [
-        ClerkSimulator.self
+        ClerkSimulator.self,
+        LogtoSimulator.self
     ]
 
     static let configuration = CommandConfiguration(

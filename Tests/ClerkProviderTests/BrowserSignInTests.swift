@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import StrictJSON
+import TestSupport
 import Testing
 
 /// The browser SDK in a real headless Chromium: a Mini App page (a stand-in `window.Telegram.WebApp` carrying

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The worked example of docs/admin.md, run as written with bash against a real `telegate serve`.
@@ -27,19 +28,6 @@ struct AdminWorkedExampleTests {
         return String(rest[start.upperBound..<end.lowerBound])
     }
 
-    static func freePort() -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     @Test("docs/admin.md's worked example runs top to bottom through the CLI against a running server")
     func workedExample() throws {
@@ -60,7 +48,7 @@ struct AdminWorkedExampleTests {
             for (prefix, replacement) in replacements where line.hasPrefix(prefix) { return replacement }
             return String(line)
         }.joined(separator: "\n")
-        script = script.replacing("8080", with: String(Self.freePort())).replacing("9101", with: String(Self.freePort()))
+        script = script.replacing("8080", with: String(FreePort.next())).replacing("9101", with: String(FreePort.next()))
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -4,6 +4,7 @@ import Synchronization
 import TelegateApp
 import TelegateCore
 import TelegramAuth
+import TestSupport
 import Testing
 
 /// Admin changes take effect at once, without a restart, and users can be found, disabled and erased.

@@ -41,7 +41,8 @@ public struct UpstreamRequest: Sendable {
     }
 }
 
-/// A provider's answer: any status below 500 other than 401, 403 and 429 (the adapter interprets other 4xx).
+/// A provider's answer: any status below 500 other than 429, and than 401 and 403 unless the policy passes them on
+/// (the adapter interprets the other 4xx).
 public struct UpstreamResponse: Sendable {
     public let status: Int
     public let headers: [(name: String, value: String)]
@@ -78,6 +79,9 @@ public struct UpstreamClient: Sendable {
         public var maxRetryAfter = 30
         /// The largest accepted response body.
         public var maxBodyBytes = 1 << 20
+        /// Whether `401`/`403` end the call as `502 adapter_misconfigured`. An adapter that can recover from some
+        /// of them (renewing a cached token, reading the provider's error code) turns this off and receives them.
+        public var refusalsAreMisconfiguration = true
 
         public init() {}
     }
@@ -127,7 +131,7 @@ public struct UpstreamClient: Sendable {
                     let wait = response.header("Retry-After").flatMap(Int.init).map { min(max($0, 1), policy.maxRetryAfter) } ?? 1
                     throw TelegateError(.upstreamBusy, status: 503, "\(provider) is rate-limiting requests; retry later", retryAfter: wait)
                 }
-                if response.status == 401 || response.status == 403 {
+                if policy.refusalsAreMisconfiguration, response.status == 401 || response.status == 403 {
                     // Our credentials or their scope are wrong: retrying cannot help, and the provider is healthy.
                     breaker.recordSuccess()
                     throw TelegateError.adapterMisconfigured(provider, "it refused the configured credentials")

@@ -9,6 +9,7 @@ import StrictJSON
 import TelegateApp
 import TelegateCore
 import TelegramAuth
+import TestSupport
 import Testing
 
 /// A logger for servers the tests stop by cancellation, which Hummingbird reports at error level.

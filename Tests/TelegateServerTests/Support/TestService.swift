@@ -10,6 +10,7 @@ import Synchronization
 import TelegateApp
 import TelegateCore
 import TelegramAuth
+import TestSupport
 import Testing
 
 /// One Telegate instance per test: its own SQLite database and master key, canary secrets, a controllable clock,

@@ -1,0 +1,38 @@
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// An access token Logto issued through the token exchange, checked before it is passed on: a compact JWT whose
+/// header `typ` is `at+jwt` (RFC 9068), whose `aud` is the one requested and whose `sub` is the linked Logto user.
+/// The signature is Logto's to vouch for; it arrived over the authenticated call that asked for it.
+struct LogtoAccessToken: Sendable {
+    let token: String
+    let expiresIn: Int64
+    let scope: String
+    let audience: String
+
+    /// Reads the token endpoint's answer; anything that does not hold is `502 upstream_invalid_response`.
+    init(response body: JSONValue, audience: String, subject: String) throws {
+        guard let token = body["access_token"]?.stringValue, let expiresIn = body["expires_in"]?.integerValue, expiresIn > 0,
+            body["token_type"]?.stringValue?.lowercased() == "bearer"
+        else { throw TelegateError.upstreamInvalidResponse("Logto") }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let header = Self.decodeJSON(parts[0]), let claims = Self.decodeJSON(parts[1]),
+            let type = header["typ"]?.stringValue?.lowercased(), type == "at+jwt" || type == "application/at+jwt",
+            Self.audiences(claims["aud"]).contains(audience), claims["sub"]?.stringValue == subject
+        else { throw TelegateError.upstreamInvalidResponse("Logto") }
+        self.token = token
+        self.expiresIn = expiresIn
+        self.scope = body["scope"]?.stringValue ?? claims["scope"]?.stringValue ?? ""
+        self.audience = audience
+    }
+
+    private static func decodeJSON(_ part: Substring) -> JSONValue? {
+        Base64.decode(part.utf8, alphabet: .url, allowPadding: false, canonical: false).flatMap { try? JSONValue.parse($0) }
+    }
+
+    private static func audiences(_ value: JSONValue?) -> [String] {
+        if let single = value?.stringValue { return [single] }
+        return value?.arrayElements?.compactMap(\.stringValue) ?? []
+    }
+}

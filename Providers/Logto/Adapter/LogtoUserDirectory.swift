@@ -1,0 +1,102 @@
+import Logging
+import StrictJSON
+import TelegateCore
+
+/// Logto users as ``ProviderUserLinker`` finds and creates them: one user per local user, keyed by its username
+/// (Logto refuses a duplicate), carrying the `telegram` social identity and `customData.telegram`.
+///
+/// Logto cannot search by identity, so a lookup searches the exact username and then checks the identity: the
+/// same Telegram id is this user's; a user Telegate created whose identity was not attached yet (a crash or
+/// failure between the two calls, recognised by `customData.telegram.id`) gets it attached; anything else is
+/// `409 provider_identity_conflict`.
+struct LogtoUserDirectory: ProviderUserDirectory {
+    /// The identity target (`PUT /api/users/{id}/identities/telegram`).
+    static let identityTarget = "telegram"
+
+    let api: LogtoManagementAPI
+    let username: UsernameTemplate
+    let logger: Logger
+
+    func create(for user: UserRecord) async throws -> ProviderUserCreation {
+        var body: [(key: String, value: JSONValue)] = [("username", .string(username.render(user.telegramID)))]
+        body += Self.profileMembers(user.profile)
+        var telegram: [(key: String, value: JSONValue)] = [("id", .integer(user.telegramID))]
+        if let handle = user.profile.username { telegram.append(("username", .string(handle))) }
+        body.append(("customData", .object([("telegram", .object(telegram))])))
+        let response = try await api.send(.POST, "/api/users", body: .object(body), idempotent: false, operation: "create_user")
+        switch response.status {
+        case 200, 201:
+            guard let id = try response.json(provider: "Logto")["id"]?.stringValue, !id.isEmpty else {
+                throw TelegateError.upstreamInvalidResponse("Logto")
+            }
+            try await attachIdentity(to: id, for: user)
+            return .created(id)
+        case 422 where LogtoManagementAPI.errorCode(response) == "user.username_already_in_use":
+            return .alreadyExists
+        default:
+            throw refused(response, operation: "create_user")
+        }
+    }
+
+    func find(for user: UserRecord) async throws -> String? {
+        let name = username.render(user.telegramID)
+        let query = "search.username=\(UpstreamRequest.formEncoded(name))&mode.username=exact&isCaseSensitive=true"
+        let response = try await api.send(.GET, "/api/users?" + query, idempotent: true, operation: "search_users")
+        guard response.status == 200 else { throw refused(response, operation: "search_users") }
+        guard let users = try response.json(provider: "Logto").arrayElements else { throw TelegateError.upstreamInvalidResponse("Logto") }
+        guard let match = users.first(where: { $0["username"]?.stringValue == name }) else { return nil }
+        guard let id = match["id"]?.stringValue, !id.isEmpty else { throw TelegateError.upstreamInvalidResponse("Logto") }
+        let identity = match["identities"]?[Self.identityTarget]?["userId"]?.stringValue
+        if identity == String(user.telegramID) { return id }
+        if identity == nil, match["customData"]?["telegram"]?["id"]?.integerValue == user.telegramID {
+            try await attachIdentity(to: id, for: user)
+            return id
+        }
+        throw TelegateError.logtoIdentityConflict()
+    }
+
+    /// Sends the profile's name and photo to Logto user `id`.
+    func updateProfile(of id: String, to profile: UserProfile) async throws {
+        let response = try await api.send(
+            .PATCH, "/api/users/\(UpstreamRequest.formEncoded(id))", body: .object(Self.profileMembers(profile)),
+            idempotent: true, operation: "update_user")
+        guard response.status == 200 else { throw refused(response, operation: "update_user") }
+    }
+
+    /// The profile fields Logto keeps: `name` and `avatar` (a URL).
+    static func profileMembers(_ profile: UserProfile) -> [(key: String, value: JSONValue)] {
+        var members: [(key: String, value: JSONValue)] = []
+        if !profile.displayName.isEmpty { members.append(("name", .string(profile.displayName))) }
+        if let photo = profile.photoURL, photo.hasPrefix("https://") { members.append(("avatar", .string(photo))) }
+        return members
+    }
+
+    private func attachIdentity(to id: String, for user: UserRecord) async throws {
+        var details: [(key: String, value: JSONValue)] = [("id", .string(String(user.telegramID)))]
+        if let handle = user.profile.username { details.append(("username", .string(handle))) }
+        if !user.profile.displayName.isEmpty { details.append(("name", .string(user.profile.displayName))) }
+        let response = try await api.send(
+            .PUT, "/api/users/\(UpstreamRequest.formEncoded(id))/identities/\(Self.identityTarget)",
+            body: .object([("userId", .string(String(user.telegramID))), ("details", .object(details))]),
+            // Putting the same identity again replaces it with itself.
+            idempotent: true, operation: "add_identity")
+        switch response.status {
+        case 200, 201: return
+        case 422 where LogtoManagementAPI.errorCode(response) == "user.identity_already_in_use":
+            throw TelegateError.logtoIdentityConflict()
+        default:
+            throw refused(response, operation: "add_identity")
+        }
+    }
+
+    /// An answer the adapter has no use for: only Logto's error `code` is logged, never the body.
+    private func refused(_ response: UpstreamResponse, operation: String) -> TelegateError {
+        logger.warning(
+            "Logto refused a Management API call",
+            metadata: [
+                "operation": "\(operation)", "status": "\(response.status)",
+                "code": "\(LogtoManagementAPI.errorCode(response)?.prefix(64) ?? "none")",
+            ])
+        return TelegateError.upstreamInvalidResponse("Logto")
+    }
+}

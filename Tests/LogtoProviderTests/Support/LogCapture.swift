@@ -1,0 +1,39 @@
+import Logging
+import Synchronization
+
+/// Keeps every log line (message and metadata) in memory, so tests can prove secrets never reach the logs.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// A logger writing here.
+    var logger: Logger {
+        var logger = Logger(label: "telegate.test") { _ in Handler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    var all: [String] { lines.withLock { $0 } }
+
+    /// Every captured line joined, for searching.
+    var text: String { all.joined(separator: "\n") }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var all = metadata
+            all.merge(event.metadata ?? [:]) { $1 }
+            let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            capture.append("\(event.level) \(event.message) \(rendered)")
+        }
+    }
+}
