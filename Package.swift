@@ -115,6 +115,7 @@ let package = Package(
             name: "TelegateServerTests",
             dependencies: [
                 "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
+                "TelegatePostgresStore",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
