@@ -80,7 +80,7 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test("Keys rotated while both serve: tokens signed by instance B before and after verify against either instance's JWKS")
+    @Test("Keys rotated while both serve: tokens signed by instance B before and after verify against either instance's JWKS, and B signs with the new key within its 30-second refresh interval")
     func keyRotation() async throws {
         try await TelegateCluster.run { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
@@ -97,6 +97,21 @@ struct MultiInstanceTests {
                 }
             }
             #expect(try await cluster.count("signing_keys WHERE state = 'retired'") == 1)
+
+            // Each instance re-reads the key ring at least every 30 seconds: B moves to the new key without a restart.
+            let newKid = try #require(try await cluster.text("SELECT kid FROM signing_keys WHERE state = 'active'"))
+            let started = ContinuousClock.now
+            var latest = after
+            while JWTCheck.kid(latest) != newKid, ContinuousClock.now - started < .seconds(45) {
+                try await Task.sleep(for: .seconds(1))
+                latest = try #require(try await cluster.exchange(on: b, telegramID: 45_000_001).credential("idToken"))
+            }
+            #expect(JWTCheck.kid(latest) == newKid, "instance B still signs with the retired key")
+            for instance in [a, b] {
+                let jwks = try await cluster.get("/apps/poll/.well-known/jwks.json", on: instance)
+                let keys = try #require(jwks.json["keys"] as? [[String: Any]])
+                #expect(try JWTCheck.verifiesES256(latest, keys: keys), "B's new-key token does not verify from \(instance.name)")
+            }
         }
     }
 
@@ -196,6 +211,14 @@ enum JWTCheck {
         let key = try P256.Signing.PublicKey(rawRepresentation: x + y)
         let ecdsa = try P256.Signing.ECDSASignature(rawRepresentation: signature)
         return key.isValidSignature(ecdsa, for: Data((parts[0] + "." + parts[1]).utf8))
+    }
+
+    /// The `kid` of a JWT's header.
+    static func kid(_ token: String) -> String? {
+        guard let header = token.split(separator: ".").first.flatMap({ decode(String($0)) }),
+            let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
+        else { return nil }
+        return object["kid"] as? String
     }
 
     private static func decode(_ text: String) -> Data? {

@@ -130,6 +130,15 @@ final class TelegateCluster: Sendable {
         Int(try await storage.engine.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*)::BIGINT FROM \(schema).\(table)")).first?.integer(0) ?? -1)
     }
 
+    /// The first column of the first row of `sql` (unqualified names resolve in the cluster's schema), as text.
+    func text(_ sql: String) async throws -> String? {
+        let schema = schema
+        return try await storage.engine.snapshot { transaction in
+            try await transaction.run(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"))
+            return try await transaction.query(PostgresQuery(unsafeSQL: sql)).first?.text(0)
+        }
+    }
+
     /// Runs `telegate` with `arguments` against the cluster's database (for `keys rotate`).
     func command(_ arguments: [String]) throws -> CLIProcess.Result {
         try CLIProcess.run(arguments + ["--config", instances[0].configURL.path], environment: instances[0].environment)
