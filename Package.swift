@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        // The PostgreSQL engine (several instances on one database).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
     ],
     targets: [
         // Strict JSON (RFC 8259) shared by proof parsing and request bodies.
@@ -51,6 +54,14 @@ let package = Package(
         .target(
             name: "TelegateStore",
             dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", .product(name: "SQLiteNIO", package: "sqlite-nio"), logging]),
+
+        // The PostgreSQL engine behind the store protocols, with the same migrations: several instances, one database.
+        .target(
+            name: "TelegatePostgresStore",
+            dependencies: [
+                "TelegateCore", "StrictJSON", "TelegramAuth", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
 
         // HTTP routes, middleware and problem+json rendering.
         .target(
@@ -104,6 +115,7 @@ let package = Package(
                 "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
                 "ClerkProvider",
                 "LogtoProvider",
+                "TelegatePostgresStore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
@@ -125,16 +137,25 @@ let package = Package(
         .testTarget(
             name: "TelegateCoreTests",
             dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", httpClient, hummingbird, hummingbirdTesting, logging]),
-        .testTarget(name: "TelegateStoreTests", dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", logging]),
+        .testTarget(
+            name: "TelegateStoreTests",
+            dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", 
                 "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
+                "TelegatePostgresStore",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        .testTarget(name: "TelegateCLITests", dependencies: ["TestSupport", "telegate", "TelegramAuth"]),
+        .testTarget(
+            name: "TelegateCLITests",
+            dependencies: [
+                "TestSupport", "telegate", "TelegramAuth", httpClient, crypto, "TelegatePostgresStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "SimulatorKitTests",
             dependencies: [

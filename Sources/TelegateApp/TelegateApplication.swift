@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TelegateCore
+import TelegatePostgresStore
 import TelegateServer
 import TelegateStore
 import TelegramAuth
@@ -47,8 +48,13 @@ public final class TelegateApplication: Sendable {
         }
         let masterKey = try MasterKey(base64: try masterKeyReference.resolve(environment: environment))
         let faults = try faults ?? FaultInjector.fromEnvironment(environment, publicURL: configuration.server.publicURL)
-        let storage = try openStorage(configuration: configuration, environment: environment)
-        try await storage.migrate()
+        let storage = try openStorage(configuration: configuration, environment: environment, logger: logger)
+        do {
+            try await storage.migrate()
+        } catch {
+            try? await storage.close()
+            throw error
+        }
         let client = httpClient ?? HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(
@@ -85,17 +91,22 @@ public final class TelegateApplication: Sendable {
     public static func migrate(
         configuration: TelegateConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> [Int] {
-        let storage = try openStorage(configuration: configuration, environment: environment)
+        let storage = try openStorage(
+            configuration: configuration, environment: environment, logger: Logger(label: "telegate.migrate"))
         let applied = try await storage.migrate()
         try await storage.close()
         return applied
     }
 
-    private static func openStorage(configuration: TelegateConfiguration, environment: [String: String]) throws
+    private static func openStorage(
+        configuration: TelegateConfiguration, environment: [String: String], logger: Logger
+    ) throws
         -> any TelegateStorage
     {
-        switch try DatabaseLocation(url: environment["TELEGATE_DATABASE_URL"] ?? configuration.databaseURL) {
+        let url = environment["TELEGATE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? configuration.databaseURL
+        return switch try DatabaseLocation(url: url).applying(configuration.databaseOptions) {
         case .sqlite(let path): try SQLiteStorage(path: path)
+        case .postgres(let settings): PostgresStorage(settings: settings, logger: logger)
         }
     }
 

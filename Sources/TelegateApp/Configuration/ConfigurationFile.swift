@@ -1,6 +1,7 @@
 import Foundation
 import StrictJSON
 import TelegateCore
+import TelegatePostgresStore
 import TelegramAuth
 
 /// Parses `telegate.yaml`. Unknown keys are errors (a typo never silently becomes a default), and secrets must be
@@ -49,8 +50,24 @@ public enum ConfigurationFile {
                 configuration.server.upstreamConnectionsPerHost = Int(connections)
             }
         }
-        if let database = try root.object("database", allowed: ["url"]) {
+        if let database = try root.object("database", allowed: ["url", "poolSize", "statementTimeout", "tls"]) {
             configuration.databaseURL = try database.string("url") ?? configuration.databaseURL
+            if let size = try database.integer("poolSize") {
+                guard (1...500).contains(size) else { throw ConfigurationError("database.poolSize must be 1...500") }
+                configuration.databaseOptions.poolSize = Int(size)
+            }
+            if let seconds = try database.integer("statementTimeout") {
+                guard (1...600).contains(seconds) else {
+                    throw ConfigurationError("database.statementTimeout must be 1...600 seconds")
+                }
+                configuration.databaseOptions.statementTimeout = Int(seconds)
+            }
+            if let mode = try database.string("tls") {
+                guard let tls = PostgresSettings.TLSMode(rawValue: mode) else {
+                    throw ConfigurationError("database.tls must be disable, prefer or require")
+                }
+                configuration.databaseOptions.tls = tls
+            }
         }
         configuration.masterKey = try root.string("masterKey").map(reference)
         configuration.apps = try (root.array("apps") ?? []).enumerated().map { index, value in

@@ -1,7 +1,11 @@
+import TelegatePostgresStore
+
 /// Where the data lives, from `database.url` or `TELEGATE_DATABASE_URL`.
 public enum DatabaseLocation: Sendable, Equatable {
     /// An SQLite file: `sqlite://./relative/path` or `sqlite:///absolute/path`.
     case sqlite(path: String)
+    /// A PostgreSQL database: `postgres://user:password@host:5432/database?sslmode=require`.
+    case postgres(PostgresSettings)
 
     /// Parses a database URL.
     public init(url: String) throws {
@@ -10,9 +14,22 @@ public enum DatabaseLocation: Sendable, Equatable {
             guard !path.isEmpty else { throw ConfigurationError("the SQLite URL has no path: sqlite://./data/telegate.sqlite") }
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ConfigurationError("PostgreSQL is not available in this build; use sqlite://./path")
+            do {
+                self = .postgres(try PostgresSettings(url: url))
+            } catch let error as PostgresSettings.InvalidURL {
+                throw ConfigurationError(error.message)
+            }
         } else {
-            throw ConfigurationError("the database URL must start with sqlite://")
+            throw ConfigurationError("the database URL must start with sqlite:// or postgres://")
         }
+    }
+
+    /// Applies the `database:` options of the configuration file (PostgreSQL only; SQLite has nothing to tune).
+    func applying(_ options: TelegateConfiguration.DatabaseOptions) -> DatabaseLocation {
+        guard case .postgres(var settings) = self else { return self }
+        if let poolSize = options.poolSize { settings.poolSize = poolSize }
+        if let timeout = options.statementTimeout { settings.statementTimeout = .seconds(timeout) }
+        if let tls = options.tls { settings.tls = tls }
+        return .postgres(settings)
     }
 }

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegatePostgresStore
 import TelegramAuth
 
 /// Everything `telegate.yaml` says: where to listen, which database, the master key reference, and the apps.
@@ -56,9 +57,28 @@ public struct TelegateConfiguration: Sendable {
         public var adapters: [Adapter]
     }
 
+    /// PostgreSQL tuning from `database:`; `nil` keeps the URL's value or the default.
+    public struct DatabaseOptions: Sendable {
+        /// Connections per instance (default 10).
+        public var poolSize: Int?
+        /// Seconds a statement may run (default 5); also how long a request waits for an unreachable database.
+        public var statementTimeout: Int?
+        /// `disable`, `prefer` (default) or `require` (verified certificate).
+        public var tls: PostgresSettings.TLSMode?
+
+        public init(poolSize: Int? = nil, statementTimeout: Int? = nil, tls: PostgresSettings.TLSMode? = nil) {
+            self.poolSize = poolSize
+            self.statementTimeout = statementTimeout
+            self.tls = tls
+        }
+    }
+
     public var server: Server
-    /// `sqlite://./.telegate/telegate.sqlite` (default) or `sqlite:///absolute/path`.
+    /// `sqlite://./.telegate/telegate.sqlite` (default), `sqlite:///absolute/path` or
+    /// `postgres://user:password@host:5432/database`.
     public var databaseURL: String
+    /// PostgreSQL pool size, statement timeout and TLS mode.
+    public var databaseOptions = DatabaseOptions()
     /// Where the master key comes from; `nil` only in quickstart mode.
     public var masterKey: SecretReference?
     public var apps: [App]

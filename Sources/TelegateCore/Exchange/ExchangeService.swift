@@ -18,11 +18,14 @@ public struct ExchangeService: Sendable {
     private let proofFailures = SecurityEventWindow(threshold: 20)
     /// Providers refusing the adapter's credentials, per adapter: an admin must act, once a minute is enough.
     private let adapterAuthFailures = SecurityEventWindow(threshold: 1)
+    private let faults: FaultInjector
 
     /// Creates the service.
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
         self.runtimes = runtimes
-        self.identities = IdentityResolver(users: services.storage.users, audit: services.audit, clock: services.clock)
+        self.identities = IdentityResolver(
+            users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
+        self.faults = services.faults
         self.metrics = services.metrics
         self.logger = services.logger
         self.clock = ContinuousClock()
@@ -56,6 +59,7 @@ public struct ExchangeService: Sendable {
             let credential = try await adapter.issue(
                 for: subject, options: IssueOptions(organization: request.organization, requestID: request.requestID))
             _ = stage(.issue, app: appLabel, since: mark)
+            try faults.reach(.afterProviderBeforeResponse)
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: clock.now - started)
             return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)
         } catch let error as TelegateError {

@@ -9,12 +9,14 @@ public struct IdentityResolver: Sendable {
     private let users: any UserStore
     private let audit: AuditLog
     private let clock: WallClock
+    private let faults: FaultInjector
 
-    /// Creates a resolver.
-    public init(users: any UserStore, audit: AuditLog, clock: WallClock) {
+    /// Creates a resolver; `faults` lets tests crash around the first login's user insert.
+    public init(users: any UserStore, audit: AuditLog, clock: WallClock, faults: FaultInjector = FaultInjector()) {
         self.users = users
         self.audit = audit
         self.clock = clock
+        self.faults = faults
     }
 
     /// The subject for `identity` in `appID`.
@@ -29,7 +31,9 @@ public struct IdentityResolver: Sendable {
         let candidate = UserRecord(
             id: UserID.generate(milliseconds: UInt64(max(now, 0)) * 1000), appID: appID, telegramID: identity.user.id,
             status: .active, profile: profile, profileAuthDate: identity.authDate, createdAt: now, updatedAt: now)
+        try faults.reach(.beforeCommit)
         let (stored, inserted) = try await users.insertIfAbsent(candidate)
+        try faults.reach(.afterCommitBeforeProvider)
         if inserted {
             await audit.record(
                 "user.created", appID: appID, actor: "user:\(stored.id)", target: "user:\(stored.id)",

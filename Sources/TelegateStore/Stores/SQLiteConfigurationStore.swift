@@ -26,7 +26,7 @@ struct SQLiteConfigurationStore: ConfigurationStore {
                 """
                 INSERT INTO apps (id, settings, created_at, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
-                """, [.text(id), .text(Self.settingsJSON(app.settings)), .integer(now), .integer(now)])
+                """, [.text(id), .text(StoredAppSettingsJSON.encode(app.settings)), .integer(now), .integer(now)])
             try handle.run("DELETE FROM bots WHERE app_id = ?", [.text(id)])
             for bot in app.bots {
                 var mode = "third_party"
@@ -83,10 +83,7 @@ struct SQLiteConfigurationStore: ConfigurationStore {
         guard let row = try handle.query("SELECT settings FROM apps WHERE id = ?", [.text(id.rawValue)]).first,
             let json = row.text(0).flatMap({ try? JSONValue.parse($0) })
         else { return nil }
-        let settings = AppSettings(
-            id: id, corsOrigins: json["corsOrigins"]?.arrayElements?.compactMap(\.stringValue) ?? [],
-            initDataMaxAge: json["initDataMaxAge"]?.integerValue ?? 3600,
-            widgetMaxAge: json["widgetMaxAge"]?.integerValue ?? 300)
+        let settings = StoredAppSettingsJSON.decode(json, id: id)
         let bots = try handle.query(
             """
             SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
@@ -115,12 +112,5 @@ struct SQLiteConfigurationStore: ConfigurationStore {
                 config: row.text(3).flatMap { try? JSONValue.parse($0) } ?? .object([]), sealedSecrets: row.text(4))
         }
         return StoredApp(settings: settings, bots: bots, adapters: adapters)
-    }
-
-    static func settingsJSON(_ settings: AppSettings) -> String {
-        JSONValue.object([
-            ("corsOrigins", .array(settings.corsOrigins.map { .string($0) })),
-            ("initDataMaxAge", .integer(settings.initDataMaxAge)), ("widgetMaxAge", .integer(settings.widgetMaxAge)),
-        ]).serialized
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TelegateCore
+
+/// The PostgreSQL engine behind the store protocols: several Telegate instances share one database.
+///
+/// Every "exactly once" rule holds across processes because the database decides it: unique keys with
+/// `INSERT … ON CONFLICT DO NOTHING` for users, links and families, conditional updates for link-state transitions,
+/// refresh rotation and key rotation. A warm exchange costs one read statement and no write.
+public final class PostgresStorage: TelegateStorage {
+    let engine: PostgresEngine
+    public let configuration: any ConfigurationStore
+    public let users: any UserStore
+    public let links: any ProviderLinkStore
+    public let signingKeys: any SigningKeyStore
+    public let refreshTokens: any RefreshTokenStore
+    public let audit: any AuditStore
+    public let adminTokens: any AdminTokenStore
+
+    /// Starts a connection pool for `settings`; connections open on first use.
+    public init(settings: PostgresSettings, logger: Logger = Logger(label: "telegate.postgres")) {
+        engine = PostgresEngine(settings: settings, logger: logger)
+        configuration = PostgresConfigurationStore(engine: engine)
+        users = PostgresUserStore(engine: engine)
+        links = PostgresProviderLinkStore(engine: engine)
+        signingKeys = PostgresSigningKeyStore(engine: engine)
+        refreshTokens = PostgresRefreshTokenStore(engine: engine)
+        audit = PostgresAuditStore(engine: engine)
+        adminTokens = PostgresAdminTokenStore(engine: engine)
+    }
+
+    /// How long a migration run may take, waiting for another instance's included.
+    static let migrationDeadline: Duration = .seconds(300)
+
+    /// Creates the schema when one is configured, then applies pending migrations in one transaction under an
+    /// advisory lock of that schema, so instances starting together migrate once.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let schema = engine.settings.schema
+        return try await engine.administer(deadline: Self.migrationDeadline) { connection in
+            try await connection.run("BEGIN")
+            do {
+                try await connection.run("SET LOCAL statement_timeout = 0")
+                try await connection.run("SELECT pg_advisory_xact_lock(hashtext(\("telegate-migrations:" + (schema ?? "public"))))")
+                // Inside the lock: two instances creating the same schema at once would otherwise collide.
+                if let schema { try await connection.run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)")) }
+                try await connection.run(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")
+                let applied = Set(try await connection.query("SELECT version::BIGINT FROM schema_migrations").compactMap { $0.integer(0) })
+                var done: [Int] = []
+                for migration in PostgresSchema.migrations where !applied.contains(Int64(migration.version)) {
+                    for statement in migration.statements { try await connection.run(PostgresQuery(unsafeSQL: statement)) }
+                    let now = Int64(Date().timeIntervalSince1970)
+                    try await connection.run(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES (\(migration.version), \(now))")
+                    done.append(migration.version)
+                }
+                try await connection.run("COMMIT")
+                return done
+            } catch {
+                _ = try? await connection.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Whether `SELECT 1` answers within two seconds.
+    public func isReachable() async -> Bool {
+        (try? await engine.query("SELECT 1::BIGINT", deadline: .seconds(2)).first?.integer(0)) == 1
+    }
+
+    public func close() async throws {
+        await engine.close()
+    }
+}
+
+extension PostgresStorage {
+    /// Drops `schema` and everything in it. For tests and tooling that give each run a schema of its own.
+    public func dropSchema(_ schema: String) async throws {
+        guard PostgresSettings.isIdentifier(schema) else { throw PostgresSettings.InvalidURL(message: "invalid schema name") }
+        _ = try await engine.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+    }
+}

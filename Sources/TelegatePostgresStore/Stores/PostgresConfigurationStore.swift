@@ -1,0 +1,118 @@
+import Foundation
+import PostgresNIO
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+struct PostgresConfigurationStore: ConfigurationStore {
+    let engine: PostgresEngine
+
+    func apps() async throws -> [StoredApp] {
+        try await engine.snapshot { transaction in
+            var apps: [StoredApp] = []
+            for row in try await transaction.query("SELECT id FROM apps ORDER BY id") {
+                if let id = row.text(0).flatMap(AppID.init(rawValue:)), let app = try await Self.load(id, transaction) {
+                    apps.append(app)
+                }
+            }
+            return apps
+        }
+    }
+
+    func app(_ id: AppID) async throws -> StoredApp? {
+        try await engine.snapshot { try await Self.load(id, $0) }
+    }
+
+    func save(_ app: StoredApp) async throws {
+        try await engine.write { transaction in
+            let id = app.settings.id.rawValue
+            let now = Int64(Date.now.timeIntervalSince1970)
+            try await transaction.run(
+                """
+                INSERT INTO apps (id, settings, created_at, updated_at)
+                VALUES (\(id), \(StoredAppSettingsJSON.encode(app.settings)), \(now), \(now))
+                ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+                """)
+            try await transaction.run("DELETE FROM bots WHERE app_id = \(id)")
+            for bot in app.bots {
+                var mode = "third_party"
+                var environment: String?
+                var sealed: String?
+                var reference: String?
+                var fingerprint: String?
+                var lastFour: String?
+                switch bot.mode {
+                case .token(let keys, let ref, let print, let four):
+                    mode = "token"
+                    (sealed, reference, fingerprint, lastFour) = (keys, ref, print, four)
+                case .thirdParty(let env):
+                    environment = env.rawValue
+                }
+                let algorithms = bot.oidcAlgorithms.map(\.rawValue).joined(separator: ",")
+                try await transaction.run(
+                    """
+                    INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
+                        token_fingerprint, token_last_four, oidc_algorithms, require_nonce)
+                    VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
+                        \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce))
+                    """)
+            }
+            try await transaction.run("DELETE FROM adapters WHERE app_id = \(id)")
+            for adapter in app.adapters {
+                try await transaction.run(
+                    """
+                    INSERT INTO adapters (app_id, name, kind, is_default, config, sealed_secrets)
+                    VALUES (\(id), \(adapter.name.rawValue), \(adapter.kind), \(adapter.isDefault),
+                        \(adapter.config.serialized), \(adapter.sealedSecrets))
+                    """)
+            }
+            try await transaction.run("UPDATE config_revision SET revision = revision + 1 WHERE id = 1")
+        }
+    }
+
+    func deleteApp(_ id: AppID) async throws -> Bool {
+        try await engine.write { transaction in
+            let deleted = try await transaction.query("DELETE FROM apps WHERE id = \(id.rawValue) RETURNING 1::BIGINT")
+            if !deleted.isEmpty { try await transaction.run("UPDATE config_revision SET revision = revision + 1 WHERE id = 1") }
+            return !deleted.isEmpty
+        }
+    }
+
+    func revision() async throws -> Int64 {
+        try await engine.query("SELECT revision FROM config_revision WHERE id = 1").first?.integer(0) ?? 0
+    }
+
+    private static func load(_ id: AppID, _ transaction: PostgresTransaction) async throws -> StoredApp? {
+        guard let row = try await transaction.query("SELECT settings FROM apps WHERE id = \(id.rawValue)").first,
+            let json = row.text(0).flatMap({ try? JSONValue.parse($0) })
+        else { return nil }
+        let settings = StoredAppSettingsJSON.decode(json, id: id)
+        let bots = try await transaction.query(
+            """
+            SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
+                token_last_four, oidc_algorithms, require_nonce
+            FROM bots WHERE app_id = \(id.rawValue) ORDER BY bot_id
+            """
+        ).map { row -> StoredBot in
+            let mode: StoredBot.Mode =
+                row.text(3) == "token"
+                ? .token(
+                    sealedKeys: row.text(5) ?? "", reference: row.text(6), fingerprint: row.text(7) ?? "",
+                    lastFour: row.text(8) ?? "")
+                : .thirdParty(environment: TelegramEnvironment(rawValue: row.text(4) ?? "") ?? .production)
+            return StoredBot(
+                botID: row.integer(0) ?? 0, label: row.text(1), isDefault: row.bool(2), mode: mode,
+                oidcAlgorithms: (row.text(9) ?? "").split(separator: ",").compactMap { JWSAlgorithm(rawValue: String($0)) },
+                requireNonce: row.bool(10))
+        }
+        let adapters = try await transaction.query(
+            "SELECT name, kind, is_default, config, sealed_secrets FROM adapters WHERE app_id = \(id.rawValue) ORDER BY name"
+        ).compactMap { row -> StoredAdapter? in
+            guard let name = row.text(0).flatMap(AdapterName.init(rawValue:)) else { return nil }
+            return StoredAdapter(
+                name: name, kind: row.text(1) ?? "", isDefault: row.bool(2),
+                config: row.text(3).flatMap { try? JSONValue.parse($0) } ?? .object([]), sealedSecrets: row.text(4))
+        }
+        return StoredApp(settings: settings, bots: bots, adapters: adapters)
+    }
+}

@@ -1,0 +1,84 @@
+import PostgresNIO
+import StrictJSON
+import TelegateCore
+
+struct PostgresSigningKeyStore: SigningKeyStore {
+    let engine: PostgresEngine
+
+    func keys(appID: AppID, now: Int64) async throws -> [StoredSigningKey] {
+        try await engine.query(
+            """
+            SELECT app_id, kid, algorithm, state, sealed_private_key, public_jwk, created_at, expires_at
+            FROM signing_keys WHERE app_id = \(appID.rawValue) AND (expires_at IS NULL OR expires_at > \(now))
+            ORDER BY created_at, kid
+            """
+        ).compactMap { row in
+            guard let appID = row.text(0).flatMap(AppID.init(rawValue:)), let kid = row.text(1),
+                let algorithm = row.text(2).flatMap(SigningAlgorithm.init(rawValue:)),
+                let state = row.text(3).flatMap(StoredSigningKey.State.init(rawValue:)),
+                let sealed = row.text(4), let jwk = row.text(5).flatMap({ try? JSONValue.parse($0) })
+            else { return nil }
+            return StoredSigningKey(
+                appID: appID, kid: kid, algorithm: algorithm, state: state, sealedPrivateKey: sealed, publicJWK: jwk,
+                createdAt: row.integer(6) ?? 0, expiresAt: row.integer(7))
+        }
+    }
+
+    /// The partial unique indexes (one active and one next key per app and algorithm) decide between processes.
+    func insertInitial(active: StoredSigningKey, next: StoredSigningKey) async throws -> Bool {
+        do {
+            return try await engine.write { transaction in
+                guard try await Self.insertIfAbsent(active, transaction) else { return false }
+                guard try await Self.insertIfAbsent(next, transaction) else { throw PostgresRollback() }
+                return true
+            }
+        } catch is PostgresRollback {
+            return false
+        }
+    }
+
+    func rotate(
+        appID: AppID, algorithm: SigningAlgorithm, activeKid: String, retiredExpiresAt: Int64,
+        newNext: StoredSigningKey
+    ) async throws -> Bool {
+        do {
+            return try await engine.write { transaction in
+                let retired = try await transaction.query(
+                    """
+                    UPDATE signing_keys SET state = 'retired', expires_at = \(retiredExpiresAt)
+                    WHERE app_id = \(appID.rawValue) AND algorithm = \(algorithm.rawValue) AND kid = \(activeKid)
+                        AND state = 'active'
+                    RETURNING 1::BIGINT
+                    """)
+                guard !retired.isEmpty else { return false }
+                let promoted = try await transaction.query(
+                    """
+                    UPDATE signing_keys SET state = 'active'
+                    WHERE app_id = \(appID.rawValue) AND algorithm = \(algorithm.rawValue) AND state = 'next'
+                    RETURNING 1::BIGINT
+                    """)
+                // Without a published successor the rotation would leave nothing to sign with: undo it.
+                guard promoted.count == 1 else { throw PostgresRollback() }
+                // A successor that clashes with a stored key is an error, as on every engine.
+                try await transaction.run(Self.insert(newNext, onConflict: ""))
+                return true
+            }
+        } catch is PostgresRollback {
+            return false
+        }
+    }
+
+    /// Inserts `key` unless a unique key (its kid, or the one active or next key of its algorithm) is taken.
+    private static func insertIfAbsent(_ key: StoredSigningKey, _ transaction: PostgresTransaction) async throws -> Bool {
+        try await !transaction.query(insert(key, onConflict: "ON CONFLICT DO NOTHING RETURNING 1::BIGINT")).isEmpty
+    }
+
+    private static func insert(_ key: StoredSigningKey, onConflict: String) -> PostgresQuery {
+        """
+        INSERT INTO signing_keys (app_id, kid, algorithm, state, sealed_private_key, public_jwk, created_at, expires_at)
+        VALUES (\(key.appID.rawValue), \(key.kid), \(key.algorithm.rawValue), \(key.state.rawValue),
+            \(key.sealedPrivateKey), \(key.publicJWK.serialized), \(key.createdAt), \(key.expiresAt))
+        \(unescaped: onConflict)
+        """
+    }
+}

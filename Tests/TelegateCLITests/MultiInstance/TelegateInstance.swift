@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// One `telegate serve` process of a cluster: its configuration file, port and log; started, killed (`kill -9`) and
+/// restarted by tests.
+final class TelegateInstance: Sendable {
+    let name: String
+    let port: Int
+    let configURL: URL
+    let logURL: URL
+    let environment: [String: String]
+    private let process = Mutex<Process?>(nil)
+
+    init(name: String, port: Int, directory: URL, databaseURL: String, provider: any ClusterProvider) {
+        self.name = name
+        self.port = port
+        configURL = directory.appendingPathComponent("\(name).yaml")
+        logURL = directory.appendingPathComponent("\(name).log")
+        environment = [
+            "TELEGATE_DATABASE_URL": databaseURL, "TELEGATE_MASTER_KEY": TelegateCluster.masterKey,
+            "BOT_TOKEN": TelegateCluster.botToken,
+        ].merging(provider.environment) { $1 }
+        let configuration = """
+            server:
+              host: 127.0.0.1
+              port: \(port)
+              publicURL: \(TelegateCluster.publicURL)
+              rateLimit: {perClient: 0}
+            masterKey: env:TELEGATE_MASTER_KEY
+            apps:
+              - id: poll
+                bots:
+                  - token: env:BOT_TOKEN
+                adapters:
+                  - \(provider.adapterYAML)
+            """
+        _ = FileManager.default.createFile(atPath: configURL.path, contents: Data(configuration.utf8))
+    }
+
+    /// Starts the process (with `faultPoints` armed, e.g. `before-commit:crash`) and waits until `/readyz` answers
+    /// `200`.
+    func start(client: HTTPClient, faultPoints: String? = nil) async throws {
+        let process = Process()
+        process.executableURL = CLIProcess.executable
+        process.arguments = ["serve", "--config", configURL.path]
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        if let faultPoints { env["TELEGATE_FAULT_POINTS"] = faultPoints } else { env.removeValue(forKey: "TELEGATE_FAULT_POINTS") }
+        process.environment = env
+        if !FileManager.default.fileExists(atPath: logURL.path) {
+            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: logURL)
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process.withLock { $0 = process }
+        try await waitUntilReady(client: client)
+    }
+
+    /// Polls `/readyz` until it answers `200`, for at most a minute.
+    func waitUntilReady(client: HTTPClient) async throws {
+        for _ in 0..<600 {
+            if !isRunning { throw InstanceFailure(message: "\(name) exited while starting") }
+            if (try? await readiness(client: client)) == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw InstanceFailure(message: "\(name) did not become ready")
+    }
+
+    /// The status of `GET /readyz`.
+    func readiness(client: HTTPClient) async throws -> Int {
+        let response = try await client.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(15))
+        return Int(response.status.code)
+    }
+
+    /// Whether the process is alive.
+    var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+
+    /// Waits for the process to end by itself (a crash at a fault point); `false` after `seconds`.
+    func waitForExit(seconds: Int = 30) async throws -> Bool {
+        for _ in 0..<(seconds * 10) {
+            if !isRunning { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// `kill -9`.
+    func kill() {
+        process.withLock { process in
+            guard let process, process.isRunning else { return }
+            sendSignal(SIGKILL, to: process.processIdentifier)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Stops the process: `SIGTERM`, then `SIGKILL` if it has not ended within five seconds.
+    func stop() {
+        process.withLock { process in
+            guard let process, process.isRunning else { return }
+            process.terminate()
+            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            if process.isRunning { sendSignal(SIGKILL, to: process.processIdentifier) }
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// An instance that did not start or behave.
+struct InstanceFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// `kill(2)`.
+private func sendSignal(_ signal: Int32, to pid: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.kill(pid, signal)
+    #else
+    _ = Darwin.kill(pid, signal)
+    #endif
+}
