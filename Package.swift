@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "TelegateCLITests",
             dependencies: [
-                "TestSupport", "telegate", "TelegramAuth", httpClient, crypto, "TelegatePostgresStore",
+                "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", logging, httpClient, crypto, "TelegatePostgresStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

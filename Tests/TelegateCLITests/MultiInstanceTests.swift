@@ -12,9 +12,11 @@ import Testing
 /// message, without `TELEGATE_TEST_POSTGRES_URL`. Serialized: each test already runs two servers and a load.
 @Suite("Several instances on one PostgreSQL", .serialized, .enabled(if: MultiInstanceAvailability.isAvailable))
 struct MultiInstanceTests {
-    @Test("200 concurrent first logins of one Telegram user over both instances make one user; 1,000 distinct users make 1,000")
-    func firstLogins() async throws {
-        try await TelegateCluster.run { cluster in
+    @Test(
+        "200 concurrent first logins of one Telegram user over both instances make one user (and one Clerk user); 1,000 distinct users make 1,000",
+        arguments: [ClusterProviderKind.builtinIssuer, .clerk])
+    func firstLogins(provider: ClusterProviderKind) async throws {
+        try await TelegateCluster.run(provider: provider.make()) { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
             let replies = try await withThrowingTaskGroup(of: HTTPReply.self) { group in
                 for index in 0..<200 {
@@ -115,9 +117,11 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test("kill -9 at each fault point, restart, retry: the retry succeeds and there is still one user per Telegram user")
-    func crashAtFaultPoints() async throws {
-        try await TelegateCluster.run { cluster in
+    @Test(
+        "kill -9 at each fault point, restart, retry: the retry succeeds and there is still one user (and one Clerk user) per Telegram user",
+        arguments: [ClusterProviderKind.builtinIssuer, .clerk])
+    func crashAtFaultPoints(provider: ClusterProviderKind) async throws {
+        try await TelegateCluster.run(provider: provider.make()) { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
             for (offset, point) in ["before-commit", "after-commit-before-provider", "after-provider-before-response"].enumerated() {
                 let telegramID = 46_000_000 + Int64(offset)

@@ -25,3 +25,20 @@ struct BuiltinIssuer: ClusterProvider {
     func providerUserCount() async throws -> Int? { nil }
     func stop() async {}
 }
+
+/// The providers the multi-instance tests run against, by name (test arguments must be `Sendable` values).
+enum ClusterProviderKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Telegate's own OIDC issuer.
+    case builtinIssuer = "built-in issuer"
+    /// The Clerk adapter against the Clerk simulator.
+    case clerk = "Clerk"
+
+    var description: String { rawValue }
+
+    func make() -> any ClusterProvider {
+        switch self {
+        case .builtinIssuer: BuiltinIssuer()
+        case .clerk: ClerkCluster()
+        }
+    }
+}

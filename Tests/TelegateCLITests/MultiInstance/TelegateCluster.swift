@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import TelegramAuth
+import TestSupport
 
 @testable import TelegatePostgresStore
 
@@ -60,7 +61,7 @@ final class TelegateCluster: Sendable {
         let storage = PostgresStorage(settings: try PostgresSettings(url: databaseURL))
         let instances = (0..<count).map { index in
             TelegateInstance(
-                name: "instance-\(index)", port: FreePortForCluster.next(), directory: directory, databaseURL: databaseURL,
+                name: "instance-\(index)", port: FreePort.next(), directory: directory, databaseURL: databaseURL,
                 provider: provider)
         }
         let cluster = TelegateCluster(
@@ -173,20 +174,3 @@ struct HTTPReply: Sendable {
     var userID: String? { (json["user"] as? [String: Any])?["id"] as? String }
 }
 
-/// A TCP port on 127.0.0.1 that is free right now.
-enum FreePortForCluster {
-    static func next() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
