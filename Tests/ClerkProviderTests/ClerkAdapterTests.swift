@@ -55,6 +55,20 @@ struct ClerkAdapterTests {
         }
     }
 
+    @Test("Erasing a user at the provider deletes the Clerk user; one Clerk no longer has counts as deleted")
+    func deleteAtProvider() async throws {
+        try await ClerkHarness.run { harness in
+            let reply = try await harness.exchange()
+            let clerkUserID = try #require(reply.json["credential"]?["clerkUserId"]?.stringValue)
+            let runtime = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!))
+            let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
+            try await deleting.deleteProviderUser(externalID: clerkUserID)
+            #expect(harness.simulator.users.isEmpty)
+            try await deleting.deleteProviderUser(externalID: clerkUserID)
+            #expect(harness.simulator.control.calls("delete_user") == 2)
+        }
+    }
+
     @Test("A returning user costs exactly one Clerk call: POST /v1/sign_in_tokens")
     func warmLogin() async throws {
         try await ClerkHarness.run { harness in

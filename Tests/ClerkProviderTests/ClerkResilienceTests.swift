@@ -66,7 +66,7 @@ struct ClerkResilienceTests {
             #expect(reply.json["code"]?.stringValue == "adapter_misconfigured")
             #expect(harness.simulator.control.calls("create_user") == 1)
             let events = try await harness.application.services.storage.audit.events(appID: nil, before: nil, limit: 20)
-            #expect(events.contains { $0.action == "adapter.misconfigured" })
+            #expect(events.contains { $0.action == "adapter.auth_failed" })
         }
     }
 

@@ -1,6 +1,7 @@
 import LogtoSimulator
 import SimulatorKit
 import StrictJSON
+import TelegateCore
 import TelegramAuth
 import Testing
 
@@ -31,6 +32,20 @@ struct LogtoAdapterTests {
             #expect(warm.status == 200)
             #expect(control.allCalls == ["subject_token": 1, "token_exchange": 1], "a warm exchange makes two Logto calls")
             #expect(harness.simulator.tenant.userCount == 1)
+        }
+    }
+
+    @Test("Erasing a user at the provider deletes the Logto user; one Logto no longer has counts as deleted")
+    func deleteAtProvider() async throws {
+        try await LogtoHarness.run { harness in
+            #expect(try await harness.exchange().status == 200)
+            let logtoUserID = try #require(harness.simulator.tenant.user(username: "tg_279058397")?["id"]?.stringValue)
+            let runtime = try #require(harness.runtimes.app(AppID(rawValue: "poll")!))
+            let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
+            try await deleting.deleteProviderUser(externalID: logtoUserID)
+            #expect(harness.simulator.tenant.userCount == 0)
+            try await deleting.deleteProviderUser(externalID: logtoUserID)
+            #expect(harness.simulator.control.calls("delete_user") == 2)
         }
     }
 

@@ -8,7 +8,7 @@ import TelegateCore
 /// login creates the Clerk user with `external_id` = the local user id through ``ProviderUserLinker`` (exactly
 /// once, crash-safe), and profile changes are sent once per change. The front end signs in with the ticket
 /// (`signIn.create({strategy: "ticket"})` in Clerk Core 2, `signIn.ticket()` in Core 3).
-public struct ClerkAdapter: ProviderAdapter {
+public struct ClerkAdapter: ProviderAdapter, ProviderUserDeleting {
     public static let kind = "clerk"
     public static var configSchema: AdapterConfigSchema { ClerkSettings.schema }
 
@@ -29,15 +29,15 @@ public struct ClerkAdapter: ProviderAdapter {
         self.linker = ProviderUserLinker(context: context, provider: "Clerk")
     }
 
+    /// A refusal of the secret key surfaces as `502 adapter_misconfigured`, which the exchange audits as
+    /// `adapter.auth_failed` for every adapter alike.
     public func issue(for subject: Subject, options: IssueOptions) async throws -> Credential {
-        do {
-            return try await ticket(for: subject.user, requestID: options.requestID)
-        } catch let error as TelegateError where error.code == .adapterMisconfigured {
-            await context.audit.record(
-                "adapter.misconfigured", appID: context.appID, target: "adapter:\(context.adapterName.rawValue)",
-                outcome: .failure, details: [("provider", .string("Clerk"))], requestID: options.requestID)
-            throw error
-        }
+        try await ticket(for: subject.user, requestID: options.requestID)
+    }
+
+    /// Deletes the Clerk user when an admin erases the local user with `atProvider`.
+    public func deleteProviderUser(externalID: String) async throws {
+        try await api.deleteUser(userID: externalID)
     }
 
     private func ticket(for user: UserRecord, requestID: String?) async throws -> Credential {

@@ -80,6 +80,13 @@ struct ClerkBackendAPI: Sendable {
         }
     }
 
+    /// `DELETE /v1/users/{id}`; a user Clerk no longer has counts as deleted.
+    func deleteUser(userID: String) async throws {
+        let response = try await client.send(
+            UpstreamRequest(.DELETE, url("/users/\(Self.percentEncoded(userID))"), headers: headers, idempotent: true, operation: "delete_user"))
+        guard response.status == 200 || response.status == 404 else { throw unexpected(response, operation: "delete_user") }
+    }
+
     /// `PATCH /v1/users/{id}/metadata` (from API version 2026-05-12 the only endpoint that changes metadata) or
     /// `PATCH /v1/users/{id}` for names; `false` when Clerk has no such user.
     func update(userID: String, metadata: Bool, _ body: JSONValue) async throws -> Bool {

@@ -143,6 +143,11 @@ public struct ClerkSimulator: ProviderSimulator {
         backend(router, .patch, "/v1/users/:user_id", "update_user") { _, context, body in
             (.ok, try instance.updateUser(context.parameters.get("user_id") ?? "", body ?? .object([])).json)
         }
+        backend(router, .delete, "/v1/users/:user_id", "delete_user") { _, context, _ in
+            let id = context.parameters.get("user_id") ?? ""
+            guard instance.deleteUser(id) else { throw ClerkErrorBody.notFound("user") }
+            return (.ok, .object([("object", .string("user")), ("id", .string(id)), ("deleted", .bool(true))]))
+        }
         backend(router, .patch, "/v1/users/:user_id/metadata", "update_metadata") { _, context, body in
             (.ok, try instance.mergeMetadata(context.parameters.get("user_id") ?? "", body ?? .object([])).json)
         }

@@ -10,7 +10,7 @@ import TelegramAuth
 /// identity. Each exchange then mints a one-time subject token and, in `accessToken` mode, exchanges it at
 /// `/oidc/token` for an access token for the configured API resource or for an allowed organization — two Logto
 /// calls for a returning user, with the Management API token cached.
-public struct LogtoAdapter: ProviderAdapter {
+public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
     public static let kind = "logto"
     public static var configSchema: AdapterConfigSchema { LogtoSettings.schema }
     public static var supportsOrganizations: Bool { true }
@@ -76,6 +76,11 @@ public struct LogtoAdapter: ProviderAdapter {
                     ("audience", .string(token.audience)),
                 ])
         }
+    }
+
+    /// Deletes the Logto user when an admin erases the local user with `atProvider`.
+    public func deleteProviderUser(externalID: String) async throws {
+        try await directory.delete(externalID)
     }
 
     public func check() async -> AdapterHealth {

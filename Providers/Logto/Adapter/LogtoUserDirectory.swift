@@ -55,6 +55,15 @@ struct LogtoUserDirectory: ProviderUserDirectory {
         throw TelegateError.logtoIdentityConflict()
     }
 
+    /// `DELETE /api/users/{id}`; a user Logto no longer has counts as deleted.
+    func delete(_ id: String) async throws {
+        let response = try await api.send(
+            .DELETE, "/api/users/\(UpstreamRequest.formEncoded(id))", idempotent: true, operation: "delete_user")
+        guard response.status == 204 || response.status == 200 || response.status == 404 else {
+            throw refused(response, operation: "delete_user")
+        }
+    }
+
     /// Sends the profile's name and photo to Logto user `id`.
     func updateProfile(of id: String, to profile: UserProfile) async throws {
         let response = try await api.send(

@@ -57,9 +57,13 @@ final class LogtoHarness: Sendable {
     let client: HTTPClient
     /// Fault points Telegate reaches around its provider calls.
     let faults: FaultInjector
+    /// The running apps, for reaching an adapter directly.
+    let runtimes: RuntimeRegistry
     private let secrets = Mutex<[String]>([LogtoHarness.botToken, LogtoHarness.masterKey, LogtoHarness.m2mSecret, LogtoHarness.exchangeSecret])
 
-    private init(simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient, faults: FaultInjector) {
+    private init(simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient, faults: FaultInjector,
+        runtimes: RuntimeRegistry
+    ) {
         self.simulator = simulator
         self.simulatorURL = simulatorURL
         self.baseURL = baseURL
@@ -67,6 +71,7 @@ final class LogtoHarness: Sendable {
         self.logs = logs
         self.client = client
         self.faults = faults
+        self.runtimes = runtimes
     }
 
     /// Telegate's clock, Unix seconds.
@@ -145,7 +150,7 @@ final class LogtoHarness: Sendable {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let harness = LogtoHarness(
             simulator: simulator, simulatorURL: simulatorURL, baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs,
-            client: client, faults: faults)
+            client: client, faults: faults, runtimes: application.runtimes)
         let (started, ready) = AsyncStream.makeStream(of: Int.self)
         let http = application.httpApplication { port in ready.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [http], gracefulShutdownSignals: [], logger: Logger(label: "test.services")))
