@@ -132,7 +132,10 @@ let package = Package(
             ]),
 
         // What several test targets share (a free port for a server whose URL must be known before it starts).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["TelegateApp", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TelegateCoreTests",

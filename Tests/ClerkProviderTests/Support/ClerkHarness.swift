@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 import StrictJSON
 import TelegateApp
 import TelegateCore
@@ -105,22 +104,13 @@ final class ClerkHarness: Sendable {
             let harness = ClerkHarness(
                 simulator: simulator, simulatorURL: "http://127.0.0.1:\(simulatorPort)", baseURL: "http://127.0.0.1:\(port)",
                 application: application, logs: logs, client: client)
-            let (started, ready) = AsyncStream.makeStream(of: Int.self)
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [application.httpApplication { ready.yield($0) }], gracefulShutdownSignals: [],
-                    logger: quietLogger))
-            tasks.addTask { try await group.run() }
-            for await _ in started { break }
             var failure: (any Error)?
             do {
-                try await body(harness)
+                try await application.serving { try await body(harness) }
             } catch {
                 failure = error
             }
-            await group.triggerGracefulShutdown()
             try? await client.shutdown()
-            try? await application.shutdown()
             tasks.cancelAll()
             if let failure { throw failure }
         }

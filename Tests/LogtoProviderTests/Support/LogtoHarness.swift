@@ -4,7 +4,6 @@ import Logging
 import LogtoSimulator
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 import StrictJSON
 import Synchronization
 import TelegateApp
@@ -147,45 +146,20 @@ final class LogtoHarness: Sendable {
         let faults = FaultInjector()
         let application = try await TelegateApplication.prepare(
             configuration: configuration, environment: environment, logger: logs.logger, clock: wallClock, faults: faults)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Enough connections for the concurrency tests' 50 simultaneous exchanges, none waiting for another.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
         let harness = LogtoHarness(
             simulator: simulator, simulatorURL: simulatorURL, baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs,
             client: client, faults: faults, runtimes: application.runtimes)
-        let (started, ready) = AsyncStream.makeStream(of: Int.self)
-        let http = application.httpApplication { port in ready.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [http], gracefulShutdownSignals: [], logger: Logger(label: "test.services")))
         do {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask {
-                    // A server that fails to start (its port taken meanwhile) ends the stream, so the wait ends too.
-                    defer { ready.finish() }
-                    try await group.run()
-                }
-                var isRunning = false
-                for await _ in started {
-                    isRunning = true
-                    break
-                }
-                guard isRunning else {
-                    try await tasks.next()
-                    throw HarnessFailure("Telegate did not start")
-                }
-                do {
-                    try await body(harness)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            try await application.serving { try await body(harness) }
         } catch {
             try? await client.shutdown()
-            try? await application.shutdown()
             throw error
         }
         try await client.shutdown()
-        try await application.shutdown()
         let captured = logs.text
         for secret in harness.secrets.withLock({ $0 }) where secret.count >= 8 {
             #expect(!captured.contains(secret), "a secret reached the logs")

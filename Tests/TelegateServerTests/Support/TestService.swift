@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 import StrictJSON
 import Synchronization
 import TelegateApp
@@ -105,30 +104,13 @@ final class TestService: Sendable {
         let service = TestService(
             baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs, telegram: telegram, application: application,
             client: client)
-        let (started, ready) = AsyncStream.makeStream(of: Int.self)
-        let http = application.httpApplication { port in ready.yield(port) }
-        let group = ServiceGroup(
-            configuration: .init(services: [http], gracefulShutdownSignals: [], logger: Logger(label: "test.services")))
         do {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                for await _ in started { break }
-                do {
-                    try await body(service)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            try await application.serving { try await body(service) }
         } catch {
             try? await client.shutdown()
-            try? await application.shutdown()
             throw error
         }
         try await client.shutdown()
-        try await application.shutdown()
         let captured = logs.text
         for secret in service.secrets.withLock({ $0 }) where secret.count >= 8 {
             #expect(!captured.contains(secret), "a secret reached the logs")

@@ -2,25 +2,31 @@ import Logging
 import Synchronization
 
 /// Keeps every log line (message and metadata) in memory, so tests can prove secrets never reach the logs.
-final class LogCapture: Sendable {
+public final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
-    /// A logger writing here.
-    var logger: Logger {
+    /// An empty capture.
+    public init() {}
+
+    /// A logger writing here, at every level.
+    public var logger: Logger {
         var logger = Logger(label: "telegate.test") { _ in Handler(capture: self) }
-        logger.logLevel = .debug
+        logger.logLevel = .trace
         return logger
     }
 
+    /// Every captured line, oldest first.
+    public var all: [String] { lines.withLock { $0 } }
+
     /// Every captured line joined, for searching.
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    public var text: String { all.joined(separator: "\n") }
 
     fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
 
     private struct Handler: LogHandler {
         let capture: LogCapture
         var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .debug
+        var logLevel: Logger.Level = .trace
 
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
