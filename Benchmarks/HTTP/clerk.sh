@@ -71,7 +71,10 @@ echo "== 1. simulator alone: POST /v1/sign_in_tokens, 25 connections x 50 ms (ab
 USER_IDS="$WORK/user_ids.txt" DELAY_MS=50 wrk -t1 -c25 -d"$DURATION" --latency -s Benchmarks/HTTP/clerk_tokens.lua "$SIM" | grep RESULT
 echo "== 2. warm exchanges through Telegate, 25 connections x 50 ms (about 500 requests/s)"
 curl -sf -X DELETE "$SIM/_simulator/calls"
+curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.before"
 exchanges "$DURATION" 25 50
+curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.after"
+python3 Benchmarks/HTTP/stages.py bench-clerk "$WORK/metrics.before" "$WORK/metrics.after"
 echo "simulator calls during run 2: $(curl -sf "$SIM/_simulator/calls")"
 echo "== 3. saturated warm exchanges, $CONNECTIONS connections, 0 ms upstream latency"
 exchanges "$DURATION" "$CONNECTIONS" 0

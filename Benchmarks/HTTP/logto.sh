@@ -72,7 +72,7 @@ echo "== paced at $RATE requests/s: through Telegate, then the same two Logto ca
 curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/before.prom"
 python3 Benchmarks/HTTP/logto_bench.py telegate "http://127.0.0.1:$PORT" "http://127.0.0.1:$SIMULATOR_PORT" "$WORK/bodies.jsonl" "$RATE" "$SECONDS_RUN"
 curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/after.prom"
-python3 Benchmarks/HTTP/logto_stages.py bench-logto "$WORK/before.prom" "$WORK/after.prom"
+python3 Benchmarks/HTTP/stages.py bench-logto "$WORK/before.prom" "$WORK/after.prom"
 python3 Benchmarks/HTTP/logto_bench.py direct "http://127.0.0.1:$PORT" "http://127.0.0.1:$SIMULATOR_PORT" "$WORK/bodies.jsonl" "$RATE" "$SECONDS_RUN"
 echo "== peak RSS (Telegate)"
 grep VmHWM "/proc/$SERVER/status"

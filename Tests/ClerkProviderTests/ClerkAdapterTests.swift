@@ -69,6 +69,25 @@ struct ClerkAdapterTests {
         }
     }
 
+    @Test("Metrics tell Telegate's own time per exchange from the time spent waiting for Clerk")
+    func ownTimeMetric() async throws {
+        try await ClerkHarness.run { harness in
+            harness.simulator.control.inject(SimulatorFault(.delay(.milliseconds(200)), operation: "sign_in_token", times: 2))
+            for _ in 0..<2 { #expect(try await harness.exchange().status == 200) }
+            let metrics = try await harness.request(.GET, harness.baseURL + "/metrics").body
+            func value(_ series: String) -> Double? {
+                metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+            }
+            let labels = #"{app="shop",provider="clerk"}"#
+            #expect(value("telegate_exchange_own_seconds_count" + labels) == 2)
+            let own = try #require(value("telegate_exchange_own_seconds_sum" + labels))
+            let total = try #require(value("telegate_exchange_duration_seconds_sum" + labels))
+            // Each exchange waited at least 200 ms for Clerk; none of that is Telegate's own time.
+            #expect(total >= 0.4)
+            #expect(own > 0 && own <= total - 0.4)
+        }
+    }
+
     @Test("A returning user costs exactly one Clerk call: POST /v1/sign_in_tokens")
     func warmLogin() async throws {
         try await ClerkHarness.run { harness in

@@ -56,11 +56,16 @@ public struct ExchangeService: Sendable {
             let subject = try await identities.resolve(
                 appID: appID, identity: identity, botID: bot.settings.botID, requestID: request.requestID)
             mark = stage(.resolve, app: appLabel, since: mark)
-            let credential = try await adapter.issue(
-                for: subject, options: IssueOptions(organization: request.organization, requestID: request.requestID))
+            let upstream = UpstreamTimer()
+            let credential = try await UpstreamTimer.$current.withValue(upstream) {
+                try await adapter.issue(
+                    for: subject, options: IssueOptions(organization: request.organization, requestID: request.requestID))
+            }
             _ = stage(.issue, app: appLabel, since: mark)
             try faults.reach(.afterProviderBeforeResponse)
-            metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: clock.now - started)
+            let duration = clock.now - started
+            metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: duration)
+            metrics.recordOwnTime(app: appLabel, provider: providerLabel, duration: duration - upstream.elapsed)
             return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)
         } catch let error as TelegateError {
             await recordSecurityEvent(error, app: appLabel, provider: providerLabel, requestID: request.requestID)

@@ -21,6 +21,8 @@ public actor KeyRing {
     private var published: [StoredSigningKey] = []
     private var jwksCache: JSONValue = .object([("keys", .array([]))])
     private var loadedAt: Int64?
+    /// The reload under way, which concurrent callers join.
+    private var reloading: Task<Void, any Error>?
     /// The active signers and when they were loaded, readable without entering the actor: signing is on every
     /// exchange's path.
     private nonisolated let snapshot = Mutex<(signers: [SigningAlgorithm: TokenSigner], loadedAt: Int64)?>(nil)
@@ -124,9 +126,15 @@ public actor KeyRing {
         snapshot.withLock { $0 = (signers, now) }
     }
 
+    /// Reloads once the ring is older than ``refreshInterval``. Callers arriving while a reload is under way join
+    /// it: when the ring goes stale under load, one read serves every waiting signer instead of one read each.
     private func reloadIfStale() async throws {
         if let loadedAt, clock.now - loadedAt < refreshInterval { return }
-        try await reload()
+        if let reloading { return try await reloading.value }
+        let task = Task { try await reload() }
+        reloading = task
+        defer { reloading = nil }
+        try await task.value
     }
 
     private func makeKey(_ algorithm: SigningAlgorithm, state: StoredSigningKey.State, at now: Int64) throws

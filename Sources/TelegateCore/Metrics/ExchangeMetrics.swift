@@ -4,7 +4,9 @@ import Synchronization
 /// configuration or a fixed set; never user ids, tokens or request data.
 public final class ExchangeMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
-    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    static let buckets: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
 
     private struct Histogram {
         var counts = [UInt64](repeating: 0, count: ExchangeMetrics.buckets.count)
@@ -52,6 +54,7 @@ public final class ExchangeMetrics: Sendable {
     private struct State {
         var exchanges: [Labels: UInt64] = [:]
         var latency: [Labels: Histogram] = [:]
+        var ownTime: [Labels: Histogram] = [:]
         var stages: [Labels: Histogram] = [:]
         var refreshes: [Labels: UInt64] = [:]
         var upstream: [Labels: Histogram] = [:]
@@ -70,6 +73,13 @@ public final class ExchangeMetrics: Sendable {
             state.exchanges[Labels(a: app, b: provider, c: outcome), default: 0] += 1
             state.latency[Labels(a: app, b: provider), default: Histogram()].observe(seconds)
         }
+    }
+
+    /// Records the part of a successful exchange Telegate itself spent: its duration minus the identity-provider
+    /// calls it waited for (``UpstreamTimer``).
+    public func recordOwnTime(app: String, provider: String, duration: Duration) {
+        let seconds = Self.seconds(duration)
+        state.withLock { $0.ownTime[Labels(a: app, b: provider), default: Histogram()].observe(seconds) }
     }
 
     /// Records the time one stage of a successful step took.
@@ -110,6 +120,12 @@ public final class ExchangeMetrics: Sendable {
         for (series, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
             lines += histogram.lines(
                 "telegate_exchange_duration_seconds", labels: "app=\"\(series.a)\",provider=\"\(series.b)\"")
+        }
+        lines.append(
+            "# HELP telegate_exchange_own_seconds Telegate's own time per successful exchange: its duration minus identity-provider calls.")
+        lines.append("# TYPE telegate_exchange_own_seconds histogram")
+        for (series, histogram) in snapshot.ownTime.sorted(by: { $0.key < $1.key }) {
+            lines += histogram.lines("telegate_exchange_own_seconds", labels: "app=\"\(series.a)\",provider=\"\(series.b)\"")
         }
         lines.append("# HELP telegate_exchange_stage_seconds Time spent per exchange stage: verify, resolve, issue.")
         lines.append("# TYPE telegate_exchange_stage_seconds histogram")

@@ -112,6 +112,14 @@ public struct UpstreamClient: Sendable {
     /// Sends `request` under the rules above.
     public func send(_ request: UpstreamRequest) async throws -> UpstreamResponse {
         try urlGuard.check(request.url)
+        guard let timer = UpstreamTimer.current else { return try await attempts(request) }
+        let started = ContinuousClock.now
+        defer { timer.add(ContinuousClock.now - started) }
+        return try await attempts(request)
+    }
+
+    /// Sends `request`, retrying as the policy allows.
+    private func attempts(_ request: UpstreamRequest) async throws -> UpstreamResponse {
         let deadline = ContinuousClock.now + policy.totalTimeout
         var attempt = 0
         while true {
