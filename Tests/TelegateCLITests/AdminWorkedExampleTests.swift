@@ -5,17 +5,6 @@ import Testing
 /// The worked example of docs/admin.md, run as written with bash against a real `telegate serve`.
 @Suite("Admin worked example")
 struct AdminWorkedExampleTests {
-    /// The adapter kind the example's Clerk step uses here. Until this build registers `clerk`, the step adds an
-    /// `oidc` adapter under the same name instead; once it does, the example runs unchanged.
-    static func adapterStep(kinds: String) -> [String: String] {
-        if kinds.contains("\"clerk\"") { return [:] }
-        return [
-            "telegate simulate clerk": ":",
-            "telegate adapters add poll clerk --kind clerk":
-                "telegate adapters add poll clerk --kind oidc --set audience=clerk-demo --server \"$SERVER\"",
-        ]
-    }
-
     /// The first `sh` block after the "Worked example" heading.
     static func script() throws -> String {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -28,27 +17,13 @@ struct AdminWorkedExampleTests {
         return String(rest[start.upperBound..<end.lowerBound])
     }
 
-
     @Test("docs/admin.md's worked example runs top to bottom through the CLI against a running server")
     func workedExample() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-example-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let probe = directory.appendingPathComponent("kinds.yaml")
-        try Data(
-            "database: {url: \"sqlite://\(directory.path)/kinds/kinds.sqlite\"}\nmasterKey: env:TELEGATE_MASTER_KEY\n".utf8
-        ).write(to: probe)
-        let kinds = try CLIProcess.run(
-            ["adapters", "kinds", "--json", "--config", probe.path],
-            environment: ["TELEGATE_MASTER_KEY": "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE="])
-        #expect(kinds.status == 0, "\(kinds.stderr)")
-        var script = try Self.script()
-        let replacements = Self.adapterStep(kinds: kinds.stdout + kinds.stderr)
-        script = script.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            for (prefix, replacement) in replacements where line.hasPrefix(prefix) { return replacement }
-            return String(line)
-        }.joined(separator: "\n")
-        script = script.replacing("8080", with: String(FreePort.next())).replacing("9101", with: String(FreePort.next()))
+        let script = try Self.script()
+            .replacing("8080", with: String(FreePort.next())).replacing("9101", with: String(FreePort.next()))
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
