@@ -134,7 +134,9 @@ let package = Package(
         // What several test targets share (a free port for a server whose URL must be known before it starts).
         .target(
             name: "TestSupport",
-            dependencies: ["TelegateApp", logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: [
+                "TelegateApp", httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
@@ -155,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "TelegateCLITests",
             dependencies: [
-                "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", logging, httpClient, crypto, "TelegatePostgresStore",
+                "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", httpClient, crypto, "TelegatePostgresStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

@@ -20,6 +20,8 @@ struct ClerkSimulatorTests {
         {
             var request = HTTPClientRequest(url: base + path)
             request.method = method
+            // The simulator's port was chosen by the kernel and may be handed to a later test: no pooled connection.
+            request.headers.add(name: "Connection", value: "close")
             if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
             if let body {
                 request.body = .bytes(ByteBuffer(string: body))
@@ -108,6 +110,7 @@ struct ClerkSimulatorTests {
         try await withSimulator { served in
             var request = HTTPClientRequest(url: served.base + "/_simulator/clerk/instance")
             request.method = .PUT
+            request.headers.add(name: "Connection", value: "close")
             request.body = .bytes(ByteBuffer(string: #"{"identifiers":{"email_address":"required"},"passwordEnabled":false}"#))
             #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status == .noContent)
             let withUsername = try await served.createUser(#"{"external_id":"usr_1","username":"tg_1001"}"#)

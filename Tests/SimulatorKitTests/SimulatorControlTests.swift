@@ -46,6 +46,9 @@ struct SimulatorControlTests {
     private func get(_ url: String, method: HTTPMethod = .GET, body: String? = nil) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        // Every test's simulator listens on a port the kernel chose, which a later test may be given again: a pooled
+        // keep-alive connection to an earlier simulator must never be reused for it.
+        request.headers.add(name: "Connection", value: "close")
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let bytes = try await response.body.collect(upTo: 1 << 20)

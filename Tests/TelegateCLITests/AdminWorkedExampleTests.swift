@@ -18,30 +18,33 @@ struct AdminWorkedExampleTests {
     }
 
     @Test("docs/admin.md's worked example runs top to bottom through the CLI against a running server")
-    func workedExample() throws {
+    func workedExample() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-example-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = try Self.script()
             .replacing("8080", with: String(FreePort.next())).replacing("9101", with: String(FreePort.next()))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = CLIProcess.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
         environment.removeValue(forKey: "TELEGATE_ADMIN_TOKEN")
         environment.removeValue(forKey: "TELEGATE_DATABASE_URL")
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text) = try await offCooperativePool { [environment] in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", script]
+            process.currentDirectoryURL = directory
+            process.environment = environment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
         let log = (try? String(contentsOf: directory.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "\(text)\n--- serve.log ---\n\(log)")
+        #expect(status == 0, "\(text)\n--- serve.log ---\n\(log)")
         #expect(text.contains("prod bot: exchange ok"))
         #expect(text.contains("dev bot: exchange ok"))
         #expect(text.contains("after disable: exchange refused (403)"))

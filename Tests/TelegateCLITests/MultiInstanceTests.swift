@@ -125,7 +125,7 @@ struct MultiInstanceTests {
             let (a, b) = (cluster.instances[0], cluster.instances[1])
             for (offset, point) in ["before-commit", "after-commit-before-provider", "after-provider-before-response"].enumerated() {
                 let telegramID = 46_000_000 + Int64(offset)
-                b.stop()
+                try await b.stop()
                 try await b.start(client: cluster.client, faultPoints: "\(point):crash")
                 let crashed = try? await cluster.exchange(on: b, telegramID: telegramID)
                 #expect(crashed == nil || crashed?.status != 200, "\(point)")

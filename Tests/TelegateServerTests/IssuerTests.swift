@@ -2,6 +2,7 @@ import Foundation
 import OIDCSimulator
 import StrictJSON
 import TelegateCore
+import TestSupport
 import Testing
 
 /// The built-in issuer as relying parties see it: only the discovery document and JWKS, fetched over HTTP.
@@ -121,7 +122,7 @@ struct IssuerTests {
                 let credentials = Credentials(exchange)
                 service.rememberSecrets(credentials.all)
                 let audience = provider == "convex" ? "convex" : "authenticated"
-                let result = try run(
+                let result = try await run(
                     "/usr/bin/env",
                     ["python3", script, service.baseURL + "/apps/poll/.well-known/openid-configuration", audience, audience,
                      credentials.idToken, credentials.accessToken])
@@ -164,15 +165,17 @@ struct IssuerTests {
 }
 
 /// Runs a program and captures its output.
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await offCooperativePool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
 }

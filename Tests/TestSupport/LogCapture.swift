@@ -21,6 +21,13 @@ public final class LogCapture: Sendable {
     /// Every captured line joined, for searching.
     public var text: String { all.joined(separator: "\n") }
 
+    /// The values among `secrets` that appear in a captured line (values shorter than 8 characters are not
+    /// checked: they would match by chance).
+    public func leaks(of secrets: [String]) -> [String] {
+        let captured = text
+        return secrets.filter { $0.count >= 8 && captured.contains($0) }
+    }
+
     fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
 
     private struct Handler: LogHandler {

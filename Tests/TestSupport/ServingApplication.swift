@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
 import TelegateApp
@@ -9,8 +10,8 @@ public struct ServingFailure: Error, CustomStringConvertible {
 
 extension TelegateApplication {
     /// Serves this application on its configured address while `body` runs, then stops the server and shuts the
-    /// application down (its HTTP client and storage), whether `body` succeeded or not.
-    public func serving(_ body: () async throws -> Void) async throws {
+    /// application down (its HTTP client and storage) and `client` (the test's own), whether `body` succeeded or not.
+    public func serving(closing client: HTTPClient? = nil, _ body: () async throws -> Void) async throws {
         let (started, ready) = AsyncStream.makeStream(of: Int.self)
         let group = ServiceGroup(
             configuration: .init(
@@ -45,6 +46,7 @@ extension TelegateApplication {
             failure = failure ?? error
         }
         try? await shutdown()
+        try? await client?.shutdown()
         if let failure { throw failure }
     }
 }

@@ -104,23 +104,11 @@ final class ClerkHarness: Sendable {
             let harness = ClerkHarness(
                 simulator: simulator, simulatorURL: "http://127.0.0.1:\(simulatorPort)", baseURL: "http://127.0.0.1:\(port)",
                 application: application, logs: logs, client: client)
-            var failure: (any Error)?
-            do {
-                try await application.serving { try await body(harness) }
-            } catch {
-                failure = error
-            }
-            try? await client.shutdown()
-            tasks.cancelAll()
-            if let failure { throw failure }
+            defer { tasks.cancelAll() }
+            try await application.serving(closing: client) { try await body(harness) }
         }
-        let captured = logs.text
-        for secret in [botToken, secretKey, masterKey] {
-            #expect(!captured.contains(secret), "a secret reached the logs")
-        }
-        for token in simulator.signInTokenValues {
-            #expect(!captured.contains(token), "a sign-in ticket reached the logs")
-        }
+        #expect(logs.leaks(of: [botToken, secretKey, masterKey]).isEmpty, "a secret reached the logs")
+        #expect(logs.leaks(of: simulator.signInTokenValues).isEmpty, "a sign-in ticket reached the logs")
     }
 
     // MARK: HTTP

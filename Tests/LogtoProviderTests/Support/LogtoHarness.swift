@@ -153,17 +153,8 @@ final class LogtoHarness: Sendable {
         let harness = LogtoHarness(
             simulator: simulator, simulatorURL: simulatorURL, baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs,
             client: client, faults: faults, runtimes: application.runtimes)
-        do {
-            try await application.serving { try await body(harness) }
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
-        let captured = logs.text
-        for secret in harness.secrets.withLock({ $0 }) where secret.count >= 8 {
-            #expect(!captured.contains(secret), "a secret reached the logs")
-        }
+        try await application.serving(closing: client) { try await body(harness) }
+        #expect(logs.leaks(of: harness.secrets.withLock { $0 }).isEmpty, "a secret reached the logs")
     }
 
     /// Marks `values` as secrets: the run fails if any of them appears in the logs or an error body.

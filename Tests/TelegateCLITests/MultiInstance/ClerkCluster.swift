@@ -1,49 +1,76 @@
+import AsyncHTTPClient
 import ClerkSimulator
-import Logging
+import Foundation
+import NIOCore
+import NIOHTTP1
 import Synchronization
+import TestSupport
 
-/// The Clerk simulator, served in this test process, behind every instance's `clerk` adapter: it counts the Clerk
-/// users the instances created between them. Its rate limit is lifted, so the test measures Telegate, not the limit.
+/// `telegate simulate clerk` in a process of its own, behind every instance's `clerk` adapter: it counts the Clerk
+/// users the instances created between them. (In this test process, its load would starve the other tests.) Its
+/// rate limit is lifted, so the test measures Telegate, not the limit.
 final class ClerkCluster: ClusterProvider {
-    private let simulator = ClerkSimulator()
-    private let running = Mutex<(port: Int, task: Task<Void, any Error>)?>(nil)
+    private let port = FreePort.next()
+    private let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    private let process = Mutex<Process?>(nil)
+    private var base: String { "http://127.0.0.1:\(port)" }
 
     func start() async throws {
-        simulator.setRateLimit(requests: 1_000_000, per: .seconds(10))
-        let (ports, portReady) = AsyncStream.makeStream(of: Int.self)
-        let simulator = simulator
-        let task = Task {
-            defer { portReady.finish() }
-            try await simulator.serve(port: 0, logger: Logger(label: "clerk.simulator") { _ in SwiftLogNoOpLogHandler() }) {
-                portReady.yield($0)
-            }
+        let simulator = Process()
+        simulator.executableURL = CLIProcess.executable
+        simulator.arguments = ["simulate", "clerk", "--port", String(port)]
+        simulator.standardOutput = FileHandle.nullDevice
+        simulator.standardError = FileHandle.nullDevice
+        try simulator.run()
+        process.withLock { $0 = simulator }
+        for _ in 0..<100 {
+            if (try? await send(.GET, "/_simulator/calls").status) == 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            _ = try await task.value
-            throw InstanceFailure(message: "the Clerk simulator did not start")
-        }
-        running.withLock { $0 = (port, task) }
+        let limit = try await send(.PUT, "/_simulator/clerk/rate_limit", body: #"{"requests": 100000000, "seconds": 10}"#)
+        guard limit.status == 204 else { throw InstanceFailure(message: "the Clerk simulator did not start") }
     }
 
     var adapterYAML: String {
-        let port = running.withLock { $0?.port ?? 0 }
-        return """
-            {name: main, kind: clerk, default: true, config: {secretKey: "env:CLERK_SECRET_KEY", \
-            apiURL: "http://127.0.0.1:\(port)", allowInsecureLoopback: true, ticketTTL: 120}}
-            """
+        """
+        {name: main, kind: clerk, default: true, config: {secretKey: "env:CLERK_SECRET_KEY", \
+        apiURL: "\(base)", allowInsecureLoopback: true, ticketTTL: 120}}
+        """
     }
 
     var environment: [String: String] { ["CLERK_SECRET_KEY": ClerkInstanceSettings.defaultSecretKey] }
 
-    func providerUserCount() async throws -> Int? { simulator.users.count }
+    /// Pages through `GET /v1/users`, as a Clerk client would.
+    func providerUserCount() async throws -> Int? {
+        var count = 0
+        while true {
+            let page = try await send(
+                .GET, "/v1/users?limit=500&offset=\(count)", authorization: "Bearer \(ClerkInstanceSettings.defaultSecretKey)")
+            guard page.status == 200, let users = try JSONSerialization.jsonObject(with: page.body) as? [Any] else {
+                throw InstanceFailure(message: "the Clerk simulator did not list its users")
+            }
+            count += users.count
+            if users.count < 500 { return count }
+        }
+    }
 
     func stop() async {
-        let task = running.withLock { running in
-            defer { running = nil }
-            return running?.task
+        if let simulator = process.withLock({ $0 }), simulator.isRunning {
+            simulator.terminate()
+            for _ in 0..<50 where simulator.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
         }
-        task?.cancel()
-        _ = try? await task?.value
+        try? await client.shutdown()
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: String? = nil, authorization: String? = nil) async throws
+        -> (status: Int, body: Data)
+    {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), Data(bytes.readableBytesView))
     }
 }

@@ -96,23 +96,14 @@ final class TelegateInstance: Sendable {
         return false
     }
 
-    /// `kill -9`.
-    func kill() {
-        process.withLock { process in
-            guard let process, process.isRunning else { return }
-            sendSignal(SIGKILL, to: process.processIdentifier)
-            process.waitUntilExit()
-        }
-    }
-
-    /// Stops the process: `SIGTERM`, then `SIGKILL` if it has not ended within five seconds.
-    func stop() {
-        process.withLock { process in
-            guard let process, process.isRunning else { return }
-            process.terminate()
-            for _ in 0..<50 where process.isRunning { usleep(100_000) }
-            if process.isRunning { sendSignal(SIGKILL, to: process.processIdentifier) }
-            process.waitUntilExit()
+    /// Stops the process: `SIGTERM`, then `SIGKILL` if it has not ended within five seconds. Waits without
+    /// blocking a thread the other tests' servers need.
+    func stop() async throws {
+        guard let running = process.withLock({ $0 }), running.isRunning else { return }
+        running.terminate()
+        if try await !waitForExit(seconds: 5) {
+            sendSignal(SIGKILL, to: running.processIdentifier)
+            _ = try await waitForExit(seconds: 10)
         }
     }
 }

@@ -104,17 +104,8 @@ final class TestService: Sendable {
         let service = TestService(
             baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs, telegram: telegram, application: application,
             client: client)
-        do {
-            try await application.serving { try await body(service) }
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
-        let captured = logs.text
-        for secret in service.secrets.withLock({ $0 }) where secret.count >= 8 {
-            #expect(!captured.contains(secret), "a secret reached the logs")
-        }
+        try await application.serving(closing: client) { try await body(service) }
+        #expect(logs.leaks(of: service.secrets.withLock { $0 }).isEmpty, "a secret reached the logs")
     }
 
     /// Marks `values` as secrets: the run fails if any of them appears in the logs.
