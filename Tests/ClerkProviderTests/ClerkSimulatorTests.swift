@@ -27,7 +27,7 @@ struct ClerkSimulatorTests {
                 request.body = .bytes(ByteBuffer(string: body))
                 request.headers.add(name: "Content-Type", value: form ? "application/x-www-form-urlencoded" : "application/json")
             }
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             let bytes = try await response.body.collect(upTo: 1 << 20)
             return (Int(response.status.code), (try? JSONValue.parse(Array(bytes.readableBytesView))) ?? .null, response.headers.first(name: "Retry-After"))
         }
@@ -112,7 +112,7 @@ struct ClerkSimulatorTests {
             request.method = .PUT
             request.headers.add(name: "Connection", value: "close")
             request.body = .bytes(ByteBuffer(string: #"{"identifiers":{"email_address":"required"},"passwordEnabled":false}"#))
-            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status == .noContent)
+            #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(60)).status == .noContent)
             let withUsername = try await served.createUser(#"{"external_id":"usr_1","username":"tg_1001"}"#)
             #expect(withUsername.json["errors"]?[0]?["code"]?.stringValue == "form_param_unknown")
             let withEmail = try await served.createUser(#"{"external_id":"usr_1","email_address":["ada@example.com"]}"#)

@@ -21,7 +21,7 @@ struct LogtoSimulatorContractTests {
             request.method = method
             if let body { request.body = .bytes(.init(string: body)) }
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            let response = try await client.execute(request, timeout: .seconds(10))
+            let response = try await client.execute(request, timeout: .seconds(60))
             let bytes = try await response.body.collect(upTo: 1 << 20)
             return (Int(response.status.code), (try? JSONValue.parse(Array(bytes.readableBytesView))) ?? .null, response.headers.map { ($0.name, $0.value) })
         }

@@ -50,7 +50,7 @@ struct SimulatorControlTests {
         // keep-alive connection to an earlier simulator must never be reused for it.
         request.headers.add(name: "Connection", value: "close")
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), response.headers, String(buffer: bytes))
     }
