@@ -46,7 +46,9 @@ struct UpstreamClientTests {
         var value: Int { count.withLock { $0 } }
     }
 
-    private func upstream(_ policy: UpstreamClient.Policy = .init(), breaker: CircuitBreaker = CircuitBreaker()) -> UpstreamClient {
+    /// A client for the fake provider; unless a test sets its own, the deadline is long, so a busy machine does not
+    /// turn a test of status mapping into a timeout.
+    private func upstream(_ policy: UpstreamClient.Policy = .patient, breaker: CircuitBreaker = CircuitBreaker()) -> UpstreamClient {
         UpstreamClient(
             provider: "Fake", client: HTTPClient.shared, breaker: breaker, policy: policy,
             urlPolicy: OutboundURLPolicy(allowInsecureLoopback: true), metrics: ExchangeMetrics(), logger: Logger(label: "test"))
@@ -151,5 +153,14 @@ struct UpstreamClientTests {
             logger: Logger(label: "test"))
         let (code, _) = await code { _ = try await client.send(.init(.GET, "http://169.254.169.254/latest", idempotent: true, operation: "get")) }
         #expect(code == "unsafe_url")
+    }
+}
+
+extension UpstreamClient.Policy {
+    /// The standard policy with a 60-second deadline.
+    fileprivate static var patient: Self {
+        var policy = Self()
+        policy.totalTimeout = .seconds(60)
+        return policy
     }
 }
