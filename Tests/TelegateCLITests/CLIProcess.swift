@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// Runs the built `telegate` executable as a child process.
 struct CLIProcess {
@@ -25,12 +24,7 @@ struct CLIProcess {
         return root.appendingPathComponent(".build/debug/telegate")
     }()
 
-    /// Runs `telegate` with `arguments`; the wait happens on a thread of its own (``offCooperativePool(_:)``).
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> Result {
-        try await offCooperativePool { try runBlocking(arguments, environment: environment, stdin: stdin) }
-    }
-
-    private static func runBlocking(_ arguments: [String], environment: [String: String], stdin: String?) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
