@@ -89,7 +89,9 @@ public final class SimulatorControl: Sendable {
     }
 
     /// The effect of the first fault that `matches`, using up one of its calls.
-    private static func take(from faults: inout [SimulatorFault], where matches: (SimulatorFault) -> Bool) -> SimulatorFault.Effect? {
+    private static func take(from faults: inout [SimulatorFault], where matches: (SimulatorFault) -> Bool)
+        -> SimulatorFault.Effect?
+    {
         guard let index = faults.firstIndex(where: matches) else { return nil }
         let effect = faults[index].effect
         if let remaining = faults[index].remaining {

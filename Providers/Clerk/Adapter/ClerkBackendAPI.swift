@@ -66,7 +66,9 @@ struct ClerkBackendAPI: Sendable {
     /// `POST /v1/sign_in_tokens` for the linked user, with the configured lifetime; `nil` when Clerk has no such
     /// user. The token is sealed with the `user_id` Clerk says it is for.
     func signInToken(for linked: LinkedProviderUser) async throws -> ProviderAnswer<SignInToken>? {
-        let body = JSONValue.object([("user_id", .string(linked.accountID)), ("expires_in_seconds", .integer(settings.ticketTTL))])
+        let body = JSONValue.object([
+            ("user_id", .string(linked.accountID)), ("expires_in_seconds", .integer(settings.ticketTTL)),
+        ])
         let response = try await client.send(
             .json(.POST, url("/sign_in_tokens"), body, headers: headers, idempotent: false, operation: "sign_in_token"))
         switch response.status {

@@ -7,10 +7,10 @@ import TelegramAuth
 ///
 /// On a user's first login the adapter creates a Logto user (username from the template, the `telegram` social
 /// identity) exactly once, through ``ProviderUserLinker``, which links only a Logto user carrying this user's
-/// username; the link is kept locally because Logto cannot search by identity. An access token is handed out only
-/// when its `sub` is the linked user. Each exchange then mints a one-time subject token and, in `accessToken` mode, exchanges it at
-/// `/oidc/token` for an access token for the configured API resource or for an allowed organization — two Logto
-/// calls for a returning user, with the Management API token cached.
+/// username; the link is kept locally because Logto cannot search by identity. Each exchange then mints a one-time
+/// subject token and, in `accessToken` mode, exchanges it at `/oidc/token` for an access token for the configured
+/// API resource or for an allowed organization — two Logto calls for a returning user, with the Management API
+/// token cached. An access token is handed out only when its `sub` is the linked user.
 public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
     public static let kind = "logto"
     public static var configSchema: AdapterConfigSchema { LogtoSettings.schema }
@@ -57,12 +57,14 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
         case .accessToken:
             let token: LogtoAccessToken
             do {
-                token = try await accessToken(subjectToken, for: current, organization: options.organization, requestID: options.requestID)
+                token = try await accessToken(
+                    subjectToken, for: current, organization: options.organization, requestID: options.requestID)
             } catch is LogtoImpersonation.FreshSubjectTokenNeeded {
                 // The first token may have been consumed; it is never sent again.
                 (current, subjectToken) = try await mintSubjectToken(current, for: user, requestID: options.requestID)
                 do {
-                    token = try await accessToken(subjectToken, for: current, organization: options.organization, requestID: options.requestID)
+                    token = try await accessToken(
+                        subjectToken, for: current, organization: options.organization, requestID: options.requestID)
                 } catch let again as LogtoImpersonation.FreshSubjectTokenNeeded {
                     throw again.error
                 }
@@ -112,7 +114,8 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
     private func accessToken(
         _ subjectToken: LogtoImpersonation.SubjectToken, for linked: LinkedProviderUser, organization: String?, requestID: String?
     ) async throws -> LogtoAccessToken {
-        try await linker.vouch(impersonation.exchange(subjectToken, organization: organization), for: linked, requestID: requestID)
+        let answer = try await impersonation.exchange(subjectToken, organization: organization)
+        return try await linker.vouch(answer, for: linked, requestID: requestID)
     }
 
     /// Sends a changed name or photo to Logto once per change. The profile sent at creation is recorded without
@@ -123,7 +126,8 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
         guard linked.syncedProfileDigest != digest else { return }
         do {
             if linked.syncedProfileDigest != nil {
-                try await linker.vouch(directory.updateProfile(of: linked, to: user.profile), for: linked, requestID: requestID)
+                let answer = try await directory.updateProfile(of: linked, to: user.profile)
+                try await linker.vouch(answer, for: linked, requestID: requestID)
             }
             _ = try await linker.recordProfileSync(linked, digest: digest)
         } catch let error as TelegateError where error.code == .providerIdentityMismatch {

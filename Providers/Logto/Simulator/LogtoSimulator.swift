@@ -126,8 +126,11 @@ public struct LogtoSimulator: ProviderSimulator {
         router.post("/api/subject-tokens") { request, _ in
             let body = try await Self.body(request)
             return try await management("subject_token", request) { () throws(LogtoSimulatorError) in
-                var fields = try LogtoRequestInput.object(body, contentType: request.headers[.contentType], allowed: ["userId", "context"])
-                if let requested = fields["userId"]?.stringValue, let foreign = foreignUser("subject_token", insteadOf: requested) {
+                var fields = try LogtoRequestInput.object(
+                    body, contentType: request.headers[.contentType], allowed: ["userId", "context"])
+                if let requested = fields["userId"]?.stringValue,
+                    let foreign = foreignUser("subject_token", insteadOf: requested)
+                {
                     fields["userId"] = foreign["id"]
                 }
                 return Self.json(try tenant.createSubjectToken(fields), status: .created)
