@@ -136,6 +136,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "TelegateApp", httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The provider identity contract every adapter's suite runs.
+                "TelegateCore", "SimulatorKit", "StrictJSON",
             ],
             path: "Tests/TestSupport"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),

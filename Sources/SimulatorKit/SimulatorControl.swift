@@ -42,21 +42,18 @@ public final class SimulatorControl: Sendable {
     }
 
     /// Runs one call of `operation`: counts it, then lets the first fault that matches it act (using up one of
-    /// its calls), or answers with `body`.
+    /// its calls), or answers with `body`. Misbehaviours are left to `body` (``misbehaviour(_:)``).
     public func handle(_ operation: String, _ body: () async throws -> Response) async throws -> Response {
         let fault = state.withLock { state -> SimulatorFault.Effect? in
             state.calls[operation, default: 0] += 1
-            guard let index = state.faults.firstIndex(where: { $0.operation == nil || $0.operation == operation }) else {
-                return nil
+            return Self.take(from: &state.faults) { fault in
+                guard fault.operation == nil || fault.operation == operation else { return false }
+                if case .misbehave = fault.effect { return false }
+                return true
             }
-            let effect = state.faults[index].effect
-            if let remaining = state.faults[index].remaining {
-                if remaining <= 1 { state.faults.remove(at: index) } else { state.faults[index].remaining = remaining - 1 }
-            }
-            return effect
         }
         switch fault {
-        case nil:
+        case nil, .misbehave:
             return try await body()
         case .delay(let duration):
             try await Task.sleep(for: duration)
@@ -77,6 +74,32 @@ public final class SimulatorControl: Sendable {
         }
     }
 
+    /// The misbehaviour injected for this call of `operation`, if any (using up one of its calls): the simulator
+    /// acts it out instead of answering normally. Operations that support none never ask.
+    public func misbehaviour(_ operation: String) -> SimulatorFault.Misbehaviour? {
+        let effect = state.withLock { state in
+            Self.take(from: &state.faults) { fault in
+                guard fault.operation == nil || fault.operation == operation else { return false }
+                if case .misbehave = fault.effect { return true }
+                return false
+            }
+        }
+        guard case .misbehave(let misbehaviour)? = effect else { return nil }
+        return misbehaviour
+    }
+
+    /// The effect of the first fault that `matches`, using up one of its calls.
+    private static func take(from faults: inout [SimulatorFault], where matches: (SimulatorFault) -> Bool)
+        -> SimulatorFault.Effect?
+    {
+        guard let index = faults.firstIndex(where: matches) else { return nil }
+        let effect = faults[index].effect
+        if let remaining = faults[index].remaining {
+            if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }
+        }
+        return effect
+    }
+
     private struct ConnectionDropped: Error {}
 
     /// A JSON response.
@@ -87,8 +110,8 @@ public final class SimulatorControl: Sendable {
 
     /// Adds the control routes: `GET /_simulator/calls` (counts by operation), `DELETE /_simulator/calls`,
     /// `POST /_simulator/faults` (one fault: `{"effect": "delay"|"status"|"rateLimited"|"malformedBody"|
-    /// "dropConnection", "operation"?, "times"?, "milliseconds"?, "status"?, "retryAfter"?}`) and
-    /// `DELETE /_simulator/faults`.
+    /// "dropConnection"|"duplicate"|"foreignAccount", "operation"?, "times"?, "milliseconds"?, "status"?,
+    /// "retryAfter"?}`) and `DELETE /_simulator/faults`.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get("/_simulator/calls") { _, _ in
             let counts = self.allCalls.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.integer(Int64($0.value))) }
@@ -129,6 +152,9 @@ public final class SimulatorControl: Sendable {
             effect = .rateLimited(retryAfter: Int(fields["retryAfter"]?.integerValue ?? 1))
         case "malformedBody": effect = .malformedBody
         case "dropConnection": effect = .dropConnection
+        case let name?:
+            guard let misbehaviour = SimulatorFault.Misbehaviour(rawValue: name) else { return nil }
+            effect = .misbehave(misbehaviour)
         default: return nil
         }
         let times = fields["times"]?.integerValue.map(Int.init)

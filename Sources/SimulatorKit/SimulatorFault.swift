@@ -12,6 +12,20 @@ public struct SimulatorFault: Sendable, Equatable {
         case malformedBody
         /// Closes the connection without a complete response.
         case dropConnection
+        /// Answers the way a provider that is wrong about its users would (``Misbehaviour``). The simulator itself
+        /// acts it out, in the operations that support it (``SimulatorControl/misbehaviour(_:)``).
+        case misbehave(Misbehaviour)
+    }
+
+    /// A provider answering wrongly about whose user is whose: what Telegate must detect rather than trust.
+    public enum Misbehaviour: String, Sendable, Equatable, CaseIterable {
+        /// A creation answers that the user already exists (Clerk `422 form_identifier_exists`, Logto
+        /// `user.username_already_in_use`) and creates nothing.
+        case duplicate
+        /// The answer names somebody else's user: a creation returns another user than it was asked to create, a
+        /// lookup finds another user than the one searched for, a ticket or token is for another user, an update
+        /// reports another user.
+        case foreignAccount
     }
 
     /// The operation it applies to (`create_user`); `nil` for every operation.

@@ -114,4 +114,21 @@ struct SimulatorControlTests {
             #expect(try await get(base + "/ping").status == 200)
         }
     }
+
+    @Test("Misbehaviours are left to the simulator: the call answers normally and the simulator takes each one once")
+    func misbehaviours() async throws {
+        try await withSimulator { (simulator: PingSimulator, base: String) async throws in
+            let control = simulator.control
+            control.inject(SimulatorFault(.misbehave(.duplicate), operation: "create_user", times: 1))
+            #expect(try await get(base + "/_simulator/faults", method: .POST, body: #"{"effect":"foreignAccount","operation":"ping","times":2}"#).status == 204)
+            #expect(try await get(base + "/_simulator/faults", method: .POST, body: #"{"effect":"impersonate"}"#).status == 400)
+            #expect(try await get(base + "/ping").body == #"{"pong":true}"#, "a misbehaviour is no transport fault")
+            #expect(control.misbehaviour("list_users") == nil)
+            #expect(control.misbehaviour("create_user") == .duplicate)
+            #expect(control.misbehaviour("create_user") == nil)
+            #expect(control.misbehaviour("ping") == .foreignAccount)
+            #expect(control.misbehaviour("ping") == .foreignAccount)
+            #expect(control.misbehaviour("ping") == nil)
+        }
+    }
 }

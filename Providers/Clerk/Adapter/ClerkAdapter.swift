@@ -6,7 +6,9 @@ import TelegateCore
 ///
 /// A returning user costs one Backend API call (`POST /v1/sign_in_tokens` with a short lifetime); the first
 /// login creates the Clerk user with `external_id` = the local user id through ``ProviderUserLinker`` (exactly
-/// once, crash-safe), and profile changes are sent once per change. The front end signs in with the ticket
+/// once, crash-safe, and only a Clerk user carrying that `external_id` is ever linked), and profile changes are sent
+/// once per change. Clerk's answers for a linked user (the sign-in token's `user_id`, the updated user) are vouched
+/// for by the linker before anything is handed out. The front end signs in with the ticket
 /// (`signIn.create({strategy: "ticket"})` in Clerk Core 2, `signIn.ticket()` in Core 3).
 public struct ClerkAdapter: ProviderAdapter, ProviderUserDeleting {
     public static let kind = "clerk"
@@ -42,44 +44,43 @@ public struct ClerkAdapter: ProviderAdapter, ProviderUserDeleting {
 
     private func ticket(for user: UserRecord, requestID: String?) async throws -> Credential {
         let directory = ClerkUserDirectory(api: api, fields: fields)
-        var link = try await linker.linkedUser(for: user, in: directory, requestID: requestID)
+        var linked = try await linker.linkedUser(for: user, in: directory, requestID: requestID)
         var relinked = false
         while true {
-            let clerkUserID = link.externalID ?? ""
-            if link.syncedProfileDigest != fields.digest(for: user) {
-                if try await syncProfile(of: user, to: clerkUserID) {
-                    link = try await linker.recordProfileSync(link, digest: fields.digest(for: user))
+            if linked.syncedProfileDigest != fields.digest(for: user) {
+                if try await syncProfile(of: user, to: linked, requestID: requestID) {
+                    linked = try await linker.recordProfileSync(linked, digest: fields.digest(for: user))
                 } else if !relinked {
-                    link = try await linker.relink(link, for: user, in: directory, requestID: requestID)
+                    linked = try await linker.relink(linked, for: user, in: directory, requestID: requestID)
                     relinked = true
                     continue
                 }
             }
-            if let token = try await api.signInToken(userID: clerkUserID) {
+            if let answer = try await api.signInToken(for: linked) {
+                // A ticket Clerk made for another user than the linked one is never handed out.
+                let token = try await linker.vouch(answer, for: linked, requestID: requestID)
                 let expiresAt = Date(timeIntervalSince1970: TimeInterval(context.clock.now + settings.ticketTTL))
                 return Credential(
                     type: "clerk_ticket",
                     members: [
                         ("ticket", .string(token.token)), ("expiresAt", .string(expiresAt.ISO8601Format())),
-                        ("clerkUserId", .string(clerkUserID)),
+                        ("clerkUserId", .string(linked.accountID)),
                     ])
             }
             // Clerk no longer has the linked user (deleted in the dashboard): create it again, once.
             guard !relinked else { throw TelegateError.upstreamInvalidResponse("Clerk") }
-            link = try await linker.relink(link, for: user, in: directory, requestID: requestID)
+            linked = try await linker.relink(linked, for: user, in: directory, requestID: requestID)
             relinked = true
         }
     }
 
-    /// Sends the changed profile; `false` when Clerk has no such user.
-    private func syncProfile(of user: UserRecord, to clerkUserID: String) async throws -> Bool {
-        if let metadata = fields.metadataUpdate(for: user),
-            try await api.update(userID: clerkUserID, metadata: true, metadata) == false
-        {
-            return false
-        }
-        if let names = fields.nameUpdate(for: user), try await api.update(userID: clerkUserID, metadata: false, names) == false {
-            return false
+    /// Sends the changed profile to the linked user; `false` when Clerk has no such user. An update Clerk reports
+    /// for another user stops the login before anything more is sent or issued.
+    private func syncProfile(of user: UserRecord, to linked: LinkedProviderUser, requestID: String?) async throws -> Bool {
+        for (body, isMetadata) in [(fields.metadataUpdate(for: user), true), (fields.nameUpdate(for: user), false)] {
+            guard let body else { continue }
+            guard let answer = try await api.update(linked, metadata: isMetadata, body) else { return false }
+            try await linker.vouch(answer, for: linked, requestID: requestID)
         }
         return true
     }

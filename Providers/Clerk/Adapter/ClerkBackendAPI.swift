@@ -4,7 +4,9 @@ import TelegateCore
 
 /// The Clerk Backend API calls the adapter makes, through the shared ``UpstreamClient`` (deadlines, retries for
 /// idempotent calls, breaker, `429`/`5xx`/`401` mapping). Clerk's answers are read here and never passed on:
-/// only Telegate's own messages reach clients, and only Clerk's error `code`s reach the logs.
+/// only Telegate's own messages reach clients, and only Clerk's error `code`s reach the logs. Users come back as
+/// ``ProviderAccount``s (owner key: `external_id`) for the linker to verify; calls for a linked user take the
+/// ``LinkedProviderUser`` and return a sealed ``ProviderAnswer`` naming the user Clerk answered about.
 struct ClerkBackendAPI: Sendable {
     /// A sign-in token Clerk created.
     struct SignInToken: Sendable {
@@ -34,7 +36,7 @@ struct ClerkBackendAPI: Sendable {
             .json(.POST, url("/users"), body, headers: headers, idempotent: false, operation: "create_user"))
         switch response.status {
         case 200, 201:
-            return .created(try userID(in: response.json(provider: "Clerk")))
+            return .created(try account(in: response.json(provider: "Clerk")))
         case 400, 422:
             let codes = errors(in: response)
             if let duplicate = codes.first(where: { $0.code == "form_identifier_exists" }) {
@@ -48,8 +50,8 @@ struct ClerkBackendAPI: Sendable {
         }
     }
 
-    /// `GET /v1/users?external_id=…`: the id of the user with this external id, if any.
-    func user(externalID: String) async throws -> String? {
+    /// `GET /v1/users?external_id=…`: the user Clerk finds for this external id, if any.
+    func user(externalID: String) async throws -> ProviderAccount? {
         let response = try await client.send(
             UpstreamRequest(
                 .GET, url("/users?external_id=\(Self.percentEncoded(externalID))&limit=2"), headers: headers,
@@ -58,21 +60,26 @@ struct ClerkBackendAPI: Sendable {
         guard let users = try response.json(provider: "Clerk").arrayElements else {
             throw TelegateError.upstreamInvalidResponse("Clerk")
         }
-        return try users.first.map(userID)
+        return try users.first.map(account)
     }
 
-    /// `POST /v1/sign_in_tokens` with the configured lifetime; `nil` when Clerk has no such user.
-    func signInToken(userID: String) async throws -> SignInToken? {
-        let body = JSONValue.object([("user_id", .string(userID)), ("expires_in_seconds", .integer(settings.ticketTTL))])
+    /// `POST /v1/sign_in_tokens` for the linked user, with the configured lifetime; `nil` when Clerk has no such
+    /// user. The token is sealed with the `user_id` Clerk says it is for.
+    func signInToken(for linked: LinkedProviderUser) async throws -> ProviderAnswer<SignInToken>? {
+        let body = JSONValue.object([
+            ("user_id", .string(linked.accountID)), ("expires_in_seconds", .integer(settings.ticketTTL)),
+        ])
         let response = try await client.send(
             .json(.POST, url("/sign_in_tokens"), body, headers: headers, idempotent: false, operation: "sign_in_token"))
         switch response.status {
         case 200, 201:
             let json = try response.json(provider: "Clerk")
-            guard let id = json["id"]?.stringValue, let token = json["token"]?.stringValue, !token.isEmpty else {
+            guard let id = json["id"]?.stringValue, let token = json["token"]?.stringValue, !token.isEmpty,
+                let userID = json["user_id"]?.stringValue
+            else {
                 throw TelegateError.upstreamInvalidResponse("Clerk")
             }
-            return SignInToken(id: id, token: token)
+            return ProviderAnswer(SignInToken(id: id, token: token), about: userID)
         case 404:
             return nil
         default:
@@ -88,15 +95,16 @@ struct ClerkBackendAPI: Sendable {
     }
 
     /// `PATCH /v1/users/{id}/metadata` (from API version 2026-05-12 the only endpoint that changes metadata) or
-    /// `PATCH /v1/users/{id}` for names; `false` when Clerk has no such user.
-    func update(userID: String, metadata: Bool, _ body: JSONValue) async throws -> Bool {
-        let path = "/users/\(Self.percentEncoded(userID))" + (metadata ? "/metadata" : "")
+    /// `PATCH /v1/users/{id}` for names, for the linked user; `nil` when Clerk has no such user, otherwise the
+    /// answer naming the user Clerk says it updated.
+    func update(_ linked: LinkedProviderUser, metadata: Bool, _ body: JSONValue) async throws -> ProviderAnswer<Void>? {
+        let path = "/users/\(Self.percentEncoded(linked.accountID))" + (metadata ? "/metadata" : "")
         let operation = metadata ? "update_metadata" : "update_user"
         let response = try await client.send(
             .json(.PATCH, url(path), body, headers: headers, idempotent: true, operation: operation))
         switch response.status {
-        case 200: return true
-        case 404: return false
+        case 200: return ProviderAnswer((), about: try account(in: response.json(provider: "Clerk")).id)
+        case 404: return nil
         default: throw unexpected(response, operation: operation)
         }
     }
@@ -110,9 +118,10 @@ struct ClerkBackendAPI: Sendable {
         }
     }
 
-    private func userID(in user: JSONValue) throws -> String {
+    /// A Clerk `User` as the linker checks it: its id and its `external_id`.
+    private func account(in user: JSONValue) throws -> ProviderAccount {
         guard let id = user["id"]?.stringValue, id.hasPrefix("user_") else { throw TelegateError.upstreamInvalidResponse("Clerk") }
-        return id
+        return ProviderAccount(id: id, owner: user["external_id"]?.stringValue)
     }
 
     private func errors(in response: UpstreamResponse) -> [(code: String, parameter: String?)] {
@@ -150,7 +159,7 @@ struct ClerkBackendAPI: Sendable {
 
 /// Clerk's answer to a user creation.
 enum ClerkUserCreationAnswer: Sendable, Equatable {
-    case created(String)
+    case created(ProviderAccount)
     /// `422 form_identifier_exists` for `parameter` (`external_id`, `username`; `nil` when Clerk named none).
     case duplicate(parameter: String?)
 }

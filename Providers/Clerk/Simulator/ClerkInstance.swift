@@ -176,6 +176,22 @@ final class ClerkInstance: Sendable {
         state.withLock { state in state.users.first { $0.id == id } }
     }
 
+    /// A user that is not `externalID`'s, for a simulator told to answer about somebody else's account: the oldest
+    /// such user, or a new one made for the purpose.
+    func foreignUser(notOwnedBy externalID: String?) -> User {
+        state.withLock { state in
+            if let other = state.users.first(where: { $0.externalID != externalID }) { return other }
+            let now = Self.nowMilliseconds
+            let stranger = User(
+                id: ClerkIdentifiers.make("user_"), externalID: ClerkIdentifiers.make("stranger_", length: 12),
+                username: nil, emailAddresses: [], phoneNumbers: [], firstName: "Stranger", lastName: nil,
+                publicMetadata: .object([]), privateMetadata: .object([]), unsafeMetadata: .object([]), createdAt: now,
+                updatedAt: now)
+            state.users.append(stranger)
+            return stranger
+        }
+    }
+
     /// `PATCH /v1/users/{id}`: sets the given names and username.
     func updateUser(_ id: String, _ body: JSONValue) throws(ClerkErrorBody) -> User {
         try state.withLock { state throws(ClerkErrorBody) in

@@ -12,7 +12,10 @@ import StrictJSON
 /// spec's schemas and unknown parameters refused; the secret key is required; the instance's identifier rules
 /// apply; duplicates answer `422 form_identifier_exists` in Clerk's error shape; sign-in tokens default to 30 days
 /// and are single use; the Backend API is rate-limited (1000 requests per 10 s, `429` with `Retry-After`).
-/// Faults and per-operation call counts come from ``SimulatorControl``; `GET /_simulator/clerk/sign_in_tokens`
+/// Faults and per-operation call counts come from ``SimulatorControl``; of its misbehaviours, `create_user`
+/// acts out `duplicate` and `foreignAccount`, and `list_users`, `get_user`, `update_user`, `update_metadata` and
+/// `sign_in_token` act out `foreignAccount` (another user's account in the answer, nothing changed for the
+/// requested one); `GET /_simulator/clerk/sign_in_tokens`
 /// lists the tokens created (with their lifetimes, without the tokens themselves);
 /// `PUT /_simulator/clerk/rate_limit` changes the rate limit for benchmarks; `PUT /_simulator/clerk/instance`
 /// changes the identifier rules (``instanceSettings(from:)``).
@@ -121,8 +124,14 @@ public struct ClerkSimulator: ProviderSimulator {
             return Response(status: .noContent)
         }
         backend(router, .post, "/v1/users", "create_user") { _, _, body in
-            let user = try instance.createUser(body ?? .object([]))
-            return (.ok, user.json)
+            switch control.misbehaviour("create_user") {
+            case .duplicate:
+                throw ClerkErrorBody.identifierExists("external_id")
+            case .foreignAccount:
+                return (.ok, instance.foreignUser(notOwnedBy: body?["external_id"]?.stringValue).json)
+            case nil:
+                return (.ok, try instance.createUser(body ?? .object([])).json)
+            }
         }
         backend(router, .get, "/v1/users", "list_users") { request, _, _ in
             let query = request.uri.queryParameters
@@ -131,17 +140,24 @@ public struct ClerkSimulator: ProviderSimulator {
             guard (1...500).contains(limit), offset >= 0 else { throw ClerkErrorBody.invalid("limit", "must be between 1 and 500") }
             let externalIDs = query[values: "external_id"].map(String.init)
             guard externalIDs.count <= 100 else { throw ClerkErrorBody.invalid("external_id", "accepts up to 100 values") }
+            if control.misbehaviour("list_users") == .foreignAccount {
+                return (.ok, .array([instance.foreignUser(notOwnedBy: externalIDs.first).json]))
+            }
             let users = instance.users(
                 externalIDs: externalIDs, usernames: query[values: "username"].map(String.init),
                 userIDs: query[values: "user_id"].map(String.init), limit: limit, offset: offset)
             return (.ok, .array(users.map(\.json)))
         }
         backend(router, .get, "/v1/users/:user_id", "get_user") { _, context, _ in
-            guard let user = instance.user(context.parameters.get("user_id") ?? "") else { throw ClerkErrorBody.notFound("user") }
+            let id = context.parameters.get("user_id") ?? ""
+            if let foreign = foreignUser("get_user", insteadOf: id) { return (.ok, foreign.json) }
+            guard let user = instance.user(id) else { throw ClerkErrorBody.notFound("user") }
             return (.ok, user.json)
         }
         backend(router, .patch, "/v1/users/:user_id", "update_user") { _, context, body in
-            (.ok, try instance.updateUser(context.parameters.get("user_id") ?? "", body ?? .object([])).json)
+            let id = context.parameters.get("user_id") ?? ""
+            if let foreign = foreignUser("update_user", insteadOf: id) { return (.ok, foreign.json) }
+            return (.ok, try instance.updateUser(id, body ?? .object([])).json)
         }
         backend(router, .delete, "/v1/users/:user_id", "delete_user") { _, context, _ in
             let id = context.parameters.get("user_id") ?? ""
@@ -149,11 +165,15 @@ public struct ClerkSimulator: ProviderSimulator {
             return (.ok, .object([("object", .string("user")), ("id", .string(id)), ("deleted", .bool(true))]))
         }
         backend(router, .patch, "/v1/users/:user_id/metadata", "update_metadata") { _, context, body in
-            (.ok, try instance.mergeMetadata(context.parameters.get("user_id") ?? "", body ?? .object([])).json)
+            let id = context.parameters.get("user_id") ?? ""
+            if let foreign = foreignUser("update_metadata", insteadOf: id) { return (.ok, foreign.json) }
+            return (.ok, try instance.mergeMetadata(id, body ?? .object([])).json)
         }
         backend(router, .post, "/v1/sign_in_tokens", "sign_in_token") { _, _, body in
+            let requested = body?["user_id"]?.stringValue ?? ""
             let token = try instance.createSignInToken(
-                userID: body?["user_id"]?.stringValue ?? "", expiresInSeconds: body?["expires_in_seconds"]?.integerValue)
+                userID: foreignUser("sign_in_token", insteadOf: requested)?.id ?? requested,
+                expiresInSeconds: body?["expires_in_seconds"]?.integerValue)
             return (.ok, token.json)
         }
         backend(router, .post, "/v1/sign_in_tokens/:sign_in_token_id/revoke", "revoke_sign_in_token") { _, context, _ in
@@ -191,6 +211,13 @@ public struct ClerkSimulator: ProviderSimulator {
             }
         }
         return (identifiers, passwordEnabled)
+    }
+
+    /// Somebody else's user, when this call of `operation` is told to answer about a foreign account
+    /// (``SimulatorFault/Misbehaviour/foreignAccount``) instead of user `id`; the call then changes nothing of `id`.
+    private func foreignUser(_ operation: String, insteadOf id: String) -> ClerkInstance.User? {
+        guard control.misbehaviour(operation) == .foreignAccount else { return nil }
+        return instance.foreignUser(notOwnedBy: instance.user(id)?.externalID)
     }
 
     private typealias BackendHandler = @Sendable (Request, BasicRequestContext, JSONValue?) async throws -> (HTTPResponse.Status, JSONValue)

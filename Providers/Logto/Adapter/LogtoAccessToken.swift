@@ -3,28 +3,32 @@ import TelegateCore
 import TelegramAuth
 
 /// An access token Logto issued through the token exchange, checked before it is passed on: a compact JWT whose
-/// header `typ` is `at+jwt` (RFC 9068), whose `aud` is the one requested and whose `sub` is the linked Logto user.
-/// The signature is Logto's to vouch for; it arrived over the authenticated call that asked for it.
+/// header `typ` is `at+jwt` (RFC 9068) and whose `aud` is the one requested; its `sub` names the Logto user, which
+/// the linker compares with the linked one (``ProviderUserLinker/vouch(_:for:requestID:)``). The signature is
+/// Logto's to vouch for; it arrived over the authenticated call that asked for it.
 struct LogtoAccessToken: Sendable {
     let token: String
     let expiresIn: Int64
     let scope: String
     let audience: String
+    /// The Logto user the token is for (`sub`).
+    let subject: String
 
     /// Reads the token endpoint's answer; anything that does not hold is `502 upstream_invalid_response`.
-    init(response body: JSONValue, audience: String, subject: String) throws {
+    init(response body: JSONValue, audience: String) throws {
         guard let token = body["access_token"]?.stringValue, let expiresIn = body["expires_in"]?.integerValue, expiresIn > 0,
             body["token_type"]?.stringValue?.lowercased() == "bearer"
         else { throw TelegateError.upstreamInvalidResponse("Logto") }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Self.decodeJSON(parts[0]), let claims = Self.decodeJSON(parts[1]),
             let type = header["typ"]?.stringValue?.lowercased(), type == "at+jwt" || type == "application/at+jwt",
-            Self.audiences(claims["aud"]).contains(audience), claims["sub"]?.stringValue == subject
+            Self.audiences(claims["aud"]).contains(audience), let subject = claims["sub"]?.stringValue, !subject.isEmpty
         else { throw TelegateError.upstreamInvalidResponse("Logto") }
         self.token = token
         self.expiresIn = expiresIn
         self.scope = body["scope"]?.stringValue ?? claims["scope"]?.stringValue ?? ""
         self.audience = audience
+        self.subject = subject
     }
 
     private static func decodeJSON(_ part: Substring) -> JSONValue? {

@@ -6,10 +6,11 @@ import TelegramAuth
 /// Logto (kind `logto`): Logto's own RFC 9068 access tokens for Telegram users, through user impersonation.
 ///
 /// On a user's first login the adapter creates a Logto user (username from the template, the `telegram` social
-/// identity) exactly once, through ``ProviderUserLinker``; the link is kept locally because Logto cannot search by
-/// identity. Each exchange then mints a one-time subject token and, in `accessToken` mode, exchanges it at
-/// `/oidc/token` for an access token for the configured API resource or for an allowed organization — two Logto
-/// calls for a returning user, with the Management API token cached.
+/// identity) exactly once, through ``ProviderUserLinker``, which links only a Logto user carrying this user's
+/// username; the link is kept locally because Logto cannot search by identity. Each exchange then mints a one-time
+/// subject token and, in `accessToken` mode, exchanges it at `/oidc/token` for an access token for the configured
+/// API resource or for an allowed organization — two Logto calls for a returning user, with the Management API
+/// token cached. An access token is handed out only when its `sub` is the linked user.
 public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
     public static let kind = "logto"
     public static var configSchema: AdapterConfigSchema { LogtoSettings.schema }
@@ -42,9 +43,8 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
         try settings.organizations.check(options.organization)
         let user = subject.user
         let linked = try await linker.linkedUser(for: user, in: directory, requestID: options.requestID)
-        var (link, subjectToken) = try await mintSubjectToken(linked, for: user, requestID: options.requestID)
-        await syncProfile(link, of: user)
-        guard let userID = link.externalID else { throw TelegateError.internalError() }
+        var (current, subjectToken) = try await mintSubjectToken(linked, for: user, requestID: options.requestID)
+        try await syncProfile(current, of: user, requestID: options.requestID)
 
         switch settings.mode {
         case .subjectToken:
@@ -57,13 +57,14 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
         case .accessToken:
             let token: LogtoAccessToken
             do {
-                token = try await impersonation.exchange(subjectToken, userID: userID, organization: options.organization)
+                token = try await accessToken(
+                    subjectToken, for: current, organization: options.organization, requestID: options.requestID)
             } catch is LogtoImpersonation.FreshSubjectTokenNeeded {
                 // The first token may have been consumed; it is never sent again.
-                (link, subjectToken) = try await mintSubjectToken(link, for: user, requestID: options.requestID)
-                guard let userID = link.externalID else { throw TelegateError.internalError() }
+                (current, subjectToken) = try await mintSubjectToken(current, for: user, requestID: options.requestID)
                 do {
-                    token = try await impersonation.exchange(subjectToken, userID: userID, organization: options.organization)
+                    token = try await accessToken(
+                        subjectToken, for: current, organization: options.organization, requestID: options.requestID)
                 } catch let again as LogtoImpersonation.FreshSubjectTokenNeeded {
                     throw again.error
                 }
@@ -96,28 +97,41 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
 
     /// A subject token for the linked user; when Logto no longer knows the user (deleted out of band), the link
     /// is replaced once through the linker and the token minted for the new user.
-    private func mintSubjectToken(_ link: ProviderLink, for user: UserRecord, requestID: String?) async throws
-        -> (ProviderLink, LogtoImpersonation.SubjectToken)
+    private func mintSubjectToken(_ linked: LinkedProviderUser, for user: UserRecord, requestID: String?) async throws
+        -> (LinkedProviderUser, LogtoImpersonation.SubjectToken)
     {
-        guard let userID = link.externalID else { throw TelegateError.internalError() }
-        if let token = try await impersonation.subjectToken(for: userID, telegramID: user.telegramID) {
-            return (link, token)
+        if let token = try await impersonation.subjectToken(for: linked, telegramID: user.telegramID) {
+            return (linked, token)
         }
-        let replaced = try await linker.relink(link, for: user, in: directory, requestID: requestID)
-        guard let newID = replaced.externalID,
-            let token = try await impersonation.subjectToken(for: newID, telegramID: user.telegramID)
-        else { throw TelegateError.upstreamInvalidResponse("Logto") }
+        let replaced = try await linker.relink(linked, for: user, in: directory, requestID: requestID)
+        guard let token = try await impersonation.subjectToken(for: replaced, telegramID: user.telegramID) else {
+            throw TelegateError.upstreamInvalidResponse("Logto")
+        }
         return (replaced, token)
     }
 
+    /// An access token for the linked user: Logto's token is handed out only if its `sub` is that user.
+    private func accessToken(
+        _ subjectToken: LogtoImpersonation.SubjectToken, for linked: LinkedProviderUser, organization: String?, requestID: String?
+    ) async throws -> LogtoAccessToken {
+        let answer = try await impersonation.exchange(subjectToken, organization: organization)
+        return try await linker.vouch(answer, for: linked, requestID: requestID)
+    }
+
     /// Sends a changed name or photo to Logto once per change. The profile sent at creation is recorded without
-    /// a call; a failed update is retried at a later login and does not fail this one.
-    private func syncProfile(_ link: ProviderLink, of user: UserRecord) async {
+    /// a call; a failed update is retried at a later login and does not fail this one — unless Logto reports
+    /// updating another user, which stops the login.
+    private func syncProfile(_ linked: LinkedProviderUser, of user: UserRecord, requestID: String?) async throws {
         let digest = Self.profileDigest(user.profile)
-        guard link.syncedProfileDigest != digest, let userID = link.externalID else { return }
+        guard linked.syncedProfileDigest != digest else { return }
         do {
-            if link.syncedProfileDigest != nil { try await directory.updateProfile(of: userID, to: user.profile) }
-            _ = try await linker.recordProfileSync(link, digest: digest)
+            if linked.syncedProfileDigest != nil {
+                let answer = try await directory.updateProfile(of: linked, to: user.profile)
+                try await linker.vouch(answer, for: linked, requestID: requestID)
+            }
+            _ = try await linker.recordProfileSync(linked, digest: digest)
+        } catch let error as TelegateError where error.code == .providerIdentityMismatch {
+            throw error
         } catch {
             context.logger.warning("the Logto profile update failed; it is retried at the next login")
         }

@@ -27,10 +27,11 @@ struct LogtoImpersonation: Sendable {
     let upstream: UpstreamClient
     let logger: Logger
 
-    /// A subject token for Logto user `userID`; `nil` when Logto no longer knows the user.
-    func subjectToken(for userID: String, telegramID: Int64) async throws -> SubjectToken? {
+    /// A subject token for the linked Logto user; `nil` when Logto no longer knows the user. (Logto's answer
+    /// names no user; the access token it is exchanged for does.)
+    func subjectToken(for linked: LinkedProviderUser, telegramID: Int64) async throws -> SubjectToken? {
         let body = JSONValue.object([
-            ("userId", .string(userID)),
+            ("userId", .string(linked.accountID)),
             ("context", .object([("telegram_id", .integer(telegramID)), ("via", .string("telegate"))])),
         ])
         // A repeated mint only leaves an unused token behind, which expires.
@@ -51,9 +52,9 @@ struct LogtoImpersonation: Sendable {
         }
     }
 
-    /// Exchanges `subjectToken` for an access token of Logto user `userID`, for the configured resource or, when
-    /// given, for `organization`.
-    func exchange(_ subjectToken: SubjectToken, userID: String, organization: String?) async throws -> LogtoAccessToken {
+    /// Exchanges `subjectToken` for an access token, for the configured resource or, when given, for
+    /// `organization`; sealed with the user Logto issued it for (`sub`).
+    func exchange(_ subjectToken: SubjectToken, organization: String?) async throws -> ProviderAnswer<LogtoAccessToken> {
         var fields: [(name: String, value: String)] = [
             ("grant_type", Self.tokenExchangeGrant), ("subject_token", subjectToken.value),
             ("subject_token_type", Self.subjectTokenType),
@@ -83,7 +84,8 @@ struct LogtoImpersonation: Sendable {
             throw FreshSubjectTokenNeeded(error: error)
         }
         guard response.status == 200 else { throw refusal(response, organization: organization) }
-        return try LogtoAccessToken(response: response.json(provider: "Logto"), audience: audience, subject: userID)
+        let token = try LogtoAccessToken(response: response.json(provider: "Logto"), audience: audience)
+        return ProviderAnswer(token, about: token.subject)
     }
 
     /// What a refused grant means, from the OAuth `error`.

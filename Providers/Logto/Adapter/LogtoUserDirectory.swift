@@ -5,10 +5,11 @@ import TelegateCore
 /// Logto users as ``ProviderUserLinker`` finds and creates them: one user per local user, keyed by its username
 /// (Logto refuses a duplicate), carrying the `telegram` social identity and `customData.telegram`.
 ///
-/// Logto cannot search by identity, so a lookup searches the exact username and then checks the identity: the
-/// same Telegram id is this user's; a user Telegate created whose identity was not attached yet (a crash or
-/// failure between the two calls, recognised by `customData.telegram.id`) gets it attached; anything else is
-/// `409 provider_identity_conflict`.
+/// The username is the owner key the linker checks in every user Logto returns. Logto cannot search by identity,
+/// so a lookup searches the exact username; once the linker has verified the user, ``adopt(_:for:)`` checks the
+/// identity: the same Telegram id is this user's; a user Telegate created whose identity was not attached yet (just
+/// created, or a crash or failure between the two calls, recognised by `customData.telegram.id`) gets it attached;
+/// anything else is `409 provider_identity_conflict`.
 struct LogtoUserDirectory: ProviderUserDirectory {
     /// The identity target (`PUT /api/users/{id}/identities/telegram`).
     static let identityTarget = "telegram"
@@ -17,8 +18,12 @@ struct LogtoUserDirectory: ProviderUserDirectory {
     let username: UsernameTemplate
     let logger: Logger
 
+    func owner(of user: UserRecord) -> String {
+        username.render(user.telegramID)
+    }
+
     func create(for user: UserRecord) async throws -> ProviderUserCreation {
-        var body: [(key: String, value: JSONValue)] = [("username", .string(username.render(user.telegramID)))]
+        var body: [(key: String, value: JSONValue)] = [("username", .string(owner(of: user)))]
         body += Self.profileMembers(user.profile)
         var telegram: [(key: String, value: JSONValue)] = [("id", .integer(user.telegramID))]
         if let handle = user.profile.username { telegram.append(("username", .string(handle))) }
@@ -26,11 +31,7 @@ struct LogtoUserDirectory: ProviderUserDirectory {
         let response = try await api.send(.POST, "/api/users", body: .object(body), idempotent: false, operation: "create_user")
         switch response.status {
         case 200, 201:
-            guard let id = try response.json(provider: "Logto")["id"]?.stringValue, !id.isEmpty else {
-                throw TelegateError.upstreamInvalidResponse("Logto")
-            }
-            try await attachIdentity(to: id, for: user)
-            return .created(id)
+            return .created(try Self.account(response.json(provider: "Logto")))
         case 422 where LogtoManagementAPI.errorCode(response) == "user.username_already_in_use":
             return .alreadyExists
         default:
@@ -38,21 +39,23 @@ struct LogtoUserDirectory: ProviderUserDirectory {
         }
     }
 
-    func find(for user: UserRecord) async throws -> String? {
-        let name = username.render(user.telegramID)
+    func find(for user: UserRecord) async throws -> ProviderAccount? {
+        let name = owner(of: user)
         let query = "search.username=\(UpstreamRequest.formEncoded(name))&mode.username=exact&isCaseSensitive=true"
         let response = try await api.send(.GET, "/api/users?" + query, idempotent: true, operation: "search_users")
         guard response.status == 200 else { throw refused(response, operation: "search_users") }
         guard let users = try response.json(provider: "Logto").arrayElements else { throw TelegateError.upstreamInvalidResponse("Logto") }
-        guard let match = users.first(where: { $0["username"]?.stringValue == name }) else { return nil }
-        guard let id = match["id"]?.stringValue, !id.isEmpty else { throw TelegateError.upstreamInvalidResponse("Logto") }
-        let identity = match["identities"]?[Self.identityTarget]?["userId"]?.stringValue
-        if identity == String(user.telegramID) { return id }
-        if identity == nil, match["customData"]?["telegram"]?["id"]?.integerValue == user.telegramID {
-            try await attachIdentity(to: id, for: user)
-            return id
+        // An exact, case-sensitive search answers this user or none; whatever Logto answers, the linker checks.
+        return try users.first.map(Self.account)
+    }
+
+    func adopt(_ account: VerifiedProviderAccount, for user: UserRecord) async throws {
+        let identity = account.record["identities"]?[Self.identityTarget]?["userId"]?.stringValue
+        if identity == String(user.telegramID) { return }
+        guard identity == nil, account.record["customData"]?["telegram"]?["id"]?.integerValue == user.telegramID else {
+            throw TelegateError.logtoIdentityConflict()
         }
-        throw TelegateError.logtoIdentityConflict()
+        try await attachIdentity(to: account.id, for: user)
     }
 
     /// `DELETE /api/users/{id}`; a user Logto no longer has counts as deleted.
@@ -64,12 +67,19 @@ struct LogtoUserDirectory: ProviderUserDirectory {
         }
     }
 
-    /// Sends the profile's name and photo to Logto user `id`.
-    func updateProfile(of id: String, to profile: UserProfile) async throws {
+    /// Sends the profile's name and photo to the linked Logto user; the answer names the user Logto updated.
+    func updateProfile(of linked: LinkedProviderUser, to profile: UserProfile) async throws -> ProviderAnswer<Void> {
         let response = try await api.send(
-            .PATCH, "/api/users/\(UpstreamRequest.formEncoded(id))", body: .object(Self.profileMembers(profile)),
+            .PATCH, "/api/users/\(UpstreamRequest.formEncoded(linked.accountID))", body: .object(Self.profileMembers(profile)),
             idempotent: true, operation: "update_user")
         guard response.status == 200 else { throw refused(response, operation: "update_user") }
+        return ProviderAnswer((), about: try Self.account(response.json(provider: "Logto")).id)
+    }
+
+    /// A Logto user as the linker checks it: its id, its username, and the user itself for ``adopt(_:for:)``.
+    private static func account(_ user: JSONValue) throws -> ProviderAccount {
+        guard let id = user["id"]?.stringValue, !id.isEmpty else { throw TelegateError.upstreamInvalidResponse("Logto") }
+        return ProviderAccount(id: id, owner: user["username"]?.stringValue, record: user)
     }
 
     /// The profile fields Logto keeps: `name` and `avatar` (a URL).

@@ -10,7 +10,9 @@ import StrictJSON
 ///
 /// Every call is counted per operation and can be faulted (``SimulatorControl``). A fault replaces the answer
 /// after the tenant acted, as when a response is lost on the way back: a faulted token exchange has consumed its
-/// subject token.
+/// subject token. Of the misbehaviours, `create_user` acts out `duplicate` and `foreignAccount`, and
+/// `search_users`, `get_user`, `update_user`, `subject_token` and `token_exchange` act out `foreignAccount`
+/// (somebody else's user in the answer, or the token issued for them).
 public struct LogtoSimulator: ProviderSimulator {
     public static let kind = "logto"
     public static let summary = "Logto: Management API, subject tokens, token exchange with ES384 at+jwt tokens"
@@ -42,7 +44,9 @@ public struct LogtoSimulator: ProviderSimulator {
             return try await respond(operation) { () throws(LogtoSimulatorError) in
                 guard let fields else { throw .oauth(.badRequest, "invalid_request", "the body must be a form without repeated parameters") }
                 return Self.json(
-                    try tenant.token(fields, authorization: request.headers[.authorization], issuer: Self.issuer(request), signer: signer))
+                    try tenant.token(
+                        fields, authorization: request.headers[.authorization], issuer: Self.issuer(request), signer: signer,
+                        namingAnotherUser: operation == "token_exchange" && control.misbehaviour(operation) == .foreignAccount))
             }
         }
         router.get("/oidc/jwks") { _, _ in
@@ -64,13 +68,24 @@ public struct LogtoSimulator: ProviderSimulator {
             let body = try await Self.body(request)
             return try await management("create_user", request) { () throws(LogtoSimulatorError) in
                 let fields = try LogtoRequestInput.object(body, contentType: request.headers[.contentType], allowed: Self.createUserKeys)
-                return Self.json(try tenant.createUser(fields))
+                switch control.misbehaviour("create_user") {
+                case .duplicate:
+                    throw .api(.unprocessableContent, "user.username_already_in_use", "This username is already in use.")
+                case .foreignAccount:
+                    return Self.json(LogtoTenant.json(tenant.foreignUser(username: fields["username"]?.stringValue)))
+                case nil:
+                    return Self.json(try tenant.createUser(fields))
+                }
             }
         }
         router.get("/api/users") { request, _ in
             try await management("search_users", request) { () throws(LogtoSimulatorError) in
                 guard let query = LogtoRequestInput.pairs(request.uri.query ?? "") else { throw .invalidInput("malformed query") }
-                let (page, total) = try tenant.searchUsers(query)
+                var (page, total) = try tenant.searchUsers(query)
+                if control.misbehaviour("search_users") == .foreignAccount {
+                    let searched = query.first { $0.name == "search.username" }?.value
+                    (page, total) = ([LogtoTenant.json(tenant.foreignUser(username: searched))], 1)
+                }
                 var response = Self.json(.array(page))
                 response.headers[HTTPField.Name("Total-Number")!] = String(total)
                 return response
@@ -78,13 +93,17 @@ public struct LogtoSimulator: ProviderSimulator {
         }
         router.get("/api/users/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return try await management("get_user", request) { () throws(LogtoSimulatorError) in Self.json(try tenant.getUser(id)) }
+            return try await management("get_user", request) { () throws(LogtoSimulatorError) in
+                if let foreign = foreignUser("get_user", insteadOf: id) { return Self.json(foreign) }
+                return Self.json(try tenant.getUser(id))
+            }
         }
         router.patch("/api/users/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             let body = try await Self.body(request)
             return try await management("update_user", request) { () throws(LogtoSimulatorError) in
                 let fields = try LogtoRequestInput.object(body, contentType: request.headers[.contentType], allowed: Self.updateUserKeys)
+                if let foreign = foreignUser("update_user", insteadOf: id) { return Self.json(foreign) }
                 return Self.json(try tenant.updateUser(id, fields))
             }
         }
@@ -107,7 +126,13 @@ public struct LogtoSimulator: ProviderSimulator {
         router.post("/api/subject-tokens") { request, _ in
             let body = try await Self.body(request)
             return try await management("subject_token", request) { () throws(LogtoSimulatorError) in
-                let fields = try LogtoRequestInput.object(body, contentType: request.headers[.contentType], allowed: ["userId", "context"])
+                var fields = try LogtoRequestInput.object(
+                    body, contentType: request.headers[.contentType], allowed: ["userId", "context"])
+                if let requested = fields["userId"]?.stringValue,
+                    let foreign = foreignUser("subject_token", insteadOf: requested)
+                {
+                    fields["userId"] = foreign["id"]
+                }
                 return Self.json(try tenant.createSubjectToken(fields), status: .created)
             }
         }
@@ -131,6 +156,13 @@ public struct LogtoSimulator: ProviderSimulator {
     ]
     /// The keys `PATCH /api/users/{id}` accepts.
     static let updateUserKeys: Set<String> = ["username", "primaryEmail", "primaryPhone", "name", "avatar", "customData", "profile"]
+
+    /// Somebody else's user, when this call of `operation` is told to answer about a foreign account
+    /// (``SimulatorFault/Misbehaviour/foreignAccount``) instead of user `id`; the call then changes nothing of `id`.
+    private func foreignUser(_ operation: String, insteadOf id: String) -> JSONValue? {
+        guard control.misbehaviour(operation) == .foreignAccount else { return nil }
+        return LogtoTenant.json(tenant.foreignUser(excluding: id))
+    }
 
     /// Runs `work` (the tenant acts), then lets a fault replace its answer.
     private func respond(_ operation: String, _ work: () throws(LogtoSimulatorError) -> Response) async throws -> Response {

@@ -8,16 +8,18 @@ extension LogtoTenant {
     ]
     static let organizationAudiencePrefix = "urn:logto:organization:"
 
-    /// `POST /oidc/token`: `client_credentials` and the token-exchange grant, after client authentication.
-    func token(_ fields: [String: String], authorization: String?, issuer: String, signer: LogtoSigningKey)
-        throws(LogtoSimulatorError) -> JSONValue
-    {
+    /// `POST /oidc/token`: `client_credentials` and the token-exchange grant, after client authentication. With
+    /// `namingAnotherUser`, a token exchange issues its token for somebody else's user than the subject token's.
+    func token(
+        _ fields: [String: String], authorization: String?, issuer: String, signer: LogtoSigningKey, namingAnotherUser: Bool = false
+    ) throws(LogtoSimulatorError) -> JSONValue {
         let application = try authenticate(fields, authorization: authorization)
         switch fields["grant_type"] {
         case "client_credentials":
             return try clientCredentials(fields, application: application, issuer: issuer, signer: signer)
         case Self.tokenExchangeGrant:
-            return try tokenExchange(fields, application: application, issuer: issuer, signer: signer)
+            return try tokenExchange(
+                fields, application: application, issuer: issuer, signer: signer, namingAnotherUser: namingAnotherUser)
         case nil:
             throw .oauth(.badRequest, "invalid_request", "missing required parameter 'grant_type'")
         default:
@@ -89,7 +91,8 @@ extension LogtoTenant {
     }
 
     private func tokenExchange(
-        _ fields: [String: String], application: LogtoSimulatorConfiguration.Application, issuer: String, signer: LogtoSigningKey
+        _ fields: [String: String], application: LogtoSimulatorConfiguration.Application, issuer: String, signer: LogtoSigningKey,
+        namingAnotherUser: Bool
     ) throws(LogtoSimulatorError) -> JSONValue {
         guard application.allowTokenExchange else {
             throw .oauth(.badRequest, "unauthorized_client", "requested grant type is not allowed for this client")
@@ -108,7 +111,7 @@ extension LogtoTenant {
         }
         let now = now
         let requested = (fields["scope"] ?? "").split(separator: " ").map(String.init)
-        let (userID, audience, scopes, ttl) = try state.withLock { state throws(LogtoSimulatorError) in
+        let (grantedUserID, audience, scopes, ttl) = try state.withLock { state throws(LogtoSimulatorError) in
             guard let record = state.subjectTokens[subjectToken] else {
                 throw .oauth(.badRequest, "invalid_grant", "subject token not found")
             }
@@ -139,6 +142,7 @@ extension LogtoTenant {
             state.subjectTokens[subjectToken]?.consumed = true
             return (user.id, grant.0, grant.1, grant.2)
         }
+        let userID = namingAnotherUser ? foreignUser(excluding: grantedUserID).id : grantedUserID
         let token: String
         if audience.isEmpty {
             token = LogtoRandom.id(length: 43)  // An opaque token, only good for userinfo.

@@ -134,6 +134,21 @@ public final class LogtoTenant: Sendable {
         }
     }
 
+    /// A user other than user `id` and other than the one named `username`, for a tenant told to answer about
+    /// somebody else's account: the oldest such user, or a new one made for the purpose.
+    func foreignUser(excluding id: String? = nil, username: String? = nil) -> User {
+        let now = now
+        return state.withLock { state in
+            if let other = state.users.first(where: { $0.id != id && ($0.username == nil || $0.username != username) }) {
+                return other
+            }
+            var stranger = User(id: LogtoRandom.id(length: 12), createdAt: now * 1000, updatedAt: now * 1000)
+            stranger.username = "stranger_" + LogtoRandom.id(length: 8)
+            state.users.append(stranger)
+            return stranger
+        }
+    }
+
     /// `GET /api/users?search…`: `search.<field>=v` with `mode.<field>=exact|like`, `joint=and|or`,
     /// `isCaseSensitive`, `page`, `page_size`; a plain `search=v` matches any searchable field. Returns the page
     /// and the total.

@@ -106,3 +106,20 @@ extension TelegateError {
         self.init(Code(error.code.rawValue), status: status, error.message, reason: error.reason, retryAfter: retryAfter)
     }
 }
+
+// MARK: Provider identity
+
+extension TelegateError.Code {
+    /// The identity provider answered about a user that is not this local user's.
+    public static let providerIdentityMismatch = Self("provider_identity_mismatch")
+}
+
+extension TelegateError {
+    /// 502 `provider_identity_mismatch`: `provider` named another user than the one it was asked about; nothing was
+    /// linked, written or issued.
+    public static func providerIdentityMismatch(_ provider: String) -> TelegateError {
+        TelegateError(
+            .providerIdentityMismatch, status: 502,
+            "\(provider) answered about a user that is not this account's; nothing was issued")
+    }
+}

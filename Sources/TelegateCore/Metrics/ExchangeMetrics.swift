@@ -59,6 +59,7 @@ public final class ExchangeMetrics: Sendable {
         var refreshes: [Labels: UInt64] = [:]
         var upstream: [Labels: Histogram] = [:]
         var upstreamStatuses: [Labels: UInt64] = [:]
+        var identityMismatches: [Labels: UInt64] = [:]
     }
 
     private let state = Mutex(State())
@@ -106,6 +107,11 @@ public final class ExchangeMetrics: Sendable {
         state.withLock { $0.refreshes[Labels(a: app, b: outcome), default: 0] += 1 }
     }
 
+    /// Counts one provider answer about a user that was not the local user's (``ProviderUserLinker``).
+    public func recordIdentityMismatch(app: String, adapter: String) {
+        state.withLock { $0.identityMismatches[Labels(a: app, b: adapter), default: 0] += 1 }
+    }
+
     /// The Prometheus text exposition.
     public func render() -> String {
         let snapshot = state.withLock { $0 }
@@ -148,6 +154,12 @@ public final class ExchangeMetrics: Sendable {
         lines.append("# TYPE telegate_refreshes_total counter")
         for (labels, count) in snapshot.refreshes.sorted(by: { $0.key < $1.key }) {
             lines.append("telegate_refreshes_total{app=\"\(labels.a)\",outcome=\"\(labels.b)\"} \(count)")
+        }
+        lines.append(
+            "# HELP telegate_provider_identity_mismatches_total Provider answers about a user that was not the local user's; nothing was issued.")
+        lines.append("# TYPE telegate_provider_identity_mismatches_total counter")
+        for (labels, count) in snapshot.identityMismatches.sorted(by: { $0.key < $1.key }) {
+            lines.append("telegate_provider_identity_mismatches_total{app=\"\(labels.a)\",adapter=\"\(labels.b)\"} \(count)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

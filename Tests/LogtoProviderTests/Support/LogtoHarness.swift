@@ -58,10 +58,12 @@ final class LogtoHarness: Sendable {
     let faults: FaultInjector
     /// The running apps, for reaching an adapter directly.
     let runtimes: RuntimeRegistry
+    /// Telegate's audit log.
+    let audit: any AuditStore
     private let secrets = Mutex<[String]>([LogtoHarness.botToken, LogtoHarness.masterKey, LogtoHarness.m2mSecret, LogtoHarness.exchangeSecret])
 
     private init(simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient, faults: FaultInjector,
-        runtimes: RuntimeRegistry
+        runtimes: RuntimeRegistry, audit: any AuditStore
     ) {
         self.simulator = simulator
         self.simulatorURL = simulatorURL
@@ -71,6 +73,7 @@ final class LogtoHarness: Sendable {
         self.client = client
         self.faults = faults
         self.runtimes = runtimes
+        self.audit = audit
     }
 
     /// Telegate's clock, Unix seconds.
@@ -152,7 +155,7 @@ final class LogtoHarness: Sendable {
             configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
         let harness = LogtoHarness(
             simulator: simulator, simulatorURL: simulatorURL, baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs,
-            client: client, faults: faults, runtimes: application.runtimes)
+            client: client, faults: faults, runtimes: application.runtimes, audit: application.services.storage.audit)
         try await application.serving(closing: client) { try await body(harness) }
         #expect(logs.leaks(of: harness.secrets.withLock { $0 }).isEmpty, "a secret reached the logs")
     }
