@@ -38,7 +38,7 @@ public struct TelegateServices: Sendable {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.audit = AuditLog(store: storage.audit, logger: logger, clock: clock)
         self.refreshTokens = RefreshTokenService(
-            store: storage.refreshTokens, clock: clock, sealingKey: secretBox.derivedKey(purpose: "refresh-token v1"))
+            store: storage.refreshTokens, clock: clock, secretBox: secretBox, graceWindow: 30)
         self.metrics = ExchangeMetrics()
         self.keyRefreshInterval = keyRefreshInterval
         self.faults = faults
