@@ -36,10 +36,12 @@ public final class TelegateApplication: Sendable {
     /// Prepares everything short of listening: storage (migrated), the configuration applied, every app compiled
     /// with its signing keys ready.
     /// With `applyConfiguration` false the database is used as it is (for the admin commands). `registry` is the
-    /// set of adapter kinds (tests add their own).
+    /// set of adapter kinds (tests add their own). `clock` is this process's clock, corrected by readings of the
+    /// database's (`databaseTime`, by default the engine's own).
     public static func prepare(
         configuration: TelegateConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger, clock: WallClock = .system, httpClient: HTTPClient? = nil, applyConfiguration: Bool = true,
+        logger: Logger, clock: WallClock = .system, databaseTime: DatabaseClock.Reading? = nil,
+        httpClient: HTTPClient? = nil, applyConfiguration: Bool = true,
         telegramKeys: TelegramKeySet? = nil, faults: FaultInjector? = nil,
         registry: AdapterRegistry = BuiltinProviders.registry
     ) async throws -> TelegateApplication {
@@ -64,10 +66,13 @@ public final class TelegateApplication: Sendable {
                     idleTimeout: .seconds(60),
                     concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.server.upstreamConnectionsPerHost)))
         do {
+            let time = TimePolicy(leeway: configuration.server.clockLeeway)
+            let databaseClock = DatabaseClock(local: clock, read: databaseTime ?? { try await storage.databaseTime() })
+            await ClockSkewMonitor(clock: databaseClock, time: time, logger: logger).check()
             let services = TelegateServices(
                 storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: registry,
                 httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
-                clock: clock, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
+                clock: databaseClock, time: time, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
             let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
             if applyConfiguration {
                 try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
@@ -127,6 +132,7 @@ public final class TelegateApplication: Sendable {
                 ExpiredTokenPruner(
                     store: services.storage.refreshTokens, clock: services.clock, logger: services.logger),
                 RuntimeReloadService(reloader: reloader, interval: Self.reloadInterval),
+                ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

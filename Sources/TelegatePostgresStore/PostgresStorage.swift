@@ -73,6 +73,13 @@ public final class PostgresStorage: TelegateStorage {
     public func close() async throws {
         await engine.close()
     }
+
+    /// The server's `now()`, in microseconds on the wire so nothing is lost to a floating-point type.
+    public func databaseTime() async throws -> Double? {
+        let rows = try await engine.query("SELECT (EXTRACT(EPOCH FROM now()) * 1000000)::BIGINT", deadline: .seconds(2))
+        guard let microseconds = rows.first?.integer(0) else { throw TelegateError.internalError() }
+        return Double(microseconds) / 1_000_000
+    }
 }
 
 extension PostgresStorage {

@@ -62,4 +62,7 @@ public final class SQLiteStorage: TelegateStorage {
     }
 
     public func close() async throws {}
+
+    /// `nil`: SQLite runs in this process and shares its clock.
+    public func databaseTime() async throws -> Double? { nil }
 }

@@ -2,7 +2,8 @@
 """Validate Telegate's tokens with an independent JOSE implementation (joserfc), using only the discovery URL.
 
 Usage: verify_tokens.py DISCOVERY_URL AUDIENCE RESOURCE ID_TOKEN ACCESS_TOKEN
-Exits 0 and prints "ok" when both tokens are valid; prints the failure and exits 1 otherwise.
+Exits 0 and prints "ok" when both tokens are valid and name different audiences; prints the failure and exits 1
+otherwise.
 """
 import json
 import sys
@@ -61,6 +62,8 @@ def main():
         jti={"essential": True},
         client_id={"essential": True},
     ).validate(access.claims)
+    if access.claims["aud"] == token.claims["aud"]:
+        raise SystemExit("the ID token and the access token name the same audience")
     if access.claims["exp"] <= now or token.claims["exp"] <= now:
         raise SystemExit("expired")
     print("ok")

@@ -159,7 +159,7 @@ struct ExchangeTests {
             #expect(reply.json["provider"]?.stringValue == "supabase")
             let access = try JWT.claims(Credentials(reply).accessToken)
             #expect(access["role"]?.stringValue == "authenticated")
-            #expect(access["aud"]?.stringValue == "authenticated")
+            #expect(access["aud"]?.stringValue == service.baseURL + "/apps/poll/api/supabase")
             #expect(try JWT.header(Credentials(reply).accessToken)["alg"]?.stringValue == "ES256")
             let unknown = try await service.exchange(initData: service.signedInitData(), provider: "nope")
             #expect(unknown.status == 404)

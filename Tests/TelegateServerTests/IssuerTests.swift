@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import OIDCSimulator
+@testable import TelegateApp
 import StrictJSON
 import TelegateCore
 import TestSupport
@@ -58,9 +60,15 @@ struct IssuerTests {
                 provider: .customJwt(issuer: issuer, jwks: issuer + "/.well-known/jwks.json", algorithm: "RS256", applicationID: "convex"),
                 client: service.client, now: now)
             #expect(try await custom.verify(credentials.idToken).subject == identity.subject)
-            // Convex's OIDC path refuses access tokens (typ at+jwt); customJwt does not check typ.
+            // Convex's OIDC path refuses access tokens (typ at+jwt); customJwt does not check typ, but the access token
+            // names the resource, not the application id, so it is refused there too unless configured for it.
             await #expect(throws: RelyingPartyRejection.self) { try await oidc.verify(credentials.accessToken) }
-            #expect(try await custom.verify(credentials.accessToken).subject == identity.subject)
+            await #expect(throws: RelyingPartyRejection.self) { try await custom.verify(credentials.accessToken) }
+            let resource = ConvexVerifier(
+                provider: .customJwt(issuer: issuer, jwks: issuer + "/.well-known/jwks.json", algorithm: "RS256", applicationID: issuer + "/api/convex"),
+                client: service.client, now: now)
+            #expect(try await resource.verify(credentials.accessToken).subject == identity.subject)
+            await #expect(throws: RelyingPartyRejection.self) { try await resource.verify(credentials.idToken) }
             // An ES256 adapter's tokens go through customJwt (Convex's OIDC path only takes RS256 and EdDSA).
             let supabase = try await service.exchange(initData: service.signedInitData(), provider: "supabase")
             service.rememberSecrets(Credentials(supabase).all)
@@ -98,17 +106,72 @@ struct IssuerTests {
             let token = Credentials(exchange).accessToken
             service.rememberSecrets(Credentials(exchange).all)
             let verifier = ResourceServerVerifier(
+                issuer: service.baseURL + "/apps/poll", resource: service.baseURL + "/apps/poll/api/convex",
+                client: service.client, now: { [clock = service.clock] in clock.now })
+            let claims = try await verifier.verify(token)
+            // The ID token's audience is not this resource: an API checking aud refuses access tokens meant elsewhere.
+            let byAudience = ResourceServerVerifier(
                 issuer: service.baseURL + "/apps/poll", resource: "convex", client: service.client,
                 now: { [clock = service.clock] in clock.now })
-            let claims = try await verifier.verify(token)
+            await #expect(throws: RelyingPartyRejection.self) { try await byAudience.verify(token) }
             #expect(claims["client_id"]?.stringValue == "convex")
             #expect(claims["scope"]?.stringValue == "openid profile")
             #expect(claims["exp"]?.integerValue == service.clock.now + 900)
             // An ID token is not an access token (F1).
             await #expect(throws: RelyingPartyRejection.self) { try await verifier.verify(Credentials(exchange).idToken) }
             // Another app's issuer does not accept it (F2).
-            let other = ResourceServerVerifier(issuer: service.baseURL + "/apps/quiz", resource: "convex", client: service.client)
+            let other = ResourceServerVerifier(
+                issuer: service.baseURL + "/apps/quiz", resource: service.baseURL + "/apps/poll/api/convex", client: service.client)
             await #expect(throws: RelyingPartyRejection.self) { try await other.verify(token) }
+        }
+    }
+
+    @Test("ID and access tokens name different audiences by default; an explicit resource sets the access token's, even to the audience")
+    func audiences() async throws {
+        try await TestService.run(configure: { configuration in
+            configuration.apps[1].adapters.append(
+                .init(
+                    name: AdapterName(rawValue: "legacy")!, kind: "oidc", isDefault: false,
+                    config: .object([("audience", .string("quiz-app")), ("resource", .string("quiz-app")), ("algorithm", .string("ES256"))])))
+            configuration.apps[1].adapters.append(
+                .init(
+                    name: AdapterName(rawValue: "api")!, kind: "oidc", isDefault: false,
+                    config: .object([("audience", .string("quiz-app")), ("resource", .string("https://api.quiz.example")), ("algorithm", .string("ES256"))])))
+        }) { service in
+            for (app, provider, audience, resource) in [
+                ("poll", "convex", "convex", service.baseURL + "/apps/poll/api/convex"),
+                ("poll", "supabase", "authenticated", service.baseURL + "/apps/poll/api/supabase"),
+                ("quiz", "legacy", "quiz-app", "quiz-app"), ("quiz", "api", "quiz-app", "https://api.quiz.example"),
+            ] {
+                let token = TestService.quizToken
+                let initData = app == "poll" ? try service.signedInitData() : try service.signedInitData(token: token)
+                let exchange = try await service.exchange(app: app, initData: initData, provider: provider)
+                #expect(exchange.status == 200, "\(exchange.body)")
+                let credentials = Credentials(exchange)
+                service.rememberSecrets(credentials.all)
+                #expect(try JWT.claims(credentials.idToken)["aud"]?.stringValue == audience, "\(provider)")
+                #expect(try JWT.claims(credentials.accessToken)["aud"]?.stringValue == resource, "\(provider)")
+            }
+        }
+    }
+
+    @Test("An oidc adapter whose audience equals the default resource must name its resource")
+    func audienceEqualToDefaultResource() async throws {
+        let port = FreePort.next()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = try TestService.standardConfiguration(port: port, directory: directory)
+        configuration.apps[1].adapters[0].config = .object([("audience", .string("http://127.0.0.1:\(port)/apps/quiz/api/convex"))])
+        do {
+            let application = try await TelegateApplication.prepare(
+                configuration: configuration,
+                environment: ["TELEGATE_MASTER_KEY": TestService.masterKey, "POLL_BOT_TOKEN": TestService.pollToken, "QUIZ_BOT_TOKEN": TestService.quizToken],
+                logger: Logger(label: "test"))
+            try await application.shutdown()
+            Issue.record("an audience equal to the default resource was accepted")
+        } catch let error as TelegateError {
+            #expect(error.code.rawValue == "invalid_config")
+            #expect(error.message.contains("set resource explicitly"))
         }
     }
 
@@ -124,8 +187,8 @@ struct IssuerTests {
                 let audience = provider == "convex" ? "convex" : "authenticated"
                 let result = try await run(
                     "/usr/bin/env",
-                    ["python3", script, service.baseURL + "/apps/poll/.well-known/openid-configuration", audience, audience,
-                     credentials.idToken, credentials.accessToken])
+                    ["python3", script, service.baseURL + "/apps/poll/.well-known/openid-configuration", audience,
+                     service.baseURL + "/apps/poll/api/\(provider)", credentials.idToken, credentials.accessToken])
                 #expect(result.status == 0, "python3 \(script): \(result.output) — install joserfc with pip")
                 #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
             }

@@ -39,7 +39,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Two tabs refreshing with the same token inside 30 s both succeed and stay valid")
+    @Test("Two tabs refreshing with the same token inside 30 s both succeed with the same successor, which stays valid")
     func graceWindow() async throws {
         try await TestService.run { service in
             let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -49,9 +49,53 @@ struct RefreshTokenTests {
             #expect(tabA.status == 200 && tabB.status == 200)
             let nextA = try #require(tabA.json["refresh_token"]?.stringValue)
             let nextB = try #require(tabB.json["refresh_token"]?.stringValue)
-            #expect(try await refresh(service, nextA).status == 200)
-            #expect(try await refresh(service, nextB).status == 200)
-            service.rememberSecrets([token, nextA, nextB])
+            #expect(nextA == nextB)
+            #expect(tabB.json["id_token"] != nil && tabB.json["access_token"] != nil)
+            let later = try await refresh(service, nextA)
+            #expect(later.status == 200)
+            service.rememberSecrets([token, nextA, later.json["refresh_token"]?.stringValue ?? ""])
+        }
+    }
+
+    @Test("A third use of a rotated token, even within 30 s, revokes the family")
+    func thirdUseRevokes() async throws {
+        try await TestService.run { service in
+            let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let next = try #require(try await refresh(service, token).json["refresh_token"]?.stringValue)
+            service.clock.advance(5)
+            #expect(try await refresh(service, token).json["refresh_token"]?.stringValue == next)
+            service.clock.advance(5)
+            let third = try await refresh(service, token)
+            #expect(third.status == 400)
+            #expect(third.json["error"]?.stringValue == "invalid_grant")
+            #expect(try await refresh(service, next).json["error"]?.stringValue == "invalid_grant")
+            let events = try await service.application.services.storage.audit.events(appID: AppID(rawValue: "poll"), before: nil, limit: 10)
+            #expect(events.filter { $0.action == "refresh.reuse_detected" }.count == 1)
+            service.rememberSecrets([token, next])
+        }
+    }
+
+    @Test("20 concurrent uses of one refresh token give at most two successes, both with the same successor; the rest are invalid_grant and the family is revoked")
+    func concurrentUses() async throws {
+        try await TestService.run { service in
+            let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
+            let token = try #require(try await refresh(service, first).json["refresh_token"]?.stringValue)
+            service.clock.advance(60)
+            let replies = try await withThrowingTaskGroup(of: TestService.Reply.self) { group in
+                for index in 0..<20 { group.addTask { try await refresh(service, token, json: index.isMultiple(of: 2)) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let successes = replies.filter { $0.status == 200 }
+            #expect((1...2).contains(successes.count), "\(successes.count) successes")
+            let successors = Set(successes.compactMap { $0.json["refresh_token"]?.stringValue })
+            #expect(successors.count == 1)
+            #expect(replies.filter { $0.status == 400 && $0.json["error"]?.stringValue == "invalid_grant" }.count == 20 - successes.count)
+            // The replays revoked the session: the successor the two winners received is dead too.
+            let successor = try #require(successors.first)
+            #expect(try await refresh(service, successor).json["error"]?.stringValue == "invalid_grant")
+            let events = try await service.application.services.storage.audit.events(appID: AppID(rawValue: "poll"), before: nil, limit: 50)
+            #expect(events.filter { $0.action == "refresh.reuse_detected" }.count == 1)
+            service.rememberSecrets([first, token, successor])
         }
     }
 
@@ -138,7 +182,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Two tabs using a fresh exchange's token at the same moment both succeed, in one family")
+    @Test("Two tabs using a fresh exchange's token at the same moment both succeed with the same successor, in one family")
     func concurrentFirstUse() async throws {
         try await TestService.run { service in
             let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -148,11 +192,13 @@ struct RefreshTokenTests {
             }
             #expect(replies.map(\.status) == [200, 200])
             let next = replies.compactMap { $0.json["refresh_token"]?.stringValue }
-            #expect(Set(next).count == 2)
+            #expect(next.count == 2 && Set(next).count == 1)
             #expect(next.allSatisfy { Self.familyID($0) == Self.familyID(first) })
             let store = service.application.services.storage.refreshTokens
-            #expect(try await store.latestGeneration(familyID: Self.familyID(first)) == 1)
-            for token in next { #expect(try await refresh(service, token).status == 200) }
+            let spent = try #require(try await store.token(familyID: Self.familyID(first), hash: Self.hash(first)))
+            #expect(spent.token.state == .rotated && spent.token.graceUsed)
+            #expect(try await store.token(familyID: Self.familyID(next[0]), hash: Self.hash(next[0]))?.token.generation == 1)
+            #expect(try await refresh(service, next[0]).status == 200)
             service.rememberSecrets([first] + next)
         }
     }

@@ -15,7 +15,6 @@ struct RefreshTokenStoreTests {
             #expect(found.token == first)
             #expect(found.family == family)
             #expect(try await storage.refreshTokens.token(familyID: family.id, hash: Fixture.tokenHash()) == nil)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
         }
     }
 
@@ -31,7 +30,6 @@ struct RefreshTokenStoreTests {
             #expect(try await storage.refreshTokens.createFamily(family, tokens: [spent, next]))
             #expect(try await storage.refreshTokens.token(familyID: family.id, hash: spent.hash)?.token == spent)
             #expect(try await storage.refreshTokens.token(familyID: family.id, hash: next.hash)?.token == next)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
 
             var rival = family
             rival.adapter = Fixture.clerk
@@ -62,7 +60,6 @@ struct RefreshTokenStoreTests {
             #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.token == rotated)
             #expect(try await storage.refreshTokens.token(familyID: next.familyID, hash: next.hash)?.token == next)
             #expect(try await storage.refreshTokens.token(familyID: next.familyID, hash: next.hash)?.family == family)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
         }
     }
 
@@ -93,7 +90,6 @@ struct RefreshTokenStoreTests {
                 try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 5, next: clash)
             }
             #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.token == first)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 0)
 
             let user = try await storage.seedUser(telegramID: 5_000_000_001)
             let orphan = Fixture.family(user)
@@ -129,62 +125,76 @@ struct RefreshTokenStoreTests {
                 let loser = try #require(results.first { !$0.won }?.token)
                 #expect(try await storage.refreshTokens.token(familyID: winner.familyID, hash: winner.hash)?.token == winner)
                 #expect(try await storage.refreshTokens.token(familyID: loser.familyID, hash: loser.hash) == nil)
-                #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == generation)
                 current = winner
             }
         }
     }
 
-    @Test("latestGeneration is the highest generation issued in the family, whatever other families hold", arguments: StorageEngine.available)
-    func latestGeneration(engine: StorageEngine) async throws {
+    @Test("claimGrace claims a rotated token's grace once, only since the given time, and never for an active or unknown token", arguments: StorageEngine.available)
+    func claimGrace(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let (family, first) = try await newFamily(in: storage)
-            let (other, otherFirst) = try await newFamily(in: storage)
-            var hash = first.hash
-            for generation in 1...3 {
-                let next = Fixture.token(family, generation: generation)
-                #expect(try await storage.refreshTokens.rotate(familyID: family.id, hash: hash, at: Fixture.now + Int64(generation), next: next))
-                hash = next.hash
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: first.hash, rotatedSince: Fixture.now) == false)
+            let next = Fixture.token(family, generation: 1, at: Fixture.now + 100)
+            #expect(try await storage.refreshTokens.rotate(familyID: family.id, hash: first.hash, at: Fixture.now + 100, next: next))
+
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: first.hash, rotatedSince: Fixture.now + 101) == false)
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: first.hash)?.token.graceUsed == false)
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: first.hash, rotatedSince: Fixture.now + 100))
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: first.hash)?.token.graceUsed == true)
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: first.hash, rotatedSince: Fixture.now) == false)
+
+            #expect(try await storage.refreshTokens.token(familyID: family.id, hash: next.hash)?.token == next)
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: next.hash, rotatedSince: Fixture.now) == false)
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: Fixture.tokenHash(), rotatedSince: Fixture.now) == false)
+        }
+    }
+
+    @Test("Of 20 concurrent grace claims on one rotated token exactly one succeeds", arguments: StorageEngine.available)
+    func concurrentGraceClaims(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (family, first) = try await newFamily(in: storage)
+            let next = Fixture.token(family, generation: 1, at: Fixture.now + 1)
+            #expect(try await storage.refreshTokens.rotate(familyID: family.id, hash: first.hash, at: Fixture.now + 1, next: next))
+            let claims = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await storage.refreshTokens.claimGrace(familyID: family.id, hash: first.hash, rotatedSince: Fixture.now)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 3)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: other.id) == 0)
-            #expect(
-                try await storage.refreshTokens.rotate(
-                    familyID: other.id, hash: otherFirst.hash, at: Fixture.now, next: Fixture.token(other, generation: 1)))
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: other.id) == 1)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 3)
+            #expect(claims.filter { $0 }.count == 1)
         }
     }
 
-    @Test("insert stores another active token in the family beside the successor", arguments: StorageEngine.available)
-    func insertSibling(engine: StorageEngine) async throws {
+    @Test("A family created with a spent token and its successor keeps the spent token's grace unused", arguments: StorageEngine.available)
+    func createdSpentToken(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
-            let (family, first) = try await newFamily(in: storage)
-            let successor = Fixture.token(family, generation: 1, at: Fixture.now + 60)
-            #expect(try await storage.refreshTokens.rotate(familyID: first.familyID, hash: first.hash, at: Fixture.now + 60, next: successor))
-
-            let sibling = Fixture.token(family, generation: 1, at: Fixture.now + 62)
-            try await storage.refreshTokens.insert(sibling)
-            let found = try #require(try await storage.refreshTokens.token(familyID: sibling.familyID, hash: sibling.hash))
-            #expect(found.token == sibling)
-            #expect(found.family == family)
-            #expect(try await storage.refreshTokens.token(familyID: successor.familyID, hash: successor.hash)?.token == successor)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: family.id) == 1)
+            let user = try await storage.seedUser()
+            let family = Fixture.family(user)
+            var spent = Fixture.token(family)
+            spent.state = .rotated
+            spent.rotatedAt = Fixture.now
+            #expect(try await storage.refreshTokens.createFamily(family, tokens: [spent, Fixture.token(family, generation: 1)]))
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: spent.hash, rotatedSince: Fixture.now))
+            #expect(try await storage.refreshTokens.claimGrace(familyID: family.id, hash: spent.hash, rotatedSince: Fixture.now) == false)
         }
     }
 
-    @Test("revokeFamily records when and why once; a second revocation keeps the first", arguments: StorageEngine.available)
+    @Test("revokeFamily records when and why once and says so; a second revocation keeps the first", arguments: StorageEngine.available)
     func revokeFamily(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let (family, first) = try await newFamily(in: storage)
             let (untouched, untouchedFirst) = try await newFamily(in: storage)
-            try await storage.refreshTokens.revokeFamily(id: family.id, reason: "reuse_detected", at: Fixture.now + 5)
+            #expect(try await storage.refreshTokens.revokeFamily(id: family.id, reason: "reuse_detected", at: Fixture.now + 5))
             var revoked = family
             revoked.revokedAt = Fixture.now + 5
             revoked.revokeReason = "reuse_detected"
             #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.family == revoked)
 
-            try await storage.refreshTokens.revokeFamily(id: family.id, reason: "admin", at: Fixture.now + 9)
+            #expect(try await storage.refreshTokens.revokeFamily(id: family.id, reason: "admin", at: Fixture.now + 9) == false)
+            #expect(try await storage.refreshTokens.revokeFamily(id: Fixture.family(Fixture.user(Fixture.poll, telegramID: 1)).id, reason: "admin", at: Fixture.now) == false)
             #expect(try await storage.refreshTokens.token(familyID: first.familyID, hash: first.hash)?.family == revoked)
             #expect(try await storage.refreshTokens.token(familyID: untouchedFirst.familyID, hash: untouchedFirst.hash)?.family == untouched)
         }
@@ -236,10 +246,9 @@ struct RefreshTokenStoreTests {
             short.expiresAt = Fixture.now + 30
             var shortFirst = Fixture.token(short)
             shortFirst.expiresAt = short.expiresAt
-            #expect(try await storage.refreshTokens.createFamily(short, tokens: [shortFirst]))
             var lingering = Fixture.token(short, generation: 1)
             lingering.expiresAt = first.expiresAt + 100
-            try await storage.refreshTokens.insert(lingering)
+            #expect(try await storage.refreshTokens.createFamily(short, tokens: [shortFirst, lingering]))
 
             // By `cutoff`, `first` has expired but its successor has not; the family `short` has expired with all its tokens.
             let cutoff = first.expiresAt + 1
@@ -248,7 +257,6 @@ struct RefreshTokenStoreTests {
             #expect(try await storage.refreshTokens.token(familyID: family.id, hash: first.hash) == nil)
             #expect(try await storage.refreshTokens.token(familyID: family.id, hash: successor.hash)?.token == successor)
             #expect(try await storage.refreshTokens.token(familyID: short.id, hash: lingering.hash) == nil)
-            #expect(try await storage.refreshTokens.latestGeneration(familyID: short.id) == 0)
             #expect(try await storage.refreshTokens.deleteExpired(before: cutoff) == 0)
         }
     }

@@ -5,7 +5,8 @@ import TelegateCore
 struct OIDCSettings: Sendable {
     /// The ID token's `aud`: one string, the relying party's application id (Convex's `applicationID`).
     let audience: String
-    /// The access token's `aud`: the resource server's identifier (RFC 9068 §5: one per resource).
+    /// The access token's `aud`: the resource server's identifier (RFC 9068 §5: one per resource). By default
+    /// ``defaultResource(issuer:adapterName:)``, never the ID token's audience, so neither token passes for the other.
     let resource: String
     /// The access token's `client_id` claim.
     let clientID: String
@@ -29,7 +30,9 @@ struct OIDCSettings: Sendable {
 
     static let schema = AdapterConfigSchema([
         .init("audience", .string, required: true, description: "The ID token's aud (for Convex, the applicationID)."),
-        .init("resource", .string, description: "The access token's aud, the API it is for. Defaults to the audience."),
+        .init(
+            "resource", .string,
+            description: "The access token's aud, the API it is for. Defaults to <issuer>/api/<adapter name>, never the audience."),
         .init("clientId", .string, description: "The access token's client_id claim. Defaults to the adapter name."),
         .init(
             "algorithm", .string, default: .string("RS256"), allowedValues: SigningAlgorithm.allCases.map(\.rawValue),
@@ -51,10 +54,20 @@ struct OIDCSettings: Sendable {
         .init("idTokenClaims", .object, description: "Extra claims for the ID token."),
     ])
 
-    init(_ config: AdapterConfig, adapterName: AdapterName) throws {
+    init(_ config: AdapterConfig, adapterName: AdapterName, issuer: String) throws {
         guard let audience = config.string("audience"), !audience.isEmpty else { throw Self.invalid("audience is required") }
         self.audience = audience
-        self.resource = config.string("resource") ?? audience
+        if let resource = config.string("resource") {
+            guard !resource.isEmpty else { throw Self.invalid("resource must not be empty") }
+            // Equal to the audience only when written so: the documented way to keep tokens from before the default.
+            self.resource = resource
+        } else {
+            let resource = Self.defaultResource(issuer: issuer, adapterName: adapterName)
+            guard resource != audience else {
+                throw Self.invalid("audience equals the access tokens' default aud \(resource); set resource explicitly")
+            }
+            self.resource = resource
+        }
         self.clientID = config.string("clientId") ?? adapterName.rawValue
         self.algorithm = config.string("algorithm").flatMap(SigningAlgorithm.init(rawValue:)) ?? .rs256
         self.idTokenTTL = config.integer("idTokenTTL") ?? 3600
@@ -64,6 +77,12 @@ struct OIDCSettings: Sendable {
         self.scopes = config.strings("scopes") ?? ["openid", "profile"]
         self.accessTokenClaims = try Self.extraClaims(config.value("accessTokenClaims"), name: "accessTokenClaims")
         self.idTokenClaims = try Self.extraClaims(config.value("idTokenClaims"), name: "idTokenClaims")
+    }
+
+    /// The access token's `aud` when `resource` is not configured: `<issuer>/api/<adapter name>`, a URI of the
+    /// app's issuer that names this adapter's API, distinct from any other adapter's.
+    static func defaultResource(issuer: String, adapterName: AdapterName) -> String {
+        "\(issuer)/api/\(adapterName)"
     }
 
     private static func extraClaims(_ value: JSONValue?, name: String) throws -> [(key: String, value: JSONValue)] {

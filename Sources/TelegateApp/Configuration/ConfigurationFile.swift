@@ -19,7 +19,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -48,6 +48,13 @@ public enum ConfigurationFile {
                     throw ConfigurationError("server.upstreamConnectionsPerHost must be between 1 and 4096")
                 }
                 configuration.server.upstreamConnectionsPerHost = Int(connections)
+            }
+            if let leeway = try server.integer("clockLeeway") {
+                guard TimePolicy.allowedLeeway.contains(leeway) else {
+                    throw ConfigurationError(
+                        "server.clockLeeway must be between \(TimePolicy.allowedLeeway.lowerBound) and \(TimePolicy.allowedLeeway.upperBound) seconds")
+                }
+                configuration.server.clockLeeway = leeway
             }
         }
         if let database = try root.object("database", allowed: ["url", "poolSize", "statementTimeout", "tls"]) {

@@ -18,6 +18,9 @@ public struct TelegateConfiguration: Sendable {
         /// Pooled keep-alive connections per provider host: enough that calls to a slow provider never queue
         /// behind each other at the rates Telegate serves (500 exchanges/s at 50 ms upstream latency need ~25).
         public var upstreamConnectionsPerHost: Int = 256
+        /// How far clocks may disagree, in seconds: proof and token time checks, the refresh grace window, and the
+        /// clock skew against the database that is flagged (``TimePolicy``).
+        public var clockLeeway: Int64 = TimePolicy.standard.leeway
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,

@@ -7,21 +7,21 @@ public struct BotRuntime: Sendable {
     let widget: WidgetVerifier?
     let oidc: TelegramOIDCVerifier
 
-    /// Builds the verifiers for `settings` under `app`'s freshness policies.
-    public init(settings: BotSettings, app: AppSettings, telegramKeys: TelegramKeySet, clock: WallClock) {
+    /// Builds the verifiers for `settings` under `app`'s freshness policies, with `time`'s leeway.
+    public init(settings: BotSettings, app: AppSettings, telegramKeys: TelegramKeySet, clock: WallClock, time: TimePolicy) {
         self.settings = settings
-        let initDataPolicy = FreshnessPolicy(maxAge: app.initDataMaxAge)
+        let initDataPolicy = time.freshness(maxAge: app.initDataMaxAge)
         switch settings.verification {
         case .token(let keys):
             initData = InitDataVerifier(webAppKey: keys.webAppKey, botID: settings.botID, freshness: initDataPolicy, clock: clock)
-            widget = WidgetVerifier(widgetKey: keys.widgetKey, freshness: FreshnessPolicy(maxAge: app.widgetMaxAge), clock: clock)
+            widget = WidgetVerifier(widgetKey: keys.widgetKey, freshness: time.freshness(maxAge: app.widgetMaxAge), clock: clock)
         case .thirdParty(let environment):
             initData = InitDataVerifier(botID: settings.botID, environment: environment, freshness: initDataPolicy, clock: clock)
             widget = nil
         }
         oidc = TelegramOIDCVerifier(
             clientID: String(settings.botID), keySet: telegramKeys, allowedAlgorithms: settings.oidcAlgorithms,
-            requireNonce: settings.requireNonce, clock: clock)
+            requireNonce: settings.requireNonce, leeway: time.leeway, clock: clock)
     }
 
     /// Verifies `proof` for this bot.

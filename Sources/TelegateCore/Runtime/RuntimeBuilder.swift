@@ -22,7 +22,7 @@ public struct RuntimeBuilder: Sendable {
         for bot in app.bots {
             bots[bot.botID] = BotRuntime(
                 settings: try settings(of: bot, appID: appID), app: app.settings, telegramKeys: services.telegramKeys,
-                clock: services.clock)
+                clock: services.clock, time: services.time)
         }
         let defaultBot = app.bots.first(where: \.isDefault)?.botID ?? (app.bots.count == 1 ? app.bots[0].botID : nil)
         var adapters: [AdapterName: any ProviderAdapter] = [:]

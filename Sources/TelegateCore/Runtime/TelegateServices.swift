@@ -10,7 +10,12 @@ public struct TelegateServices: Sendable {
     public let httpClient: HTTPClient
     /// Telegram's OIDC keys, shared by every bot.
     public let telegramKeys: TelegramKeySet
+    /// The time everything here stores, signs and checks with: the database's notion of now (``databaseClock``).
     public let clock: WallClock
+    /// Where ``clock`` comes from, and how far this process's own clock is from the database's.
+    public let databaseClock: DatabaseClock
+    /// The clock leeway every time check uses.
+    public let time: TimePolicy
     public let logger: Logger
     /// The public base URL (`https://auth.example.com`), without a trailing slash.
     public let publicURL: String
@@ -25,20 +30,22 @@ public struct TelegateServices: Sendable {
     /// Creates the services.
     public init(
         storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: HTTPClient,
-        telegramKeys: TelegramKeySet, clock: WallClock = .system, logger: Logger, publicURL: String,
-        keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector()
+        telegramKeys: TelegramKeySet, clock: DatabaseClock, time: TimePolicy = .standard, logger: Logger,
+        publicURL: String, keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector()
     ) {
         self.storage = storage
         self.secretBox = secretBox
         self.registry = registry
         self.httpClient = httpClient
         self.telegramKeys = telegramKeys
-        self.clock = clock
+        self.clock = clock.wallClock
+        self.databaseClock = clock
+        self.time = time
         self.logger = logger
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        self.audit = AuditLog(store: storage.audit, logger: logger, clock: clock)
+        self.audit = AuditLog(store: storage.audit, logger: logger, clock: self.clock)
         self.refreshTokens = RefreshTokenService(
-            store: storage.refreshTokens, clock: clock, sealingKey: secretBox.derivedKey(purpose: "refresh-token v1"))
+            store: storage.refreshTokens, clock: self.clock, secretBox: secretBox, graceWindow: time.leeway)
         self.metrics = ExchangeMetrics()
         self.keyRefreshInterval = keyRefreshInterval
         self.faults = faults

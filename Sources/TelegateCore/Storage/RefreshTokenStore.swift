@@ -42,11 +42,13 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     public var createdAt: Int64
     public var expiresAt: Int64
     public var rotatedAt: Int64?
+    /// Whether the token, once rotated, was presented again within the grace window: that one use is spent.
+    public var graceUsed: Bool
 
     /// Creates a record.
     public init(
         hash: [UInt8], familyID: String, generation: Int, state: State, createdAt: Int64, expiresAt: Int64,
-        rotatedAt: Int64? = nil
+        rotatedAt: Int64? = nil, graceUsed: Bool = false
     ) {
         self.hash = hash
         self.familyID = familyID
@@ -55,6 +57,7 @@ public struct RefreshTokenRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.rotatedAt = rotatedAt
+        self.graceUsed = graceUsed
     }
 }
 
@@ -65,15 +68,17 @@ public protocol RefreshTokenStore: Sendable {
     func createFamily(_ family: RefreshFamily, tokens: [RefreshTokenRecord]) async throws -> Bool
     /// The token of family `familyID` with this hash, and its family.
     func token(familyID: String, hash: [UInt8]) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)?
-    /// The highest generation issued in the family.
-    func latestGeneration(familyID: String) async throws -> Int
     /// In one transaction: marks `hash` rotated at `at` if it is still active, then stores `next`. `false` (and
     /// nothing stored) when the token was no longer active: a concurrent refresh won.
     func rotate(familyID: String, hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool
-    /// Stores another active token in a family (the grace-window answer to a second tab).
-    func insert(_ token: RefreshTokenRecord) async throws
-    /// Revokes a family; a family that is already revoked keeps its first time and reason.
-    func revokeFamily(id: String, reason: String, at: Int64) async throws
+    /// In one conditional write: marks the grace of the rotated token `hash` used, if it was rotated at
+    /// `rotatedSince` or later and its grace is unused. `true` for the one caller that claimed it, however many
+    /// requests, on however many instances, try at once.
+    func claimGrace(familyID: String, hash: [UInt8], rotatedSince: Int64) async throws -> Bool
+    /// Revokes a family; a family that is already revoked keeps its first time and reason. `true` when this call
+    /// revoked it, `false` when it was revoked already or does not exist.
+    @discardableResult
+    func revokeFamily(id: String, reason: String, at: Int64) async throws -> Bool
     /// Ends every session of a user: revokes each stored family that is not revoked yet and records `at` as the
     /// user's ``UserRecord/sessionsRevokedAt``, which also ends families not stored yet (first tokens never used).
     /// Returns how many stored families it revoked.

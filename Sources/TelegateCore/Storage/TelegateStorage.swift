@@ -16,4 +16,8 @@ public protocol TelegateStorage: Sendable {
     func isReachable() async -> Bool
     /// Closes connections.
     func close() async throws
+
+    /// The database server's current time, Unix seconds with a fraction, for ``DatabaseClock``; `nil` for an
+    /// engine inside this process, whose clock is this process's.
+    func databaseTime() async throws -> Double?
 }

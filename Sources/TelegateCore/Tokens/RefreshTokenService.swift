@@ -5,14 +5,19 @@ import TelegramAuth
 ///
 /// A token is `rt_`, its family's id, a dot, and a secret part. The first token of a family seals the family's
 /// facts under a key derived from the master key (``InitialRefreshToken``) and is not stored, so an exchange
-/// writes nothing; using it stores the family. Every later token carries 256 random bits and is stored only as its
-/// SHA-256 hash, under its family. Family ids sort by creation time, so new families and tokens are appended to
-/// the tables' indexes, and a token is found by its key.
+/// writes nothing; using it stores the family. Every later token is the successor of the token it replaces:
+/// HMAC-SHA256 of that token under another key derived from the master key (256 bits nobody else can compute),
+/// stored only as its SHA-256 hash, under its family. Family ids sort by creation time, so new families and tokens
+/// are appended to the tables' indexes, and a token is found by its key.
 ///
-/// Every use rotates. Presenting a token that was already rotated revokes its whole family, except the immediately
-/// previous token within the grace window, so two tabs refreshing at once both keep working (each gets its own
-/// successor in the family). Rotation is one conditional write (storing the family, or marking the token rotated),
-/// so two instances racing on the same token produce one winner; the loser falls under the grace rule.
+/// Every use rotates, with one conditional write (storing the family, or marking the token rotated), so however
+/// many requests present a token at once, on however many instances, one wins. A rotated token may be presented
+/// once more within the grace window after its rotation, so that two tabs refreshing at once both keep working:
+/// that use claims the token's grace with another conditional write and is answered with the same successor,
+/// derived again (no token is stored in clear). Any other use of a rotated token (a third, one after the window,
+/// one whose successor was rotated since) revokes the family. A token therefore never has two live successors.
+/// The window is measured between the stored rotation time and now, both read from the database-corrected clock
+/// (``DatabaseClock``), so instances whose own clocks disagree still agree on it.
 public struct RefreshTokenService: Sendable {
     /// What a successful rotation yields.
     public struct Rotation: Sendable {
@@ -28,21 +33,23 @@ public struct RefreshTokenService: Sendable {
     public enum Refusal: Error, Sendable, Equatable {
         /// Unknown, expired, revoked, or belonging to another app.
         case invalid
-        /// A rotated token replayed outside the grace window: the family is now revoked.
+        /// A rotated token used once too often: this use revoked the family.
         case reused(familyID: String, userID: UserID)
     }
 
     private let store: any RefreshTokenStore
     private let clock: WallClock
     private let sealingKey: SymmetricKey
-    /// How long a rotated token may still be used once, by a second tab.
+    private let successorKey: SymmetricKey
+    /// How long after its rotation a token may be used once more, by a second tab, in seconds.
     public let graceWindow: Int64
 
-    /// Creates the service; `sealingKey` seals first tokens (derive it from the master key).
-    public init(store: any RefreshTokenStore, clock: WallClock, sealingKey: SymmetricKey, graceWindow: Int64 = 30) {
+    /// Creates the service; its keys are derived from `secretBox`'s master key.
+    public init(store: any RefreshTokenStore, clock: WallClock, secretBox: SecretBox, graceWindow: Int64) {
         self.store = store
         self.clock = clock
-        self.sealingKey = sealingKey
+        self.sealingKey = secretBox.derivedKey(purpose: "refresh-token v1")
+        self.successorKey = secretBox.derivedKey(purpose: "refresh-token successor v1")
         self.graceWindow = graceWindow
     }
 
@@ -71,11 +78,11 @@ public struct RefreshTokenService: Sendable {
         let family: RefreshFamily
         if let stored {
             (record, family) = stored
-        } else if secret.utf8.count != Self.randomPartLength,
+        } else if secret.utf8.count != Self.successorSecretLength,
             let first = InitialRefreshToken.open(secret, familyID: familyID, appID: appID, key: sealingKey)
         {
             // A first token not seen before: the family exists only inside it (or, if it was stored since, storing
-            // it again below fails and the grace rule decides).
+            // it again below fails and the token is a rotated one).
             family = RefreshFamily(
                 id: familyID, appID: appID, userID: first.userID, adapter: first.adapter, createdAt: first.createdAt,
                 expiresAt: first.familyExpiresAt)
@@ -88,12 +95,13 @@ public struct RefreshTokenService: Sendable {
         guard family.appID == appID, family.revokedAt == nil, let ttl = ttl(family) else { return .failure(.invalid) }
         let now = clock.now
         guard record.expiresAt > now, family.expiresAt > now else { return .failure(.invalid) }
-        let token = Self.newToken(familyID: family.id)
-        let expiresAt = min(now + ttl, family.expiresAt)
-        let next = RefreshTokenRecord(
-            hash: Self.hash(token), familyID: family.id, generation: record.generation + 1, state: .active,
-            createdAt: now, expiresAt: expiresAt)
+        let successor = self.successor(of: presented, familyID: family.id)
+        let successorHash = Self.hash(successor)
         if record.state == .active {
+            let expiresAt = min(now + ttl, family.expiresAt)
+            let next = RefreshTokenRecord(
+                hash: successorHash, familyID: family.id, generation: record.generation + 1, state: .active,
+                createdAt: now, expiresAt: expiresAt)
             var spent = record
             spent.state = .rotated
             spent.rotatedAt = now
@@ -101,36 +109,45 @@ public struct RefreshTokenService: Sendable {
                 stored == nil
                 ? try await store.createFamily(family, tokens: [spent, next])
                 : try await store.rotate(familyID: family.id, hash: record.hash, at: now, next: next)
-            if won { return .success(Rotation(family: family, token: token, expiresAt: expiresAt)) }
+            if won { return .success(Rotation(family: family, token: successor, expiresAt: expiresAt)) }
         }
-        // Already rotated (earlier, or a moment ago by a concurrent request): only the immediately previous token
-        // within the grace window gets a sibling successor; anything else is reuse.
-        guard let (current, currentFamily) = try await store.token(familyID: family.id, hash: record.hash),
-            currentFamily.revokedAt == nil
-        else { return .failure(.invalid) }
-        let latest = try await store.latestGeneration(familyID: family.id)
-        if let rotatedAt = current.rotatedAt, now - rotatedAt <= graceWindow, current.generation == latest - 1 {
-            try await store.insert(next)
-            return .success(Rotation(family: currentFamily, token: token, expiresAt: expiresAt))
+        // Rotated already, earlier or a moment ago by a concurrent request: the one use left within the grace window
+        // gets the successor the rotation stored, as long as nothing has replaced that successor yet.
+        if try await store.claimGrace(familyID: family.id, hash: hash, rotatedSince: now - graceWindow) {
+            guard let (next, current) = try await store.token(familyID: family.id, hash: successorHash),
+                current.revokedAt == nil
+            else { return .failure(.invalid) }
+            if next.state == .active, next.expiresAt > now {
+                return .success(Rotation(family: current, token: successor, expiresAt: next.expiresAt))
+            }
         }
-        try await store.revokeFamily(id: family.id, reason: "reuse_detected", at: now)
+        // Concurrent reuses all end here; only the one whose write revoked the family reports it.
+        guard try await store.revokeFamily(id: family.id, reason: "reuse_detected", at: now) else {
+            return .failure(.invalid)
+        }
         return .failure(.reused(familyID: family.id, userID: family.userID))
     }
 
     /// The stored form of a token.
     static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
 
-    /// Characters in the random part of a rotated token: 256 bits in base64url.
-    static let randomPartLength = 43
+    /// Characters in the secret part of a successor: 256 bits in base64url. A first token's sealed part is longer.
+    static let successorSecretLength = 43
 
-    /// `rt_<family id>.<43 characters of base64url>`: 256 bits from the CSPRNG after the family's id.
-    static func newToken(familyID: String) -> String { "rt_" + familyID + "." + Base64.urlEncode(SecureRandom.bytes(32)) }
+    /// `rt_<family id>.<43 characters of base64url>`: the HMAC of the token it replaces, so the same token always
+    /// has the same successor.
+    func successor(of token: String, familyID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(token.utf8), using: successorKey)
+        return "rt_" + familyID + "." + Base64.urlEncode(Array(mac))
+    }
 
     /// The family id and the secret part of a well-formed token.
     static func parts(of token: String) -> (familyID: String, secret: Substring)? {
         guard token.utf8.count <= 512, token.hasPrefix("rt_") else { return nil }
         let parts = token.dropFirst(3).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, SortableID.isValid(parts[0]), parts[1].utf8.count >= randomPartLength else { return nil }
+        guard parts.count == 2, SortableID.isValid(parts[0]), parts[1].utf8.count >= successorSecretLength else {
+            return nil
+        }
         return (String(parts[0]), parts[1])
     }
 }

@@ -159,5 +159,10 @@ enum PostgresSchema {
                 "CREATE INDEX users_by_app_created ON users (app_id, created_at)",
             ]
         ),
+        (
+            3,
+            // A rotated refresh token may be presented once more within the grace window; this marks that use spent.
+            ["ALTER TABLE refresh_tokens ADD COLUMN grace_used BOOLEAN NOT NULL DEFAULT FALSE"]
+        ),
     ]
 }

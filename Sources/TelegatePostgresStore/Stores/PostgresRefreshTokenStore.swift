@@ -34,7 +34,8 @@ struct PostgresRefreshTokenStore: RefreshTokenStore {
             let row = try await engine.query(
                 """
                 SELECT t.hash, t.family_id, t.generation::BIGINT, t.state, t.created_at, t.expires_at, t.rotated_at,
-                    f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason
+                    f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason,
+                    t.grace_used
                 FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
                 WHERE t.family_id = \(familyID) AND t.hash = \(ByteBuffer(bytes: hash))
                 """
@@ -46,7 +47,8 @@ struct PostgresRefreshTokenStore: RefreshTokenStore {
         else { return nil }
         let token = RefreshTokenRecord(
             hash: row.blob(0) ?? [], familyID: row.text(1) ?? "", generation: Int(row.integer(2) ?? 0), state: state,
-            createdAt: row.integer(4) ?? 0, expiresAt: row.integer(5) ?? 0, rotatedAt: row.integer(6))
+            createdAt: row.integer(4) ?? 0, expiresAt: row.integer(5) ?? 0, rotatedAt: row.integer(6),
+            graceUsed: row.bool(14))
         let family = RefreshFamily(
             id: token.familyID, appID: appID, userID: userID, adapter: adapter, createdAt: row.integer(10) ?? 0,
             expiresAt: row.integer(11) ?? 0, revokedAt: row.integer(12), revokeReason: row.text(13))
@@ -70,13 +72,6 @@ struct PostgresRefreshTokenStore: RefreshTokenStore {
         }
     }
 
-    func latestGeneration(familyID: String) async throws -> Int {
-        Int(
-            try await engine.query(
-                "SELECT MAX(generation)::BIGINT FROM refresh_tokens WHERE family_id = \(familyID)"
-            ).first?.integer(0) ?? 0)
-    }
-
     /// One statement: the conditional update that only an active token passes and the insert of its successor,
     /// so of two instances presenting the same token at once exactly one wins.
     func rotate(familyID: String, hash: [UInt8], at: Int64, next: RefreshTokenRecord) async throws -> Bool {
@@ -87,25 +82,36 @@ struct PostgresRefreshTokenStore: RefreshTokenStore {
                 WHERE family_id = \(familyID) AND hash = \(ByteBuffer(bytes: hash)) AND state = 'active'
                 RETURNING family_id
             )
-            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at)
+            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at, grace_used)
             SELECT \(ByteBuffer(bytes: next.hash)), \(next.familyID), \(Int32(next.generation)), \(next.state.rawValue),
-                \(next.createdAt), \(next.expiresAt), \(next.rotatedAt)
+                \(next.createdAt), \(next.expiresAt), \(next.rotatedAt), \(next.graceUsed)
             FROM rotated
             RETURNING 1::BIGINT
             """
         ).isEmpty
     }
 
-    func insert(_ token: RefreshTokenRecord) async throws {
-        try await engine.write { try await Self.insert(token, $0) }
+    /// One conditional update: of several instances claiming at once, the first takes the row lock and the others
+    /// re-check the condition after it commits, and find the grace used.
+    func claimGrace(familyID: String, hash: [UInt8], rotatedSince: Int64) async throws -> Bool {
+        try await !engine.query(
+            """
+            UPDATE refresh_tokens SET grace_used = TRUE
+            WHERE family_id = \(familyID) AND hash = \(ByteBuffer(bytes: hash)) AND state = 'rotated' AND NOT grace_used
+                AND rotated_at >= \(rotatedSince)
+            RETURNING 1::BIGINT
+            """
+        ).isEmpty
     }
 
-    func revokeFamily(id: String, reason: String, at: Int64) async throws {
-        _ = try await engine.query(
+    @discardableResult
+    func revokeFamily(id: String, reason: String, at: Int64) async throws -> Bool {
+        try await !engine.query(
             """
             UPDATE refresh_families SET revoked_at = \(at), revoke_reason = \(reason)
-            WHERE id = \(id) AND revoked_at IS NULL
-            """)
+            WHERE id = \(id) AND revoked_at IS NULL RETURNING 1::BIGINT
+            """
+        ).isEmpty
     }
 
     func revokeFamilies(userID: UserID, reason: String, at: Int64) async throws -> Int {
@@ -143,9 +149,9 @@ struct PostgresRefreshTokenStore: RefreshTokenStore {
     private static func insert(_ token: RefreshTokenRecord, _ transaction: PostgresTransaction) async throws {
         try await transaction.run(
             """
-            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at)
+            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at, grace_used)
             VALUES (\(ByteBuffer(bytes: token.hash)), \(token.familyID), \(Int32(token.generation)),
-                \(token.state.rawValue), \(token.createdAt), \(token.expiresAt), \(token.rotatedAt))
+                \(token.state.rawValue), \(token.createdAt), \(token.expiresAt), \(token.rotatedAt), \(token.graceUsed))
             """)
     }
 }

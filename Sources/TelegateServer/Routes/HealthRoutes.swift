@@ -2,24 +2,47 @@ import Hummingbird
 import StrictJSON
 import TelegateCore
 
-/// `GET /healthz` (the process answers), `GET /readyz` (the database answers too) and `GET /metrics`
-/// (Prometheus text).
+/// `GET /healthz` (the process answers), `GET /readyz` (the database answers too, and how far this process's clock
+/// is from the database's) and `GET /metrics` (Prometheus text).
 struct HealthRoutes {
     let storage: any TelegateStorage
     let metrics: ExchangeMetrics
+    let clock: DatabaseClock
+    let time: TimePolicy
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
         router.get("/readyz") { _, _ in
             let ready = await storage.isReachable()
             return JSONResponse.make(
-                .object([("status", .string(ready ? "ready" : "storage_unavailable"))]),
+                .object([("status", .string(ready ? "ready" : "storage_unavailable")), ("clock", clockReport())]),
                 status: ready ? .ok : .serviceUnavailable, headers: ready ? [:] : [.retryAfter: "2"])
         }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render() + clockMetric())))
         }
+    }
+
+    /// The last measured skew against the database's clock, and whether it is beyond the leeway (`skewed`). A
+    /// skewed instance stays ready: what it stores and signs follows the database's clock. The flag is for the
+    /// operator, whose instance clock needs fixing (NTP).
+    private func clockReport() -> JSONValue {
+        let skew = clock.skew
+        return .object([
+            ("status", .string(time.tolerates(skew: skew) ? "ok" : "skewed")), ("skewSeconds", .number("\(skew)")),
+            ("leewaySeconds", .integer(time.leeway)),
+        ])
+    }
+
+    /// `telegate_clock_skew_seconds`, the same measurement as a gauge.
+    private func clockMetric() -> String {
+        """
+        # HELP telegate_clock_skew_seconds How far the database's clock is ahead of this instance's (negative: behind), as last measured.
+        # TYPE telegate_clock_skew_seconds gauge
+        telegate_clock_skew_seconds \(clock.skew)
+
+        """
     }
 }

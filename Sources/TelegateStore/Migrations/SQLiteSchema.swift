@@ -133,5 +133,12 @@ enum SQLiteSchema {
             CREATE INDEX users_by_app_created ON users (app_id, created_at);
             """
         ),
+        (
+            3,
+            // A rotated refresh token may be presented once more within the grace window; this marks that use spent.
+            """
+            ALTER TABLE refresh_tokens ADD COLUMN grace_used INTEGER NOT NULL DEFAULT 0;
+            """
+        ),
     ]
 }

@@ -28,7 +28,8 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
                 let row = try handle.query(
                     """
                     SELECT t.hash, t.family_id, t.generation, t.state, t.created_at, t.expires_at, t.rotated_at,
-                        f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason
+                        f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason,
+                        t.grace_used
                     FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
                     WHERE t.family_id = ? AND t.hash = ?
                     """, [.text(familyID), .blob(hash)]
@@ -40,18 +41,12 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
             else { return nil }
             let token = RefreshTokenRecord(
                 hash: row.blob(0) ?? [], familyID: row.text(1) ?? "", generation: Int(row.integer(2) ?? 0), state: state,
-                createdAt: row.integer(4) ?? 0, expiresAt: row.integer(5) ?? 0, rotatedAt: row.integer(6))
+                createdAt: row.integer(4) ?? 0, expiresAt: row.integer(5) ?? 0, rotatedAt: row.integer(6),
+                graceUsed: row.integer(14) == 1)
             let family = RefreshFamily(
                 id: token.familyID, appID: appID, userID: userID, adapter: adapter, createdAt: row.integer(10) ?? 0,
                 expiresAt: row.integer(11) ?? 0, revokedAt: row.integer(12), revokeReason: row.text(13))
             return (token, family)
-        }
-    }
-
-    func latestGeneration(familyID: String) async throws -> Int {
-        try await engine.read { handle in
-            Int(try handle.query("SELECT MAX(generation) FROM refresh_tokens WHERE family_id = ?", [.text(familyID)])
-                .first?.integer(0) ?? 0)
         }
     }
 
@@ -69,15 +64,23 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
         }
     }
 
-    func insert(_ token: RefreshTokenRecord) async throws {
-        try await engine.write { try Self.insert(token, $0) }
+    func claimGrace(familyID: String, hash: [UInt8], rotatedSince: Int64) async throws -> Bool {
+        try await engine.write { handle in
+            try handle.run(
+                """
+                UPDATE refresh_tokens SET grace_used = 1
+                WHERE family_id = ? AND hash = ? AND state = 'rotated' AND grace_used = 0 AND rotated_at >= ?
+                """,
+                [.text(familyID), .blob(hash), .integer(rotatedSince)]) == 1
+        }
     }
 
-    func revokeFamily(id: String, reason: String, at: Int64) async throws {
+    @discardableResult
+    func revokeFamily(id: String, reason: String, at: Int64) async throws -> Bool {
         try await engine.write { handle in
             try handle.run(
                 "UPDATE refresh_families SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
-                [.integer(at), .text(reason), .text(id)])
+                [.integer(at), .text(reason), .text(id)]) == 1
         }
     }
 
@@ -126,12 +129,13 @@ struct SQLiteRefreshTokenStore: RefreshTokenStore {
     private static func insert(_ token: RefreshTokenRecord, _ handle: SQLiteHandle) throws {
         try handle.run(
             """
-            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO refresh_tokens (hash, family_id, generation, state, created_at, expires_at, rotated_at, grace_used)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .blob(token.hash), .text(token.familyID), .integer(Int64(token.generation)), .text(token.state.rawValue),
                 .integer(token.createdAt), .integer(token.expiresAt), .integer(token.rotatedAt),
+                .integer(token.graceUsed ? 1 : 0),
             ])
     }
 }

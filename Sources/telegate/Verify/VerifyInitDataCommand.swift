@@ -1,5 +1,6 @@
 import ArgumentParser
 import Crypto
+import TelegateCore
 import TelegramAuth
 
 /// `telegate verify initdata`: HMAC with the bot token, or Ed25519 with only the bot id.
@@ -36,7 +37,7 @@ struct VerifyInitDataCommand: ParsableCommand {
 
     func run() throws {
         let input = ProofInput.read(initData)
-        let policy = FreshnessPolicy(maxAge: freshness.maxAge ?? FreshnessPolicy.initData.maxAge)
+        let policy = TimePolicy.standard.freshness(maxAge: freshness.maxAge ?? FreshnessPolicy.initData.maxAge)
         let clock = freshness.now.map(WallClock.fixed) ?? .system
         let environment: TelegramEnvironment = testEnvironment ? .test : .production
         let verifier: InitDataVerifier

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TelegateCore
 import TelegramAuth
 
 /// `telegate verify widget`: legacy Login Widget data in any of its shapes.
@@ -18,7 +19,7 @@ struct VerifyWidgetCommand: ParsableCommand {
     func run() throws {
         let text = ProofInput.read(input)
         let botToken = try token.requiredRawToken()
-        let policy = FreshnessPolicy(maxAge: freshness.maxAge ?? FreshnessPolicy.widget.maxAge)
+        let policy = TimePolicy.standard.freshness(maxAge: freshness.maxAge ?? FreshnessPolicy.widget.maxAge)
         let clock = freshness.now.map(WallClock.fixed) ?? .system
         let verifier = WidgetVerifier(botToken: botToken, freshness: policy, clock: clock)
         do {

@@ -83,8 +83,10 @@ final class TestService: Sendable {
     }
 
     /// Starts a service, runs `body` against it, stops it, and checks that no secret reached the logs.
+    /// `databaseTime` stands in for the database's clock (by default SQLite's, which is this process's).
     static func run(
-        clock: TestClock = TestClock(), configure: (inout TelegateConfiguration) -> Void = { _ in },
+        clock: TestClock = TestClock(), databaseTime: DatabaseClock.Reading? = nil,
+        configure: (inout TelegateConfiguration) -> Void = { _ in },
         registry: AdapterRegistry = BuiltinProviders.registry, _ body: (TestService) async throws -> Void
     ) async throws {
         let port = FreePort.next()
@@ -99,7 +101,7 @@ final class TestService: Sendable {
         let telegram = TelegramLoginStub()
         let application = try await TelegateApplication.prepare(
             configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
-            telegramKeys: telegram.keySet(), registry: registry)
+            databaseTime: databaseTime, telegramKeys: telegram.keySet(), registry: registry)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let service = TestService(
             baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs, telegram: telegram, application: application,
