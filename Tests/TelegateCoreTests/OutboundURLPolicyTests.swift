@@ -5,7 +5,7 @@ import Testing
 /// SSRF protection for admin-configured provider URLs.
 @Suite("Outbound URL policy")
 struct OutboundURLPolicyTests {
-    @Test("Internal, link-local, loopback and non-http targets are refused by default", arguments: [
+    @Test("M2: internal, link-local, loopback and non-http targets are refused by default", arguments: [
         "http://169.254.169.254/latest/meta-data", "https://169.254.169.254/", "http://127.0.0.1:9001", "https://127.0.0.1",
         "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://[::ffff:169.254.169.254]/", "https://2130706433/",
         "https://0x7f000001/", "https://10.0.0.5/api", "https://192.168.1.1", "https://172.16.0.1", "https://100.64.0.1",

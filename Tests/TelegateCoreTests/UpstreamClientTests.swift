@@ -65,7 +65,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("429 becomes 503 upstream_busy with the provider's Retry-After, bounded, and is not retried")
+    @Test("H2: 429 becomes 503 upstream_busy with the provider's Retry-After, bounded, and is not retried")
     func rateLimited() async throws {
         try await Self.fakeProvider(calls: Calls()).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
@@ -77,7 +77,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("5xx is retried only for idempotent requests, then 503 upstream_unavailable")
+    @Test("H3: 5xx is retried only for idempotent requests, then 503 upstream_unavailable")
     func serverErrors() async throws {
         let calls = Calls()
         try await Self.fakeProvider(calls: calls).test(.live) { client in
@@ -95,7 +95,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("401 becomes 502 adapter_misconfigured, not retried even when idempotent, and does not trip the breaker")
+    @Test("H11: 401 becomes 502 adapter_misconfigured, not retried even when idempotent, and does not trip the breaker")
     func unauthorized() async throws {
         let calls = Calls()
         try await Self.fakeProvider(calls: calls).test(.live) { client in
@@ -108,7 +108,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("A slow provider hits the total deadline; an oversized body is refused")
+    @Test("M5: a slow provider hits the total deadline; an oversized body is refused")
     func timeoutsAndSize() async throws {
         try await Self.fakeProvider(calls: Calls()).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
@@ -146,7 +146,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("The outbound URL policy is enforced at call time")
+    @Test("M2: the outbound URL policy is enforced at call time")
     func urlPolicyAtCallTime() async throws {
         let client = UpstreamClient(
             provider: "Fake", client: HTTPClient.shared, urlPolicy: OutboundURLPolicy(), metrics: ExchangeMetrics(),

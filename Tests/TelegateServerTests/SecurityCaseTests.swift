@@ -131,7 +131,7 @@ struct SecurityCaseTests {
         }
     }
 
-    @Test("P2: a body that is not declared JSON is 415; bad JSON, unknown members and two proofs are 400")
+    @Test("P2, N4: a body that is not declared JSON is 415; bad JSON, unknown members and two proofs are 400")
     func bodies() async throws {
         try await TestService.run { service in
             let initData = try service.signedInitData()
@@ -213,7 +213,7 @@ struct SecurityCaseTests {
         }
     }
 
-    @Test("Health, readiness and metrics; metrics carry no user ids or tokens")
+    @Test("L5: health, readiness and metrics; metrics carry no user ids or tokens")
     func operations() async throws {
         try await TestService.run { service in
             #expect(try await service.request(.get, "/healthz").status == 200)

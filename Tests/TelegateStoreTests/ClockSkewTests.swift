@@ -35,8 +35,7 @@ struct ClockSkewTests {
         if case .failure(.reused) = outcome { true } else { false }
     }
 
-    @Test(
-        "Instance clocks 5 minutes ahead of and behind the database's: a two-tab refresh across them within the grace window works, either way round",
+    @Test("I10, F4: instance clocks 5 minutes ahead of and behind the database's: a two-tab refresh across them within the grace window works, either way round",
         arguments: StorageEngine.available)
     func twoTabsAcrossInstances(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

@@ -20,7 +20,7 @@ struct OIDCVerifierTests {
         }
     }
 
-    @Test("RS256 and ES256 tokens verify; the user is the id claim, sub is kept aside")
+    @Test("D18: RS256 and ES256 tokens verify; the user is the id claim, sub is kept aside")
     func valid() async throws {
         let verifier = issuer.verifier()
         for algorithm in ["RS256", "ES256"] {
@@ -42,7 +42,7 @@ struct OIDCVerifierTests {
         #expect(try await verifier.verify(idToken: token).user.id == 987_654_321)
     }
 
-    @Test("E1: keys the verifier cannot use are skipped, the rest of the set still works")
+    @Test("E1, E4: keys the verifier cannot use are skipped, the rest of the set still works")
     func unusableKeysSkipped() async throws {
         let small = try _RSA.Signing.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
         issuer.fetcher.setJWKS(keys: [
@@ -79,7 +79,7 @@ struct OIDCVerifierTests {
         #expect(await reason(issuer.verifier(), token) == "algorithm")
     }
 
-    @Test("A bot allowing only ES256 refuses RS256 tokens; a kid bound to another algorithm is refused")
+    @Test("E4: a bot allowing only ES256 refuses RS256 tokens; a kid bound to another algorithm is refused")
     func perBotAllowList() async {
         #expect(await reason(issuer.verifier(allowed: [.es256]), issuer.token("RS256")) == "algorithm")
         let crossed = issuer.sign(header: #"{"alg":"ES256","kid":"oidc-1"}"#, claims: TestIssuer.json(TestIssuer.standardClaims), algorithm: "ES256")
@@ -197,7 +197,7 @@ struct OIDCVerifierTests {
         #expect(await reason(verifier, token + ".a.b") == "malformed")
     }
 
-    @Test("D15: oversized tokens, deep nesting and duplicate claims are refused before key lookup")
+    @Test("D15, N5: oversized tokens, deep nesting and duplicate claims are refused before key lookup")
     func hostileJSON() async {
         let verifier = issuer.verifier()
         #expect(await reason(verifier, String(repeating: "a", count: 9000)) == "payload_too_large")
