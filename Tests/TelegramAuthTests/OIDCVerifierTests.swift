@@ -185,6 +185,22 @@ struct OIDCVerifierTests {
         #expect(await reason(issuer.verifier(), forged) == "signature")
     }
 
+    @Test("D19: an ES256 signature in DER instead of raw r‖s, or with r or s zero, is refused")
+    func ecdsaEncodings() async throws {
+        let verifier = issuer.verifier()
+        let token = issuer.token("ES256")
+        #expect(await reason(verifier, token) == nil)
+        let parts = token.split(separator: ".").map(String.init)
+        let raw = try #require(Base64.decode(parts[2].utf8, alphabet: .url, allowPadding: false, canonical: true))
+        #expect(raw.count == 64)
+        let der = try P256.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation
+        let zeroR = [UInt8](repeating: 0, count: 32) + raw[32...]
+        let zeroS = Array(raw[..<32]) + [UInt8](repeating: 0, count: 32)
+        for signature in [Array(der), zeroR, zeroS, [UInt8](repeating: 0, count: 64)] {
+            #expect(await reason(verifier, parts[0] + "." + parts[1] + "." + Base64.urlEncode(signature)) != nil)
+        }
+    }
+
     @Test("D14: only compact JWS: JSON serialization, five segments, padding, whitespace, standard base64 are refused")
     func compactOnly() async {
         let verifier = issuer.verifier()

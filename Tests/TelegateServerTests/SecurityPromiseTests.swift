@@ -1,0 +1,139 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import StrictJSON
+import Synchronization
+import TelegateCore
+import TelegramAuth
+import Testing
+
+/// Catalogue cases about what Telegate never does: fetch a URL a proof names, follow a provider's redirect, keep an
+/// old bot token working, write a control character into its logs, or expose its configuration.
+@Suite("Security promises over HTTP")
+struct SecurityPromiseTests {
+    /// A stand-in for any host a proof or a provider could point at: it counts every request it gets.
+    final class Probe: Sendable {
+        private let requests = Mutex<[String]>([])
+        var paths: [String] { requests.withLock { $0 } }
+
+        func application() -> some ApplicationProtocol {
+            let router = Router()
+            router.get("/redirect") { _, _ in Response(status: .found, headers: [.location: "/internal/admin"]) }
+            router.get("**") { request, _ in
+                self.requests.withLock { $0.append(request.uri.path) }
+                return "probe"
+            }
+            return Application(router: router)
+        }
+    }
+
+    /// Runs `body` with a probe server listening on a local port.
+    private func withProbe(_ body: @escaping @Sendable (Probe, Int) async throws -> Void) async throws {
+        let probe = Probe()
+        try await probe.application().test(.live) { client in
+            try await body(probe, try #require(client.port))
+        }
+    }
+
+    @Test("A22: a bot whose token is replaced refuses initData signed with the old token at once; the new token's verifies")
+    func botTokenReplaced() async throws {
+        try await TestService.run { service in
+            let admin = try await service.adminToken()
+            let newToken = "7000000001:AArotatedPollBotSecretValue01234567"
+            service.rememberSecrets([newToken])
+            let before = try service.signedInitData()
+            #expect(try await service.exchange(initData: before).status == 200)
+            #expect(try await service.admin(.delete, "/apps/poll/bots/7000000001", token: admin).status == 204)
+            let added = try await service.admin(
+                .post, "/apps/poll/bots", body: .object([("token", .string(newToken)), ("default", .bool(true))]), token: admin)
+            #expect(added.status == 201, "\(added.body)")
+            let old = try await service.exchange(initData: before)
+            #expect(old.status == 401)
+            #expect(old.json["code"]?.stringValue == "signature_invalid")
+            let fresh = try await service.exchange(initData: service.signedInitData(token: newToken))
+            #expect(fresh.status == 200, "\(fresh.body)")
+            service.rememberSecrets(Credentials(fresh).all)
+        }
+    }
+
+    @Test("C4, M1: a photo URL in initData or widget data is stored as given and never fetched, even an internal one")
+    func photoNeverFetched() async throws {
+        try await withProbe { probe, port in
+            try await TestService.run { service in
+                let photo = "http://127.0.0.1:\(port)/latest/meta-data/photo.jpg"
+                var user = TestService.sampleUser
+                user.photoURL = photo
+                let initData = try await service.exchange(initData: service.signedInitData(user: user))
+                #expect(initData.status == 200, "\(initData.body)")
+                #expect(initData.json["user"]?["photoUrl"]?.stringValue == photo)
+                service.rememberSecrets(Credentials(initData).all)
+                let widgetUser = TelegramUser(id: 556, firstName: "Widget", photoURL: photo)
+                let query = try WidgetSigner(botToken: TestService.pollToken).queryString(user: widgetUser, authDate: service.clock.now)
+                let widget = try await service.request(
+                    .post, "/v1/apps/poll/exchange", body: JSONValue.object([("widget", .string(query))]).serialized)
+                #expect(widget.status == 200, "\(widget.body)")
+                #expect(widget.json["user"]?["photoUrl"]?.stringValue == photo)
+                service.rememberSecrets(Credentials(widget).all)
+                #expect(try await service.request(.get, "/readyz").status == 200)
+            }
+            #expect(probe.paths.isEmpty, "Telegate fetched \(probe.paths)")
+        }
+    }
+
+    @Test("M3: the client every provider call and key fetch uses follows no redirect, so a 302 to an internal path is never followed")
+    func redirectsNotFollowed() async throws {
+        try await withProbe { probe, port in
+            try await TestService.run { service in
+                let client = service.application.services.httpClient
+                let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/redirect"), timeout: .seconds(30))
+                #expect(response.status == .found)
+                _ = try await response.body.collect(upTo: 1 << 16)
+            }
+            #expect(probe.paths.isEmpty, "the redirect was followed to \(probe.paths)")
+        }
+    }
+
+    @Test("K8: CR, LF and ANSI escapes in names, paths and headers never reach a log line")
+    func logInjection() async throws {
+        try await TestService.run { service in
+            var user = TestService.sampleUser
+            user.firstName = "Eve\r\nlevel=error message=\"forged\"\u{1B}[2J\u{1B}[31m"
+            user.lastName = "\u{202E}\u{200B}"
+            let exchange = try await service.exchange(initData: service.signedInitData(user: user))
+            #expect(exchange.status == 200, "\(exchange.body)")
+            service.rememberSecrets(Credentials(exchange).all)
+            _ = try await service.exchange(initData: service.signedInitData(user: user).replacing("Eve", with: "Eva"))
+            for path in ["/v1/apps/poll%0D%0Aforged=1%1B%5B31m/exchange", "/v1/apps/%0A/exchange", "/admin/v1/apps/%0Ax%1B"] {
+                _ = try await service.request(.post, path, body: "{}", headers: [("X-Request-Id", "a%0Ab")])
+            }
+            // A client library may refuse to send these header values at all; either way none may reach a log.
+            _ = try? await service.request(.get, "/v1/nothing", headers: [("X-Request-Id", "id\u{1B}[31m"), ("User-Agent", "x\u{1B}[2J")])
+            let lines = service.logs.all
+            #expect(!lines.isEmpty)
+            for line in lines {
+                #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(line.debugDescription)")
+                #expect(!line.contains(#"message="forged""#), "\(line.debugDescription)")
+            }
+        }
+    }
+
+    @Test("L6: no debug, environment or configuration endpoint exists, and the public ones carry no secret")
+    func noConfigurationExposed() async throws {
+        try await TestService.run { service in
+            for path in ["/debug", "/debug/vars", "/debug/pprof", "/env", "/.env", "/config", "/configuration", "/actuator/env", "/admin"] {
+                let reply = try await service.request(.get, path)
+                #expect(reply.status == 404, "\(path) answered \(reply.status)")
+            }
+            let admin = try await service.request(.get, "/admin/v1/apps")
+            #expect(admin.status == 401)
+            for path in ["/healthz", "/readyz", "/metrics", "/apps/poll/.well-known/openid-configuration", "/apps/poll/.well-known/jwks.json"] {
+                let reply = try await service.request(.get, path)
+                #expect(reply.status == 200, "\(path)")
+                for secret in [TestService.pollToken, TestService.quizToken, TestService.masterKey, "sqlite://", "telegate.sqlite"] {
+                    #expect(!reply.body.contains(secret), "\(path) shows \(secret)")
+                }
+            }
+        }
+    }
+}
