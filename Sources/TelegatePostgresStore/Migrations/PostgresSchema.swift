@@ -159,5 +159,14 @@ enum PostgresSchema {
                 "CREATE INDEX users_by_app_created ON users (app_id, created_at)",
             ]
         ),
+        (
+            // Profiles field by field: the Mini App's allows_write_to_pm, and the last recorded login.
+            3,
+            [
+                "ALTER TABLE users ADD COLUMN allows_write_to_pm BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE users ADD COLUMN last_login_at BIGINT",
+                "ALTER TABLE users ADD COLUMN last_proof TEXT",
+            ]
+        ),
     ]
 }

@@ -133,5 +133,14 @@ enum SQLiteSchema {
             CREATE INDEX users_by_app_created ON users (app_id, created_at);
             """
         ),
+        (
+            // Profiles field by field: the Mini App's allows_write_to_pm, and the last recorded login.
+            3,
+            """
+            ALTER TABLE users ADD COLUMN allows_write_to_pm INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+            ALTER TABLE users ADD COLUMN last_proof TEXT;
+            """
+        ),
     ]
 }
