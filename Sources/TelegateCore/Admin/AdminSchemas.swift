@@ -17,7 +17,11 @@ enum AdminSchemas {
             ("languageCode", string("IETF language tag of the user's Telegram client, from Mini App initData")),
             ("isPremium", boolean("Telegram Premium, as the last Mini App initData said")),
             ("allowsWriteToPm", boolean("Whether the user allowed the bot to message them, as the last Mini App initData said")),
-            ("lastLoginAt", integer("The last recorded login (Unix seconds), to within 15 minutes")),
+            (
+                "lastLoginAt",
+                integer(
+                    "The last recorded login (Unix seconds), to within \(IdentityResolver.loginRecordInterval / 60) minutes")
+            ),
             (
                 "lastProof",
                 .object([
