@@ -13,6 +13,9 @@ public protocol ProviderSimulator: Sendable {
     static var summary: String { get }
     /// A simulator with its default settings, as `telegate simulate` runs it.
     init()
+    /// The credentials it accepts, as the adapter configuration keys that take them with their values
+    /// (`secretKey`, `sk_test_…`), each with a note on what it is for; `telegate simulate` prints them.
+    var acceptedCredentials: [SimulatorCredential] { get }
     /// Its call counters and faults.
     var control: SimulatorControl { get }
     /// The provider's routes, and the control routes (``SimulatorControl/addRoutes(to:)``).

@@ -138,16 +138,32 @@ public final class TelegateApplication: Sendable {
             logger: services.logger)
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and releases resources.
-    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let application = httpApplication(onServerRunning: onServerRunning)
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and releases resources. Once the server
+    /// listens, `onServerRunning` gets its port and every adapter is checked against its provider, each result
+    /// handed to `onAdapterChecked` as it arrives; a shutdown is logged when it begins and when it is done.
+    public func run(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onAdapterChecked: @escaping @Sendable (StartupAdapterCheck) async -> Void = { _ in }
+    ) async throws {
+        let (started, starting) = AsyncStream.makeStream(of: Void.self)
+        let application = httpApplication { port in
+            await onServerRunning(port)
+            starting.yield()
+        }
+        let report = LifecycleReport(
+            runtimes: runtimes, logger: services.logger, serverStarted: started, onAdapterChecked: onAdapterChecked)
+        // Shut down in reverse order: the report announces the shutdown before the server drains.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application, report], gracefulShutdownSignals: [.sigterm, .sigint], logger: services.logger))
         do {
-            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await group.run()
         } catch {
             try? await shutdown()
             throw error
         }
         try await shutdown()
+        services.logger.notice("stopped")
     }
 
     /// Releases the HTTP client and the database.

@@ -16,30 +16,37 @@ struct SignInitDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
         abstract: "Print initData for a user, signed with the bot token (TELEGRAM_BOT_TOKEN or --bot-token-file).",
-        discussion: "The output can be piped into `telegate verify initdata -` or sent to an exchange endpoint."
+        discussion: """
+            Every WebAppUser field can be set; flags are sent only when true, as Telegram does. The output can be \
+            piped into `telegate verify initdata -` or sent to an exchange endpoint.
+            """
     )
 
-    @Option(help: "The Telegram user id.") var userId: Int64
-    @Option(help: "First name.") var firstName = "Test"
-    @Option(help: "Last name.") var lastName: String?
-    @Option(help: "Username, without @.") var username: String?
-    @Option(help: "auth_date (Unix seconds); now when omitted.") var authDate: Int64?
-    @Option(help: "start_param.") var startParam: String?
-    @Option(help: "query_id.") var queryId: String?
+    @OptionGroup var user: SampleUserOptions
+    @Option(help: "language_code: the IETF language tag of the user's Telegram client.") var languageCode: String?
+    @Flag(help: "is_premium: the user has Telegram Premium.") var isPremium = false
+    @Flag(help: "added_to_attachment_menu: the user added the bot to the attachment menu.") var addedToAttachmentMenu = false
+    @Flag(inversion: .prefixedNo, help: "allows_write_to_pm: the user allowed the bot to message them.")
+    var allowsWriteToPm = true
+    @Flag(help: "is_bot: the user is a bot (Telegram sets it only for a receiver).") var isBot = false
+    @Option(help: "query_id, for answerWebAppQuery.") var queryId: String?
+    @Option(parsing: .unconditional, help: "chat_instance of a direct-link launch (a decimal, possibly negative).")
+    var chatInstance: String?
+    @Option(help: "chat_type of a direct-link launch: sender, private, group, supergroup or channel.") var chatType: String?
+    @Option(help: "start_param: the startapp or startattach value.") var startParam: String?
     @OptionGroup var token: BotTokenOptions
-
-    func validate() throws {
-        guard userId >= 1, userId <= TelegramUser.maximumID else {
-            throw ValidationError("--user-id must be between 1 and \(TelegramUser.maximumID)")
-        }
-    }
 
     func run() throws {
         let signer = InitDataSigner(botToken: try token.requiredToken())
-        let user = TelegramUser(
-            id: userId, firstName: firstName, lastName: lastName, username: username, allowsWriteToPM: true)
+        var telegramUser = user.telegramUser
+        telegramUser.languageCode = languageCode
+        telegramUser.isPremium = isPremium
+        telegramUser.addedToAttachmentMenu = addedToAttachmentMenu
+        telegramUser.allowsWriteToPM = allowsWriteToPm
+        telegramUser.isBot = isBot
         print(
             try signer.sign(
-                user: user, authDate: authDate ?? WallClock.system.now, queryID: queryId, startParam: startParam))
+                user: telegramUser, authDate: user.authDate ?? WallClock.system.now, queryID: queryId,
+                startParam: startParam, chatType: chatType, chatInstance: chatInstance))
     }
 }

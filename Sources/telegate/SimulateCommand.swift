@@ -40,13 +40,25 @@ struct SimulateCommand: AsyncParsableCommand {
         try await serve(simulator)
     }
 
-    /// Runs a simulator of type `S` until SIGTERM or SIGINT.
+    /// Runs a simulator of type `S` until SIGTERM or SIGINT; once it listens, prints where and the credentials it
+    /// accepts.
     private func serve<S: ProviderSimulator>(_: S.Type) async throws {
         let (kind, host) = (kind, host)
-        try await S().serve(
+        let simulator = S()
+        let credentials = simulator.acceptedCredentials
+        try await simulator.serve(
             host: host, port: port, shutdownSignals: [.sigterm, .sigint], logger: ConfigurationOptions.logger()
         ) { port in
-            FileHandle.standardOutput.write(Data("\(kind) simulator listening on http://\(host):\(port)\n".utf8))
+            var lines = ["\(kind) simulator listening on http://\(host):\(port)"]
+            if !credentials.isEmpty {
+                lines.append("it accepts (adapter configuration; test values, not secrets of a real service):")
+                let width = credentials.map(\.key.count).max() ?? 0
+                for credential in credentials {
+                    let key = (credential.key + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0)
+                    lines.append("  \(key) \(credential.value)" + (credential.note.map { "  (\($0))" } ?? ""))
+                }
+            }
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
 }

@@ -7,7 +7,7 @@ struct Telegate: AsyncParsableCommand {
         commandName: "telegate",
         abstract: "Turn Telegram identity proofs into sessions at the identity provider your app already uses.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, KeysCommand.self, VerifyCommand.self, InitDataCommand.self,
+            ServeCommand.self, MigrateCommand.self, KeysCommand.self, VerifyCommand.self, InitDataCommand.self, WidgetCommand.self,
             SimulateCommand.self,
             AppsCommand.self, BotsCommand.self, AdaptersCommand.self, UsersCommand.self, AuditCommand.self, AdminCommand.self,
             ConfigCommand.self,
@@ -30,13 +30,11 @@ enum TelegateMain {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            let code = Telegate.exitCode(for: error)
-            let message = Telegate.fullMessage(for: error)
-            if code == .success {
-                print(message)
+            if Telegate.exitCode(for: error) == .success {
+                print(Telegate.fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            FileHandle.standardError.write(Data((CLIErrorText.text(for: error) + "\n").utf8))
             Foundation.exit(2)
         }
     }

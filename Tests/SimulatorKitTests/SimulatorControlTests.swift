@@ -14,6 +14,7 @@ struct SimulatorControlTests {
         static let kind = "ping"
         static let summary = "answers pings"
         let control = SimulatorControl()
+        let acceptedCredentials: [SimulatorCredential] = []
 
         func makeRouter() -> Router<BasicRequestContext> {
             let router = Router()

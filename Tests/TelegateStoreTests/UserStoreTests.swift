@@ -1,4 +1,5 @@
 import TelegateCore
+import TelegramAuth
 import Testing
 
 @Suite("User store")
@@ -76,33 +77,65 @@ struct UserStoreTests {
         }
     }
 
-    @Test("updateProfile applies a proof as new as the stored one or newer, and ignores an older one", arguments: StorageEngine.available)
+    @Test("recordLogin applies a profile as new as the stored one or newer, and ignores an older one", arguments: StorageEngine.available)
     func updateProfileByAuthDate(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             try await storage.configuration.save(Fixture.app())
             let user = try await storage.users.insertIfAbsent(Fixture.user(authDate: Fixture.now - 60)).user
 
-            let renamed = UserProfile(firstName: "Vlad", username: "vlad_k", languageCode: "en")
-            try await storage.users.updateProfile(id: user.id, profile: renamed, authDate: Fixture.now, at: Fixture.now + 1)
+            let renamed = UserProfile(firstName: "Vlad", username: "vlad_k", languageCode: "en", allowsWriteToPM: true)
+            try await storage.users.recordLogin(id: user.id, Self.login(Fixture.now + 1), profile: (renamed, Fixture.now))
             var expected = user
             expected.profile = renamed
             expected.profileAuthDate = Fixture.now
             expected.updatedAt = Fixture.now + 1
+            expected.lastLogin = Self.login(Fixture.now + 1)
             #expect(try await storage.users.user(id: user.id) == expected)
 
             let sameDate = Fixture.profile("Vladislav", username: "vdkfrost")
-            try await storage.users.updateProfile(id: user.id, profile: sameDate, authDate: Fixture.now, at: Fixture.now + 2)
+            try await storage.users.recordLogin(id: user.id, Self.login(Fixture.now + 2), profile: (sameDate, Fixture.now))
             expected.profile = sameDate
             expected.updatedAt = Fixture.now + 2
+            expected.lastLogin = Self.login(Fixture.now + 2)
             #expect(try await storage.users.user(id: user.id) == expected)
 
-            try await storage.users.updateProfile(
-                id: user.id, profile: UserProfile(firstName: "Stale"), authDate: Fixture.now - 1, at: Fixture.now + 3)
+            // An older proof leaves the profile alone; the login is still recorded.
+            try await storage.users.recordLogin(
+                id: user.id, Self.login(Fixture.now + 3, .widget), profile: (UserProfile(firstName: "Stale"), Fixture.now - 1))
+            expected.lastLogin = Self.login(Fixture.now + 3, .widget)
             #expect(try await storage.users.user(id: user.id) == expected)
 
             let unknown = UserID.generate(milliseconds: 1_790_000_000_000)
-            try await storage.users.updateProfile(id: unknown, profile: renamed, authDate: Fixture.now, at: Fixture.now)
+            try await storage.users.recordLogin(id: unknown, Self.login(Fixture.now), profile: (renamed, Fixture.now))
             #expect(try await storage.users.user(id: unknown) == nil)
+        }
+    }
+
+    @Test("recordLogin alone records the login, never moves it back, and leaves the profile and updatedAt", arguments: StorageEngine.available)
+    func loginOnly(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let user = try await storage.seedUser()
+            #expect(user.lastLogin == nil)
+            try await storage.users.recordLogin(id: user.id, Self.login(Fixture.now + 600, .telegramOIDC), profile: nil)
+            var expected = user
+            expected.lastLogin = Self.login(Fixture.now + 600, .telegramOIDC)
+            #expect(try await storage.users.user(id: user.id) == expected)
+
+            try await storage.users.recordLogin(id: user.id, Self.login(Fixture.now + 300), profile: nil)
+            #expect(try await storage.users.user(id: user.id) == expected)
+        }
+    }
+
+    @Test("A user's allows_write_to_pm and last login survive the round trip through the database", arguments: StorageEngine.available)
+    func newFieldsRoundTrip(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            var profile = Fixture.profile()
+            profile.allowsWriteToPM = true
+            var candidate = Fixture.user(profile: profile)
+            candidate.lastLogin = Self.login(Fixture.now, .widget)
+            #expect(try await storage.users.insertIfAbsent(candidate).inserted)
+            #expect(try await storage.users.user(id: candidate.id) == candidate)
         }
     }
 
@@ -114,9 +147,9 @@ struct UserStoreTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for authDate in authDates {
                     group.addTask {
-                        try await storage.users.updateProfile(
-                            id: user.id, profile: UserProfile(firstName: "Name \(authDate)"), authDate: authDate,
-                            at: Fixture.now + 100)
+                        try await storage.users.recordLogin(
+                            id: user.id, Self.login(Fixture.now + 100),
+                            profile: (UserProfile(firstName: "Name \(authDate)"), authDate))
                     }
                 }
                 try await group.waitForAll()
@@ -125,6 +158,43 @@ struct UserStoreTests {
             #expect(stored.profileAuthDate == Fixture.now + 30)
             #expect(stored.profile == UserProfile(firstName: "Name \(Fixture.now + 30)"))
         }
+    }
+
+    @Test("Pages of users follow each other without gaps or repeats, also within one second and for a username", arguments: StorageEngine.available)
+    func paging(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            try await storage.configuration.save(Fixture.app(Fixture.quiz))
+            var inserted: [UserRecord] = []
+            for index in 0..<23 {
+                // Several users share each second, so the id has to break ties.
+                let user = Fixture.user(
+                    telegramID: 10_000 + Int64(index), profile: Fixture.profile(username: index.isMultiple(of: 3) ? "Same" : "u\(index)"),
+                    at: Fixture.now + Int64(index / 4))
+                #expect(try await storage.users.insertIfAbsent(user).inserted)
+                inserted.append(user)
+            }
+            _ = try await storage.users.insertIfAbsent(Fixture.user(Fixture.quiz, telegramID: 10_000))
+            let newestFirst = inserted.sorted { ($0.createdAt, $0.id.rawValue) > ($1.createdAt, $1.id.rawValue) }
+
+            for username in [nil, "same"] as [String?] {
+                var seen: [UserRecord] = []
+                var cursor: UserCursor?
+                while true {
+                    let page = try await storage.users.users(appID: Fixture.poll, username: username, after: cursor, limit: 5)
+                    seen += page
+                    guard page.count == 5, let last = page.last else { break }
+                    cursor = UserCursor(opaque: UserCursor(after: last).opaque)
+                    #expect(cursor == UserCursor(after: last))
+                }
+                let expected = newestFirst.filter { username == nil || $0.profile.username == "Same" }
+                #expect(seen.map(\.id) == expected.map(\.id), "\(username ?? "all")")
+            }
+        }
+    }
+
+    static func login(_ at: Int64, _ proof: TelegramIdentity.Proof = .initData) -> UserLogin {
+        UserLogin(at: at, proof: proof)
     }
 
     @Test("A write that fails does not undo concurrent writes", arguments: StorageEngine.available)

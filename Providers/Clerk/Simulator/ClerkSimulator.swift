@@ -53,6 +53,11 @@ public struct ClerkSimulator: ProviderSimulator {
         self.init(settings: ClerkInstanceSettings())
     }
 
+    /// The Backend API secret key the instance accepts.
+    public var acceptedCredentials: [SimulatorCredential] {
+        [SimulatorCredential("secretKey", instance.settings.secretKey, note: "Backend API secret key")]
+    }
+
     /// The API version whose schemas the simulator enforces.
     public static var apiVersion: String { ClerkContract.apiVersion }
 

@@ -34,6 +34,9 @@ public struct LogtoSimulator: ProviderSimulator {
         self.signer = try LogtoSigningKey(configuration.signingAlgorithm)
     }
 
+    /// The tenant's Management API resource, applications and API resource, as an adapter configures them.
+    public var acceptedCredentials: [SimulatorCredential] { tenant.configuration.adapterCredentials }
+
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/oidc/token") { request, context in

@@ -35,7 +35,8 @@ public enum Quickstart {
             databaseURL: "sqlite://\(directory)/telegate.sqlite", masterKey: .file(keyPath), apps: [app])
     }
 
-    /// What quickstart prints once the server listens: where things are and a `curl` that works now.
+    /// What quickstart prints once the server listens, after ``RunningSummary``: where its state is and a `curl`
+    /// that works now.
     public static func banner(publicURL: String) throws -> String {
         let token = try BotToken(try SecretReference.file("\(directory)/demo-bot-token").resolve())
         let user = TelegramUser(
@@ -47,9 +48,8 @@ public enum Quickstart {
         let issuer = "\(publicURL)/apps/demo"
         return """
 
-            Telegate is running at \(publicURL) (quickstart: no telegate.yaml, state in ./\(directory)/).
-              app "demo": test bot \(token.botID) (token in ./\(directory)/demo-bot-token), built-in issuer "oidc"
-              discovery: \(issuer)/.well-known/openid-configuration
+            Quickstart: no telegate.yaml, so the state is in ./\(directory)/ (master key, database, and the token of
+            app "demo"'s test bot \(token.botID) in ./\(directory)/demo-bot-token).
 
             Exchange freshly signed initData (valid for one hour) for tokens:
 

@@ -58,22 +58,6 @@ enum AdminJSON {
         ])
     }
 
-    static func user(_ user: UserRecord) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
-            ("id", .string(user.id.rawValue)), ("app", .string(user.appID.rawValue)), ("telegramId", .integer(user.telegramID)),
-            ("status", .string(user.status.rawValue)), ("firstName", .string(user.profile.firstName)),
-        ]
-        if let lastName = user.profile.lastName { members.append(("lastName", .string(lastName))) }
-        if let username = user.profile.username { members.append(("username", .string(username))) }
-        if let photo = user.profile.photoURL { members.append(("photoUrl", .string(photo))) }
-        if let language = user.profile.languageCode { members.append(("languageCode", .string(language))) }
-        members.append(("isPremium", .bool(user.profile.isPremium)))
-        members.append(("createdAt", .integer(user.createdAt)))
-        members.append(("updatedAt", .integer(user.updatedAt)))
-        if let revoked = user.sessionsRevokedAt { members.append(("sessionsRevokedAt", .integer(revoked))) }
-        return .object(members)
-    }
-
     static func link(_ link: ProviderLink) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("adapter", .string(link.adapter.rawValue)), ("state", .string(link.state.rawValue)),

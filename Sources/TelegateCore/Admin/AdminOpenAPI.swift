@@ -93,7 +93,7 @@ enum AdminOpenAPI {
         var success: [(key: String, value: JSONValue)] = [("description", .string(route.summary))]
         if route.successStatus != 204 {
             success.append(
-                ("content", .object([("application/json", .object([("schema", .object([("type", .string("object"))]))]))])))
+                ("content", .object([("application/json", .object([("schema", route.response ?? .object([("type", .string("object"))]))]))])))
         }
         members.append(
             (

@@ -33,11 +33,13 @@ public struct AdminRoute: Sendable {
     public let body: AdminBodySchema?
     /// The status of a successful answer.
     public let successStatus: Int
+    /// The JSON Schema of a successful answer, when the OpenAPI document describes it member by member.
+    let response: JSONValue?
     let handler: @Sendable (AdminCall) async throws -> JSONValue?
 
     init(
         _ method: AdminMethod, _ path: String, _ operationID: String, _ summary: String, scope: Scope = .apps,
-        query: [String] = [], body: AdminBodySchema? = nil, status: Int? = nil,
+        query: [String] = [], body: AdminBodySchema? = nil, status: Int? = nil, response: JSONValue? = nil,
         handler: @escaping @Sendable (AdminCall) async throws -> JSONValue?
     ) {
         self.method = method
@@ -49,6 +51,7 @@ public struct AdminRoute: Sendable {
         self.query = query
         self.body = body
         self.successStatus = status ?? (method == .delete ? 204 : 200)
+        self.response = response
         self.handler = handler
     }
 

@@ -9,39 +9,53 @@ struct UserAdminRoutes {
         [
             AdminRoute(
                 .get, "/apps/{app}/users", "searchUsers",
-                "Find users: q is a local id (usr_…), a Telegram id or a username (@ optional); without q, the newest",
-                query: ["q", "limit"]
+                "List users newest first, a page at a time (limit 1–200, default 50; pass nextCursor back as cursor), or find them: q is a local id (usr_…), a Telegram id or a username (@ optional)",
+                query: ["q", "limit", "cursor"], response: AdminSchemas.userPage
             ) { call in
                 let app = try await backend.app(call).settings.id
                 let limit = min(max(Int(call.query("limit") ?? "") ?? 50, 1), 200)
-                let users = backend.services.storage.users
-                let found: [UserRecord]
-                let query = call.query("q")?.trimmingCharacters(in: .whitespaces) ?? ""
-                if query.isEmpty {
-                    found = try await users.users(appID: app, username: nil, limit: limit)
-                } else if let id = UserID(rawValue: query) {
-                    found = try await users.user(id: id).map { $0.appID == app ? [$0] : [] } ?? []
-                } else if let telegramID = Int64(query) {
-                    found = try await users.user(appID: app, telegramID: telegramID).map { [$0] } ?? []
-                } else {
-                    let username = query.hasPrefix("@") ? String(query.dropFirst()) : query
-                    found = try await users.users(appID: app, username: username, limit: limit)
+                let cursor = try call.query("cursor").map { text in
+                    guard let cursor = UserCursor(opaque: text) else {
+                        throw TelegateError.invalidRequest(
+                            "cursor must be the nextCursor of a previous page", reason: "invalid_cursor")
+                    }
+                    return cursor
                 }
-                return AdminJSON.list(found.map(AdminJSON.user))
+                let users = backend.services.storage.users
+                let query = call.query("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+                if let id = UserID(rawValue: query) {
+                    let found = try await users.user(id: id).map { $0.appID == app ? [$0] : [] } ?? []
+                    return AdminJSON.list(found.map(\.json))
+                }
+                if let telegramID = Int64(query) {
+                    let found = try await users.user(appID: app, telegramID: telegramID).map { [$0] } ?? []
+                    return AdminJSON.list(found.map(\.json))
+                }
+                let username = query.isEmpty ? nil : String(query.hasPrefix("@") ? query.dropFirst() : query[...])
+                // One more than the page holds tells whether another page follows.
+                var page = try await users.users(appID: app, username: username, after: cursor, limit: limit + 1)
+                var extra: [(key: String, value: JSONValue)] = []
+                if page.count > limit {
+                    page.removeLast()
+                    if let last = page.last { extra.append(("nextCursor", .string(UserCursor(after: last).opaque))) }
+                }
+                return AdminJSON.list(page.map(\.json), extra: extra)
             },
-            AdminRoute(.get, "/apps/{app}/users/{user}", "getUser", "Get a user with provider links and refresh-token families") {
-                call in
+            AdminRoute(
+                .get, "/apps/{app}/users/{user}", "getUser", "Get a user with provider links and refresh-token families",
+                response: AdminSchemas.user
+            ) { call in
                 let user = try await self.user(call)
                 let links = try await backend.services.storage.links.links(userID: user.id)
                 let families = try await backend.services.storage.refreshTokens.families(userID: user.id)
                 return .object(
-                    (AdminJSON.user(user).objectMembers ?? []) + [
+                    (user.json.objectMembers ?? []) + [
                         ("links", .array(links.map(AdminJSON.link))), ("refreshFamilies", .array(families.map(AdminJSON.family))),
                     ])
             },
             AdminRoute(
                 .post, "/apps/{app}/users/{user}/disable", "disableUser",
-                "Disable a user: exchanges are refused and every session ends"
+                "Disable a user: exchanges are refused and every session ends", response: AdminSchemas.user
             ) { call in
                 let user = try await self.user(call)
                 let now = backend.services.clock.now
@@ -52,16 +66,18 @@ struct UserAdminRoutes {
                     "user.disabled", call: call, appID: user.appID, target: "user:\(user.id)",
                     before: .object([("status", .string(user.status.rawValue))]),
                     after: .object([("status", .string("disabled"))]), extra: [("revokedFamilies", .integer(revoked))])
-                return AdminJSON.user(try await self.user(call))
+                return try await self.user(call).json
             },
-            AdminRoute(.post, "/apps/{app}/users/{user}/enable", "enableUser", "Enable a disabled user") { call in
+            AdminRoute(
+                .post, "/apps/{app}/users/{user}/enable", "enableUser", "Enable a disabled user", response: AdminSchemas.user
+            ) { call in
                 let user = try await self.user(call)
                 _ = try await backend.services.storage.users.setStatus(
                     id: user.id, status: .active, at: backend.services.clock.now)
                 await backend.record(
                     "user.enabled", call: call, appID: user.appID, target: "user:\(user.id)",
                     before: .object([("status", .string(user.status.rawValue))]), after: .object([("status", .string("active"))]))
-                return AdminJSON.user(try await self.user(call))
+                return try await self.user(call).json
             },
             AdminRoute(
                 .delete, "/apps/{app}/users/{user}/links/{adapter}", "unlinkUser",

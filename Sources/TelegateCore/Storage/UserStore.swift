@@ -7,14 +7,15 @@ public protocol UserStore: Sendable {
     /// Inserts `user` unless the app already has a user for its Telegram id (a unique index decides, also across
     /// processes); returns the stored row and whether this call inserted it.
     func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool)
-    /// Replaces the profile and its auth date, and sets `updatedAt` to `at`, unless the stored profile comes from
-    /// a newer proof: a proof with the same auth date replaces it. Does nothing for an unknown id.
-    func updateProfile(id: UserID, profile: UserProfile, authDate: Int64, at: Int64) async throws
+    /// Records `login` unless a later one is recorded; with `profile`, also replaces the profile and its auth date
+    /// and sets `updatedAt` to the login's time, unless the stored profile comes from a newer proof (a proof with the
+    /// same auth date replaces it). One transaction; does nothing for an unknown id.
+    func recordLogin(id: UserID, _ login: UserLogin, profile: (profile: UserProfile, authDate: Int64)?) async throws
     /// Enables or disables a user, setting `updatedAt` to `at`; `false` for an unknown id.
     func setStatus(id: UserID, status: UserStatus, at: Int64) async throws -> Bool
-    /// Users of `appID`, newest first: all of them, or those whose username is `username` (without `@`, compared
-    /// case-insensitively), at most `limit`.
-    func users(appID: AppID, username: String?, limit: Int) async throws -> [UserRecord]
+    /// A page of `appID`'s users, newest first (by creation time, then id): all of them, or those whose username is
+    /// `username` (without `@`, compared case-insensitively); only those after `cursor`, at most `limit`.
+    func users(appID: AppID, username: String?, after cursor: UserCursor?, limit: Int) async throws -> [UserRecord]
     /// Erases a user and everything that hangs off it (provider links, refresh-token families and their tokens);
     /// `false` for an unknown id.
     func delete(id: UserID) async throws -> Bool

@@ -164,5 +164,14 @@ enum PostgresSchema {
             // A rotated refresh token may be presented once more within the grace window; this marks that use spent.
             ["ALTER TABLE refresh_tokens ADD COLUMN grace_used BOOLEAN NOT NULL DEFAULT FALSE"]
         ),
+        (
+            // Profiles field by field: the Mini App's allows_write_to_pm, and the last recorded login.
+            4,
+            [
+                "ALTER TABLE users ADD COLUMN allows_write_to_pm BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE users ADD COLUMN last_login_at BIGINT",
+                "ALTER TABLE users ADD COLUMN last_proof TEXT",
+            ]
+        ),
     ]
 }

@@ -32,21 +32,12 @@ struct ExchangeRoutes {
         return JSONResponse.make(Self.responseBody(result), headers: [.cacheControl: "no-store"])
     }
 
-    /// `{"user": …, "provider": …, "credential": …}`.
+    /// `{"user": …, "provider": …, "credential": …}`: the user as the admin API shows it, and whether this exchange
+    /// created it.
     static func responseBody(_ result: ExchangeResult) -> JSONValue {
-        let user = result.subject.user
-        var userMembers: [(key: String, value: JSONValue)] = [
-            ("id", .string(user.id.rawValue)), ("telegramId", .integer(user.telegramID)),
-        ]
-        if let username = user.profile.username { userMembers.append(("username", .string(username))) }
-        userMembers.append(("firstName", .string(user.profile.firstName)))
-        if let lastName = user.profile.lastName { userMembers.append(("lastName", .string(lastName))) }
-        if let photo = user.profile.photoURL { userMembers.append(("photoUrl", .string(photo))) }
-        if let language = user.profile.languageCode { userMembers.append(("languageCode", .string(language))) }
-        userMembers.append(("isPremium", .bool(user.profile.isPremium)))
-        userMembers.append(("created", .bool(result.subject.created)))
+        let user = (result.subject.user.json.objectMembers ?? []) + [("created", .bool(result.subject.created))]
         return .object([
-            ("user", .object(userMembers)), ("provider", .string(result.adapterName.rawValue)),
+            ("user", .object(user)), ("provider", .string(result.adapterName.rawValue)),
             ("credential", result.credential.json),
         ])
     }

@@ -140,5 +140,14 @@ enum SQLiteSchema {
             ALTER TABLE refresh_tokens ADD COLUMN grace_used INTEGER NOT NULL DEFAULT 0;
             """
         ),
+        (
+            // Profiles field by field: the Mini App's allows_write_to_pm, and the last recorded login.
+            4,
+            """
+            ALTER TABLE users ADD COLUMN allows_write_to_pm INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+            ALTER TABLE users ADD COLUMN last_proof TEXT;
+            """
+        ),
     ]
 }

@@ -31,13 +31,18 @@ public struct WidgetSigner: Sendable {
         TelegramEncoding.queryString(try sign(user: user, authDate: authDate))
     }
 
-    /// Signed fields as a `tgAuthResult` value: base64url JSON, with `id` and `auth_date` as numbers.
-    public func tgAuthResult(user: TelegramUser, authDate: Int64) throws(TelegramAuthError) -> String {
+    /// Signed fields as the `data-onauth` callback's JSON object, with `id` and `auth_date` as numbers.
+    public func jsonObject(user: TelegramUser, authDate: Int64) throws(TelegramAuthError) -> String {
         let members = try sign(user: user, authDate: authDate).map { field in
             let isNumber = field.key == "id" || field.key == "auth_date"
             return TelegramEncoding.jsonString(field.key) + ":"
                 + (isNumber ? field.value : TelegramEncoding.jsonString(field.value))
         }
-        return Base64.urlEncode(Array(("{" + members.joined(separator: ",") + "}").utf8))
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    /// Signed fields as a `tgAuthResult` value: the callback's JSON object in base64url.
+    public func tgAuthResult(user: TelegramUser, authDate: Int64) throws(TelegramAuthError) -> String {
+        Base64.urlEncode(Array(try jsonObject(user: user, authDate: authDate).utf8))
     }
 }

@@ -77,17 +77,22 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
-/// A refused admin call, shown as `status code: detail`.
+/// A refused admin call: the problem's message and stable code (never the HTTP status, which adds nothing for a
+/// person and differs between local and remote calls).
 struct AdminCallError: Error, CustomStringConvertible {
     let description: String
 
     init(_ error: TelegateError) {
-        description = "\(error.status) \(error.code)\(error.reason.map { " (\($0))" } ?? ""): \(error.message)"
+        description = CLIErrorText.describe(message: error.message, code: error.code.rawValue, reason: error.reason)
     }
 
     init(status: Int, problem: JSONValue?) {
-        let code = problem?["code"]?.stringValue ?? "error"
-        let reason = problem?["reason"]?.stringValue.map { " (\($0))" } ?? ""
-        description = "\(status) \(code)\(reason): \(problem?["detail"]?.stringValue ?? "the server refused the call")"
+        if let code = problem?["code"]?.stringValue {
+            description = CLIErrorText.describe(
+                message: problem?["detail"]?.stringValue ?? "the server refused the call", code: code,
+                reason: problem?["reason"]?.stringValue)
+        } else {
+            description = "the server answered HTTP \(status) without a problem document: is --server the Telegate URL?"
+        }
     }
 }

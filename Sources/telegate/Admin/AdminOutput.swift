@@ -2,7 +2,7 @@ import Foundation
 import StrictJSON
 
 /// Prints admin answers: the JSON as is with `--json`, otherwise a table for lists and `key: value` lines for
-/// single resources.
+/// single resources, with times in ISO 8601 (``ReadableTimes``).
 enum AdminOutput {
     /// A table column: its header and the member path it shows (`token.lastFour`).
     struct Column {
@@ -16,7 +16,7 @@ enum AdminOutput {
     }
 
     static func show(_ value: JSONValue?, json: Bool, columns: [Column], empty: String = "nothing found") {
-        guard let value else { return }
+        guard let value = value.map({ json ? $0 : ReadableTimes.apply($0) }) else { return }
         if json {
             print(value.serialized)
         } else if let items = value["items"]?.arrayElements {

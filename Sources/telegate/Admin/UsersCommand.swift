@@ -1,16 +1,17 @@
 import ArgumentParser
+import Foundation
 import StrictJSON
 
 /// `telegate users …`: `/admin/v1/apps/{app}/users`. Commands that act on one user take its local id, or a
 /// Telegram id or `@username` that finds exactly one user.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Find, inspect, disable, enable, unlink and erase users.",
-        subcommands: [Search.self, Get.self, Disable.self, Enable.self, Unlink.self, Erase.self])
+        commandName: "users", abstract: "List, find, inspect, disable, enable, unlink and erase users.",
+        subcommands: [List.self, Get.self, Disable.self, Enable.self, Unlink.self, Erase.self])
 
     static let columns: [AdminOutput.Column] = [
         .init("ID", "id"), .init("TELEGRAM ID", "telegramId"), .init("USERNAME", "username"), .init("NAME", "firstName"),
-        .init("STATUS", "status"),
+        .init("STATUS", "status"), .init("LAST LOGIN", "lastLoginAt"), .init("PROOF", "lastProof"),
     ]
 
     /// The local id of the user `reference` names: a local id as is, otherwise the single search result.
@@ -24,20 +25,27 @@ struct UsersCommand: AsyncParsableCommand {
         return id
     }
 
-    struct Search: AsyncParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find users by local id, Telegram id or username; without a query, the newest.")
+            abstract: "List users newest first, a page at a time, or find them by local id, Telegram id or username.",
+            discussion: "When more users follow, the --cursor for the next page is printed on standard error.",
+            aliases: ["search"])
         @Argument(help: "The app id.") var app: String
-        @Argument(help: "usr_…, a Telegram id, or a username (with or without @).") var query: String?
-        @Option(help: "At most this many.") var limit: Int?
+        @Argument(help: "usr_…, a Telegram id, or a username (with or without @); without it, every user.") var query: String?
+        @Option(help: "At most this many (1–200, default 50).") var limit: Int?
+        @Option(help: "Continue after the page that printed this cursor.") var cursor: String?
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
             var parameters: [String: String] = [:]
             if let query { parameters["q"] = query }
             if let limit { parameters["limit"] = String(limit) }
+            if let cursor { parameters["cursor"] = cursor }
             let reply = try await admin.call(.get, "/apps/\(app)/users", query: parameters)
             AdminOutput.show(reply, json: admin.json, columns: UsersCommand.columns, empty: "no user matches")
+            if !admin.json, let next = reply?["nextCursor"]?.stringValue {
+                FileHandle.standardError.write(Data("more users follow: repeat with --cursor \(next)\n".utf8))
+            }
         }
     }
 

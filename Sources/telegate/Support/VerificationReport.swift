@@ -34,6 +34,11 @@ enum VerificationReport {
         if let languageCode = user.languageCode { members.append(("languageCode", .string(languageCode))) }
         members.append(("isPremium", .bool(user.isPremium)))
         if let photoURL = user.photoURL { members.append(("photoUrl", .string(photoURL))) }
+        let flags = [
+            ("allowsWriteToPm", user.allowsWriteToPM), ("addedToAttachmentMenu", user.addedToAttachmentMenu),
+            ("isBot", user.isBot),
+        ]
+        for (key, flag) in flags where flag { members.append((key, .bool(true))) }
         return .object(members)
     }
 }
