@@ -41,7 +41,7 @@ struct LogtoAccessTokenTests {
         }
     }
 
-    @Test("H12, F1: a token that is not typed at+jwt, or names another audience, is refused")
+    @Test("H12: a token that is not typed at+jwt, or names another audience, is refused")
     func tokenShape() {
         #expect(refused(Self.answer(type: "JWT")))
         #expect(refused(Self.answer(audience: "https://other.example.com")))

@@ -25,7 +25,7 @@ struct AdminAPITests {
             schema.members.filter(\.required).map { (key: $0.name, value: JSONValue.string("x")) })
     }
 
-    @Test("K1, K2: without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited")
+    @Test("K1, K2, P1: without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited per client a trusted proxy names")
     func unauthenticated() async throws {
         try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
             var client = 0

@@ -57,6 +57,32 @@ struct SecurityPromiseTests {
         }
     }
 
+    @Test("F1: Telegate's own ID and access tokens are refused where a Telegram id_token or a refresh token is expected")
+    func ownTokensCrossUsed() async throws {
+        try await TestService.run { service in
+            let reply = try await service.exchange(initData: service.signedInitData())
+            #expect(reply.status == 200, "\(reply.body)")
+            let credentials = Credentials(reply)
+            service.rememberSecrets(credentials.all)
+            for token in [credentials.idToken, credentials.accessToken] {
+                let asTelegram = try await service.request(
+                    .post, "/v1/apps/poll/exchange", body: JSONValue.object([("idToken", .string(token))]).serialized)
+                #expect(asTelegram.status == 401, "\(asTelegram.body)")
+                #expect(asTelegram.json["code"]?.stringValue == "token_invalid")
+                let asRefresh = try await service.request(
+                    .post, "/v1/apps/poll/token", body: "grant_type=refresh_token&refresh_token=\(token)",
+                    contentType: "application/x-www-form-urlencoded")
+                #expect(asRefresh.status == 400, "\(asRefresh.body)")
+                #expect(asRefresh.json["error"]?.stringValue == "invalid_grant")
+            }
+            let refreshed = try await service.request(
+                .post, "/v1/apps/poll/token", body: "grant_type=refresh_token&refresh_token=\(credentials.refreshToken)",
+                contentType: "application/x-www-form-urlencoded")
+            #expect(refreshed.status == 200, "the refresh token itself still works")
+            service.rememberSecrets(["access_token", "id_token", "refresh_token"].compactMap { refreshed.json[$0]?.stringValue })
+        }
+    }
+
     @Test("C4, M1: a photo URL in initData or widget data is stored as given and never fetched, even an internal one")
     func photoNeverFetched() async throws {
         try await withProbe { probe, port in
