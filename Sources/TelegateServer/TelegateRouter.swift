@@ -39,7 +39,9 @@ public enum TelegateRouter {
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
         HealthRoutes(storage: services.storage, metrics: services.metrics).register(on: router)
         if let admin {
-            AdminRoutes(api: admin, audit: services.audit, trustedProxies: Set(options.trustedProxies)).register(on: router)
+            AdminRoutes(
+                api: admin, audit: services.audit, clock: services.clock, trustedProxies: Set(options.trustedProxies)
+            ).register(on: router)
         }
         SDKRoutes().register(on: router)
         return router
