@@ -77,17 +77,19 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
-/// A refused admin call, shown as `status code: detail`.
+/// A refused admin call, shown as `status code: detail` (terminal-safe: a detail may quote what a request held).
 struct AdminCallError: Error, CustomStringConvertible {
     let description: String
 
     init(_ error: TelegateError) {
-        description = "\(error.status) \(error.code)\(error.reason.map { " (\($0))" } ?? ""): \(error.message)"
+        description = TerminalText.escaped(
+            "\(error.status) \(error.code)\(error.reason.map { " (\($0))" } ?? ""): \(error.message)")
     }
 
     init(status: Int, problem: JSONValue?) {
         let code = problem?["code"]?.stringValue ?? "error"
         let reason = problem?["reason"]?.stringValue.map { " (\($0))" } ?? ""
-        description = "\(status) \(code)\(reason): \(problem?["detail"]?.stringValue ?? "the server refused the call")"
+        description = TerminalText.escaped(
+            "\(status) \(code)\(reason): \(problem?["detail"]?.stringValue ?? "the server refused the call")")
     }
 }
