@@ -76,7 +76,7 @@ struct AdaptersCommand: AsyncParsableCommand {
                 return
             }
             for kind in reply?["items"]?.arrayElements ?? [] {
-                print(kind["kind"]?.stringValue ?? "")
+                print(TerminalText.escaped(kind["kind"]?.stringValue ?? ""))
                 let fields = kind["config"]?.arrayElements ?? []
                 print(
                     AdminOutput.table(

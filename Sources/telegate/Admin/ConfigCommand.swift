@@ -32,7 +32,7 @@ struct ConfigCommand: AsyncParsableCommand {
                     rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment),
                     environment: environment)
                 let plan = try await applier.plan(configuration.apps, prune: prune)
-                for change in plan.changes { print(change) }
+                for change in plan.changes { print(TerminalText.escaped("\(change)")) }
                 if plan.isEmpty {
                     print("no changes")
                 } else if dryRun {
