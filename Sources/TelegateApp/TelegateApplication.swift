@@ -157,11 +157,15 @@ public final class TelegateApplication: Sendable {
             logger: services.logger)
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and releases resources.
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and releases resources. An address the
+    /// server cannot listen on fails with `address_in_use` or `address_unavailable`, naming it.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = httpApplication(onServerRunning: onServerRunning)
         do {
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            try? await shutdown()
+            throw ListenAddress(host: configuration.server.host, port: configuration.server.port).failure(errno: error.errnoCode)
         } catch {
             try? await shutdown()
             throw error
