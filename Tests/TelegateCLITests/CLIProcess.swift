@@ -24,10 +24,13 @@ struct CLIProcess {
         return root.appendingPathComponent(".build/debug/telegate")
     }()
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "TELEGRAM_BOT_TOKEN")
         env.merge(environment) { $1 }
