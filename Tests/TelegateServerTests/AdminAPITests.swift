@@ -238,6 +238,11 @@ struct AdminAPITests {
             #expect(unset.json["config"]?["marker"] == nil)
             #expect(unset.json["config"]?["apiURL"] == .string("http://127.0.0.1:9/"))
 
+            let required = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("apiKey", .null)]))]), token: token)
+            #expect(required.status == 422, "a required secret field cannot be removed: \(required.body)")
+            #expect(required.json["code"]?.stringValue == "invalid_config")
+
             let incomplete = try await service.admin(.put, "/apps/poll/adapters/probe", body: .object([]), token: token)
             #expect(incomplete.status == 422)
             #expect(incomplete.json["reason"]?.stringValue == "missing_field")

@@ -145,7 +145,8 @@ struct AdapterAdminRoutes {
         "secrets", .object, "Secret field values (write-only), by field name; they win over references.")
 
     /// Changes an adapter: `config` turns its stored config (without the fingerprints) into the new one; secret
-    /// fields the new one leaves out keep their value. Validated, sealed, saved and audited like every change.
+    /// fields the new one leaves out keep their value, unless the body names them (a `null` removes one).
+    /// Validated, sealed, saved and audited like every change.
     private func update(
         _ call: AdminCall, config: ([(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]
     ) async throws -> JSONValue {
@@ -156,8 +157,9 @@ struct AdapterAdminRoutes {
         var stored = before.config.objectMembers ?? []
         stored.removeAll { $0.key == ConfigurationRows.fingerprintKey }
         var members = config(stored)
+        let named = Set((call.body.value("config")?.objectMembers ?? []).map(\.key)).union(secretValues.keys)
         for field in backend.services.registry.type(for: before.kind)?.configSchema.secretFields ?? []
-        where !members.contains(where: { $0.key == field }) && secretValues[field] == nil {
+        where !named.contains(field) && !members.contains(where: { $0.key == field }) {
             if let kept = before.config[field] { members.append((field, kept)) }
         }
         let isDefault = call.body.bool("default") ?? before.isDefault
