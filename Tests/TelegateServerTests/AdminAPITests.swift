@@ -24,7 +24,9 @@ struct AdminAPITests {
     static func body(_ route: AdminRoute) -> JSONValue? {
         guard let schema = route.body else { return nil }
         return .object(
-            schema.members.filter(\.required).map { (key: $0.name, value: JSONValue.string("x")) })
+            schema.members.filter(\.required).map { member in
+                (key: member.name, value: member.type == .object ? JSONValue.object([]) : JSONValue.string("x"))
+            })
     }
 
     @Test("Without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited")
@@ -247,6 +249,65 @@ struct AdminAPITests {
                 ]), token: token)
             #expect(reply.status == 422, "\(url)")
             #expect(["unsafe_url", "invalid_config"].contains(reply.json["code"]?.stringValue ?? ""), "\(url)")
+        }
+    }
+
+    @Test("PATCH changes only the adapter config members given (null removes one), PUT replaces the whole config; secrets stay")
+    func adapterMergeAndReplace() async throws {
+        try await TestService.run(registry: TestService.adminRegistry) { service in
+            let token = try await service.adminToken()
+            let apiKey = "k_merge_canary_0123456789"
+            service.rememberSecrets([apiKey])
+            let added = try await service.admin(
+                .post, "/apps/poll/adapters",
+                body: .object([
+                    ("name", .string("probe")), ("kind", .string("probe")),
+                    ("config", .object(AdminLifecycleTests.probeConfig + [("marker", .string("m1"))])),
+                    ("secrets", .object([("apiKey", .string(apiKey))])),
+                ]), token: token)
+            #expect(added.status == 201, "\(added.body)")
+            let apiKeyView = added.json["config"]?["apiKey"]
+
+            let patched = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("marker", .string("m2"))]))]),
+                token: token)
+            #expect(patched.status == 200, "\(patched.body)")
+            #expect(patched.json["config"]?["marker"] == .string("m2"))
+            #expect(patched.json["config"]?["apiURL"] == .string("http://127.0.0.1:9/"))
+            #expect(patched.json["config"]?["allowInsecureLoopback"] == .bool(true))
+            #expect(patched.json["config"]?["apiKey"] == apiKeyView)
+
+            let replaced = try await service.admin(
+                .put, "/apps/poll/adapters/probe", body: .object([("config", .object(AdminLifecycleTests.probeConfig))]),
+                token: token)
+            #expect(replaced.status == 200, "\(replaced.body)")
+            #expect(
+                replaced.json["config"]?.objectMembers?.map(\.key).sorted() == ["allowInsecureLoopback", "apiKey", "apiURL"],
+                "\(replaced.body)")
+            #expect(replaced.json["config"]?["apiKey"] == apiKeyView)
+
+            _ = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("marker", .string("m3"))]))]),
+                token: token)
+            let unset = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("marker", .null)]))]), token: token)
+            #expect(unset.status == 200, "\(unset.body)")
+            #expect(unset.json["config"]?["marker"] == nil)
+            #expect(unset.json["config"]?["apiURL"] == .string("http://127.0.0.1:9/"))
+
+            let required = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("apiKey", .null)]))]), token: token)
+            #expect(required.status == 422, "a required secret field cannot be removed: \(required.body)")
+            #expect(required.json["code"]?.stringValue == "invalid_config")
+
+            let incomplete = try await service.admin(.put, "/apps/poll/adapters/probe", body: .object([]), token: token)
+            #expect(incomplete.status == 422)
+            #expect(incomplete.json["reason"]?.stringValue == "missing_field")
+
+            let document = try await service.request(.get, "/admin/v1/openapi.json").json
+            let put = document["paths"]?["/admin/v1/apps/{app}/adapters/{adapter}"]?["put"]
+            #expect(put?["operationId"] == .string("replaceAdapter"))
+            #expect(put?["requestBody"]?["required"] == .bool(true))
         }
     }
 
