@@ -10,7 +10,8 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 /// A strict JSON reader (RFC 8259) over UTF-8 bytes.
 ///
 /// Strict where it matters for security: duplicate member names, nesting deeper than ``maxDepth``, control
-/// characters in strings, invalid UTF-8, number syntax outside the grammar and trailing data are refused. It reads
+/// characters in strings, invalid UTF-8, lone surrogate escapes, number syntax outside the grammar and trailing
+/// data are refused. It reads
 /// values in place, so a consumer that knows its schema (the Telegram `user` object, a request body) pays for no
 /// intermediate tree; ``JSONValue`` is built with the same reader for schema-free documents.
 public struct JSONReader {
@@ -234,7 +235,8 @@ public struct JSONReader {
     }
 
     /// Decodes the escapes of a string body into UTF-8. Valid surrogate pairs combine; a lone surrogate, which
-    /// UTF-8 cannot carry, becomes U+FFFD in the decoded text (a proof itself is verified on its raw bytes).
+    /// UTF-8 cannot carry, is refused rather than replaced with U+FFFD, so two different documents never decode to
+    /// the same text (RFC 7493 §2.1).
     private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> String {
         var failure: JSONSyntaxError?
         // Unescaping never lengthens the text: every escape is at least as long as the UTF-8 it stands for.
@@ -285,7 +287,11 @@ public struct JSONReader {
                     index += 6
                     scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                 }
-                out = writeUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: output, at: out)
+                guard let decoded = Unicode.Scalar(scalar) else {
+                    failure = JSONSyntaxError("a \\u escape is a lone surrogate")
+                    return 0
+                }
+                out = writeUTF8(decoded, to: output, at: out)
             }
             return out
         }

@@ -50,7 +50,8 @@ public final class TelegateApplication: Sendable {
         }
         let masterKey = try MasterKey(base64: try masterKeyReference.resolve(environment: environment))
         let faults = try faults ?? FaultInjector.fromEnvironment(environment, publicURL: configuration.server.publicURL)
-        let storage = try openStorage(configuration: configuration, environment: environment, logger: logger)
+        let location = try databaseLocation(configuration: configuration, environment: environment)
+        let storage = try openStorage(location, logger: logger)
         do {
             try await storage.migrate()
         } catch {
@@ -66,20 +67,28 @@ public final class TelegateApplication: Sendable {
                     idleTimeout: .seconds(60),
                     concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.server.upstreamConnectionsPerHost)))
         do {
+            let box = SecretBox(masterKey: masterKey)
+            guard try await MasterKeyCheck.opens(box, storage: storage, now: clock.now) else {
+                throw masterKeyMismatch(location, reference: masterKeyReference)
+            }
             let time = TimePolicy(leeway: configuration.server.clockLeeway)
             let databaseClock = DatabaseClock(local: clock, read: databaseTime ?? { try await storage.databaseTime() })
             await ClockSkewMonitor(clock: databaseClock, time: time, logger: logger).check()
             let services = TelegateServices(
-                storage: storage, secretBox: SecretBox(masterKey: masterKey), registry: registry,
+                storage: storage, secretBox: box, registry: registry,
                 httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
                 clock: databaseClock, time: time, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
-            let rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
             if applyConfiguration {
-                try await ConfigurationApplier(storage: storage, rows: rows, environment: environment).apply(configuration.apps)
+                try await ConfigurationApplier(services: services, environment: environment).apply(configuration.apps)
             }
             let runtimes = RuntimeRegistry()
             let reloader = RuntimeReloader(services: services, runtimes: runtimes)
             try await reloader.reload()
+            if applyConfiguration {
+                for app in try await storage.configuration.apps() {
+                    for warning in app.warnings { logger.warning("\(warning)", metadata: ["app": "\(app.settings.id)"]) }
+                }
+            }
             return TelegateApplication(
                 services: services, runtimes: runtimes, reloader: reloader,
                 admin: AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment),
@@ -97,22 +106,38 @@ public final class TelegateApplication: Sendable {
         configuration: TelegateConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> [Int] {
         let storage = try openStorage(
-            configuration: configuration, environment: environment, logger: Logger(label: "telegate.migrate"))
+            databaseLocation(configuration: configuration, environment: environment), logger: Logger(label: "telegate.migrate"))
         let applied = try await storage.migrate()
         try await storage.close()
         return applied
     }
 
-    private static func openStorage(
-        configuration: TelegateConfiguration, environment: [String: String], logger: Logger
-    ) throws
-        -> any TelegateStorage
-    {
+    /// `TELEGATE_DATABASE_URL`, else `database.url`, with the file's `database:` options.
+    private static func databaseLocation(
+        configuration: TelegateConfiguration, environment: [String: String]
+    ) throws -> DatabaseLocation {
         let url = environment["TELEGATE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? configuration.databaseURL
-        return switch try DatabaseLocation(url: url).applying(configuration.databaseOptions) {
+        return try DatabaseLocation(url: url).applying(configuration.databaseOptions)
+    }
+
+    private static func openStorage(_ location: DatabaseLocation, logger: Logger) throws -> any TelegateStorage {
+        switch location {
         case .sqlite(let path): try SQLiteStorage(path: path)
         case .postgres(let settings): PostgresStorage(settings: settings, logger: logger)
         }
+    }
+
+    /// The refusal to start on a database whose secrets another master key sealed: it names the database, where
+    /// the quickstart's key is when that may be the one, and the fix.
+    private static func masterKeyMismatch(_ location: DatabaseLocation, reference: SecretReference) -> TelegateError {
+        let quickstartKey = Quickstart.masterKeyPath
+        let hint =
+            reference != .file(quickstartKey) && FileManager.default.fileExists(atPath: quickstartKey)
+            ? " (the quickstart keeps its key in ./\(quickstartKey))" : ""
+        return TelegateError(
+            .masterKeyMismatch, status: 500,
+            "the database at \(location.displayName) was sealed with a different master key\(hint); start with the "
+                + "master key it was sealed with, or give this configuration a database of its own (database.url)")
     }
 
     /// The HTTP application, bound to `host:port` from the configuration unless given.
@@ -140,7 +165,8 @@ public final class TelegateApplication: Sendable {
 
     /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and releases resources. Once the server
     /// listens, `onServerRunning` gets its port and every adapter is checked against its provider, each result
-    /// handed to `onAdapterChecked` as it arrives; a shutdown is logged when it begins and when it is done.
+    /// handed to `onAdapterChecked` as it arrives; a shutdown is logged when it begins and when it is done. An
+    /// address the server cannot listen on fails with `address_in_use` or `address_unavailable`, naming it.
     public func run(
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onAdapterChecked: @escaping @Sendable (StartupAdapterCheck) async -> Void = { _ in }
@@ -158,6 +184,9 @@ public final class TelegateApplication: Sendable {
                 services: [application, report], gracefulShutdownSignals: [.sigterm, .sigint], logger: services.logger))
         do {
             try await group.run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            try? await shutdown()
+            throw ListenAddress(host: configuration.server.host, port: configuration.server.port).failure(errno: error.errnoCode)
         } catch {
             try? await shutdown()
             throw error
@@ -171,4 +200,9 @@ public final class TelegateApplication: Sendable {
         try await services.httpClient.shutdown()
         try await services.storage.close()
     }
+}
+
+extension TelegateError.Code {
+    /// The database's secrets were sealed under another master key.
+    public static let masterKeyMismatch = Self("master_key_mismatch")
 }

@@ -40,7 +40,9 @@ public enum TelegateRouter {
         HealthRoutes(storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time)
             .register(on: router)
         if let admin {
-            AdminRoutes(api: admin, audit: services.audit, trustedProxies: Set(options.trustedProxies)).register(on: router)
+            AdminRoutes(
+                api: admin, audit: services.audit, clock: services.clock, trustedProxies: Set(options.trustedProxies)
+            ).register(on: router)
         }
         SDKRoutes().register(on: router)
         return router

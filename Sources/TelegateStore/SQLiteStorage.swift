@@ -61,7 +61,11 @@ public final class SQLiteStorage: TelegateStorage {
         (try? await engine.read { try $0.query("SELECT 1").count == 1 }) ?? false
     }
 
-    public func close() async throws {}
+    /// Moves every logged page into the database file and empties the log, so a database that was closed cleanly is
+    /// complete in its one file and the next open has nothing to copy.
+    public func close() async throws {
+        engine.close()
+    }
 
     /// `nil`: SQLite runs in this process and shares its clock.
     public func databaseTime() async throws -> Double? { nil }

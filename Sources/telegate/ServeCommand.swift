@@ -16,9 +16,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigurationOptions
 
+    @Option(help: "The address to listen on (default: TELEGATE_HOST, else server.host, else 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "The port to listen on (default: TELEGATE_PORT, else server.port, else 8080).")
+    var port: Int?
+
     func run() async throws {
         let quickstart = options.isQuickstart
-        let configuration = try options.load()
+        let file = quickstart ? nil : try options.load()
+        let address = try ListenAddress(
+            host: host, port: port, environment: ProcessInfo.processInfo.environment,
+            file: file?.server ?? TelegateConfiguration.Server())
+        // Before the quickstart creates its files or the database is opened: a start that cannot listen changes nothing.
+        try address.checkAvailable()
+        var configuration = try file ?? Quickstart.configuration()
+        configuration.server.host = address.host
+        configuration.server.port = address.port
         let logger = ConfigurationOptions.logger()
         let application = try await TelegateApplication.prepare(configuration: configuration, logger: logger)
         let publicURL = configuration.server.publicURL

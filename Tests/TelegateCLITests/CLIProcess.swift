@@ -27,6 +27,20 @@ struct CLIProcess {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, directory: URL? = nil
     ) throws -> Result {
+        try run(arguments, environment: environment, stdinBytes: stdin.map { Array($0.utf8) }, directory: directory)
+    }
+
+    /// Runs `script` with bash, `arguments` as `$0`, `$1`, …: for arguments holding bytes that are not UTF-8,
+    /// which `Process` cannot pass.
+    static func shell(_ script: String, arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try run(["-c", script] + arguments, environment: environment, stdinBytes: nil, executable: URL(fileURLWithPath: "/bin/bash"))
+    }
+
+    /// Runs with exactly `stdinBytes` on standard input (bytes that need not be UTF-8).
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], stdinBytes: [UInt8]?, directory: URL? = nil,
+        executable: URL = CLIProcess.executable
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -42,7 +56,7 @@ struct CLIProcess {
         process.standardError = errors
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
         try input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()

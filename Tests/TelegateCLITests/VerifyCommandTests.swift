@@ -104,6 +104,50 @@ struct VerifyCommandTests {
         #expect(hints.contains { $0["code"] as? String == "widget_key_used" })
     }
 
+    @Test("Noncanonical keys and control characters are refused by verify with the same code and reason, and --explain names it")
+    func noncanonical() throws {
+        let token = "7000000001:AAFZehRPBRs8Seg40oDjTMIW8uTGPuW1zfQ"
+        let initData = try InitDataSigner(botToken: BotToken(token)).sign(user: TelegramUser(id: 42, firstName: "Ann"), authDate: 1_790_000_000)
+        for suffix in ["&X-Admin=1", "&K%0D=1", "&%D0%BA%D0%BB%D1%8E%D1%87=1", "&" + String(repeating: "a", count: 200) + "=1", "&x=a%0Db"] {
+            let result = try CLIProcess.run(["verify", "initdata", "--max-age", "0", "--explain", initData + suffix], environment: ["TELEGRAM_BOT_TOKEN": token])
+            #expect(result.status == 1, "\(suffix.prefix(20))")
+            #expect(result.json["code"] as? String == "malformed")
+            #expect(result.json["reason"] as? String == "noncanonical")
+            #expect((result.json["hints"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == "noncanonical" })
+        }
+        let widget = #"{"id":5,"first_name":"Ann\r","auth_date":1790000000,"hash":"00"}"#
+        let refused = try CLIProcess.run(["verify", "widget", "--max-age", "0", widget], environment: ["TELEGRAM_BOT_TOKEN": token])
+        #expect(refused.status == 1)
+        #expect(refused.json["reason"] as? String == "noncanonical")
+    }
+
+    @Test(
+        "Exact bytes: raw 0xFF or C0 80 on standard input or in the argument is malformed, never decoded to U+FFFD",
+        arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
+    func invalidUTF8(_ bad: [UInt8]) throws {
+        let token = "7000000001:AAFZehRPBRs8Seg40oDjTMIW8uTGPuW1zfQ"
+        let replacement = String(repeating: "\u{FFFD}", count: bad.count)
+        let initData = try InitDataSigner(botToken: BotToken(token)).sign(
+            [("query_id", "AA" + replacement), ("user", TelegramUser(id: 42, firstName: "Ann").webAppJSON), ("auth_date", "1790000000")])
+        let environment = ["TELEGRAM_BOT_TOKEN": token]
+        let genuine = try CLIProcess.run(["verify", "initdata", "--max-age", "0", "-"], environment: environment, stdin: initData)
+        #expect(genuine.status == 0, "the proof MAC'd over U+FFFD is genuine when sent as Telegram encodes it")
+        let raw = Array(initData.replacing(TelegramEncoding.percentEncode(replacement), with: "\u{0}").utf8).flatMap { $0 == 0 ? bad : [$0] }
+
+        let fromStdin = try CLIProcess.run(["verify", "initdata", "--max-age", "0", "-"], environment: environment, stdinBytes: raw + [0x0A])
+        #expect(fromStdin.status == 1, "\(fromStdin.stdout)")
+        #expect(fromStdin.json["code"] as? String == "malformed")
+
+        // An argument with raw bytes, passed by a shell as it is.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-raw-\(UUID().uuidString)")
+        try Data(raw).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let script = #""$0" verify initdata --max-age 0 "$(cat "$1")""#
+        let fromArgument = try CLIProcess.shell(script, arguments: [CLIProcess.executable.path, file.path], environment: environment)
+        #expect(fromArgument.status == 1, "\(fromArgument.stdout)")
+        #expect(fromArgument.json["code"] as? String == "malformed")
+    }
+
     @Test("Usage and configuration errors exit 2", arguments: [
         (["verify", "initdata", "x=1"], [String: String]()),
         (["verify", "initdata", "x=1"], ["TELEGRAM_BOT_TOKEN": "not-a-token"]),

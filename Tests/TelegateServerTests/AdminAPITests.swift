@@ -6,6 +6,8 @@ import TelegramAuth
 import TestSupport
 import Testing
 
+@testable import TelegateServer
+
 /// The admin API over real HTTP: who may call what, what a body may contain, what is never returned.
 @Suite("Admin API")
 struct AdminAPITests {
@@ -22,7 +24,9 @@ struct AdminAPITests {
     static func body(_ route: AdminRoute) -> JSONValue? {
         guard let schema = route.body else { return nil }
         return .object(
-            schema.members.filter(\.required).map { (key: $0.name, value: JSONValue.string("x")) })
+            schema.members.filter(\.required).map { member in
+                (key: member.name, value: member.type == .object ? JSONValue.object([]) : JSONValue.string("x"))
+            })
     }
 
     @Test("K1, K2, P1: without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited per client a trusted proxy names")
@@ -30,7 +34,8 @@ struct AdminAPITests {
         try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
             var client = 0
             for route in service.application.admin.routes {
-                for authorization in [nil, "Bearer tga_wrongwrongwrongwrongwrongwrongwrongwrongwro", "Basic abc"] {
+                // A different wrong token each time: one token tried from many addresses is throttled by its prefix.
+                for authorization in [nil, "Bearer " + Self.wrongToken(), "Basic abc"] {
                     client += 1
                     var headers = [("X-Forwarded-For", "10.1.\(client / 250).\(client % 250)")]
                     if let authorization { headers.append(("Authorization", authorization)) }
@@ -46,32 +51,86 @@ struct AdminAPITests {
         }
     }
 
-    @Test("Failed authentications are limited per client: after ten, even a valid token waits")
-    func failuresRateLimited() async throws {
-        try await TestService.run { service in
-            let token = try await service.adminToken()
-            // Ten failures are allowed at once, then one per six seconds. Once a wrong token is refused, a right one
-            // from the same client is refused too; on a slow machine a slot may refill in between, so drain again.
-            let wrong = "tga_" + String(repeating: "x", count: 43)
-            var failuresBeforeRefusal: Int?
-            var limited: TestService.Reply?
-            for attempt in 1...40 {
-                let status = try await service.admin(.get, "/apps", token: wrong).status
-                guard status == 429 else {
-                    #expect(status == 401)
-                    continue
-                }
-                failuresBeforeRefusal = failuresBeforeRefusal ?? attempt - 1
-                let right = try await service.admin(.get, "/apps", token: token)
-                if right.status == 429 {
-                    limited = right
-                    break
-                }
+    /// A wrong token in the shape of a real one, starting with `prefix` (`tga_` and 8 characters) when given.
+    static func wrongToken(prefix: String? = nil) -> String {
+        let random = (0..<3).map { _ in UUID().uuidString.replacing("-", with: "") }.joined()
+        let start = prefix ?? "tga_" + random.prefix(8)
+        return start + random.suffix(47 - start.count)
+    }
+
+    /// Sends wrong tokens made by `token` (from the address `address` gives each attempt) until one is answered
+    /// `429`; returns how many were answered `401` first, and the `429`. Ten failures are allowed at once, then one
+    /// per six seconds, so a slow machine may see a few more than ten.
+    static func failUntilThrottled(
+        _ service: TestService, token: () -> String, address: (Int) -> String
+    ) async throws -> (failures: Int, throttled: TestService.Reply?) {
+        for attempt in 0..<40 {
+            let reply = try await service.admin(.get, "/apps", token: token(), headers: [("X-Forwarded-For", address(attempt))])
+            guard reply.status == 429 else {
+                #expect(reply.status == 401)
+                continue
             }
-            #expect(try #require(failuresBeforeRefusal) >= 10)
-            let refused = try #require(limited, "a valid token was never refused after failures")
-            #expect(refused.header("Retry-After") != nil)
+            return (attempt, reply)
         }
+        return (40, nil)
+    }
+
+    @Test("K13: ten wrong tokens and then the right one from the same address: the right one is let in; wrong ones get 429")
+    func validTokenBypassesTheAddressBudget() async throws {
+        try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
+            let token = try await service.adminToken()
+            let (failures, throttled) = try await Self.failUntilThrottled(service, token: { Self.wrongToken() }, address: { _ in "10.9.0.1" })
+            #expect(failures >= 10)
+            let refused = try #require(throttled, "wrong tokens were never throttled")
+            #expect(refused.json["code"]?.stringValue == "rate_limited")
+            #expect(Int(refused.header("Retry-After") ?? "") ?? 0 >= 1)
+            let right = try await service.admin(.get, "/apps", token: token, headers: [("X-Forwarded-For", "10.9.0.1")])
+            #expect(right.status == 200, "a valid token was held back by failures from its address")
+            let wrongAgain = try await service.admin(.get, "/apps", token: Self.wrongToken(), headers: [("X-Forwarded-For", "10.9.0.1")])
+            #expect(wrongAgain.status == 429, "the valid token reset the budget")
+            #expect(try await service.admin(.get, "/apps", token: Self.wrongToken(), headers: [("X-Forwarded-For", "10.9.0.2")]).status == 401)
+            let events = try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 500)
+            #expect(events.filter { $0.action == "admin.auth_failed" }.count == failures + 1)
+            let throttledEvents = events.filter { $0.action == "admin.auth_throttled" }
+            #expect(throttledEvents.count == 1, "a throttled client is audited once a minute, not once per attempt")
+            #expect(throttledEvents.first?.details["budget"]?.stringValue == "client")
+            #expect(throttledEvents.first?.actor == "client:10.9.0.1")
+        }
+    }
+
+    @Test("K2: a token prefix being guessed is throttled across addresses; other prefixes and the valid token are not")
+    func prefixBudgetAcrossAddresses() async throws {
+        try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
+            let token = try await service.adminToken()
+            let prefix = String(token.prefix(AdminTokens.prefixLength))
+            let (failures, throttled) = try await Self.failUntilThrottled(
+                service, token: { Self.wrongToken(prefix: prefix) }, address: { "10.8.\($0 / 250).\($0 % 250)" })
+            #expect(failures >= 10)
+            let refused = try #require(throttled, "a prefix guessed from many addresses was never throttled")
+            #expect(Int(refused.header("Retry-After") ?? "") ?? 0 >= 1)
+            let fresh = [("X-Forwarded-For", "10.8.200.1")]
+            #expect(try await service.admin(.get, "/apps", token: Self.wrongToken(prefix: prefix), headers: fresh).status == 429)
+            #expect(try await service.admin(.get, "/apps", token: Self.wrongToken(), headers: fresh).status == 401)
+            #expect(try await service.admin(.get, "/apps", token: token, headers: fresh).status == 200)
+            let events = try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 500)
+            let throttledEvents = events.filter { $0.action == "admin.auth_throttled" }
+            #expect(throttledEvents.count == 1)
+            #expect(throttledEvents.first?.details["budget"]?.stringValue == "token_prefix")
+            #expect(!events.contains { $0.details.serialized.contains(prefix) }, "the audit log holds no part of a token")
+        }
+    }
+
+    @Test("The admin throttle's tables are bounded, and a flood of new keys does not make it forget a throttled client")
+    func throttleMemoryIsBounded() {
+        let throttle = AdminAuthThrottle(capacity: 200)
+        for _ in 0..<10 { throttle.recordFailure(client: "attacker", prefix: nil) }
+        #expect(throttle.exhausted(client: "attacker", prefix: nil)?.budget == .client)
+        for index in 0..<5_000 {
+            throttle.recordFailure(client: "10.0.\(index / 250).\(index % 250)", prefix: "prefix-\(index)")
+        }
+        #expect(throttle.count.clients <= 200)
+        #expect(throttle.count.prefixes <= 200)
+        #expect(throttle.exhausted(client: "attacker", prefix: nil)?.budget == .client)
     }
 
     @Test("A read-only token reads but cannot write on any route")
@@ -189,6 +248,65 @@ struct AdminAPITests {
                 ]), token: token)
             #expect(reply.status == 422, "\(url)")
             #expect(["unsafe_url", "invalid_config"].contains(reply.json["code"]?.stringValue ?? ""), "\(url)")
+        }
+    }
+
+    @Test("PATCH changes only the adapter config members given (null removes one), PUT replaces the whole config; secrets stay")
+    func adapterMergeAndReplace() async throws {
+        try await TestService.run(registry: TestService.adminRegistry) { service in
+            let token = try await service.adminToken()
+            let apiKey = "k_merge_canary_0123456789"
+            service.rememberSecrets([apiKey])
+            let added = try await service.admin(
+                .post, "/apps/poll/adapters",
+                body: .object([
+                    ("name", .string("probe")), ("kind", .string("probe")),
+                    ("config", .object(AdminLifecycleTests.probeConfig + [("marker", .string("m1"))])),
+                    ("secrets", .object([("apiKey", .string(apiKey))])),
+                ]), token: token)
+            #expect(added.status == 201, "\(added.body)")
+            let apiKeyView = added.json["config"]?["apiKey"]
+
+            let patched = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("marker", .string("m2"))]))]),
+                token: token)
+            #expect(patched.status == 200, "\(patched.body)")
+            #expect(patched.json["config"]?["marker"] == .string("m2"))
+            #expect(patched.json["config"]?["apiURL"] == .string("http://127.0.0.1:9/"))
+            #expect(patched.json["config"]?["allowInsecureLoopback"] == .bool(true))
+            #expect(patched.json["config"]?["apiKey"] == apiKeyView)
+
+            let replaced = try await service.admin(
+                .put, "/apps/poll/adapters/probe", body: .object([("config", .object(AdminLifecycleTests.probeConfig))]),
+                token: token)
+            #expect(replaced.status == 200, "\(replaced.body)")
+            #expect(
+                replaced.json["config"]?.objectMembers?.map(\.key).sorted() == ["allowInsecureLoopback", "apiKey", "apiURL"],
+                "\(replaced.body)")
+            #expect(replaced.json["config"]?["apiKey"] == apiKeyView)
+
+            _ = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("marker", .string("m3"))]))]),
+                token: token)
+            let unset = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("marker", .null)]))]), token: token)
+            #expect(unset.status == 200, "\(unset.body)")
+            #expect(unset.json["config"]?["marker"] == nil)
+            #expect(unset.json["config"]?["apiURL"] == .string("http://127.0.0.1:9/"))
+
+            let required = try await service.admin(
+                .patch, "/apps/poll/adapters/probe", body: .object([("config", .object([("apiKey", .null)]))]), token: token)
+            #expect(required.status == 422, "a required secret field cannot be removed: \(required.body)")
+            #expect(required.json["code"]?.stringValue == "invalid_config")
+
+            let incomplete = try await service.admin(.put, "/apps/poll/adapters/probe", body: .object([]), token: token)
+            #expect(incomplete.status == 422)
+            #expect(incomplete.json["reason"]?.stringValue == "missing_field")
+
+            let document = try await service.request(.get, "/admin/v1/openapi.json").json
+            let put = document["paths"]?["/admin/v1/apps/{app}/adapters/{adapter}"]?["put"]
+            #expect(put?["operationId"] == .string("replaceAdapter"))
+            #expect(put?["requestBody"]?["required"] == .bool(true))
         }
     }
 

@@ -9,13 +9,15 @@ import Testing
 struct SecurityCaseTests {
     /// Posts `initData` and checks the status, the code, and that no user was created.
     private func expectRefused(
-        _ service: TestService, _ initData: String, status: Int, code: String, app: String = "poll", path: String? = nil
+        _ service: TestService, _ initData: String, status: Int, code: String, reason: String? = nil, app: String = "poll",
+        path: String? = nil
     ) async throws {
         let before = try await service.application.services.storage.users.user(appID: AppID(rawValue: app)!, telegramID: TestService.sampleUser.id)
         let reply = try await service.request(
             .post, path ?? "/v1/apps/\(app)/exchange", body: JSONValue.object([("initData", .string(initData))]).serialized)
         #expect(reply.status == status, "\(reply.body)")
         #expect(reply.json["code"]?.stringValue == code)
+        if let reason { #expect(reply.json["reason"]?.stringValue == reason) }
         #expect(reply.header("Content-Type") == "application/problem+json")
         #expect(reply.json["type"]?.stringValue == "urn:telegate:error:\(code)")
         #expect(reply.json["requestId"]?.stringValue == reply.header("X-Request-Id"))
@@ -56,6 +58,72 @@ struct SecurityCaseTests {
             let token = try BotToken(TestService.pollToken)
             let badUser = try InitDataSigner(botToken: token).sign([("user", #"{"id":1,"id":2}"#), ("auth_date", String(service.clock.now))])
             try await expectRefused(service, badUser, status: 400, code: "user_malformed")
+        }
+    }
+
+    /// initData signed for the poll bot whose `query_id` holds U+FFFD `count` times: what a decoder that replaces
+    /// invalid UTF-8 would hand the MAC check.
+    private func signedOverReplacementCharacters(_ service: TestService, count: Int) throws -> String {
+        let fields: [(key: String, value: String)] = [
+            ("query_id", "AA" + String(repeating: "\u{FFFD}", count: count)),
+            ("user", TestService.sampleUser.webAppJSON), ("auth_date", String(service.clock.now - 5)),
+        ]
+        let initData = try InitDataSigner(botToken: BotToken(TestService.pollToken)).sign(fields)
+        service.rememberSecrets([initData])
+        return initData
+    }
+
+    /// `initData` with its percent-encoded U+FFFD characters replaced by the raw bytes `bad`, as UTF-8 bytes.
+    private func withRawBytes(_ initData: String, _ bad: [UInt8], count: Int) -> [UInt8] {
+        let encoded = String(repeating: TelegramEncoding.percentEncode("\u{FFFD}"), count: count)
+        return Array(initData.replacing(encoded, with: "\u{0}").utf8).flatMap { $0 == 0 ? bad : [$0] }
+    }
+
+    @Test(
+        "A14: raw 0xFF or overlong C0 80 in the tma header or the JSON body is 400 and stores nothing, though the proof is MAC'd over U+FFFD",
+        arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
+    func invalidUTF8Bytes(_ bad: [UInt8]) async throws {
+        try await TestService.run { service in
+            let initData = try signedOverReplacementCharacters(service, count: bad.count)
+            let raw = withRawBytes(initData, bad, count: bad.count)
+            let users = service.application.services.storage.users
+            let poll = AppID(rawValue: "poll")!
+
+            let header = try await service.rawRequest("POST", "/v1/apps/poll/exchange", headers: [("Authorization", Array("tma ".utf8) + raw)])
+            #expect(header.status == 400, "\(header.body)")
+            #expect(header.json["code"]?.stringValue == "malformed")
+            #expect(header.header("Content-Type") == "application/problem+json")
+
+            let body = Array(#"{"initData":""#.utf8) + raw + Array(#""}"#.utf8)
+            let inBody = try await service.rawRequest("POST", "/v1/apps/poll/exchange", headers: [], body: body)
+            #expect(inBody.status == 400, "\(inBody.body)")
+            #expect(inBody.json["code"]?.stringValue == "invalid_request")
+            #expect(inBody.json["reason"]?.stringValue == "malformed_json")
+
+            // JSON escapes cannot smuggle U+FFFD in either: a lone surrogate is refused, not replaced.
+            let escaped = initData.replacing(TelegramEncoding.percentEncode("\u{FFFD}"), with: #"\ud800"#)
+            let surrogate = try await service.request(.post, "/v1/apps/poll/exchange", body: #"{"initData":"\#(escaped)"}"#)
+            #expect(surrogate.status == 400)
+            #expect(surrogate.json["reason"]?.stringValue == "malformed_json")
+            #expect(try await users.user(appID: poll, telegramID: TestService.sampleUser.id) == nil, "a refused exchange stored a user")
+
+            // The same proof, sent as Telegram encodes it, is genuine: only the bytes made the difference.
+            let genuine = try await service.rawRequest("POST", "/v1/apps/poll/exchange", headers: [("Authorization", Array("tma \(initData)".utf8))])
+            #expect(genuine.status == 200, "\(genuine.body)")
+            service.rememberSecrets(Credentials(genuine).all)
+        }
+    }
+
+    @Test("Noncanonical: signed keys outside a-z0-9_ and values with control characters are 400 malformed(noncanonical)")
+    func noncanonical() async throws {
+        try await TestService.run { service in
+            let initData = try service.signedInitData()
+            for suffix in ["&X-Admin=1", "&K%0D=1", "&%D0%BA%D0%BB%D1%8E%D1%87=1", "&" + String(repeating: "a", count: 200) + "=1", "&x=a%0Db"] {
+                try await expectRefused(service, initData + suffix, status: 400, code: "malformed", reason: "noncanonical")
+            }
+            let header = try await service.request(.post, "/v1/apps/poll/exchange", body: nil, headers: [("Authorization", "tma " + initData + "&X-Admin=1")])
+            #expect(header.status == 400)
+            #expect(header.json["reason"]?.stringValue == "noncanonical")
         }
     }
 

@@ -166,6 +166,58 @@ struct ConfigurationStoreTests {
         }
     }
 
+    @Test("apply(saving:deleting:) writes every app and deletion in one transaction and grows the revision once", arguments: StorageEngine.available)
+    func applyTogether(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let populated = try await Populated.make(Fixture.quiz, in: storage)
+            let revision = try await storage.configuration.revision()
+            let other = AppID(rawValue: "shop")!
+            try await storage.configuration.apply(saving: [Fixture.app(Fixture.poll), Fixture.app(other)], deleting: [Fixture.quiz])
+            #expect(try await storage.configuration.apps().map(\.settings.id) == [Fixture.poll, other])
+            #expect(try await storage.users.user(id: populated.user.id) == nil)
+            #expect(try await storage.configuration.revision() == revision + 1)
+
+            try await storage.configuration.apply(saving: [], deleting: [])
+            #expect(try await storage.configuration.revision() == revision + 1)
+        }
+    }
+
+    @Test("An apply whose last app fails writes none of them and deletes nothing", arguments: StorageEngine.available)
+    func applyFailsWhole(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let populated = try await Populated.make(Fixture.quiz, in: storage)
+            try await storage.configuration.save(Fixture.app(Fixture.quiz))
+            let before = try await storage.configuration.apps()
+            let revision = try await storage.configuration.revision()
+
+            var broken = Fixture.app(AppID(rawValue: "shop")!)
+            broken.bots = [Fixture.tokenBot(7_000_000_004), Fixture.thirdPartyBot(7_000_000_004)]
+            await #expect(throws: (any Error).self) {
+                try await storage.configuration.apply(saving: [Fixture.app(Fixture.poll), broken], deleting: [Fixture.quiz])
+            }
+
+            #expect(try await storage.configuration.apps() == before)
+            #expect(try await storage.configuration.revision() == revision)
+            try await populated.expectIntact(in: storage)
+        }
+    }
+
+    @Test("The rows the configuration file declared load back; names of rows the app no longer has are dropped", arguments: StorageEngine.available)
+    func declaredRows(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            var app = Fixture.app()
+            app.declared = DeclaredRows(bots: [7_000_000_001], adapters: [Fixture.convex])
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll) == app)
+
+            app.declared = DeclaredRows(bots: [7_000_000_001, 7_000_000_099], adapters: [Fixture.convex, Fixture.clerk])
+            app.adapters.removeAll { $0.name == Fixture.clerk }
+            try await storage.configuration.save(app)
+            let loaded = try #require(try await storage.configuration.app(Fixture.poll))
+            #expect(loaded.declared == DeclaredRows(bots: [7_000_000_001], adapters: [Fixture.convex]))
+        }
+    }
+
     @Test("A reader sees an app as it was before or after a concurrent save, never a mix of both", arguments: StorageEngine.available)
     func readsAreAtomic(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

@@ -4,19 +4,25 @@ import TelegateCore
 /// Writes the apps of a configuration file into the database: the same rows the admin API writes, so the file
 /// is just another way to configure.
 ///
+/// The file reconciles, it does not accumulate. A bot is identified by its bot id (the number before `:` in its
+/// token, or the configured `id`): a new token for the same bot replaces the sealed keys. The bots and adapters the
+/// file declared when it was last applied are the file's: when it stops naming one, applying it removes the row.
+/// Bots and adapters added through the admin API are kept unless `prune` is set; apps the file does not name are
+/// deleted only with `prune`.
+///
 /// Applying is idempotent: unchanged bots and adapters keep their stored rows, an unchanged app is not written at
-/// all, so applying the same file twice changes nothing the second time. Bots and adapters the file does not name
-/// are kept (they may have been added through the admin API) unless `prune` is set; apps the file does not name
-/// are deleted only with `prune`.
+/// all, so applying the same file twice changes nothing the second time. And it is atomic: every app is resolved,
+/// sealed and compiled before anything is written, then all changes are written in one transaction, so a file that
+/// fails leaves the database exactly as it was.
 public struct ConfigurationApplier: Sendable {
-    private let storage: any TelegateStorage
+    private let services: TelegateServices
     private let rows: ConfigurationRows
     private let environment: [String: String]
 
-    /// Creates an applier.
-    public init(storage: any TelegateStorage, rows: ConfigurationRows, environment: [String: String]) {
-        self.storage = storage
-        self.rows = rows
+    /// An applier writing through `services`; `environment` resolves the file's secret references.
+    public init(services: TelegateServices, environment: [String: String]) {
+        self.services = services
+        self.rows = ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment)
         self.environment = environment
     }
 
@@ -28,19 +34,20 @@ public struct ConfigurationApplier: Sendable {
         return plan
     }
 
-    /// Writes a plan.
+    /// Writes a plan, in one transaction.
     public func apply(_ plan: ConfigurationPlan) async throws {
-        for app in plan.saves { try await storage.configuration.save(app) }
-        for id in plan.deletions { _ = try await storage.configuration.deleteApp(id) }
+        try await services.storage.configuration.apply(saving: plan.saves, deleting: plan.deletions)
     }
 
-    /// What applying `apps` would change, without changing anything.
+    /// What applying `apps` would change, without changing anything. Every app the database would then hold is
+    /// compiled, so a plan that returns can be written.
     public func plan(_ apps: [TelegateConfiguration.App], prune: Bool) async throws -> ConfigurationPlan {
         var plan = ConfigurationPlan()
+        let stored = try await services.storage.configuration.apps()
         for app in apps {
-            let existing = try await storage.configuration.app(app.settings.id)
+            let existing = stored.first { $0.settings.id == app.settings.id }
             var desired = try await storedApp(app, existing: existing)
-            if let existing, !prune { keepUnnamed(of: existing, in: &desired) }
+            if let existing { keepUndeclared(of: existing, in: &desired, prune: prune) }
             // The store lists bots by id and adapters by name; compare in the same order.
             desired.bots.sort { $0.botID < $1.botID }
             desired.adapters.sort { $0.name < $1.name }
@@ -49,12 +56,22 @@ public struct ConfigurationApplier: Sendable {
         }
         if prune {
             let named = Set(apps.map(\.settings.id))
-            for app in try await storage.configuration.apps() where !named.contains(app.settings.id) {
+            for app in stored where !named.contains(app.settings.id) {
                 plan.deletions.append(app.settings.id)
                 plan.changes.append(.init(.removed, "app \(app.settings.id)"))
             }
         }
+        try validate(plan, stored: stored)
         return plan
+    }
+
+    /// Compiles every app the database would hold after `plan`, opening each sealed value: whatever would keep an
+    /// app from running fails here, before anything is written.
+    private func validate(_ plan: ConfigurationPlan, stored: [StoredApp]) throws {
+        let builder = RuntimeBuilder(services: services)
+        let saved = Set(plan.saves.map(\.settings.id))
+        let kept = stored.filter { !saved.contains($0.settings.id) && !plan.deletions.contains($0.settings.id) }
+        for app in plan.saves + kept { _ = try builder.build(app) }
     }
 
     /// The stored form of a configured app, reusing unchanged sealed rows of `existing`.
@@ -62,47 +79,62 @@ public struct ConfigurationApplier: Sendable {
         let appID = app.settings.id
         var bots: [StoredBot] = []
         for bot in app.bots {
+            let stored: StoredBot
             if let reference = bot.token {
                 let token = try reference.resolve(environment: environment)
                 let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
-                bots.append(
-                    try rows.tokenBot(
-                        appID: appID, token: token, reference: reference.description, label: bot.label,
-                        isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce,
-                        existing: existing?.bots.first { $0.botID == botID }))
+                stored = try rows.tokenBot(
+                    appID: appID, token: token, reference: reference.description, label: bot.label,
+                    isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce,
+                    existing: existing?.bots.first { $0.botID == botID })
             } else if let id = bot.id {
                 guard id > 0 else { throw ConfigurationError("bot ids are positive integers") }
-                bots.append(
-                    StoredBot(
-                        botID: id, label: bot.label, isDefault: bot.isDefault,
-                        mode: .thirdParty(environment: bot.environment), oidcAlgorithms: bot.oidcAlgorithms,
-                        requireNonce: bot.requireNonce))
+                stored = StoredBot(
+                    botID: id, label: bot.label, isDefault: bot.isDefault, mode: .thirdParty(environment: bot.environment),
+                    oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
+            } else {
+                continue
             }
-        }
-        if Set(bots.map(\.botID)).count != bots.count {
-            throw ConfigurationError("app \(appID) configures the same bot twice")
+            if bots.contains(where: { $0.botID == stored.botID }) {
+                throw TelegateError(
+                    .duplicateBot, status: 422,
+                    "app \(appID) lists bot \(stored.botID) twice; a bot is identified by its id (the number before : in "
+                        + "its token), so list each bot once")
+            }
+            bots.append(stored)
         }
         let adapters = try app.adapters.map { adapter in
             try rows.adapter(
                 appID: appID, name: adapter.name, kind: adapter.kind, isDefault: adapter.isDefault, config: adapter.config,
                 existing: existing?.adapters.first { $0.name == adapter.name })
         }
-        return StoredApp(settings: app.settings, bots: bots, adapters: adapters)
+        return StoredApp(
+            settings: app.settings, bots: bots, adapters: adapters,
+            declared: DeclaredRows(bots: Set(bots.map(\.botID)), adapters: Set(adapters.map(\.name))))
     }
 
-    /// Adds the stored bots and adapters that `desired` does not name; a default named by the file wins.
-    private func keepUnnamed(of existing: StoredApp, in desired: inout StoredApp) {
+    /// Adds the stored bots and adapters that `desired` does not name and that the file did not declare before
+    /// (they were added through the admin API); with `prune`, none. A default named by the file wins.
+    private func keepUndeclared(of existing: StoredApp, in desired: inout StoredApp, prune: Bool) {
+        guard !prune else { return }
         let fileHasDefaultBot = desired.bots.contains(where: \.isDefault)
-        for var bot in existing.bots where !desired.bots.contains(where: { $0.botID == bot.botID }) {
+        for var bot in existing.bots
+        where !existing.declared.bots.contains(bot.botID) && !desired.bots.contains(where: { $0.botID == bot.botID }) {
             if fileHasDefaultBot { bot.isDefault = false }
             desired.bots.append(bot)
         }
         let fileHasDefaultAdapter = desired.adapters.contains(where: \.isDefault)
-        for var adapter in existing.adapters where !desired.adapters.contains(where: { $0.name == adapter.name }) {
+        for var adapter in existing.adapters
+        where !existing.declared.adapters.contains(adapter.name) && !desired.adapters.contains(where: { $0.name == adapter.name }) {
             if fileHasDefaultAdapter { adapter.isDefault = false }
             desired.adapters.append(adapter)
         }
     }
+}
+
+extension TelegateError.Code {
+    /// An app of the configuration file lists the same bot twice.
+    static let duplicateBot = Self("duplicate_bot")
 }
 
 /// What applying a configuration changes: rows to write, apps to delete, and a readable diff.
@@ -138,7 +170,11 @@ public struct ConfigurationPlan: Sendable {
         if old.settings != new.settings { changes.append(Change(.changed, "app \(id) settings")) }
         for bot in new.bots {
             if let before = old.bots.first(where: { $0.botID == bot.botID }) {
-                if before != bot { changes.append(Change(.changed, "bot \(id)/\(bot.botID)")) }
+                if before != bot {
+                    changes.append(Change(.changed, "bot \(id)/\(bot.botID)"))
+                } else if new.declared.bots.contains(bot.botID), !old.declared.bots.contains(bot.botID) {
+                    changes.append(Change(.changed, "bot \(id)/\(bot.botID): declared by the file"))
+                }
             } else {
                 changes.append(Change(.added, "bot \(id)/\(bot.botID)"))
             }
@@ -153,6 +189,8 @@ public struct ConfigurationPlan: Sendable {
                         .map { $0 == ConfigurationRows.fingerprintKey ? "secrets" : $0 }
                     let detail = fields.isEmpty ? "" : ": " + fields.joined(separator: ", ")
                     changes.append(Change(.changed, "adapter \(id)/\(adapter.name)\(detail)"))
+                } else if new.declared.adapters.contains(adapter.name), !old.declared.adapters.contains(adapter.name) {
+                    changes.append(Change(.changed, "adapter \(id)/\(adapter.name): declared by the file"))
                 }
             } else {
                 changes.append(Change(.added, "adapter \(id)/\(adapter.name) (\(adapter.kind))"))

@@ -24,6 +24,17 @@ public enum DatabaseLocation: Sendable, Equatable {
         }
     }
 
+    /// The database as messages name it: the SQLite file's path (`./.telegate/telegate.sqlite`), or the
+    /// PostgreSQL server and database without credentials.
+    public var displayName: String {
+        switch self {
+        case .sqlite(let path):
+            path.hasPrefix("/") || path.hasPrefix("./") || path.hasPrefix("../") ? path : "./" + path
+        case .postgres(let settings):
+            "postgres://\(settings.host):\(settings.port)/\(settings.database)"
+        }
+    }
+
     /// Applies the `database:` options of the configuration file (PostgreSQL only; SQLite has nothing to tune).
     func applying(_ options: TelegateConfiguration.DatabaseOptions) -> DatabaseLocation {
         guard case .postgres(var settings) = self else { return self }

@@ -9,8 +9,14 @@ public struct TelegateConfiguration: Sendable {
     public struct Server: Sendable {
         public var host: String
         public var port: Int
-        /// The URL clients and token verifiers use: issuers are `<publicURL>/apps/<app>`.
-        public var publicURL: String
+        /// The URL clients and token verifiers use: issuers are `<publicURL>/apps/<app>`. Unless configured, it
+        /// follows `host` and `port`: `http://<host>:<port>`.
+        public var publicURL: String {
+            get { configuredPublicURL ?? "http://\(host):\(port)" }
+            set { configuredPublicURL = newValue }
+        }
+        /// `server.publicURL` as configured; `nil` when it follows `host` and `port`.
+        public var configuredPublicURL: String?
         /// Requests per second per client on `/v1/` (`0` disables), and the burst allowed.
         public var rateLimit: (perClient: Double, burst: Double)
         /// Reverse proxies whose `X-Forwarded-For` is believed.
@@ -28,7 +34,7 @@ public struct TelegateConfiguration: Sendable {
         ) {
             self.host = host
             self.port = port
-            self.publicURL = publicURL ?? "http://\(host):\(port)"
+            self.configuredPublicURL = publicURL
             self.rateLimit = rateLimit
             self.trustedProxies = trustedProxies
         }

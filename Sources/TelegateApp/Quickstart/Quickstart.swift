@@ -8,11 +8,13 @@ import TelegramAuth
 public enum Quickstart {
     /// The folder quickstart state lives in.
     public static let directory = ".telegate"
+    /// The quickstart's generated master key.
+    public static let masterKeyPath = "\(directory)/master.key"
 
     /// The quickstart configuration; creates the master key and the demo bot token on first use.
     public static func configuration() throws -> TelegateConfiguration {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let keyPath = "\(directory)/master.key"
+        let keyPath = masterKeyPath
         if !FileManager.default.fileExists(atPath: keyPath) {
             try writeSecret(MasterKey.generate().base64, to: keyPath)
         }

@@ -56,31 +56,24 @@ struct AdapterAdminRoutes {
             },
             AdminRoute(
                 .patch, "/apps/{app}/adapters/{adapter}", "updateAdapter",
-                "Replace an adapter's config (secret fields left out keep their value) or rotate its secrets",
-                body: AdminBodySchema(Self.settingsMembers, readOnly: ["name", "kind", "fingerprint", "lastFour"])
+                "Change the config members given (null removes one), the default flag, or rotate secrets; the rest stays",
+                body: AdminBodySchema(Self.patchMembers, readOnly: ["name", "kind", "fingerprint", "lastFour"])
             ) { call in
-                var app = try await backend.app(call)
-                let index = try Self.index(call, in: app)
-                let before = app.adapters[index]
-                let secretValues = try Self.secrets(call.body)
-                var config = (call.body.value("config") ?? before.config).objectMembers ?? []
-                config.removeAll { $0.key == ConfigurationRows.fingerprintKey }
-                for field in backend.services.registry.type(for: before.kind)?.configSchema.secretFields ?? []
-                where !config.contains(where: { $0.key == field }) && secretValues[field] == nil {
-                    if let kept = before.config[field] { config.append((field, kept)) }
+                try await update(call) { before in
+                    var config = before
+                    for member in call.body.value("config")?.objectMembers ?? [] {
+                        config.removeAll { $0.key == member.key }
+                        if member.value != .null { config.append(member) }
+                    }
+                    return config
                 }
-                let isDefault = call.body.bool("default") ?? before.isDefault
-                let adapter = try backend.rows.adapter(
-                    appID: app.settings.id, name: before.name, kind: before.kind, isDefault: isDefault,
-                    config: .object(config), existing: before, secretValues: secretValues)
-                if isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
-                app.adapters[index] = adapter
-                if adapter != before {
-                    try await backend.save(
-                        app, call: call, action: "adapter.updated", target: "adapter:\(adapter.name)",
-                        before: AdminJSON.adapter(before), after: AdminJSON.adapter(adapter))
-                }
-                return AdminJSON.adapter(adapter)
+            },
+            AdminRoute(
+                .put, "/apps/{app}/adapters/{adapter}", "replaceAdapter",
+                "Replace an adapter's whole config (secret fields left out keep their value)",
+                body: AdminBodySchema(Self.putMembers, readOnly: ["name", "kind", "fingerprint", "lastFour"])
+            ) { call in
+                try await update(call) { _ in call.body.value("config")?.objectMembers ?? [] }
             },
             AdminRoute(.delete, "/apps/{app}/adapters/{adapter}", "removeAdapter", "Remove an adapter") { call in
                 var app = try await backend.app(call)
@@ -125,10 +118,63 @@ struct AdapterAdminRoutes {
     }
 
     static let settingsMembers: [AdminBodySchema.Member] = [
-        .member("default", .boolean, "Whether exchanges that name no provider use this adapter."),
+        defaultMember,
         .member("config", .object, "The configuration (see the kind's schema); secret fields as env:/file: references."),
-        .member("secrets", .object, "Secret field values (write-only), by field name; they win over references."),
+        secretsMember,
     ]
+
+    static let patchMembers: [AdminBodySchema.Member] = [
+        defaultMember,
+        .member(
+            "config", .object,
+            "Config members to change: each replaces the stored member of that name, null removes it (back to its default); members not named are kept."),
+        secretsMember,
+    ]
+
+    static let putMembers: [AdminBodySchema.Member] = [
+        .member("default", .boolean, "Whether exchanges that name no provider use this adapter (unchanged when left out)."),
+        .member(
+            "config", .object, required: true,
+            "The whole new configuration; members left out take their defaults, secret fields left out keep their value."),
+        secretsMember,
+    ]
+
+    private static let defaultMember = AdminBodySchema.Member.member(
+        "default", .boolean, "Whether exchanges that name no provider use this adapter.")
+    private static let secretsMember = AdminBodySchema.Member.member(
+        "secrets", .object, "Secret field values (write-only), by field name; they win over references.")
+
+    /// Changes an adapter: `config` turns its stored config (without the fingerprints) into the new one; secret
+    /// fields the new one leaves out keep their value, unless the body names them (a `null` removes one).
+    /// Validated, sealed, saved and audited like every change.
+    private func update(
+        _ call: AdminCall, config: ([(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]
+    ) async throws -> JSONValue {
+        var app = try await backend.app(call)
+        let index = try Self.index(call, in: app)
+        let before = app.adapters[index]
+        let secretValues = try Self.secrets(call.body)
+        var stored = before.config.objectMembers ?? []
+        stored.removeAll { $0.key == ConfigurationRows.fingerprintKey }
+        var members = config(stored)
+        let named = Set((call.body.value("config")?.objectMembers ?? []).map(\.key)).union(secretValues.keys)
+        for field in backend.services.registry.type(for: before.kind)?.configSchema.secretFields ?? []
+        where !named.contains(field) && !members.contains(where: { $0.key == field }) {
+            if let kept = before.config[field] { members.append((field, kept)) }
+        }
+        let isDefault = call.body.bool("default") ?? before.isDefault
+        let adapter = try backend.rows.adapter(
+            appID: app.settings.id, name: before.name, kind: before.kind, isDefault: isDefault,
+            config: .object(members), existing: before, secretValues: secretValues)
+        if isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
+        app.adapters[index] = adapter
+        if adapter != before {
+            try await backend.save(
+                app, call: call, action: "adapter.updated", target: "adapter:\(adapter.name)",
+                before: AdminJSON.adapter(before), after: AdminJSON.adapter(adapter))
+        }
+        return AdminJSON.adapter(adapter)
+    }
 
     private static func secrets(_ body: AdminBody) throws -> [String: String] {
         var values: [String: String] = [:]

@@ -5,6 +5,7 @@ public enum AdminMethod: String, Sendable, CaseIterable {
     case get = "GET"
     case post = "POST"
     case patch = "PATCH"
+    case put = "PUT"
     case delete = "DELETE"
 }
 

@@ -39,6 +39,16 @@ public struct AdminTokens: Sendable {
 
     static func hash(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Array(text.utf8))) }
 
+    /// How many leading bytes of a presented token name its prefix: `tga_` and 8 characters more.
+    public static let prefixLength = 12
+
+    /// A key for the prefix of a presented token, under which failed attempts are counted: someone who knows how a
+    /// token begins and guesses the rest is slowed down from every address at once. It is a hash, so a table of
+    /// these keys holds nothing of any token.
+    public static func prefixKey(of presented: String) -> String {
+        Base64.urlEncode(Array(SHA256.hash(data: Array(presented.utf8.prefix(prefixLength))).prefix(16)))
+    }
+
     static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count)
             && name.utf8.allSatisfy { byte in

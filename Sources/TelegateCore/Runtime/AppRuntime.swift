@@ -16,10 +16,18 @@ public struct AppRuntime: Sendable {
             guard let bot = bots[botID] else { throw Self.botNotFound }
             return bot
         }
-        guard let id = defaultBotID, let bot = bots[id] else {
-            throw TelegateError(.botNotFound, status: 404, "this app has no default bot; name one in the URL")
-        }
+        guard let id = defaultBotID, let bot = bots[id] else { throw noDefaultBot }
         return bot
+    }
+
+    /// The refusal of an exchange that names no bot when the app has no default: it names the bots to choose from.
+    private var noDefaultBot: TelegateError {
+        guard !bots.isEmpty else { return TelegateError(.botNotFound, status: 404, "this app has no bot") }
+        let ids = bots.keys.sorted().map(String.init)
+        return TelegateError(
+            .botNotFound, status: 404,
+            "this app has \(ids.count) bots (\(ids.joined(separator: ", "))) and none is marked default; name one in the URL: "
+                + "/v1/apps/\(settings.id)/bots/\(ids[0])/exchange")
     }
 
     /// The adapter named in the request, or the default one.

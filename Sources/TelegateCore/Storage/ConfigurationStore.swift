@@ -9,12 +9,41 @@ public struct StoredApp: Sendable, Equatable {
     public var bots: [StoredBot]
     /// The adapters; a loaded app lists them by name.
     public var adapters: [StoredAdapter]
+    /// Which of the bots and adapters the configuration file declared when it was last applied.
+    public var declared: DeclaredRows
 
     /// Creates a stored app.
-    public init(settings: AppSettings, bots: [StoredBot] = [], adapters: [StoredAdapter] = []) {
+    public init(
+        settings: AppSettings, bots: [StoredBot] = [], adapters: [StoredAdapter] = [], declared: DeclaredRows = DeclaredRows()
+    ) {
         self.settings = settings
         self.bots = bots
         self.adapters = adapters
+        self.declared = declared
+    }
+}
+
+/// The bots (by bot id) and adapters (by name) of an app that the configuration file declared when it was last
+/// applied. The file owns these rows: when it stops naming one, applying it again removes the row, so a file
+/// reconciles instead of accumulating. Rows added through the admin API are not in here and are kept.
+///
+/// Stores keep only names of rows the app still has: a declared bot removed through the admin API is forgotten.
+public struct DeclaredRows: Sendable, Equatable {
+    /// Bot ids.
+    public var bots: Set<Int64>
+    /// Adapter names.
+    public var adapters: Set<AdapterName>
+
+    /// Creates the set.
+    public init(bots: Set<Int64> = [], adapters: Set<AdapterName> = []) {
+        self.bots = bots
+        self.adapters = adapters
+    }
+
+    /// The names of rows `app` has.
+    public func present(in app: StoredApp) -> DeclaredRows {
+        DeclaredRows(
+            bots: bots.intersection(app.bots.map(\.botID)), adapters: adapters.intersection(app.adapters.map(\.name)))
     }
 }
 
@@ -76,13 +105,22 @@ public protocol ConfigurationStore: Sendable {
     func apps() async throws -> [StoredApp]
     /// One app.
     func app(_ id: AppID) async throws -> StoredApp?
-    /// Creates or replaces an app with exactly the given bots and adapters, atomically: readers see the app as it
-    /// was before or after, never in between. Replacing an app keeps its users, provider links, signing keys and
-    /// refresh tokens.
-    func save(_ app: StoredApp) async throws
+    /// Creates or replaces each app of `saving` with exactly the given bots and adapters, and deletes the apps of
+    /// `deleting` with everything that belongs to them, in one transaction: readers and a failure see every change
+    /// or none. Replacing an app keeps its users, provider links, signing keys and refresh tokens. The revision
+    /// grows once; with nothing to change, nothing is written.
+    func apply(saving apps: [StoredApp], deleting ids: [AppID]) async throws
     /// Deletes an app and everything that belongs to it (bots, adapters, users with their provider links and
     /// refresh tokens, signing keys); `false` if there was none.
     func deleteApp(_ id: AppID) async throws -> Bool
     /// A counter that grows with every configuration change, so running instances notice and reload.
     func revision() async throws -> Int64
+}
+
+extension ConfigurationStore {
+    /// Creates or replaces one app with exactly the given bots and adapters, atomically (see
+    /// ``apply(saving:deleting:)``).
+    public func save(_ app: StoredApp) async throws {
+        try await apply(saving: [app], deleting: [])
+    }
 }

@@ -1,13 +1,30 @@
 import StrictJSON
 
 /// How every engine stores ``AppSettings``: one JSON document in the app row, so a new setting needs no migration.
+/// The same document records which rows the configuration file declared (``DeclaredRows``).
 public enum StoredAppSettingsJSON {
-    /// The document for `settings`.
-    public static func encode(_ settings: AppSettings) -> String {
-        JSONValue.object([
+    /// The document for `app`: its settings, and the declared rows it still has.
+    public static func encode(_ app: StoredApp) -> String {
+        var members = members(of: app.settings)
+        let declared = app.declared.present(in: app)
+        if declared != DeclaredRows() {
+            members.append(
+                (
+                    "declared",
+                    .object([
+                        ("bots", .array(declared.bots.sorted().map { .integer($0) })),
+                        ("adapters", .array(declared.adapters.sorted().map { .string($0.rawValue) })),
+                    ])
+                ))
+        }
+        return JSONValue.object(members).serialized
+    }
+
+    private static func members(of settings: AppSettings) -> [(key: String, value: JSONValue)] {
+        [
             ("corsOrigins", .array(settings.corsOrigins.map { .string($0) })),
             ("initDataMaxAge", .integer(settings.initDataMaxAge)), ("widgetMaxAge", .integer(settings.widgetMaxAge)),
-        ]).serialized
+        ]
     }
 
     /// The settings of app `id` from its stored document; absent members take their defaults.
@@ -16,5 +33,14 @@ public enum StoredAppSettingsJSON {
             id: id, corsOrigins: json["corsOrigins"]?.arrayElements?.compactMap(\.stringValue) ?? [],
             initDataMaxAge: json["initDataMaxAge"]?.integerValue ?? 3600,
             widgetMaxAge: json["widgetMaxAge"]?.integerValue ?? 300)
+    }
+
+    /// The declared rows recorded in a stored document (none when absent).
+    public static func declared(_ json: JSONValue) -> DeclaredRows {
+        DeclaredRows(
+            bots: Set(json["declared"]?["bots"]?.arrayElements?.compactMap(\.integerValue) ?? []),
+            adapters: Set(
+                json["declared"]?["adapters"]?.arrayElements?.compactMap { $0.stringValue.flatMap(AdapterName.init(rawValue:)) }
+                    ?? []))
     }
 }

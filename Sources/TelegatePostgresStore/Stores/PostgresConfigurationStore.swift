@@ -23,49 +23,11 @@ struct PostgresConfigurationStore: ConfigurationStore {
         try await engine.snapshot { try await Self.load(id, $0) }
     }
 
-    func save(_ app: StoredApp) async throws {
+    func apply(saving apps: [StoredApp], deleting ids: [AppID]) async throws {
+        guard !apps.isEmpty || !ids.isEmpty else { return }
         try await engine.write { transaction in
-            let id = app.settings.id.rawValue
-            let now = Int64(Date.now.timeIntervalSince1970)
-            try await transaction.run(
-                """
-                INSERT INTO apps (id, settings, created_at, updated_at)
-                VALUES (\(id), \(StoredAppSettingsJSON.encode(app.settings)), \(now), \(now))
-                ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
-                """)
-            try await transaction.run("DELETE FROM bots WHERE app_id = \(id)")
-            for bot in app.bots {
-                var mode = "third_party"
-                var environment: String?
-                var sealed: String?
-                var reference: String?
-                var fingerprint: String?
-                var lastFour: String?
-                switch bot.mode {
-                case .token(let keys, let ref, let print, let four):
-                    mode = "token"
-                    (sealed, reference, fingerprint, lastFour) = (keys, ref, print, four)
-                case .thirdParty(let env):
-                    environment = env.rawValue
-                }
-                let algorithms = bot.oidcAlgorithms.map(\.rawValue).joined(separator: ",")
-                try await transaction.run(
-                    """
-                    INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
-                        token_fingerprint, token_last_four, oidc_algorithms, require_nonce)
-                    VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
-                        \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce))
-                    """)
-            }
-            try await transaction.run("DELETE FROM adapters WHERE app_id = \(id)")
-            for adapter in app.adapters {
-                try await transaction.run(
-                    """
-                    INSERT INTO adapters (app_id, name, kind, is_default, config, sealed_secrets)
-                    VALUES (\(id), \(adapter.name.rawValue), \(adapter.kind), \(adapter.isDefault),
-                        \(adapter.config.serialized), \(adapter.sealedSecrets))
-                    """)
-            }
+            for app in apps { try await Self.write(app, transaction) }
+            for id in ids { try await transaction.run("DELETE FROM apps WHERE id = \(id.rawValue)") }
             try await transaction.run("UPDATE config_revision SET revision = revision + 1 WHERE id = 1")
         }
     }
@@ -82,11 +44,57 @@ struct PostgresConfigurationStore: ConfigurationStore {
         try await engine.query("SELECT revision FROM config_revision WHERE id = 1").first?.integer(0) ?? 0
     }
 
+    /// Writes one app's rows inside the caller's transaction.
+    private static func write(_ app: StoredApp, _ transaction: PostgresTransaction) async throws {
+        let id = app.settings.id.rawValue
+        let now = Int64(Date.now.timeIntervalSince1970)
+        try await transaction.run(
+            """
+            INSERT INTO apps (id, settings, created_at, updated_at)
+            VALUES (\(id), \(StoredAppSettingsJSON.encode(app)), \(now), \(now))
+            ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+            """)
+        try await transaction.run("DELETE FROM bots WHERE app_id = \(id)")
+        for bot in app.bots {
+            var mode = "third_party"
+            var environment: String?
+            var sealed: String?
+            var reference: String?
+            var fingerprint: String?
+            var lastFour: String?
+            switch bot.mode {
+            case .token(let keys, let ref, let print, let four):
+                mode = "token"
+                (sealed, reference, fingerprint, lastFour) = (keys, ref, print, four)
+            case .thirdParty(let env):
+                environment = env.rawValue
+            }
+            let algorithms = bot.oidcAlgorithms.map(\.rawValue).joined(separator: ",")
+            try await transaction.run(
+                """
+                INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
+                    token_fingerprint, token_last_four, oidc_algorithms, require_nonce)
+                VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
+                    \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce))
+                """)
+        }
+        try await transaction.run("DELETE FROM adapters WHERE app_id = \(id)")
+        for adapter in app.adapters {
+            try await transaction.run(
+                """
+                INSERT INTO adapters (app_id, name, kind, is_default, config, sealed_secrets)
+                VALUES (\(id), \(adapter.name.rawValue), \(adapter.kind), \(adapter.isDefault),
+                    \(adapter.config.serialized), \(adapter.sealedSecrets))
+                """)
+        }
+    }
+
     private static func load(_ id: AppID, _ transaction: PostgresTransaction) async throws -> StoredApp? {
         guard let row = try await transaction.query("SELECT settings FROM apps WHERE id = \(id.rawValue)").first,
             let json = row.text(0).flatMap({ try? JSONValue.parse($0) })
         else { return nil }
         let settings = StoredAppSettingsJSON.decode(json, id: id)
+        let declared = StoredAppSettingsJSON.declared(json)
         let bots = try await transaction.query(
             """
             SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
@@ -113,6 +121,6 @@ struct PostgresConfigurationStore: ConfigurationStore {
                 name: name, kind: row.text(1) ?? "", isDefault: row.bool(2),
                 config: row.text(3).flatMap { try? JSONValue.parse($0) } ?? .object([]), sealedSecrets: row.text(4))
         }
-        return StoredApp(settings: settings, bots: bots, adapters: adapters)
+        return StoredApp(settings: settings, bots: bots, adapters: adapters, declared: declared)
     }
 }

@@ -1,6 +1,9 @@
 import Synchronization
 
 /// A token bucket per client: `rate` requests per second on average, bursts up to `burst`.
+///
+/// The table is bounded: past `capacity` clients it forgets those whose bucket has refilled, and if that is not
+/// enough, those with the most tokens left, so the clients that are being held back are the last to be forgotten.
 final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -9,22 +12,22 @@ final class RateLimiter: Sendable {
 
     private let rate: Double
     private let burst: Double
+    private let capacity: Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
-    init(rate: Double, burst: Double) {
+    init(rate: Double, burst: Double, capacity: Int = 10_000) {
         self.rate = rate
         self.burst = max(burst, 1)
+        self.capacity = max(capacity, 1)
     }
 
     /// Takes one token for `client`; when none is left, the seconds until one is.
     func take(_ client: String) -> Int? {
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
-            if buckets.count > 10_000 { Self.prune(&buckets, now: now, rate: rate, burst: burst) }
+            if buckets[client] == nil, buckets.count >= capacity { prune(&buckets, now: now) }
             var bucket = buckets[client] ?? Bucket(tokens: burst, updated: now)
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(burst, bucket.tokens + seconds * rate)
+            bucket.tokens = tokens(bucket, now: now)
             bucket.updated = now
             defer { buckets[client] = bucket }
             guard bucket.tokens >= 1 else { return Int(((1 - bucket.tokens) / rate).rounded(.up)) }
@@ -38,18 +41,28 @@ final class RateLimiter: Sendable {
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
             guard let bucket = buckets[client] else { return nil }
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let tokens = min(burst, bucket.tokens + seconds * rate)
+            let tokens = tokens(bucket, now: now)
             return tokens >= 1 ? nil : Int(((1 - tokens) / rate).rounded(.up))
         }
     }
 
-    /// Forgets clients whose bucket has refilled: they are indistinguishable from new ones.
-    private static func prune(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant, rate: Double, burst: Double) {
-        buckets = buckets.filter { _, bucket in
-            let idle = now - bucket.updated
-            return bucket.tokens + Double(idle.components.seconds) * rate < burst
-        }
+    /// The number of clients remembered.
+    var count: Int { buckets.withLock { $0.count } }
+
+    /// The tokens `bucket` holds at `now`, refilled since it was last used.
+    private func tokens(_ bucket: Bucket, now: ContinuousClock.Instant) -> Double {
+        let elapsed = now - bucket.updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return min(burst, bucket.tokens + seconds * rate)
+    }
+
+    /// Forgets clients whose bucket has refilled: they are indistinguishable from new ones. When that leaves the
+    /// table over three quarters full, keeps only the three quarters with the fewest tokens, so pruning is rare.
+    private func prune(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
+        buckets = buckets.filter { _, bucket in tokens(bucket, now: now) < burst }
+        let keep = capacity * 3 / 4
+        guard buckets.count > keep else { return }
+        let held = buckets.map { (client: $0.key, tokens: tokens($0.value, now: now)) }.sorted { $0.tokens < $1.tokens }
+        for entry in held[keep...] { buckets[entry.client] = nil }
     }
 }

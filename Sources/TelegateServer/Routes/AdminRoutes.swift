@@ -1,18 +1,23 @@
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegramAuth
 
 /// The admin API under `/admin/v1`, and its OpenAPI document at `/admin/v1/openapi.json`.
 ///
-/// Every route needs `Authorization: Bearer <admin token>`. A missing or wrong token is answered `401` with
-/// `WWW-Authenticate`, recorded in the audit log, and counted per client: a client that keeps failing is answered
-/// `429` for a while, whatever it sends, so tokens cannot be guessed at speed.
+/// Every route needs `Authorization: Bearer <admin token>`. A valid token is let in whatever happened before. A
+/// missing or wrong one is answered `401` with `WWW-Authenticate`, recorded in the audit log, and counted per
+/// client address and per token prefix (``AdminAuthThrottle``): once either budget is spent, further failures are
+/// answered `429`, so tokens cannot be guessed at speed, and a throttled client or prefix is audited once a minute.
 struct AdminRoutes {
     let api: AdminAPI
     let audit: AuditLog
+    let clock: WallClock
     let trustedProxies: Set<String>
-    /// Failed authentications per client: ten at once, then one every six seconds.
-    let failures = RateLimiter(rate: 1.0 / 6.0, burst: 10)
+    /// Budgets for failed authentications.
+    let failures = AdminAuthThrottle()
+    /// Throttled clients and prefixes, reported once a minute each.
+    let throttled = SecurityEventWindow(threshold: 1)
 
     static let prefix = "/admin/v1"
 
@@ -71,33 +76,45 @@ struct AdminRoutes {
         }
     }
 
+    /// Checks the token first: a valid one never touches the failure budgets. A failure is refused `429` when a
+    /// budget is spent, otherwise counted, audited and refused `401`.
     private func authenticate(_ request: Request, _ context: TelegateRequestContext, client: String) async
         -> Result<AdminPrincipal, Refusal>
     {
-        if let retryAfter = failures.wait(client) {
-            return .failure(
-                Refusal(
-                    error: TelegateError(
-                        .rateLimited, status: 429, "too many failed admin authentications; wait", retryAfter: retryAfter),
-                    challenge: nil))
-        }
         let header = request.headers[.authorization] ?? ""
         let reason: String
+        var prefix: String?
         if header.isEmpty {
             reason = "missing_token"
         } else if header.count > 7, header.prefix(7).lowercased() == "bearer " {
+            let presented = String(header.dropFirst(7))
             do {
-                if let token = try await api.tokens.authenticate(String(header.dropFirst(7))) {
+                if let token = try await api.tokens.authenticate(presented) {
                     return .success(AdminPrincipal(token: token))
                 }
                 reason = "invalid_token"
+                prefix = AdminTokens.prefixKey(of: presented)
             } catch {
                 return .failure(Refusal(error: .storageUnavailable(), challenge: nil))
             }
         } else {
             reason = "not_bearer"
         }
-        _ = failures.take(client)
+        if let spent = failures.exhausted(client: client, prefix: prefix) {
+            let key = spent.budget == .client ? "client:\(client)" : "prefix:\(prefix ?? "")"
+            if throttled.failed(key, at: clock.now) != nil {
+                await audit.record(
+                    "admin.auth_throttled", appID: nil, actor: "client:\(client)", target: request.uri.path,
+                    outcome: .failure, details: [("budget", .string(spent.budget.rawValue))], requestID: context.requestID)
+            }
+            return .failure(
+                Refusal(
+                    error: TelegateError(
+                        .rateLimited, status: 429, "too many failed admin authentications; wait",
+                        retryAfter: spent.retryAfter),
+                    challenge: nil))
+        }
+        failures.recordFailure(client: client, prefix: prefix)
         await audit.record(
             "admin.auth_failed", appID: nil, actor: "client:\(client)", target: request.uri.path, outcome: .failure,
             details: [("reason", .string(reason))], requestID: context.requestID)

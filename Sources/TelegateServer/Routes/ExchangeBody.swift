@@ -1,6 +1,8 @@
+import HTTPTypes
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegramAuth
 
 /// The exchange request body, read strictly: JSON with exactly one proof (`initData`, `widget`, or `idToken`
 /// with an optional `nonce`), an optional `provider` and an optional `organization`; or no proof in the body and
@@ -16,7 +18,7 @@ struct ExchangeBody {
 
     static func read(_ request: Request, context: TelegateRequestContext) async throws -> ExchangeBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let headerInitData = try tmaInitData(request.headers[.authorization])
+        let headerInitData = try tmaInitData(request.headers[fields: .authorization])
         guard buffer.readableBytes > 0 else {
             guard let headerInitData else {
                 throw TelegateError.invalidRequest("send a JSON body with initData, widget or idToken, or Authorization: tma <initData>")
@@ -65,14 +67,28 @@ struct ExchangeBody {
         return ExchangeBody(proof: proof, provider: provider, organization: organization)
     }
 
-    /// The initData of an `Authorization: tma <initData>` header (the tma.js convention), if present.
-    private static func tmaInitData(_ header: String?) throws -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "tma", !parts[1].isEmpty else {
+    /// The initData of an `Authorization: tma <initData>` header (the tma.js convention), if present, read from
+    /// the header's bytes. initData travels percent-encoded, so it is ASCII: any other byte is refused as
+    /// `malformed`, never decoded. (The HTTP/1 parser has already put U+FFFD in place of bytes that are not UTF-8;
+    /// refusing everything outside ASCII refuses those too, whatever they were.)
+    private static func tmaInitData(_ fields: [HTTPField]) throws -> String? {
+        guard let field = fields.first else { return nil }
+        guard fields.count == 1 else { throw TelegateError.invalidRequest("send one Authorization header") }
+        let initData: [UInt8]? = field.withUnsafeBytesOfValue { value in
+            guard let space = value.firstIndex(of: UInt8(ascii: " ")), space + 1 < value.count,
+                String(decoding: value[..<space], as: UTF8.self).lowercased() == "tma"
+            else { return nil }
+            return Array(value[(space + 1)...])
+        }
+        guard let initData else {
             throw TelegateError.invalidRequest("the Authorization header must be \"tma <initData>\"")
         }
-        return String(parts[1])
+        guard initData.allSatisfy({ $0 < 0x80 }) else {
+            throw TelegateError(
+                TelegramAuthError(
+                    .malformed, "the tma Authorization header holds bytes outside ASCII; send initData exactly as Telegram gave it"))
+        }
+        return String(decoding: initData, as: UTF8.self)
     }
 
     /// Request bodies must be declared JSON (`text/plain` cross-site requests are refused).

@@ -44,7 +44,7 @@ struct TokenRoutes {
         switch contentType {
         case "application/x-www-form-urlencoded":
             do {
-                let fields = try ProofFields.parseForm(String(decoding: bytes, as: UTF8.self))
+                let fields = try ProofFields.parseForm(bytes: bytes)
                 return Dictionary(fields.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             } catch {
                 throw OAuthError("invalid_request", "the form body is malformed or repeats a parameter")

@@ -30,6 +30,12 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         timer.resume()
     }
 
+    /// Cancels the timer and waits for a checkpoint under way to finish.
+    func stop() {
+        timer.cancel()
+        queue.sync {}
+    }
+
     deinit {
         timer.cancel()
     }

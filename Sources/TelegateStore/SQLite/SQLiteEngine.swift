@@ -52,6 +52,13 @@ final class SQLiteEngine: Sendable {
         }
     }
 
+    /// Stops the periodic checkpoints and checkpoints the whole log into the database file, truncating it. A log
+    /// that another process still reads from stays as it is; the database is consistent either way.
+    func close() {
+        checkpointer.stop()
+        _ = try? writer.runSynchronously { try $0.query("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     /// Runs `body` on the writer outside a transaction, synchronously (migrations).
     func administer<T>(_ body: (SQLiteHandle) throws -> T) throws -> T {
         do {

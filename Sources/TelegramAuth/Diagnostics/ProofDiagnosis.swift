@@ -37,6 +37,7 @@ public struct ProofDiagnosis: Sendable {
         if failure.code == .expired || failure.code == .authDateInFuture {
             hints += freshnessHints(text)
         }
+        if failure.reason == CanonicalFields.reason { hints.append(Self.noncanonical) }
         guard let fields = try? FormURLEncodedParser.parse(text, limits: limits) else {
             return hints + transportHints(text, mode: mode)
         }
@@ -76,6 +77,7 @@ public struct ProofDiagnosis: Sendable {
         if failure.code == .expired || failure.code == .authDateInFuture {
             hints += freshnessHints(text)
         }
+        if failure.reason == CanonicalFields.reason { hints.append(Self.noncanonical) }
         guard failure.code == .signatureInvalid, let botToken,
             let payload = try? WidgetPayload(text, limits: limits)
         else { return hints }
@@ -91,6 +93,13 @@ public struct ProofDiagnosis: Sendable {
     }
 
     // MARK: Checks
+
+    /// A field outside the form Telegram writes: someone assembled or edited the data.
+    private static let noncanonical = Hint(
+        code: "noncanonical",
+        message:
+            "A field is not in the form Telegram writes (keys are lowercase a-z, 0-9 and _, at most 64 characters; values hold no control characters such as a carriage return): the data was assembled or edited by hand, or mangled on its way here. Send the data exactly as Telegram gave it."
+    )
 
     private func shapeHints(_ text: String) -> [Hint] {
         var hints: [Hint] = []

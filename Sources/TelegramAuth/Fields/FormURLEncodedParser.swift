@@ -5,7 +5,8 @@ import StrictJSON
 /// The rules Telegram's reference libraries agree on: split on `&` first, then each part on its first `=`, then
 /// percent-decode key and value (`+` is a space). Empty values are kept. Anything ambiguous is refused instead of
 /// guessed: a part without `=`, an empty part, an invalid `%` escape, invalid UTF-8 after decoding, and `;` (which
-/// some parsers treat as a separator). Duplicate keys are refused by ``ProofFields``.
+/// some parsers treat as a separator). Decoded fields must be in ``CanonicalFields`` form (keys of `a-z0-9_`, no
+/// control characters). Duplicate keys are refused by ``ProofFields``.
 enum FormURLEncodedParser {
     /// Parses `text`. `plusIsSpace` is `false` only when diagnosing clients that encoded `+` literally.
     static func parse(_ text: String, limits: ProofLimits, plusIsSpace: Bool = true) throws(TelegramAuthError)
@@ -85,8 +86,11 @@ enum FormURLEncodedParser {
                 if out == fieldStart {
                     return TelegramAuthError(.malformed, "part \(entries.count + 1) has an empty key")
                 }
-                if segmentNeedsUTF8Check, !UTF8Validator.isValid(UnsafeBufferPointer(rebasing: output[segmentStart..<out])) {
-                    return invalidUTF8
+                // A canonical key is ASCII, so this also refuses any non-ASCII byte in it.
+                if let violation = CanonicalFields.keyViolation(
+                    UnsafeBufferPointer(rebasing: output[fieldStart..<out]), field: entries.count + 1)
+                {
+                    return violation
                 }
                 keyEnd = out
                 output[out] = UInt8(ascii: "=")
@@ -100,8 +104,7 @@ enum FormURLEncodedParser {
                     return TelegramAuthError(.malformed, "invalid percent-escape at byte \(index)")
                 }
                 let decoded = high << 4 | low
-                // A decoded line feed anywhere, or `=` inside a key, would make the data-check-string ambiguous.
-                if decoded == UInt8(ascii: "\n") || (decoded == UInt8(ascii: "=") && keyEnd < 0) { return ambiguous }
+                if CanonicalFields.isControl(decoded) { return CanonicalFields.controlCharacter(field: entries.count + 1) }
                 if decoded >= 0x80 { segmentNeedsUTF8Check = true }
                 output[out] = decoded
                 index += 3
@@ -110,9 +113,8 @@ enum FormURLEncodedParser {
                 index += 1
             case UInt8(ascii: ";"):
                 return TelegramAuthError(.malformed, "the proof contains \";\", which Telegram never sends")
-            case UInt8(ascii: "\n"):
-                return ambiguous
             default:
+                if CanonicalFields.isControl(byte) { return CanonicalFields.controlCharacter(field: entries.count + 1) }
                 if byte >= 0x80 { segmentNeedsUTF8Check = true }
                 output[out] = byte
                 index += 1
@@ -123,10 +125,6 @@ enum FormURLEncodedParser {
 
     private static var invalidUTF8: TelegramAuthError {
         TelegramAuthError(.malformed, "a field is not valid UTF-8 after percent-decoding")
-    }
-
-    static var ambiguous: TelegramAuthError {
-        TelegramAuthError(.malformed, "a field contains a line feed (or a key contains \"=\"), which Telegram never sends")
     }
 
     @inline(__always)

@@ -29,8 +29,8 @@ public struct ProofFields: Sendable {
     /// The fields sorted by key bytes.
     let sorted: [Entry]
 
-    /// Builds the fields from decoded storage and entries in received order, already checked for line feeds and
-    /// `=` in keys; sorts them and rejects duplicates.
+    /// Builds the fields from decoded storage and entries in received order, already checked to be in
+    /// ``CanonicalFields`` form; sorts them and rejects duplicates.
     init(validatedStorage storage: [UInt8], entries: [Entry]) throws(TelegramAuthError) {
         var entries = entries
         storage.withUnsafeBufferPointer { bytes in
@@ -83,20 +83,23 @@ public struct ProofFields: Sendable {
                     keyStart: Int32(keyStart), keyEnd: Int32(keyEnd), valueEnd: Int32(valueEnd),
                     position: Int32(position)))
         }
-        try Self.requireUnambiguous(storage, entries)
+        try Self.requireCanonical(storage, entries)
         try self.init(validatedStorage: storage, entries: entries)
     }
 
-    /// A line feed inside a key or value, or `=` inside a key, would let one signed data-check-string be read as
-    /// different fields (`a=1` + `b=2` versus `a=1\nb=2`). Telegram never sends either, so both are refused.
-    private static func requireUnambiguous(_ storage: [UInt8], _ entries: [Entry]) throws(TelegramAuthError) {
-        let ambiguous = storage.withUnsafeBufferPointer { bytes in
-            entries.contains { entry in
-                bytes[entry.keyRange].contains { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\n") }
-                    || bytes[entry.valueRange].contains(UInt8(ascii: "\n"))
+    /// Refuses the first field that is not in ``CanonicalFields`` form.
+    private static func requireCanonical(_ storage: [UInt8], _ entries: [Entry]) throws(TelegramAuthError) {
+        let violation: TelegramAuthError? = storage.withUnsafeBufferPointer { bytes in
+            for (index, entry) in entries.enumerated() {
+                if let violation = CanonicalFields.keyViolation(UnsafeBufferPointer(rebasing: bytes[entry.keyRange]), field: index + 1)
+                    ?? CanonicalFields.valueViolation(UnsafeBufferPointer(rebasing: bytes[entry.valueRange]), field: index + 1)
+                {
+                    return violation
+                }
             }
+            return nil
         }
-        if ambiguous { throw FormURLEncodedParser.ambiguous }
+        if let violation { throw violation }
     }
 
     // MARK: Reading fields
@@ -248,8 +251,17 @@ public struct ProofFields: Sendable {
 
 extension ProofFields {
     /// Parses any `application/x-www-form-urlencoded` text with the same strict rules as proofs (duplicate keys,
-    /// bad escapes, invalid UTF-8 and `;` refused), for other form bodies such as OAuth token requests.
+    /// bad escapes, invalid UTF-8, `;`, keys outside `a-z0-9_` and control characters refused), for other form
+    /// bodies such as OAuth token requests.
     public static func parseForm(_ text: String, limits: ProofLimits = .standard) throws(TelegramAuthError) -> ProofFields {
         try FormURLEncodedParser.parse(text, limits: limits)
+    }
+
+    /// Parses form bytes exactly as received, with the rules of ``parseForm(_:limits:)``: bytes that are not UTF-8
+    /// are refused, never replaced.
+    public static func parseForm(bytes: [UInt8], limits: ProofLimits = .standard) throws(TelegramAuthError) -> ProofFields {
+        try bytes.withUnsafeBufferPointer { input throws(TelegramAuthError) in
+            try FormURLEncodedParser.parse(input, limits: limits)
+        }
     }
 }

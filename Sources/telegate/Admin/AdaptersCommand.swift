@@ -23,9 +23,9 @@ struct AdaptersCommand: AsyncParsableCommand {
             help: "A secret field and where to read it: field=env:NAME, field=file:PATH or field=stdin (repeat).")
         var secrets: [String] = []
 
-        /// The `config` and `secrets` members of the request. For an update (`forUpdate`), `config` is sent only
-        /// when values were given: it replaces the whole config, and rotating a secret alone must not.
-        func members(forUpdate: Bool = false) throws -> [(key: String, value: JSONValue)] {
+        /// The `config` and `secrets` members of the request: for an add or a replacement the whole config, for
+        /// an update the members to change (a value `null` removes one).
+        func members() throws -> [(key: String, value: JSONValue)] {
             var config: [(key: String, value: JSONValue)] = []
             if let configFile {
                 guard let data = FileManager.default.contents(atPath: configFile),
@@ -57,9 +57,7 @@ struct AdaptersCommand: AsyncParsableCommand {
                 }
             }
             var members: [(key: String, value: JSONValue)] = []
-            if configFile != nil || !values.isEmpty || (!forUpdate && !config.isEmpty) {
-                members.append(("config", .object(config)))
-            }
+            if configFile != nil || !config.isEmpty { members.append(("config", .object(config))) }
             if !secretValues.isEmpty { members.append(("secrets", .object(secretValues))) }
             return members
         }
@@ -76,7 +74,7 @@ struct AdaptersCommand: AsyncParsableCommand {
                 return
             }
             for kind in reply?["items"]?.arrayElements ?? [] {
-                print(kind["kind"]?.stringValue ?? "")
+                print(TerminalText.escaped(kind["kind"]?.stringValue ?? ""))
                 let fields = kind["config"]?.arrayElements ?? []
                 print(
                     AdminOutput.table(
@@ -132,15 +130,26 @@ struct AdaptersCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Replace an adapter's config (--set/--config-file) or rotate its secrets (--secret).",
-            discussion: "With --set or --config-file the given values form the whole new config; secret fields left out keep their value.")
+            abstract: "Change the config keys given (--set/--config-file), or rotate secrets (--secret); the rest stays.",
+            discussion: """
+                --set key=value changes that key only; --set key=null removes it (back to its default). With --replace \
+                the given values form the whole new config instead; secret fields left out keep their value.
+                """)
         @Argument(help: "The app id.") var app: String
         @Argument(help: "The adapter name.") var name: String
+        @Flag(help: "Replace the whole config with the values given, instead of changing only those keys.") var replace = false
         @OptionGroup var config: Configuration
         @OptionGroup var admin: AdminOptions
 
+        func validate() throws {
+            if replace, config.configFile == nil, config.values.isEmpty {
+                throw ValidationError("--replace needs the new config: --set key=value or --config-file F.json")
+            }
+        }
+
         func run() async throws {
-            let reply = try await admin.call(.patch, "/apps/\(app)/adapters/\(name)", body: .object(try config.members(forUpdate: true)))
+            let reply = try await admin.call(
+                replace ? .put : .patch, "/apps/\(app)/adapters/\(name)", body: .object(try config.members()))
             AdminOutput.show(reply, json: admin.json, columns: [])
         }
     }

@@ -2,7 +2,9 @@ import Foundation
 import StrictJSON
 
 /// Prints admin answers: the JSON as is with `--json`, otherwise a table for lists and `key: value` lines for
-/// single resources, with times in ISO 8601 (``ReadableTimes``).
+/// single resources, with times in ISO 8601 (``ReadableTimes``). Table cells and lines show data users and Telegram
+/// chose (names, usernames), so every one is printed through ``TerminalText``: control characters cannot forge rows
+/// or act on the terminal.
 enum AdminOutput {
     /// A table column: its header and the member path it shows (`token.lastFour`).
     struct Column {
@@ -22,7 +24,9 @@ enum AdminOutput {
         } else if let items = value["items"]?.arrayElements {
             print(items.isEmpty ? empty : table(items, columns: columns))
         } else {
-            for member in value.objectMembers ?? [] { print("\(member.key): \(text(member.value))") }
+            for member in value.objectMembers ?? [] {
+                print("\(TerminalText.escaped(member.key)): \(text(member.value))")
+            }
         }
     }
 
@@ -42,13 +46,14 @@ enum AdminOutput {
         path.split(separator: ".").reduce(Optional(value)) { current, key in current?[String(key)] }
     }
 
+    /// A value as one line of terminal-safe text.
     private static func text(_ value: JSONValue?) -> String {
         switch value {
         case nil, .null?: "-"
-        case .string(let text)?: text
+        case .string(let text)?: TerminalText.escaped(text)
         case .bool(let flag)?: flag ? "yes" : "no"
         case .array(let elements)?: elements.map { text($0) }.joined(separator: ",")
-        case let other?: other.serialized
+        case let other?: TerminalText.escaped(other.serialized)
         }
     }
 }

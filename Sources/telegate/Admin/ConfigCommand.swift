@@ -13,8 +13,9 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make the database match the file's apps, printing what changes (running servers follow within seconds).",
             discussion: """
-                Idempotent: applying the same file again changes nothing. Bots and adapters the file does not name are \
-                kept unless --prune is given; with --prune, apps the file does not name are deleted too.
+                Idempotent: applying the same file again changes nothing, and atomic: a file that fails changes nothing. \
+                Bots and adapters the file declared before and no longer names are removed; those added through the \
+                admin API are kept unless --prune is given; with --prune, apps the file does not name are deleted too.
                 """)
         @Argument(help: "The configuration file.") var file: String
         @Flag(help: "Print the changes without making them.") var dryRun = false
@@ -26,13 +27,12 @@ struct ConfigCommand: AsyncParsableCommand {
             let application = try await TelegateApplication.prepare(
                 configuration: configuration, logger: ConfigurationOptions.logger(default: .warning), applyConfiguration: false)
             do {
-                let services = application.services
-                let applier = ConfigurationApplier(
-                    storage: services.storage,
-                    rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment),
-                    environment: environment)
+                let applier = ConfigurationApplier(services: application.services, environment: environment)
                 let plan = try await applier.plan(configuration.apps, prune: prune)
-                for change in plan.changes { print(change) }
+                for change in plan.changes { print(TerminalText.escaped("\(change)")) }
+                for warning in plan.saves.flatMap(\.warnings) {
+                    FileHandle.standardError.write(Data("warning: \(TerminalText.escaped(warning))\n".utf8))
+                }
                 if plan.isEmpty {
                     print("no changes")
                 } else if dryRun {

@@ -13,8 +13,8 @@ enum CLIErrorText {
         return message.hasPrefix("Error: ") ? "error: " + message.dropFirst("Error: ".count) : message
     }
 
-    /// `<message> (code: <code>, reason: <reason>)`.
+    /// `<message> (code: <code>, reason: <reason>)`, terminal-safe: a message may quote what a request held.
     static func describe(message: String, code: String, reason: String?) -> String {
-        "\(message) (code: \(code)\(reason.map { ", reason: \($0)" } ?? ""))"
+        TerminalText.escaped("\(message) (code: \(code)\(reason.map { ", reason: \($0)" } ?? ""))")
     }
 }

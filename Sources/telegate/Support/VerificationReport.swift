@@ -1,3 +1,4 @@
+import ArgumentParser
 import TelegramAuth
 
 /// The single JSON object `telegate verify` prints.
@@ -17,8 +18,14 @@ enum VerificationReport {
         return .object(members)
     }
 
+    /// Prints the report for a refused proof and exits with status 1.
+    static func refuse(_ error: TelegramAuthError, hints: [Hint] = []) throws -> Never {
+        print(invalid(error, hints: hints))
+        throw ExitCode(1)
+    }
+
     /// The report for a refused proof.
-    static func invalid(_ error: TelegramAuthError, hints: [Hint]) -> JSONOutput {
+    private static func invalid(_ error: TelegramAuthError, hints: [Hint]) -> JSONOutput {
         var members: [(String, JSONOutput)] = [("valid", .bool(false)), ("code", .string(error.code.rawValue))]
         if let reason = error.reason { members.append(("reason", .string(reason))) }
         members.append(("message", .string(error.message)))

@@ -36,7 +36,6 @@ struct VerifyInitDataCommand: ParsableCommand {
     }
 
     func run() throws {
-        let input = ProofInput.read(initData)
         let policy = TimePolicy.standard.freshness(maxAge: freshness.maxAge ?? FreshnessPolicy.initData.maxAge)
         let clock = freshness.now.map(WallClock.fixed) ?? .system
         let environment: TelegramEnvironment = testEnvironment ? .test : .production
@@ -54,6 +53,12 @@ struct VerifyInitDataCommand: ParsableCommand {
         } else {
             verifier = InitDataVerifier(botToken: try token.requiredToken(), freshness: policy, clock: clock)
         }
+        let input: String
+        do {
+            input = try ProofInput.read(initData)
+        } catch {
+            try VerificationReport.refuse(error)
+        }
         do {
             print(VerificationReport.valid(try verifier.verify(input)))
         } catch {
@@ -64,8 +69,7 @@ struct VerifyInitDataCommand: ParsableCommand {
                     customPublicKey: customKey, freshness: policy, clock: clock)
                 hints = diagnosis.explainInitData(input, failure: error, mode: verifier.mode)
             }
-            print(VerificationReport.invalid(error, hints: hints))
-            throw ExitCode(1)
+            try VerificationReport.refuse(error, hints: hints)
         }
     }
 }

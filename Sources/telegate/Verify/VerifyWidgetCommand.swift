@@ -17,11 +17,16 @@ struct VerifyWidgetCommand: ParsableCommand {
     var input: String
 
     func run() throws {
-        let text = ProofInput.read(input)
         let botToken = try token.requiredRawToken()
         let policy = TimePolicy.standard.freshness(maxAge: freshness.maxAge ?? FreshnessPolicy.widget.maxAge)
         let clock = freshness.now.map(WallClock.fixed) ?? .system
         let verifier = WidgetVerifier(botToken: botToken, freshness: policy, clock: clock)
+        let text: String
+        do {
+            text = try ProofInput.read(input)
+        } catch {
+            try VerificationReport.refuse(error)
+        }
         do {
             print(VerificationReport.valid(try verifier.verify(text)))
         } catch {
@@ -29,8 +34,7 @@ struct VerifyWidgetCommand: ParsableCommand {
                 freshness.explain
                 ? ProofDiagnosis(botToken: botToken, botID: nil, freshness: policy, clock: clock)
                     .explainWidget(text, failure: error) : []
-            print(VerificationReport.invalid(error, hints: hints))
-            throw ExitCode(1)
+            try VerificationReport.refuse(error, hints: hints)
         }
     }
 }

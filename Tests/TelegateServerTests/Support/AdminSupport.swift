@@ -75,6 +75,7 @@ extension HTTPMethodName {
         case .get: self = .get
         case .post: self = .post
         case .patch: self = .patch
+        case .put: self = .put
         case .delete: self = .delete
         }
     }

@@ -167,7 +167,7 @@ final class TestService: Sendable {
 
 /// The HTTP methods the tests use.
 enum HTTPMethodName {
-    case get, post, options, patch, delete
+    case get, post, options, patch, put, delete
 
     var nio: NIOHTTP1.HTTPMethod {
         switch self {
@@ -175,6 +175,7 @@ enum HTTPMethodName {
         case .post: .POST
         case .options: .OPTIONS
         case .patch: .PATCH
+        case .put: .PUT
         case .delete: .DELETE
         }
     }
