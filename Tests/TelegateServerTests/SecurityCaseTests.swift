@@ -79,8 +79,7 @@ struct SecurityCaseTests {
         return Array(initData.replacing(encoded, with: "\u{0}").utf8).flatMap { $0 == 0 ? bad : [$0] }
     }
 
-    @Test(
-        "A14: raw 0xFF or overlong C0 80 in the tma header or the JSON body is 400 and stores nothing, though the proof is MAC'd over U+FFFD",
+    @Test("A14: raw 0xFF or overlong C0 80 in the tma header or the JSON body is 400 and stores nothing, though the proof is MAC'd over U+FFFD",
         arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
     func invalidUTF8Bytes(_ bad: [UInt8]) async throws {
         try await TestService.run { service in

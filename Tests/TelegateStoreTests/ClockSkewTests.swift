@@ -55,8 +55,7 @@ struct ClockSkewTests {
         }
     }
 
-    @Test(
-        "Instance clocks 5 minutes apart do not stretch the grace window: 31 s of database time after a rotation, another use on either instance is reuse",
+    @Test("I10, F3: instance clocks 5 minutes apart do not stretch the grace window: 31 s of database time after a rotation, another use on either instance is reuse",
         arguments: StorageEngine.available)
     func graceNotStretched(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
