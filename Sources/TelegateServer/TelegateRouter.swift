@@ -37,7 +37,7 @@ public enum TelegateRouter {
         ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
         TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
-        HealthRoutes(storage: services.storage, metrics: services.metrics).register(on: router)
+        HealthRoutes(storage: services.storage, metrics: services.metrics, reachability: services.reachability).register(on: router)
         if let admin {
             AdminRoutes(api: admin, audit: services.audit, trustedProxies: Set(options.trustedProxies)).register(on: router)
         }
