@@ -21,6 +21,8 @@ public final class TelegateApplication: Sendable {
     public let admin: AdminAPI
     /// How often stored configuration is checked for changes made by other instances or the CLI.
     public static let reloadInterval: Duration = .seconds(2)
+    /// How often every adapter's URLs are resolved and checked again (``ReachabilityProbe``).
+    public static let reachabilityInterval: Duration = .seconds(30)
 
     private init(
         services: TelegateServices, runtimes: RuntimeRegistry, reloader: RuntimeReloader, admin: AdminAPI,
@@ -41,7 +43,7 @@ public final class TelegateApplication: Sendable {
     public static func prepare(
         configuration: TelegateConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger, clock: WallClock = .system, databaseTime: DatabaseClock.Reading? = nil,
-        httpClient: HTTPClient? = nil, applyConfiguration: Bool = true,
+        httpClient: OutboundHTTPClient? = nil, applyConfiguration: Bool = true,
         telegramKeys: TelegramKeySet? = nil, faults: FaultInjector? = nil,
         registry: AdapterRegistry = BuiltinProviders.registry
     ) async throws -> TelegateApplication {
@@ -58,8 +60,7 @@ public final class TelegateApplication: Sendable {
             try? await storage.close()
             throw error
         }
-        let client = httpClient ?? HTTPClient(
-            eventLoopGroupProvider: .singleton,
+        let client = httpClient ?? OutboundHTTPClient(
             configuration: .init(
                 redirectConfiguration: .disallow,
                 timeout: .init(connect: .seconds(2), read: .seconds(8)),
@@ -158,6 +159,8 @@ public final class TelegateApplication: Sendable {
                     store: services.storage.refreshTokens, clock: services.clock, logger: services.logger),
                 RuntimeReloadService(reloader: reloader, interval: Self.reloadInterval),
                 ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger),
+                ReachabilityProbeService(
+                    probe: ReachabilityProbe(services: services, runtimes: runtimes), interval: Self.reachabilityInterval),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

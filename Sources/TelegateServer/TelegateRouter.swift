@@ -37,8 +37,10 @@ public enum TelegateRouter {
         ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
         TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
-        HealthRoutes(storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time)
-            .register(on: router)
+        HealthRoutes(
+            storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time,
+            reachability: services.reachability
+        ).register(on: router)
         if let admin {
             AdminRoutes(
                 api: admin, audit: services.audit, clock: services.clock, trustedProxies: Set(options.trustedProxies)

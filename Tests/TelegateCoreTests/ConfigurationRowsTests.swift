@@ -21,14 +21,15 @@ struct ConfigurationRowsTests {
     private let rows = ConfigurationRows(
         box: SecretBox(masterKey: MasterKey.generate().key), registry: AdapterRegistry([ProbeAdapter.self]), environment: [:])
 
-    private func save(_ members: [(key: String, value: JSONValue)]) throws -> StoredAdapter {
+    private func save(_ members: [(key: String, value: JSONValue)], onWarning: (String) -> Void = { _ in }) throws -> StoredAdapter {
         try rows.adapter(
             appID: AppID(rawValue: "poll")!, name: AdapterName(rawValue: "probe")!, kind: "probe", isDefault: true,
-            config: .object(members), existing: nil)
+            config: .object(members), existing: nil, onWarning: onWarning)
     }
 
     @Test("M2, K11: an internal or plain-http URL is refused with unsafe_url unless the config allows it", arguments: [
         "http://127.0.0.1:9001", "https://169.254.169.254/", "https://10.0.0.5/", "http://93.184.216.34/",
+        "https://[2002:7f00:1::]/", "https://[fec0::1]/", "https://localhost/",
     ])
     func refused(_ url: String) {
         #expect { try save([("endpoint", .string(url))]) } throws: { ($0 as? TelegateError)?.code.rawValue == "unsafe_url" }
@@ -42,5 +43,14 @@ struct ConfigurationRowsTests {
         #expect(throws: TelegateError.self) {
             try save([("endpoint", .string("http://10.0.0.5/")), ("allowInsecureLoopback", .bool(true))])
         }
+    }
+
+    @Test("A URL whose host does not resolve is saved with a warning naming the field and the host")
+    func unresolvableIsAWarning() throws {
+        var warnings: [String] = []
+        let adapter = try save([("endpoint", .string("https://nonexistent.invalid/"))], onWarning: { warnings.append($0) })
+        #expect(adapter.config["endpoint"] == .string("https://nonexistent.invalid/"))
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("endpoint: nonexistent.invalid does not resolve") == true)
     }
 }

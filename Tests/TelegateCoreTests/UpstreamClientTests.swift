@@ -46,12 +46,30 @@ struct UpstreamClientTests {
         var value: Int { count.withLock { $0 } }
     }
 
+    /// The outbound client these tests share, as the process shares one; it resolves nothing (every host is an
+    /// IP literal or does not resolve).
+    static let outbound = OutboundHTTPClient(resolver: NothingResolves())
+
+    struct NothingResolves: HostResolver {
+        func addresses(of host: String) async -> [IPAddress] { [] }
+    }
+
+    /// What the client reported about reaching the provider, latest last.
+    final class Reports: Sendable {
+        private let states = Mutex<[AdapterReachability.State]>([])
+        func add(_ state: AdapterReachability.State) { states.withLock { $0.append(state) } }
+        var all: [AdapterReachability.State] { states.withLock { $0 } }
+    }
+
     /// A client for the fake provider; unless a test sets its own, the deadline is long, so a busy machine does not
     /// turn a test of status mapping into a timeout.
-    private func upstream(_ policy: UpstreamClient.Policy = .patient, breaker: CircuitBreaker = CircuitBreaker()) -> UpstreamClient {
+    private func upstream(
+        _ policy: UpstreamClient.Policy = .patient, breaker: CircuitBreaker = CircuitBreaker(),
+        urlPolicy: OutboundURLPolicy = OutboundURLPolicy(allowInsecureLoopback: true), reports: Reports = Reports()
+    ) -> UpstreamClient {
         UpstreamClient(
-            provider: "Fake", client: HTTPClient.shared, breaker: breaker, policy: policy,
-            urlPolicy: OutboundURLPolicy(allowInsecureLoopback: true), metrics: ExchangeMetrics(), logger: Logger(label: "test"))
+            provider: "Fake", client: Self.outbound, breaker: breaker, policy: policy, urlPolicy: urlPolicy,
+            metrics: ExchangeMetrics(), logger: Logger(label: "test"), report: { reports.add($0) })
     }
 
     private func code(_ body: () async throws -> Void) async -> (String?, Int?) {
@@ -125,7 +143,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("The breaker opens after repeated failures and answers 503 without calling; it recovers")
+    @Test("H3: the breaker opens after repeated failures and answers 503 without calling; it recovers")
     func breakerOpens() async throws {
         let calls = Calls()
         try await Self.fakeProvider(calls: calls).test(.live) { client in
@@ -146,13 +164,46 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("M2: the outbound URL policy is enforced at call time")
+    @Test("M2: the outbound URL policy is enforced at call time; the adapter reports the refusal, the breaker does not count it")
     func urlPolicyAtCallTime() async throws {
-        let client = UpstreamClient(
-            provider: "Fake", client: HTTPClient.shared, urlPolicy: OutboundURLPolicy(), metrics: ExchangeMetrics(),
-            logger: Logger(label: "test"))
-        let (code, _) = await code { _ = try await client.send(.init(.GET, "http://169.254.169.254/latest", idempotent: true, operation: "get")) }
-        #expect(code == "unsafe_url")
+        let reports = Reports()
+        let breaker = CircuitBreaker(failureThreshold: 1)
+        let client = upstream(breaker: breaker, urlPolicy: OutboundURLPolicy(), reports: reports)
+        for url in ["http://169.254.169.254/latest", "https://[2002:a9fe:a9fe::]/latest", "https://[fec0::1]/"] {
+            let (code, _) = await code { _ = try await client.send(.init(.GET, url, idempotent: true, operation: "get")) }
+            #expect(code == "unsafe_url", "\(url)")
+        }
+        #expect(reports.all.count == 3)
+        #expect(reports.all.allSatisfy { if case .refused = $0 { true } else { false } })
+        #expect(breaker.state == .closed)
+    }
+
+    @Test("A host that does not resolve is 503 upstream_unavailable at once, not retried, reported as unresolvable")
+    func unresolvable() async throws {
+        let reports = Reports()
+        var policy = UpstreamClient.Policy.patient
+        policy.backoff = .milliseconds(1)
+        let (code, retryAfter) = await code {
+            _ = try await upstream(policy, reports: reports).send(
+                .init(.GET, "https://nonexistent.invalid/v1/users", idempotent: true, operation: "get"))
+        }
+        #expect(code == "upstream_unavailable")
+        #expect(retryAfter == 5)
+        #expect(reports.all == [.unresolvable(host: "nonexistent.invalid")])
+    }
+
+    @Test("An answered call reports the provider reachable; a 5xx reports it failing")
+    func reachability() async throws {
+        try await Self.fakeProvider(calls: Calls()).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let reports = Reports()
+            var policy = UpstreamClient.Policy.patient
+            policy.maxAttempts = 1
+            _ = try await upstream(policy, reports: reports).send(.init(.GET, base + "/ok", idempotent: true, operation: "get"))
+            #expect(reports.all == [.reachable])
+            _ = await code { _ = try await upstream(policy, reports: reports).send(.init(.GET, base + "/500", idempotent: true, operation: "get")) }
+            #expect(reports.all.last == .failing(reason: "status 500"))
+        }
     }
 }
 

@@ -62,17 +62,17 @@ struct ClockTests {
             let skewed = try await service.request(.get, "/readyz")
             #expect(skewed.status == 200)
             #expect(skewed.json["status"]?.stringValue == "ready")
-            #expect(skewed.json["clock"]?["status"]?.stringValue == "skewed")
-            #expect(skewed.json["clock"]?["skewSeconds"] == .number("300.0"))
-            #expect(skewed.json["clock"]?["leewaySeconds"]?.integerValue == 30)
+            #expect(skewed.json["detail"]?["clock"]?["status"]?.stringValue == "skewed")
+            #expect(skewed.json["detail"]?["clock"]?["skewSeconds"] == .number("300.0"))
+            #expect(skewed.json["detail"]?["clock"]?["leewaySeconds"]?.integerValue == 30)
             #expect(try await service.request(.get, "/metrics").body.contains("\ntelegate_clock_skew_seconds 300.0\n"))
 
             for (offset, status) in [(-31, "skewed"), (-30, "ok"), (12, "ok"), (0, "ok")] as [(Int64, String)] {
                 database.set(offset: offset)
                 #expect(await service.application.services.databaseClock.measure() == Double(offset))
                 let ready = try await service.request(.get, "/readyz")
-                #expect(ready.json["clock"]?["status"]?.stringValue == status, "\(offset)")
-                #expect(ready.json["clock"]?["skewSeconds"] == .number("\(Double(offset))"))
+                #expect(ready.json["detail"]?["clock"]?["status"]?.stringValue == status, "\(offset)")
+                #expect(ready.json["detail"]?["clock"]?["skewSeconds"] == .number("\(Double(offset))"))
                 #expect(try await service.request(.get, "/metrics").body.contains("\ntelegate_clock_skew_seconds \(Double(offset))\n"))
             }
         }
@@ -82,7 +82,7 @@ struct ClockTests {
     func noSkewOnSQLite() async throws {
         try await TestService.run { service in
             let ready = try await service.request(.get, "/readyz")
-            #expect(ready.json["clock"] == .object([("status", .string("ok")), ("skewSeconds", .number("0.0")), ("leewaySeconds", .integer(30))]))
+            #expect(ready.json["detail"]?["clock"] == .object([("status", .string("ok")), ("skewSeconds", .number("0.0")), ("leewaySeconds", .integer(30))]))
         }
     }
 

@@ -59,12 +59,17 @@ public struct AdapterConfigSchema: Sendable {
         Field(
             "allowPrivateNetworks", .boolean, default: .bool(false),
             description:
-                "Allow URLs that resolve to private, loopback or link-local addresses (a self-hosted provider on an internal network)."
+                "Allow https URLs that resolve to private-network or loopback addresses (a self-hosted provider on an internal network); link-local, documentation, multicast and reserved ranges stay refused."
         ),
     ]
 
     /// The names of the secret fields.
     public var secretFields: [String] { fields.filter { $0.type == .secret }.map(\.name) }
+
+    /// The `url` fields set in validated `values`, by field name: where the adapter connects.
+    public func urls(in values: [String: JSONValue]) -> [(field: String, url: String)] {
+        fields.filter { $0.type == .url }.compactMap { field in values[field.name]?.stringValue.map { (field.name, $0) } }
+    }
 
     /// Checks `config` and returns it with defaults filled in. Secret fields must be references.
     public func validate(_ config: JSONValue) throws -> [String: JSONValue] {

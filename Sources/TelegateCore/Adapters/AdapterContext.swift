@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import TelegramAuth
 
@@ -16,8 +15,8 @@ public struct AdapterContext: Sendable {
     public let refreshTokens: RefreshTokenService
     /// Links to provider users.
     public let links: any ProviderLinkStore
-    /// The process-wide pooled HTTP client.
-    public let httpClient: HTTPClient
+    /// The process-wide pooled HTTP client; it connects only to addresses the outbound policy accepts.
+    public let httpClient: OutboundHTTPClient
     /// The audit log.
     public let audit: AuditLog
     /// The wall clock.
@@ -28,12 +27,14 @@ public struct AdapterContext: Sendable {
     public let metrics: ExchangeMetrics
     /// Fault points for crash-recovery tests; adapters reach them around provider calls.
     public let faults: FaultInjector
+    /// Where this adapter's calls report whether its provider is reachable.
+    public let reachability: AdapterReachability?
 
     /// Creates a context.
     public init(
         appID: AppID, adapterName: AdapterName, issuer: String, keyRing: KeyRing, refreshTokens: RefreshTokenService,
-        links: any ProviderLinkStore, httpClient: HTTPClient, audit: AuditLog, clock: WallClock, logger: Logger,
-        metrics: ExchangeMetrics, faults: FaultInjector
+        links: any ProviderLinkStore, httpClient: OutboundHTTPClient, audit: AuditLog, clock: WallClock, logger: Logger,
+        metrics: ExchangeMetrics, faults: FaultInjector, reachability: AdapterReachability? = nil
     ) {
         self.appID = appID
         self.adapterName = adapterName
@@ -47,16 +48,18 @@ public struct AdapterContext: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.faults = faults
+        self.reachability = reachability
     }
 
     /// The client an adapter calls its provider with: the shared connection pool, this adapter's own circuit
-    /// breaker, the standard deadlines and retries, and `urlPolicy` checked before each connection. Build it once,
-    /// in the adapter's initializer.
+    /// breaker, the standard deadlines and retries, `urlPolicy` checked on the address each connection is made to,
+    /// and what each call learns reported to ``reachability``. Build it once, in the adapter's initializer.
     public func upstreamClient(
         provider: String, urlPolicy: OutboundURLPolicy, policy: UpstreamClient.Policy = UpstreamClient.Policy()
     ) -> UpstreamClient {
-        UpstreamClient(
+        let key = AdapterReachability.Key(app: appID, adapter: adapterName)
+        return UpstreamClient(
             provider: provider, client: httpClient, breaker: CircuitBreaker(), policy: policy, urlPolicy: urlPolicy,
-            metrics: metrics, logger: logger)
+            metrics: metrics, logger: logger, report: { [reachability] state in reachability?.record(state, for: key) })
     }
 }

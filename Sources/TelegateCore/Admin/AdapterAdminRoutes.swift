@@ -40,15 +40,17 @@ struct AdapterAdminRoutes {
                     throw TelegateError(.init("adapter_exists"), status: 409, "this app already has an adapter named \(name)")
                 }
                 let isDefault = call.body.bool("default") ?? app.adapters.isEmpty
+                var warnings: [String] = []
                 let adapter = try backend.rows.adapter(
                     appID: app.settings.id, name: name, kind: call.body.string("kind") ?? "", isDefault: isDefault,
-                    config: call.body.value("config") ?? .object([]), existing: nil, secretValues: try Self.secrets(call.body))
+                    config: call.body.value("config") ?? .object([]), existing: nil, secretValues: try Self.secrets(call.body),
+                    onWarning: { warnings.append($0) })
                 if isDefault { for index in app.adapters.indices { app.adapters[index].isDefault = false } }
                 app.adapters.append(adapter)
                 try await backend.save(
                     app, call: call, action: "adapter.added", target: "adapter:\(name)", before: nil,
                     after: AdminJSON.adapter(adapter))
-                return AdminJSON.adapter(adapter)
+                return Self.reply(adapter, warnings: warnings)
             },
             AdminRoute(.get, "/apps/{app}/adapters/{adapter}", "getAdapter", "Get an adapter") { call in
                 let app = try await backend.app(call)
@@ -112,7 +114,12 @@ struct AdapterAdminRoutes {
                 await backend.record(
                     health.ok ? "adapter.checked" : "adapter.check_failed", call: call, appID: app.settings.id,
                     target: "adapter:\(name)", extra: [("ok", .bool(health.ok)), ("message", .string(health.message))])
-                return .object([("ok", .bool(health.ok)), ("message", .string(health.message))])
+                var reply: [(key: String, value: JSONValue)] = [("ok", .bool(health.ok)), ("message", .string(health.message))]
+                // The check's own call has just been recorded: what it learned about reaching the provider.
+                if let state = backend.services.reachability.state(of: .init(app: app.settings.id, adapter: name)) {
+                    reply.append(("reachability", .string(state.isHealthy ? state.name : "\(state.name): \(state.message)")))
+                }
+                return .object(reply)
             },
         ]
     }
@@ -163,9 +170,10 @@ struct AdapterAdminRoutes {
             if let kept = before.config[field] { members.append((field, kept)) }
         }
         let isDefault = call.body.bool("default") ?? before.isDefault
+        var warnings: [String] = []
         let adapter = try backend.rows.adapter(
             appID: app.settings.id, name: before.name, kind: before.kind, isDefault: isDefault,
-            config: .object(members), existing: before, secretValues: secretValues)
+            config: .object(members), existing: before, secretValues: secretValues, onWarning: { warnings.append($0) })
         if isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
         app.adapters[index] = adapter
         if adapter != before {
@@ -173,7 +181,13 @@ struct AdapterAdminRoutes {
                 app, call: call, action: "adapter.updated", target: "adapter:\(adapter.name)",
                 before: AdminJSON.adapter(before), after: AdminJSON.adapter(adapter))
         }
-        return AdminJSON.adapter(adapter)
+        return Self.reply(adapter, warnings: warnings)
+    }
+
+    /// An adapter as saved, with the warnings of saving it (a URL whose host does not resolve yet).
+    private static func reply(_ adapter: StoredAdapter, warnings: [String]) -> JSONValue {
+        let members = AdminJSON.adapter(adapter).objectMembers ?? []
+        return warnings.isEmpty ? .object(members) : .object(members + [("warnings", .array(warnings.map(JSONValue.string)))])
     }
 
     private static func secrets(_ body: AdminBody) throws -> [String: String] {

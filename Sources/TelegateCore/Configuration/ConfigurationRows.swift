@@ -56,9 +56,13 @@ public struct ConfigurationRows: Sendable {
     /// the reference ``suggestedReference(appID:adapter:field:)`` so an export names where to find it. A reference
     /// that cannot be resolved here but is unchanged from `existing` keeps the sealed value (the instance that
     /// stored it could resolve it).
+    ///
+    /// Each URL field is resolved and checked (``OutboundURLPolicy``): an address the policy refuses fails with
+    /// `422 unsafe_url`; a host that does not resolve now is accepted, and `onWarning` hears it, because a DNS
+    /// outage must not stop a start or a save (the adapter reports unhealthy until it resolves).
     public func adapter(
         appID: AppID, name: AdapterName, kind: String, isDefault: Bool, config: JSONValue, existing: StoredAdapter?,
-        secretValues: [String: String] = [:]
+        secretValues: [String: String] = [:], onWarning: (String) -> Void = { _ in }
     ) throws -> StoredAdapter {
         guard let type = registry.type(for: kind) else {
             throw TelegateError(
@@ -79,8 +83,13 @@ public struct ConfigurationRows: Sendable {
         }
         let values = try schema.validate(.object(members))
         let urlPolicy = AdapterConfig(values: values, secrets: [:]).urlPolicy
-        for field in schema.fields where field.type == .url {
-            if let url = values[field.name]?.stringValue { try urlPolicy.check(url) }
+        for (field, url) in schema.urls(in: values) {
+            switch urlPolicy.evaluate(url) {
+            case .allowed: break
+            case .unresolvable(let host):
+                onWarning("\(field): \(host) does not resolve; the adapter is saved and reports unhealthy until it does")
+            case .refused(let reason): throw OutboundURLPolicy.refused(reason)
+            }
         }
         let previous = try existing.flatMap { try storedSecrets(of: $0, appID: appID) } ?? [:]
         var secrets: [(key: String, value: JSONValue)] = []

@@ -9,6 +9,9 @@ public struct AppRuntime: Sendable {
     let defaultBotID: Int64?
     let adapters: [AdapterName: any ProviderAdapter]
     let defaultAdapter: AdapterName?
+    /// The URLs each adapter connects to, with the policy they are checked against (adapters without any are
+    /// absent).
+    let outbound: [AdapterName: (policy: OutboundURLPolicy, urls: [String])]
 
     /// The bot named by the route, or the default one.
     public func bot(_ botID: Int64?) throws -> BotRuntime {

@@ -26,14 +26,17 @@ public struct RuntimeBuilder: Sendable {
         }
         let defaultBot = app.bots.first(where: \.isDefault)?.botID ?? (app.bots.count == 1 ? app.bots[0].botID : nil)
         var adapters: [AdapterName: any ProviderAdapter] = [:]
+        var outbound: [AdapterName: (policy: OutboundURLPolicy, urls: [String])] = [:]
         for adapter in app.adapters {
-            adapters[adapter.name] = try makeAdapter(adapter, appID: appID, keyRing: keyRing)
+            let (built, urls) = try makeAdapter(adapter, appID: appID, keyRing: keyRing)
+            adapters[adapter.name] = built
+            outbound[adapter.name] = urls
         }
         let defaultAdapter =
             app.adapters.first(where: \.isDefault)?.name ?? (app.adapters.count == 1 ? app.adapters[0].name : nil)
         return AppRuntime(
             settings: app.settings, issuer: services.issuer(for: appID), keyRing: keyRing, bots: bots,
-            defaultBotID: defaultBot, adapters: adapters, defaultAdapter: defaultAdapter)
+            defaultBotID: defaultBot, adapters: adapters, defaultAdapter: defaultAdapter, outbound: outbound)
     }
 
     private func settings(of bot: StoredBot, appID: AppID) throws -> BotSettings {
@@ -52,13 +55,16 @@ public struct RuntimeBuilder: Sendable {
             oidcAlgorithms: Set(bot.oidcAlgorithms), requireNonce: bot.requireNonce)
     }
 
-    private func makeAdapter(_ stored: StoredAdapter, appID: AppID, keyRing: KeyRing) throws -> any ProviderAdapter {
+    /// The adapter, and the URLs it connects to with the policy they are checked against (`nil` without any).
+    private func makeAdapter(_ stored: StoredAdapter, appID: AppID, keyRing: KeyRing) throws
+        -> (any ProviderAdapter, (policy: OutboundURLPolicy, urls: [String])?)
+    {
         guard let type = services.registry.type(for: stored.kind) else {
             throw TelegateError(.init("invalid_config"), status: 422, "unknown adapter kind \"\(stored.kind)\"")
         }
-        var config = stored.config.objectMembers ?? []
-        config.removeAll { $0.key == ConfigurationRows.fingerprintKey }
-        let values = try type.configSchema.validate(.object(config))
+        var members = stored.config.objectMembers ?? []
+        members.removeAll { $0.key == ConfigurationRows.fingerprintKey }
+        let values = try type.configSchema.validate(.object(members))
         var secrets: [String: String] = [:]
         if let sealed = stored.sealedSecrets {
             let text = try services.secretBox.openText(sealed, context: Self.adapterSecretContext(appID, stored.name))
@@ -75,8 +81,10 @@ public struct RuntimeBuilder: Sendable {
                 logger[metadataKey: "app"] = "\(appID)"
                 logger[metadataKey: "adapter"] = "\(stored.name)"
                 return logger
-            }(), metrics: services.metrics, faults: services.faults)
-        return try type.init(config: AdapterConfig(values: values, secrets: secrets), context: context)
+            }(), metrics: services.metrics, faults: services.faults, reachability: services.reachability)
+        let config = AdapterConfig(values: values, secrets: secrets)
+        let urls = type.configSchema.urls(in: values).map(\.url)
+        return (try type.init(config: config, context: context), urls.isEmpty ? nil : (config.urlPolicy, urls))
     }
 
     /// The sealing context of a bot's derived keys.

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import TelegramAuth
 
@@ -7,7 +6,8 @@ public struct TelegateServices: Sendable {
     public let storage: any TelegateStorage
     public let secretBox: SecretBox
     public let registry: AdapterRegistry
-    public let httpClient: HTTPClient
+    /// The outbound HTTP client: pooled, and connecting only to addresses the outbound policy accepts.
+    public let httpClient: OutboundHTTPClient
     /// Telegram's OIDC keys, shared by every bot.
     public let telegramKeys: TelegramKeySet
     /// The time everything here stores, signs and checks with: the database's notion of now (``databaseClock``).
@@ -26,10 +26,12 @@ public struct TelegateServices: Sendable {
     public let keyRefreshInterval: Int64
     /// Fault points for crash-recovery tests; nothing armed in production.
     public let faults: FaultInjector
+    /// Whether each adapter can reach its provider.
+    public let reachability: AdapterReachability
 
     /// Creates the services.
     public init(
-        storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: HTTPClient,
+        storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: OutboundHTTPClient,
         telegramKeys: TelegramKeySet, clock: DatabaseClock, time: TimePolicy = .standard, logger: Logger,
         publicURL: String, keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector()
     ) {
@@ -49,6 +51,7 @@ public struct TelegateServices: Sendable {
         self.metrics = ExchangeMetrics()
         self.keyRefreshInterval = keyRefreshInterval
         self.faults = faults
+        self.reachability = AdapterReachability(logger: logger)
     }
 
     /// The issuer URL of `appID`.

@@ -4,12 +4,13 @@ import NIOHTTP1
 import TelegramAuth
 
 /// Fetches Telegram's discovery document and key set over HTTPS with the shared client: a 5 s deadline, no
-/// redirects followed, bodies capped at 1 MiB.
+/// redirects followed, bodies capped at 1 MiB, and the strict outbound policy (the key set's URL comes from the
+/// discovery document, so it is checked like any configured URL).
 public struct HTTPTelegramOIDCFetcher: TelegramOIDCFetcher {
-    private let client: HTTPClient
+    private let client: OutboundHTTPClient
 
     /// Creates a fetcher using `client`.
-    public init(client: HTTPClient) {
+    public init(client: OutboundHTTPClient) {
         self.client = client
     }
 
@@ -17,10 +18,10 @@ public struct HTTPTelegramOIDCFetcher: TelegramOIDCFetcher {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
-        let response = try await client.execute(request, timeout: .seconds(5))
-        let body = try await response.body.collect(upTo: 1 << 20)
+        let response = try await client.execute(
+            request, policy: OutboundURLPolicy(), deadline: .now() + .seconds(5), maxBodyBytes: 1 << 20)
         return TelegramOIDCResponse(
             status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-            body: Array(body.readableBytesView))
+            body: Array(response.body.readableBytesView))
     }
 }

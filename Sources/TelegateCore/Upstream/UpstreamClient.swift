@@ -63,9 +63,10 @@ public struct UpstreamResponse: Sendable {
 /// Calls an identity provider the way every adapter must: a 2 s connect and 8 s total deadline, retries only for
 /// idempotent requests (exponential backoff with full jitter), `429` as `503 upstream_busy` with a bounded
 /// `Retry-After`, `401`/`403` as `502 adapter_misconfigured` (never retried), `5xx`, timeouts and connection
-/// failures as `503 upstream_unavailable`, a circuit breaker per adapter, a size cap on bodies, the outbound-URL
-/// policy checked before connecting, and pooled keep-alive connections from the shared client. Upstream bodies
-/// never reach clients or logs.
+/// failures as `503 upstream_unavailable` (a host that does not resolve too, not retried: the answer is cached
+/// briefly), a circuit breaker per adapter, a size cap on bodies, the outbound-URL policy checked on the address
+/// each connection is made to (``OutboundHTTPClient``), and pooled keep-alive connections. What each call learned
+/// about reaching the provider is reported to ``AdapterReachability``. Upstream bodies never reach clients or logs.
 public struct UpstreamClient: Sendable {
     /// Timeouts, retries and limits.
     public struct Policy: Sendable {
@@ -88,30 +89,32 @@ public struct UpstreamClient: Sendable {
 
     /// The provider's name in errors and logs (`Clerk`, `Logto`).
     public let provider: String
-    private let client: HTTPClient
+    private let client: OutboundHTTPClient
     private let breaker: CircuitBreaker
     private let policy: Policy
-    private let urlGuard: OutboundURLGuard
+    private let urlPolicy: OutboundURLPolicy
     private let metrics: ExchangeMetrics
     private let logger: Logger
+    private let report: @Sendable (AdapterReachability.State) -> Void
 
-    /// Creates a client for one adapter.
+    /// Creates a client for one adapter; `report` hears what each call learned about reaching the provider.
     public init(
-        provider: String, client: HTTPClient, breaker: CircuitBreaker = CircuitBreaker(), policy: Policy = Policy(),
-        urlPolicy: OutboundURLPolicy, metrics: ExchangeMetrics, logger: Logger
+        provider: String, client: OutboundHTTPClient, breaker: CircuitBreaker = CircuitBreaker(), policy: Policy = Policy(),
+        urlPolicy: OutboundURLPolicy, metrics: ExchangeMetrics, logger: Logger,
+        report: @escaping @Sendable (AdapterReachability.State) -> Void = { _ in }
     ) {
         self.provider = provider
         self.client = client
         self.breaker = breaker
         self.policy = policy
-        self.urlGuard = OutboundURLGuard(policy: urlPolicy)
+        self.urlPolicy = urlPolicy
         self.metrics = metrics
         self.logger = logger
+        self.report = report
     }
 
     /// Sends `request` under the rules above.
     public func send(_ request: UpstreamRequest) async throws -> UpstreamResponse {
-        try urlGuard.check(request.url)
         guard let timer = UpstreamTimer.current else { return try await attempts(request) }
         let started = ContinuousClock.now
         defer { timer.add(ContinuousClock.now - started) }
@@ -132,6 +135,7 @@ public struct UpstreamClient: Sendable {
             let started = ContinuousClock.now
             do {
                 let response = try await execute(request, deadline: deadline)
+                if response.status < 500 { report(.reachable) }
                 metrics.recordUpstream(provider: provider, operation: request.operation, status: response.status, duration: ContinuousClock.now - started)
                 if response.status == 429 {
                     // The provider is shedding load: pass its wait on, bounded, and do not add to its load.
@@ -150,11 +154,26 @@ public struct UpstreamClient: Sendable {
                 breaker.recordSuccess()
                 return response
             } catch let failure as UpstreamFailure {
+                switch failure {
+                case .refused(let reason):
+                    // The URL now leads somewhere the policy refuses: nothing was sent, and the provider is not
+                    // to blame.
+                    report(.refused(reason: reason))
+                    throw OutboundURLPolicy.refused(reason)
+                case .unresolvable(let host): report(.unresolvable(host: host))
+                case .status, .timeout, .connection: report(.failing(reason: failure.description))
+                case .tooLarge: break
+                }
                 breaker.recordFailure()
                 logger.warning(
                     "upstream call failed",
                     metadata: ["provider": "\(provider)", "operation": "\(request.operation)", "failure": "\(failure)", "attempt": "\(attempt)"])
                 if failure == .tooLarge { throw TelegateError.upstreamInvalidResponse(provider) }
+                if case .unresolvable = failure {
+                    throw TelegateError(
+                        .upstreamUnavailable, status: 503, "\(provider) is unavailable: its host does not resolve; retry shortly",
+                        retryAfter: 5)
+                }
                 let backoff = jitteredBackoff(attempt)
                 guard request.idempotent, attempt < policy.maxAttempts, ContinuousClock.now + backoff < deadline else {
                     throw TelegateError(.upstreamUnavailable, status: 503, "\(provider) is unavailable; retry shortly", retryAfter: 2)
@@ -174,18 +193,17 @@ public struct UpstreamClient: Sendable {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw .timeout }
         do {
-            let response = try await client.execute(outgoing, timeout: TimeAmount(remaining))
-            let body: ByteBuffer
-            do {
-                body = try await response.body.collect(upTo: policy.maxBodyBytes)
-            } catch is NIOTooManyBytesError {
-                throw UpstreamFailure.tooLarge
-            }
+            let response = try await client.execute(
+                outgoing, policy: urlPolicy, deadline: .now() + TimeAmount(remaining), maxBodyBytes: policy.maxBodyBytes)
             return UpstreamResponse(
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(body.readableBytesView))
-        } catch let failure as UpstreamFailure {
-            throw failure
+                body: Array(response.body.readableBytesView))
+        } catch is NIOTooManyBytesError {
+            throw .tooLarge
+        } catch let refusal as TelegateError {
+            throw .refused(refusal.message)
+        } catch let unresolvable as OutboundUnresolvable {
+            throw .unresolvable(unresolvable.host)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw .timeout
         } catch {
@@ -199,12 +217,16 @@ public struct UpstreamClient: Sendable {
         return .milliseconds(Int64.random(in: 0...max(milliseconds, 1)))
     }
 
-    /// Why an attempt failed for the provider's reasons.
+    /// Why an attempt failed.
     enum UpstreamFailure: Error, Equatable, CustomStringConvertible {
         case status(Int)
         case timeout
         case connection
         case tooLarge
+        /// The host does not resolve.
+        case unresolvable(String)
+        /// The outbound policy refuses where the URL leads; nothing was sent.
+        case refused(String)
 
         var description: String {
             switch self {
@@ -212,6 +234,8 @@ public struct UpstreamClient: Sendable {
             case .timeout: "timeout"
             case .connection: "connection failed"
             case .tooLarge: "response too large"
+            case .unresolvable: "host does not resolve"
+            case .refused: "address refused by the outbound policy"
             }
         }
     }
