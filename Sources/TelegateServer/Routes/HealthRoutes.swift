@@ -7,6 +7,8 @@ import TelegateCore
 struct HealthRoutes {
     let storage: any TelegateStorage
     let metrics: ExchangeMetrics
+    /// Client connection counters, when the server keeps them.
+    let connections: ConnectionMetrics?
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
@@ -19,7 +21,7 @@ struct HealthRoutes {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render() + (connections?.render() ?? ""))))
         }
     }
 }
