@@ -1,6 +1,7 @@
 import StrictJSON
 import TelegateCore
 import TelegatePostgresStore
+import TelegateServer
 import TelegramAuth
 
 /// Everything `telegate.yaml` says: where to listen, which database, the master key reference, and the apps.
@@ -18,6 +19,9 @@ public struct TelegateConfiguration: Sendable {
         /// Pooled keep-alive connections per provider host: enough that calls to a slow provider never queue
         /// behind each other at the rates Telegate serves (500 exchanges/s at 50 ms upstream latency need ~25).
         public var upstreamConnectionsPerHost: Int = 256
+        /// Client connections: header, body and idle timeouts, the minimum body rate, and how many may be open
+        /// overall and per address (`server.connections`).
+        public var connections = ConnectionLimits()
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
