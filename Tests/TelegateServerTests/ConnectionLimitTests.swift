@@ -31,6 +31,16 @@ struct ConnectionLimitTests {
         return connection
     }
 
+    /// Waits until the server has admitted `count` connections in all: a connect returns before the server has
+    /// taken the connection in, and two connections may be taken in by different threads in either order.
+    func waitForAdmitted(_ server: GuardedTestServer, _ count: Int) async throws {
+        let start = ContinuousClock.now
+        while server.connectionGuard.metrics.openCount < count, ContinuousClock.now - start < Self.margin {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(server.connectionGuard.metrics.openCount == count)
+    }
+
     @Test("N3: over the per-address limit with every connection busy, a new one is closed at once; others are served")
     func addressRefusal() async throws {
         var limits = Self.relaxed
@@ -93,8 +103,10 @@ struct ConnectionLimitTests {
         limits.maxConnections = 4
         try await GuardedTestServer.run(limits: limits) { server in
             let oldest = try await halfOpen(server, from: "127.0.0.1")
+            try await waitForAdmitted(server, 1)
             var others: [RawConnection] = []
             for source in ["127.0.0.2", "127.0.0.3", "127.0.0.4"] { others.append(try await halfOpen(server, from: source)) }
+            try await waitForAdmitted(server, 4)
             #expect(try await server.healthz(from: "127.0.0.5") == 200)
             #expect(try await oldest.waitForClose(within: Self.margin) != nil)
             #expect(server.connectionGuard.metrics.closedCount(.evictedConnectionLimit) == 1)

@@ -6,8 +6,10 @@ import NIOHTTPTypes
 ///
 /// It sees the connection through two handlers: ``TrafficHandler`` at the socket end of the pipeline (every byte,
 /// so the first byte of a request starts its header clock) and ``RequestHandler`` after HTTP decoding (where
-/// headers and bodies end, and where responses do). A single timer is scheduled for the nearest deadline; when it
-/// fires the deadline is computed again, so progress made meanwhile only postpones it.
+/// headers and bodies end, and where responses do). What arrives is settled once per batch of reads, when the
+/// socket has nothing more to read. A single timer is kept for the nearest deadline: it is moved only when a
+/// deadline comes earlier, and when it fires the deadline is computed again, so progress made meanwhile only
+/// postpones it (a kept-alive connection costs one timer per idle timeout, not one per request).
 final class ConnectionWatchdog {
     private let id: UInt64
     private let owner: ConnectionGuard
@@ -79,8 +81,12 @@ extension ConnectionWatchdog {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             watchdog.progress.bytesReceived(at: .now())
-            watchdog.update()
             context.fireChannelRead(data)
+        }
+
+        func channelReadComplete(context: ChannelHandlerContext) {
+            watchdog.update()
+            context.fireChannelReadComplete()
         }
 
         func channelInactive(context: ChannelHandlerContext) {
@@ -108,7 +114,6 @@ extension ConnectionWatchdog {
             case .body(let bytes): watchdog.progress.bodyReceived(bytes.readableBytes)
             case .end: watchdog.progress.endReceived(at: .now())
             }
-            watchdog.update()
             context.fireChannelRead(data)
         }
 
