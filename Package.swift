@@ -33,6 +33,8 @@ let package = Package(
         // The PostgreSQL engine (several instances on one database).
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
+        // HTTP parts as Hummingbird's server pipeline carries them (connection timeouts watch them).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
     ],
     targets: [
         // Strict JSON (RFC 8259) shared by proof parsing and request bodies.
@@ -69,6 +71,8 @@ let package = Package(
             dependencies: [
                 "TelegateCore", "StrictJSON", "TelegramAuth", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.embedInCode("SDK/telegate.js")]),
 
@@ -155,6 +159,7 @@ let package = Package(
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(
             name: "TelegateCLITests",

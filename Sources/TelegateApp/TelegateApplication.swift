@@ -146,14 +146,16 @@ public final class TelegateApplication: Sendable {
         host: String? = nil, port: Int? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<TelegateRequestContext>> {
         let server = configuration.server
+        let connections = connectionGuard()
         let options = TelegateRouter.Options(
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
-            trustedProxies: server.trustedProxies)
+            trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
         return Application(
             router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
+            server: connections.http1(),
             configuration: .init(
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
-                serverName: "Telegate"),
+                serverName: "Telegate", backlog: Self.listenBacklog),
             services: [
                 ExpiredTokenPruner(
                     store: services.storage.refreshTokens, clock: services.clock, logger: services.logger),
@@ -166,6 +168,26 @@ public final class TelegateApplication: Sendable {
             logger: services.logger)
     }
 
+    /// Connections accepted by the kernel and not yet by Telegate: enough that a burst of new connections (a flood
+    /// Telegate is shedding, or clients reconnecting together) does not drop a health check's connection attempt.
+    /// The kernel caps it at `net.core.somaxconn`.
+    static let listenBacklog = 4096
+
+    /// The connection limits of `server.connections`, fitted below the open-file limit.
+    private func connectionGuard() -> ConnectionGuard {
+        let configured = configuration.server.connections
+        let limits = OpenFileLimit.fitting(configured)
+        if limits.maxConnections < configured.maxConnections {
+            services.logger.warning(
+                "server.connections.max lowered to fit the open-file limit (raise it with ulimit -n or LimitNOFILE)",
+                metadata: [
+                    "configured": "\(configured.maxConnections)", "applied": "\(limits.maxConnections)",
+                    "open_file_limit": "\(OpenFileLimit.current ?? 0)",
+                ])
+        }
+        return ConnectionGuard(limits: limits, exemptAddresses: configuration.server.trustedProxies, logger: services.logger)
+    }
+
     /// Serves until SIGTERM or SIGINT, then finishes in-flight requests and releases resources. Once the server
     /// listens, `onServerRunning` gets its port and every adapter is checked against its provider, each result
     /// handed to `onAdapterChecked` as it arrives; a shutdown is logged when it begins and when it is done. An
@@ -174,6 +196,7 @@ public final class TelegateApplication: Sendable {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onAdapterChecked: @escaping @Sendable (StartupAdapterCheck) async -> Void = { _ in }
     ) async throws {
+        OpenFileLimit.raise()
         let (started, starting) = AsyncStream.makeStream(of: Void.self)
         let application = httpApplication { port in
             await onServerRunning(port)

@@ -12,11 +12,17 @@ public enum TelegateRouter {
         public var burst: Double
         /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
         public var trustedProxies: [String]
+        /// The server's connection counters, served on `/metrics` with the rest.
+        public var connectionMetrics: ConnectionMetrics?
 
-        public init(requestsPerSecond: Double = 20, burst: Double = 40, trustedProxies: [String] = []) {
+        public init(
+            requestsPerSecond: Double = 20, burst: Double = 40, trustedProxies: [String] = [],
+            connectionMetrics: ConnectionMetrics? = nil
+        ) {
             self.requestsPerSecond = requestsPerSecond
             self.burst = burst
             self.trustedProxies = trustedProxies
+            self.connectionMetrics = connectionMetrics
         }
     }
 
@@ -39,7 +45,7 @@ public enum TelegateRouter {
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
         HealthRoutes(
             storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time,
-            reachability: services.reachability
+            reachability: services.reachability, connections: options.connectionMetrics
         ).register(on: router)
         if let admin {
             AdminRoutes(

@@ -2,6 +2,7 @@ import Foundation
 import StrictJSON
 import TelegateCore
 import TelegatePostgresStore
+import TelegateServer
 import TelegramAuth
 
 /// Parses `telegate.yaml`. Unknown keys are errors (a typo never silently becomes a default), and secrets must be
@@ -19,7 +20,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -55,6 +56,9 @@ public enum ConfigurationFile {
                         "server.clockLeeway must be between \(TimePolicy.allowedLeeway.lowerBound) and \(TimePolicy.allowedLeeway.upperBound) seconds")
                 }
                 configuration.server.clockLeeway = leeway
+            }
+            if let connections = try server.object("connections", allowed: ConnectionSettings.keys) {
+                configuration.server.connections = try ConnectionSettings.limits(connections)
             }
         }
         if let database = try root.object("database", allowed: ["url", "poolSize", "statementTimeout", "tls"]) {

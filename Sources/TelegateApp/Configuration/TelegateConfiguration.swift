@@ -1,6 +1,7 @@
 import StrictJSON
 import TelegateCore
 import TelegatePostgresStore
+import TelegateServer
 import TelegramAuth
 
 /// Everything `telegate.yaml` says: where to listen, which database, the master key reference, and the apps.
@@ -27,6 +28,9 @@ public struct TelegateConfiguration: Sendable {
         /// How far clocks may disagree, in seconds: proof and token time checks, the refresh grace window, and the
         /// clock skew against the database that is flagged (``TimePolicy``).
         public var clockLeeway: Int64 = TimePolicy.standard.leeway
+        /// Client connections: header, body and idle timeouts, the minimum body rate, and how many may be open
+        /// overall and per address (`server.connections`).
+        public var connections = ConnectionLimits()
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,

@@ -1,3 +1,5 @@
+import TelegramAuth
+
 /// Budgets for failed admin authentications, so guessing tokens is slow without anyone being able to lock an
 /// admin out.
 ///
@@ -17,10 +19,12 @@ final class AdminAuthThrottle: Sendable {
     private let byClient: RateLimiter
     private let byPrefix: RateLimiter
 
-    /// Budgets of `burst` failures at once, refilled at `rate` per second, for at most `capacity` keys each.
-    init(rate: Double = 1.0 / 6.0, burst: Double = 10, capacity: Int = 10_000) {
-        byClient = RateLimiter(rate: rate, burst: burst, capacity: capacity)
-        byPrefix = RateLimiter(rate: rate, burst: burst, capacity: capacity)
+    /// Budgets of `burst` failures at once, refilled at `rate` per second by `clock`, for at most `capacity` keys
+    /// each.
+    init(clock: WallClock, rate: Double = 1.0 / 6.0, burst: Double = 10, capacity: Int = 10_000) {
+        let seconds: @Sendable () -> Double = { clock.preciseNow }
+        byClient = RateLimiter(rate: rate, burst: burst, capacity: capacity, seconds: seconds)
+        byPrefix = RateLimiter(rate: rate, burst: burst, capacity: capacity, seconds: seconds)
     }
 
     /// The budget that is spent for a failing attempt from `client` presenting a token with `prefix` (`nil` when

@@ -14,12 +14,20 @@ struct AdminRoutes {
     let audit: AuditLog
     let clock: WallClock
     let trustedProxies: Set<String>
-    /// Budgets for failed authentications.
-    let failures = AdminAuthThrottle()
+    /// Budgets for failed authentications, timed by `clock`.
+    let failures: AdminAuthThrottle
     /// Throttled clients and prefixes, reported once a minute each.
     let throttled = SecurityEventWindow(threshold: 1)
 
     static let prefix = "/admin/v1"
+
+    init(api: AdminAPI, audit: AuditLog, clock: WallClock, trustedProxies: Set<String>) {
+        self.api = api
+        self.audit = audit
+        self.clock = clock
+        self.trustedProxies = trustedProxies
+        failures = AdminAuthThrottle(clock: clock)
+    }
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get(RouterPath(Self.prefix + "/openapi.json")) { _, _ in

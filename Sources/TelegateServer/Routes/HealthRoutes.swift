@@ -14,6 +14,8 @@ struct HealthRoutes {
     let clock: DatabaseClock
     let time: TimePolicy
     let reachability: AdapterReachability
+    /// Client connection counters, when the server keeps them.
+    let connections: ConnectionMetrics?
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
@@ -29,7 +31,7 @@ struct HealthRoutes {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render() + clockMetric() + reachability.renderMetrics())))
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render() + clockMetric() + reachability.renderMetrics() + (connections?.render() ?? ""))))
         }
     }
 
