@@ -121,6 +121,32 @@ struct SecurityPromiseTests {
         }
     }
 
+    @Test("P3: both Content-Length and Transfer-Encoding, or two lengths, are 400 and close the connection; nothing smuggled is answered")
+    func framingConflicts() async throws {
+        try await TestService.run { service in
+            let port = try #require(service.baseURL.split(separator: ":").last.flatMap { Int($0) })
+            let smuggled = "GET /metrics HTTP/1.1\r\nHost: telegate\r\n\r\n"
+            let chunkedEnd = "0\r\n\r\n"
+            let requests = [
+                "POST /healthz HTTP/1.1\r\nHost: telegate\r\nContent-Length: \(chunkedEnd.utf8.count + smuggled.utf8.count)\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + chunkedEnd + smuggled,
+                "POST /healthz HTTP/1.1\r\nHost: telegate\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n" + chunkedEnd
+                    + smuggled,
+                "GET /healthz HTTP/1.1\r\nHost: telegate\r\nContent-Length: 0\r\nContent-Length: \(smuggled.utf8.count)\r\n\r\n" + smuggled,
+            ]
+            for request in requests {
+                let connection = try await RawConnection.open(port: port)
+                defer { connection.close() }
+                try await connection.send(request)
+                #expect(try await connection.waitForClose(within: .seconds(20)) != nil, "the connection stays open")
+                let statusLines = connection.received.split(separator: "\r\n").filter { $0.hasPrefix("HTTP/1.1 ") }
+                #expect(statusLines.count <= 1, "\(statusLines)")
+                #expect(statusLines.allSatisfy { $0.hasPrefix("HTTP/1.1 400") }, "\(statusLines)")
+            }
+            #expect(try await service.request(.get, "/healthz").status == 200)
+        }
+    }
+
     @Test("K8: CR, LF and ANSI escapes in names, paths and headers never reach a log line")
     func logInjection() async throws {
         try await TestService.run { service in
