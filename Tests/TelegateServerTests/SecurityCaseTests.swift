@@ -280,7 +280,7 @@ struct SecurityCaseTests {
         }
     }
 
-    @Test("L5: health, readiness and metrics; metrics carry no user ids or tokens")
+    @Test("L5: health, readiness and metrics; metrics carry no user ids, tokens or names a client made up")
     func operations() async throws {
         try await TestService.run { service in
             #expect(try await service.request(.get, "/healthz").status == 200)
@@ -288,7 +288,11 @@ struct SecurityCaseTests {
             #expect(ready.status == 200)
             let exchange = try await service.exchange(initData: service.signedInitData())
             _ = try await service.exchange(initData: "a=1&hash=00")
+            // Names a client makes up never become label values: no cardinality to blow up, nothing to inject.
+            _ = try await service.exchange(app: "made-up-app-4711", initData: service.signedInitData())
+            _ = try await service.exchange(initData: service.signedInitData(), provider: "made-up-provider-4711")
             let metrics = try await service.request(.get, "/metrics")
+            #expect(!metrics.body.contains("4711"))
             #expect(metrics.body.contains(#"telegate_exchanges_total{app="poll",provider="convex",outcome="success"} 1"#))
             #expect(metrics.body.contains(#"outcome="signature_invalid""#))
             #expect(metrics.body.contains("telegate_exchange_duration_seconds_bucket"))
