@@ -148,6 +148,31 @@ struct RefreshTokenTests {
         }
     }
 
+    @Test("F7: a session ends at refreshTokenAbsoluteTTL however often it rotates")
+    func absoluteLifetime() async throws {
+        try await TestService.run(configure: { configuration in
+            configuration.apps[0].adapters[0].config = .object([
+                ("audience", .string("convex")), ("refreshTokenTTL", .integer(3600)), ("refreshTokenAbsoluteTTL", .integer(7200)),
+            ])
+        }) { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            var token = Credentials(exchange).refreshToken
+            service.rememberSecrets(Credentials(exchange).all)
+            for _ in 0..<2 {
+                service.clock.advance(3000)
+                let reply = try await refresh(service, token)
+                #expect(reply.status == 200, "\(reply.body)")
+                token = try #require(reply.json["refresh_token"]?.stringValue)
+                service.rememberSecrets(["access_token", "id_token", "refresh_token"].compactMap { reply.json[$0]?.stringValue })
+            }
+            // 6,000 s in, the last token was issued with 3,600 s to live, but the session ends at 7,200 s.
+            service.clock.advance(1300)
+            let ended = try await refresh(service, token)
+            #expect(ended.status == 400)
+            #expect(ended.json["error"]?.stringValue == "invalid_grant")
+        }
+    }
+
     @Test("The pruner deletes expired families and keeps live ones")
     func pruning() async throws {
         try await TestService.run { service in
