@@ -29,4 +29,25 @@ struct ProviderDocTests {
         #expect(!run.file("serve.log").contains("m2m-telegate-secret"))
         #expect(!run.file("serve.log").contains("telegate-exchange-secret"))
     }
+
+    @Test("The configuration blocks of clerk.md and logto.md are accepted as written by config apply", arguments: [
+        ("docs/providers/clerk.md", "clerk-config", "+ adapter shop/clerk (clerk)"),
+        ("docs/providers/logto.md", "logto-config", "+ adapter poll/logto (logto)"),
+    ])
+    func configuration(document: String, block: String, applied: String) async throws {
+        var run = try FirstHourRun()
+        defer { run.remove() }
+        let apps = try DocBlock.read(document, block)
+        try run.write("telegate.yaml", "database: {url: \"sqlite://./docs.sqlite\"}\nmasterKey: env:TELEGATE_MASTER_KEY\n" + apps)
+        run.environment["TELEGATE_MASTER_KEY"] = FirstHourTests.masterKey()
+        for name in ["SHOP_BOT_TOKEN", "POLL_BOT_TOKEN"] {
+            run.environment[name] = "7000000501:AAdocsConfigBotToken0123456789abcdefg"
+        }
+        for name in ["CLERK_SECRET_KEY", "LOGTO_M2M_SECRET", "LOGTO_EXCHANGE_SECRET"] {
+            run.environment[name] = "doc-test-secret"
+        }
+        let result = try await run.cli(["config", "apply", "telegate.yaml"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(applied), "\(result.stdout)")
+    }
 }
