@@ -1,6 +1,12 @@
 import Foundation
 import TestSupport
 
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A shell script taken from the docs, run with bash from an empty directory with the built `telegate` first on
 /// the `PATH`, as a reader would run it. Only the ports it names are changed, to free ones.
 struct DocScript {
@@ -10,6 +16,10 @@ struct DocScript {
     let status: Int32
     /// Its standard output and standard error, interleaved.
     let output: String
+
+    /// How long a script may run before it is stopped: a ceiling for a script that hangs (a server that never
+    /// becomes ready), far above what any of them needs, not a timing the result depends on.
+    static let ceiling: DispatchTimeInterval = .seconds(300)
 
     /// Runs `script` after replacing each of `ports` (as written in the doc) with a free port.
     static func run(_ script: String, ports: [String]) async throws -> DocScript {
@@ -33,8 +43,12 @@ struct DocScript {
             process.standardError = pipe
             process.standardInput = FileHandle.nullDevice
             try process.run()
+            let pid = process.processIdentifier
+            let watchdog = DispatchWorkItem { _ = kill(pid, SIGTERM) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + ceiling, execute: watchdog)
             let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
+            watchdog.cancel()
             return (process.terminationStatus, text)
         }
         return DocScript(directory: directory, status: status, output: output)
