@@ -42,7 +42,7 @@ struct DocScript {
             process.standardOutput = pipe
             process.standardError = pipe
             process.standardInput = FileHandle.nullDevice
-            try process.run()
+            try ChildProcess.launch(process)
             let pid = process.processIdentifier
             let watchdog = DispatchWorkItem { _ = kill(pid, SIGTERM) }
             DispatchQueue.global().asyncAfter(deadline: .now() + ceiling, execute: watchdog)

@@ -225,7 +225,7 @@ struct FirstHourRun {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.launch(process)
         let server = ServeProcess(process: process, log: log)
         for _ in 0..<600 {
             guard process.isRunning else { throw ServeFailure(message: "serve exited: \(server.output)") }
