@@ -164,7 +164,8 @@ let package = Package(
         .testTarget(
             name: "TelegateCLITests",
             dependencies: [
-                "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", httpClient, crypto, "TelegatePostgresStore",
+                "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
+                "TelegatePostgresStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

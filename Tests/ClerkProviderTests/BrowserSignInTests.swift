@@ -88,7 +88,7 @@ struct BrowserSignInTests {
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
             process.terminationHandler = { _ in finished.resume() }
             do {
-                try process.run()
+                try ChildProcess.launch(process)
             } catch {
                 process.terminationHandler = nil
                 finished.resume()

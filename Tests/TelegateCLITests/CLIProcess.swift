@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `telegate` executable as a child process.
 struct CLIProcess {
@@ -55,7 +56,7 @@ struct CLIProcess {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = input
-        try process.run()
+        try ChildProcess.launch(process)
         if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
         try input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()

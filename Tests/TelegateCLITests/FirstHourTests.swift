@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import OIDCSimulator
 import TelegramAuth
 import TestSupport
 import Testing
@@ -19,16 +21,26 @@ struct FirstHourTests {
     static let rotatedToken = "7000000201:AAfirstHourRotatedSecret0123456789abc"
     static let otherBotToken = "7000000202:AAfirstHourOtherBotSecret0123456789ab"
 
-    /// The README's `telegate.yaml`, with its port replaced.
+    /// The README's `telegate.yaml` (the block marked `readme-first-path`), served on `port` of this machine: only
+    /// the port and the public URL's host change.
     static func readmeConfiguration(port: Int) throws -> String {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let start = try #require(text.range(of: "```yaml\n"))
-        let end = try #require(text[start.upperBound...].range(of: "\n```"))
-        let yaml = String(text[start.upperBound..<end.lowerBound])
+        let yaml = try DocBlock.read("README.md", "readme-first-path")
         #expect(yaml.contains("port: 8080"))
+        #expect(yaml.contains("publicURL: https://auth.example.com"))
         return yaml.replacing("port: 8080", with: "port: \(port)")
+            .replacing("publicURL: https://auth.example.com", with: "publicURL: http://127.0.0.1:\(port)")
+    }
+
+    /// The README's `convex/auth.config.ts` (the block marked `readme-convex`) as Convex reads it, for the issuer
+    /// served on `port`.
+    static func readmeConvexProvider(port: Int) throws -> ConvexVerifier.Provider {
+        let config = try DocBlock.read("README.md", "readme-convex")
+        func value(_ key: String) throws -> String {
+            let start = try #require(config.range(of: "\(key): \""), "\(key) in the README's auth.config.ts")
+            return String(config[start.upperBound...].prefix { $0 != "\"" })
+        }
+        let domain = try value("domain").replacing("https://auth.example.com", with: "http://127.0.0.1:\(port)")
+        return .oidc(domain: domain, applicationID: try value("applicationID"))
     }
 
     @Test("The README's quickstart and then its telegate.yaml, in one directory: both serve; the usual mistakes are named and change nothing")
@@ -73,6 +85,13 @@ struct FirstHourTests {
         run.environment["POLL_BOT_TOKEN"] = pollToken
         var server = try await run.serve(["serve", "--config", "telegate.yaml"], port: port, client: client)
         #expect(try await run.exchange(app: "poll", token: pollToken, port: port, client: client) == 200)
+
+        // The README's Convex step: the ID token verifies as Convex verifies it with the README's auth.config.ts.
+        let credential = try await run.exchangeCredential(app: "poll", token: pollToken, port: port, client: client)
+        let idToken = try #require(credential["idToken"] as? String, "\(credential)")
+        let convex = ConvexVerifier(provider: try readmeConvexProvider(port: port), client: client)
+        let identity = try await convex.verify(idToken)
+        #expect(identity.tokenIdentifier == "http://127.0.0.1:\(port)/apps/poll|\(identity.subject)")
         try await server.stop()
         let database = try #require(sqlitePath(in: yaml), "the README's database.url")
 
@@ -206,7 +225,7 @@ struct FirstHourRun {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.launch(process)
         let server = ServeProcess(process: process, log: log)
         for _ in 0..<600 {
             guard process.isRunning else { throw ServeFailure(message: "serve exited: \(server.output)") }
@@ -230,6 +249,20 @@ struct FirstHourRun {
         let response = try await client.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
+    }
+
+    /// The credential of an exchange of initData signed with `token`, on the app's default bot and adapter.
+    func exchangeCredential(app: String, token: String, port: Int, client: HTTPClient) async throws -> [String: Any] {
+        let user = TelegramUser(id: 279_058_397, firstName: "Ada", username: "ada")
+        let initData = try InitDataSigner(botToken: BotToken(token)).sign(
+            user: user, authDate: Int64(Date().timeIntervalSince1970), queryID: "AAHdF6IQ")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/apps/\(app)/exchange")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "tma \(initData)")
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        return json?["credential"] as? [String: Any] ?? [:]
     }
 
     /// The bot ids of app `poll` in the database of `telegate.yaml`.

@@ -339,7 +339,7 @@ struct AdminAPITests {
                 let output = Pipe()
                 validator.standardOutput = output
                 validator.standardError = output
-                try validator.run()
+                try ChildProcess.launch(validator)
                 let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 validator.waitUntilExit()
                 return (validator.terminationStatus, text)

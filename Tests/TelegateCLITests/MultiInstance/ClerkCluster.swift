@@ -21,7 +21,7 @@ final class ClerkCluster: ClusterProvider {
         simulator.arguments = ["simulate", "clerk", "--port", String(port)]
         simulator.standardOutput = FileHandle.nullDevice
         simulator.standardError = FileHandle.nullDevice
-        try simulator.run()
+        try ChildProcess.launch(simulator)
         process.withLock { $0 = simulator }
         for _ in 0..<100 {
             if (try? await send(.GET, "/_simulator/calls").status) == 200 { break }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -62,7 +63,7 @@ final class TelegateInstance: Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.launch(process)
         self.process.withLock { $0 = process }
         try await waitUntilReady(client: client)
     }

@@ -57,9 +57,14 @@ final class RawConnection: Sendable {
         return RawConnection(channel: channel, openedAt: openedAt, inbox: inbox)
     }
 
-    /// Sends `text` as it is.
+    /// Sends `text` as it is. On a connection the server has already closed (a timeout ran out before a busy machine
+    /// got here), nothing is sent and nothing is thrown: the close is what the tests look for.
     func send(_ text: String) async throws {
-        try await channel.writeAndFlush(ByteBuffer(string: text))
+        do {
+            try await channel.writeAndFlush(ByteBuffer(string: text))
+        } catch where !channel.isActive {
+            return
+        }
     }
 
     /// When the server closed the connection, if it has.
