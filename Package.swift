@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         .library(name: "TelegateCore", targets: ["TelegateCore"]),
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
+        // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
+        .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -108,6 +110,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        // The configuration file's YAML read into the JSON model, with no server dependencies.
+        .target(name: "ConfigurationDocument", dependencies: ["StrictJSON", .product(name: "Yams", package: "Yams")]),
+
         // The composition root: configuration file, quickstart, wiring.
         .target(
             name: "TelegateApp",
@@ -116,7 +121,7 @@ let package = Package(
                 "ClerkProvider",
                 "LogtoProvider",
                 "TelegatePostgresStore",
-                .product(name: "Yams", package: "Yams"),
+                "ConfigurationDocument",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
 

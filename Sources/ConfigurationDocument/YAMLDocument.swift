@@ -3,8 +3,10 @@ import Yams
 
 /// Reads YAML into the JSON model the rest of the configuration code uses, keeping integers, booleans and nulls
 /// typed and everything else as strings.
-enum YAMLDocument {
-    static func parse(_ text: String) throws -> JSONValue {
+public enum YAMLDocument {
+    /// Parses YAML text into a JSON value: mappings with string keys (each at most once), sequences and scalars.
+    /// An empty document is an empty object; aliases are refused.
+    public static func parse(_ text: String) throws -> JSONValue {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -44,8 +46,10 @@ enum YAMLDocument {
 
 /// A problem with the configuration file or its values, described without secret values.
 public struct ConfigurationError: Error, CustomStringConvertible {
+    /// What is wrong, naming the key but never a secret value.
     public let description: String
 
+    /// Creates an error.
     public init(_ description: String) {
         self.description = description
     }
