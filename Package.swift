@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
         // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
         .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
+        .library(name: "ExchangeSubmission", targets: ["ExchangeSubmission"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -43,12 +44,15 @@ let package = Package(
         // Every Telegram identity proof; no server or database dependencies.
         .target(name: "TelegramAuth", dependencies: ["StrictJSON", crypto, jwtKit]),
 
+        // What a client submits to the exchange: the proof, and the strict reading of the request body.
+        .target(name: "ExchangeSubmission", dependencies: ["StrictJSON"]),
+
         // Apps, bots, subjects, the adapter protocol and registry, the exchange pipeline, store protocols,
         // signing keys, secret sealing, audit, errors.
         .target(
             name: "TelegateCore",
             dependencies: [
-                "TelegramAuth", "StrictJSON", crypto, cryptoExtras, jwtKit, logging, httpClient,
+                "TelegramAuth", "StrictJSON", "ExchangeSubmission", crypto, cryptoExtras, jwtKit, logging, httpClient,
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
@@ -69,7 +73,7 @@ let package = Package(
         .target(
             name: "TelegateServer",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", hummingbird, logging,
+                "TelegateCore", "StrictJSON", "TelegramAuth", "ExchangeSubmission", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.embedInCode("SDK/telegate.js")]),

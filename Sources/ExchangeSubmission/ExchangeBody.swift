@@ -1,36 +1,40 @@
-import Hummingbird
+import Foundation
 import StrictJSON
-import TelegateCore
 
 /// The exchange request body, read strictly: JSON with exactly one proof (`initData`, `widget`, or `idToken`
 /// with an optional `nonce`), an optional `provider` and an optional `organization`; or no proof in the body and
 /// `Authorization: tma <initData>`. The app and bot come from the URL only: a body naming them is refused.
-struct ExchangeBody {
-    let proof: ProofSubmission
-    let provider: String?
-    var organization: String?
+public struct ExchangeBody: Sendable {
+    /// The one proof the request carries.
+    public let proof: ProofSubmission
+    /// The adapter the body names, if any.
+    public let provider: String?
+    /// The organization the body names, if any.
+    public var organization: String?
 
     /// Members that would let the body choose the app or bot.
     private static let routeMembers: Set<String> = ["app", "appId", "app_id", "bot", "botId", "bot_id", "tenant"]
     private static let known: Set<String> = ["initData", "widget", "idToken", "nonce", "provider", "organization"]
 
-    static func read(_ request: Request, context: TelegateRequestContext) async throws -> ExchangeBody {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let headerInitData = try tmaInitData(request.headers[.authorization])
-        guard buffer.readableBytes > 0 else {
+    /// Reads a request's body bytes with its `Content-Type` and `Authorization` headers.
+    public static func parse(_ body: [UInt8], contentType: String?, authorization: String?) throws(ExchangeBodyError)
+        -> ExchangeBody
+    {
+        let headerInitData = try tmaInitData(authorization)
+        guard !body.isEmpty else {
             guard let headerInitData else {
-                throw TelegateError.invalidRequest("send a JSON body with initData, widget or idToken, or Authorization: tma <initData>")
+                throw ExchangeBodyError.invalidRequest("send a JSON body with initData, widget or idToken, or Authorization: tma <initData>")
             }
             return ExchangeBody(proof: .initData(headerInitData), provider: nil)
         }
-        try requireJSON(request.headers[.contentType])
-        let members = try parseObject(Array(buffer.readableBytesView))
+        try requireJSON(contentType)
+        let members = try parseObject(body)
         if let routeMember = members.first(where: { routeMembers.contains($0.key) }) {
-            throw TelegateError.invalidRequest(
+            throw ExchangeBodyError.invalidRequest(
                 "\"\(routeMember.key)\" is not accepted in the body: the app and bot come from the URL", reason: "tenant_mismatch")
         }
         if let unknown = members.first(where: { !known.contains($0.key) }) {
-            throw TelegateError.invalidRequest("unknown member \"\(unknown.key.prefix(40))\"", reason: "unknown_member")
+            throw ExchangeBodyError.invalidRequest("unknown member \"\(unknown.key.prefix(40))\"", reason: "unknown_member")
         }
         var values: [String: JSONValue] = [:]
         for member in members { values[member.key] = member.value }
@@ -38,7 +42,7 @@ struct ExchangeBody {
         let nonce = try optionalString(values["nonce"], name: "nonce")
         let organization = try optionalString(values["organization"], name: "organization")
         if let organization, organization.utf8.count > 128 {
-            throw TelegateError.invalidRequest("organization is longer than 128 characters")
+            throw ExchangeBodyError.invalidRequest("organization is longer than 128 characters")
         }
         var proofs: [ProofSubmission] = []
         if let initData = values["initData"] {
@@ -48,17 +52,17 @@ struct ExchangeBody {
             switch widget {
             case .string(let text): proofs.append(.widget(text))
             case .object: proofs.append(.widget(widget.serialized))
-            default: throw TelegateError.invalidRequest("widget must be the callback's JSON object or a tgAuthResult string")
+            default: throw ExchangeBodyError.invalidRequest("widget must be the callback's JSON object or a tgAuthResult string")
             }
         }
         if let idToken = values["idToken"] {
             proofs.append(.idToken(try requiredString(idToken, name: "idToken"), nonce: nonce))
         } else if nonce != nil {
-            throw TelegateError.invalidRequest("nonce goes with idToken")
+            throw ExchangeBodyError.invalidRequest("nonce goes with idToken")
         }
         if let headerInitData { proofs.append(.initData(headerInitData)) }
         guard proofs.count == 1, let proof = proofs.first else {
-            throw TelegateError.invalidRequest(
+            throw ExchangeBodyError.invalidRequest(
                 proofs.isEmpty ? "the body carries no proof: send initData, widget or idToken"
                     : "send exactly one proof (initData, widget, idToken, or the tma Authorization header)")
         }
@@ -66,40 +70,41 @@ struct ExchangeBody {
     }
 
     /// The initData of an `Authorization: tma <initData>` header (the tma.js convention), if present.
-    private static func tmaInitData(_ header: String?) throws -> String? {
+    private static func tmaInitData(_ header: String?) throws(ExchangeBodyError) -> String? {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "tma", !parts[1].isEmpty else {
-            throw TelegateError.invalidRequest("the Authorization header must be \"tma <initData>\"")
+            throw ExchangeBodyError.invalidRequest("the Authorization header must be \"tma <initData>\"")
         }
         return String(parts[1])
     }
 
     /// Request bodies must be declared JSON (`text/plain` cross-site requests are refused).
-    static func requireJSON(_ contentType: String?) throws {
+    public static func requireJSON(_ contentType: String?) throws(ExchangeBodyError) {
         let essence = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard essence == "application/json" else {
-            throw TelegateError(.unsupportedMediaType, status: 415, "the request body must be application/json")
+            throw ExchangeBodyError(.unsupportedMediaType, "the request body must be application/json")
         }
     }
 
-    static func parseObject(_ bytes: [UInt8]) throws -> [(key: String, value: JSONValue)] {
+    /// The members of a JSON object body, read strictly.
+    public static func parseObject(_ bytes: [UInt8]) throws(ExchangeBodyError) -> [(key: String, value: JSONValue)] {
         let value: JSONValue
         do {
             value = try JSONValue.parse(bytes)
         } catch {
-            throw TelegateError.invalidRequest("the body is not valid JSON: \(error.message)", reason: "malformed_json")
+            throw ExchangeBodyError.invalidRequest("the body is not valid JSON: \(error.message)", reason: "malformed_json")
         }
-        guard let members = value.objectMembers else { throw TelegateError.invalidRequest("the body must be a JSON object") }
+        guard let members = value.objectMembers else { throw ExchangeBodyError.invalidRequest("the body must be a JSON object") }
         return members
     }
 
-    private static func requiredString(_ value: JSONValue, name: String) throws -> String {
-        guard let text = value.stringValue, !text.isEmpty else { throw TelegateError.invalidRequest("\(name) must be a non-empty string") }
+    private static func requiredString(_ value: JSONValue, name: String) throws(ExchangeBodyError) -> String {
+        guard let text = value.stringValue, !text.isEmpty else { throw ExchangeBodyError.invalidRequest("\(name) must be a non-empty string") }
         return text
     }
 
-    private static func optionalString(_ value: JSONValue?, name: String) throws -> String? {
+    private static func optionalString(_ value: JSONValue?, name: String) throws(ExchangeBodyError) -> String? {
         guard let value else { return nil }
         return try requiredString(value, name: name)
     }
