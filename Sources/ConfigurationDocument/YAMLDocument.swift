@@ -13,34 +13,53 @@ public enum YAMLDocument {
         } catch {
             throw ConfigurationError("the configuration is not valid YAML: \(error)")
         }
-        return try node.map(json) ?? .object([])
+        return try node.map { try json($0, depth: 0) } ?? .object([])
     }
 
-    private static func json(_ node: Node) throws -> JSONValue {
+    /// `node` as JSON; `depth` counts the mappings and sequences around it.
+    private static func json(_ node: Node, depth: Int) throws -> JSONValue {
         switch node {
         case .mapping(let mapping):
+            let depth = try nested(depth)
             var members: [(key: String, value: JSONValue)] = []
             for (key, value) in mapping {
                 guard let name = key.string else { throw ConfigurationError("a configuration key is not a string") }
                 if members.contains(where: { $0.key == name }) {
                     throw ConfigurationError("the key \"\(name)\" appears twice")
                 }
-                members.append((name, try json(value)))
+                members.append((name, try json(value, depth: depth)))
             }
             return .object(members)
         case .sequence(let sequence):
-            return .array(try sequence.map(json))
+            let depth = try nested(depth)
+            return .array(try sequence.map { try json($0, depth: depth) })
         case .scalar(let scalar):
             switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: return .null
             case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
             case .int: return node.int.map(JSONValue.integer) ?? .string(scalar.string)
-            case .float: return node.float.map { .number(String($0)) } ?? .string(scalar.string)
+            case .float:
+                guard let number = node.float else { return .string(scalar.string) }
+                // JSON, in which the configuration is kept and exported, has no infinity or NaN.
+                guard number.isFinite else {
+                    throw ConfigurationError(
+                        "\(scalar.string.prefix(40)) is not a finite number; quote it if it is meant as text")
+                }
+                return .number(String(number))
             default: return .string(scalar.string)
             }
         case .alias:
             throw ConfigurationError("YAML aliases are not supported in the configuration")
         }
+    }
+
+    /// One level deeper, refused past the strict JSON reader's limit: what is read here is kept and exported as
+    /// JSON, and must read back.
+    private static func nested(_ depth: Int) throws -> Int {
+        guard depth < JSONReader.maxDepth else {
+            throw ConfigurationError("the configuration is nested more than \(JSONReader.maxDepth) levels deep")
+        }
+        return depth + 1
     }
 }
 
