@@ -7,7 +7,7 @@ import StrictJSON
 /// Input: when it holds a line feed, the part before the first one is the `Authorization` header (an empty line
 /// sends none) and the rest is the body; otherwise all of it is the body. `Content-Type` is `application/json`.
 ///
-/// Invariants: a refusal is an ``ExchangeBodyError`` whose message echoes no submitted value (only member names may
+/// Invariants: a refusal is an ``ExchangeBodyError`` whose message echoes no submitted proof (only member names may
 /// appear); an accepted body holds exactly one proof, taken verbatim from the body or the header.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzExchangeBody(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -43,8 +43,10 @@ private func requireVerbatim(_ proof: ProofSubmission, body: [UInt8], authorizat
     }
 }
 
-/// A refusal names members, never their values: no string value of 8 bytes or more (that is not also part of a
-/// member name), and not the header's initData, appears in the message. Compared as bytes.
+/// A refusal names members, never their values: no string value of the body and not the header's initData appears
+/// in the message. Values shorter than 32 bytes are not checked, as they may be words of the message itself
+/// (`initData`); proofs are longer. Neither are values that are part of a member name, which a message may quote.
+/// Compared as bytes.
 private func requireNothingEchoed(_ message: String, body: [UInt8], authorization: String?) {
     let members = (try? JSONValue.parse(body))?.objectMembers ?? []
     var values = members.compactMap(\.value.stringValue)
@@ -52,7 +54,7 @@ private func requireNothingEchoed(_ message: String, body: [UInt8], authorizatio
         values.append(String(decoding: authorization.utf8[authorization.utf8.index(after: space)...], as: UTF8.self))
     }
     let text = Array(message.utf8)
-    for value in values where value.utf8.count >= 8 {
+    for value in values where value.utf8.count >= 32 {
         let bytes = Array(value.utf8)
         if members.contains(where: { Array($0.key.utf8).firstRange(of: bytes) != nil }) { continue }
         require(text.firstRange(of: bytes) == nil, "a refusal echoes a submitted value")
