@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         .library(name: "TelegateCore", targets: ["TelegateCore"]),
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
+        // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
+        .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
+        .library(name: "ExchangeSubmission", targets: ["ExchangeSubmission"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -43,12 +46,15 @@ let package = Package(
         // Every Telegram identity proof; no server or database dependencies.
         .target(name: "TelegramAuth", dependencies: ["StrictJSON", crypto, jwtKit]),
 
+        // What a client submits to the exchange: the proof, and the strict reading of the request body.
+        .target(name: "ExchangeSubmission", dependencies: ["StrictJSON"]),
+
         // Apps, bots, subjects, the adapter protocol and registry, the exchange pipeline, store protocols,
         // signing keys, secret sealing, audit, errors.
         .target(
             name: "TelegateCore",
             dependencies: [
-                "TelegramAuth", "StrictJSON", crypto, cryptoExtras, jwtKit, logging, httpClient,
+                "TelegramAuth", "StrictJSON", "ExchangeSubmission", crypto, cryptoExtras, jwtKit, logging, httpClient,
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
@@ -69,7 +75,7 @@ let package = Package(
         .target(
             name: "TelegateServer",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", hummingbird, logging,
+                "TelegateCore", "StrictJSON", "TelegramAuth", "ExchangeSubmission", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -112,6 +118,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        // The configuration file's YAML read into the JSON model, with no server dependencies.
+        .target(name: "ConfigurationDocument", dependencies: ["StrictJSON", .product(name: "Yams", package: "Yams")]),
+
         // The composition root: configuration file, quickstart, wiring.
         .target(
             name: "TelegateApp",
@@ -120,7 +129,7 @@ let package = Package(
                 "ClerkProvider",
                 "LogtoProvider",
                 "TelegatePostgresStore",
-                .product(name: "Yams", package: "Yams"),
+                "ConfigurationDocument",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
 

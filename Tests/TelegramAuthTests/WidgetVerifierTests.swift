@@ -36,6 +36,18 @@ struct WidgetVerifierTests {
         #expect(try verifier.verify(standard.replacing("=", with: "%3D")).user.id == user.id)
     }
 
+    @Test("tgAuthResult followed by other parameters is refused, not read in part (found by fuzzing)")
+    func tgAuthResultWithTrailingParameters() throws {
+        let tgAuthResult = try signer.tgAuthResult(user: user, authDate: TestBot.now)
+        // A percent-escape anywhere once sent the value through the form parser, which kept `v` and dropped the rest.
+        for input in ["tgAuthResult=" + tgAuthResult + "&admin=%31", "#tgAuthResult=" + tgAuthResult + "&x=%3D"] {
+            #expect(outcome { () throws(TelegramAuthError) in try verifier.verify(input) }.code == .malformed)
+        }
+        // Redirect parameters whose first key happens to be tgAuthResult read as that shape, and are refused whole.
+        let fields = try signer.sign([("tgAuthResult", "eyJpZCI6MX0="), ("auth_date", String(TestBot.now))])
+        #expect(outcome { () throws(TelegramAuthError) in try verifier.verify(TelegramEncoding.queryString(fields)) }.code == .malformed)
+    }
+
     @Test("C1: Mini App initData is refused by the widget verifier, widget data by the initData verifier")
     func mixUps() throws {
         let bot = TestBot.primary

@@ -1,3 +1,4 @@
+import ConfigurationDocument
 import Foundation
 import StrictJSON
 import TelegateCore

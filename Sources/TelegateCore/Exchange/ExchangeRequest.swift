@@ -1,3 +1,5 @@
+import ExchangeSubmission
+
 /// One exchange: a proof for an app (and optionally a specific bot), and the adapter to issue with.
 public struct ExchangeRequest: Sendable {
     /// The app from the URL.

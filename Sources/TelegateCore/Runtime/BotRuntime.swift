@@ -1,3 +1,4 @@
+import ExchangeSubmission
 import TelegramAuth
 
 /// A bot ready to verify proofs: its verifiers built once, with derived keys and policies cached.

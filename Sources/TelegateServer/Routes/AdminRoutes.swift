@@ -1,3 +1,4 @@
+import ExchangeSubmission
 import Hummingbird
 import StrictJSON
 import TelegateCore
@@ -68,8 +69,12 @@ struct AdminRoutes {
     private func body(_ request: Request, _ context: TelegateRequestContext) async throws -> JSONValue? {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
-        try ExchangeBody.requireJSON(request.headers[.contentType])
-        return .object(try ExchangeBody.parseObject(Array(buffer.readableBytesView)))
+        do {
+            try ExchangeBody.requireJSON(request.headers[.contentType])
+            return .object(try ExchangeBody.parseObject(Array(buffer.readableBytesView)))
+        } catch {
+            throw TelegateError(error)
+        }
     }
 
     /// Why a request was not authenticated.

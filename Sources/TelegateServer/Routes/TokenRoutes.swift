@@ -1,3 +1,4 @@
+import ExchangeSubmission
 import Hummingbird
 import StrictJSON
 import TelegateCore

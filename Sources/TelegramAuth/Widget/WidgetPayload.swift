@@ -35,6 +35,9 @@ public struct WidgetPayload: Sendable {
         if encoded.contains(UInt8(ascii: "%")) {
             // Fragments copied from a URL may carry percent-encoded padding (%3D).
             let decoded = try FormURLEncodedParser.parse("v=" + String(text), limits: limits)
+            guard decoded.count == 1 else {
+                throw TelegramAuthError(.malformed, "tgAuthResult is one base64 value; nothing may follow it")
+            }
             encoded = Array((decoded["v"] ?? "").utf8)
         }
         guard let json = Base64.decode(encoded, alphabet: .either, allowPadding: true, canonical: false) else {
