@@ -125,7 +125,7 @@ struct ClerkAdapterTests {
         }
     }
 
-    @Test("50 concurrent first logins of one user make one local user and one Clerk user")
+    @Test("I1: 50 concurrent first logins of one user make one local user and one Clerk user")
     func concurrentFirstLogins() async throws {
         try await ClerkHarness.run { harness in
             let replies = try await withThrowingTaskGroup(of: ClerkHarness.Reply.self) { group in
@@ -140,7 +140,7 @@ struct ClerkAdapterTests {
         }
     }
 
-    @Test("A crash between the Clerk creation and the local link is repaired by the external_id lookup")
+    @Test("H7: a crash between the Clerk creation and the local link is repaired by the external_id lookup")
     func crashBetweenCreateAndLink() async throws {
         let faults = FaultInjector()
         faults.arm(.afterProviderBeforeResponse, action: .fail, times: 1)
@@ -158,7 +158,7 @@ struct ClerkAdapterTests {
         }
     }
 
-    @Test("A Clerk user deleted in the dashboard is created again once, re-linked and audited")
+    @Test("H8: a Clerk user deleted in the dashboard is created again once, re-linked and audited")
     func deletedOutOfBand() async throws {
         try await ClerkHarness.run { harness in
             let first = try await harness.exchange()
@@ -176,7 +176,7 @@ struct ClerkAdapterTests {
         }
     }
 
-    @Test("A username held by a different Clerk user is a conflict, never a mapping to that user")
+    @Test("H9: a username held by a different Clerk user is a conflict, never a mapping to that user")
     func usernameConflict() async throws {
         try await ClerkHarness.run { harness in
             // Someone else's account already holds the username Telegate would give this user.

@@ -50,7 +50,7 @@ struct ClerkContractTests {
         return reference.split(separator: "/").dropFirst().reduce(Self.spec) { $0[String($1)] ?? .null }
     }
 
-    @Test("Creation, duplicate lookup, profile sync and sign-in tokens all validate against clerk-bapi.yml")
+    @Test("H1: creation, duplicate lookup, profile sync and sign-in tokens all validate against clerk-bapi.yml")
     func everyRequestValidates() async throws {
         let faults = FaultInjector()
         faults.arm(.afterProviderBeforeResponse, action: .fail, times: 1)

@@ -6,7 +6,7 @@ import Testing
 /// How Clerk's bad days reach Mini Apps: documented codes, bounded waits, nothing of Clerk's answer.
 @Suite("Clerk resilience")
 struct ClerkResilienceTests {
-    @Test("429 with Retry-After: 7 becomes 503 upstream_busy with Retry-After: 7")
+    @Test("H2: 429 with Retry-After: 7 becomes 503 upstream_busy with Retry-After: 7")
     func rateLimited() async throws {
         try await ClerkHarness.run { harness in
             harness.simulator.control.inject(SimulatorFault(.rateLimited(retryAfter: 7), operation: "create_user", times: 1))
@@ -33,7 +33,7 @@ struct ClerkResilienceTests {
         }
     }
 
-    @Test("5xx, a dropped connection and malformed JSON map to documented codes with nothing leaked")
+    @Test("H3, H4, L2: 5xx, a dropped connection and malformed JSON map to documented codes with nothing leaked")
     func failures() async throws {
         try await ClerkHarness.run { harness in
             let cases: [(SimulatorFault.Effect, Int, String)] = [
@@ -50,7 +50,7 @@ struct ClerkResilienceTests {
         }
     }
 
-    @Test("A call slower than the 8 s deadline is 503 upstream_unavailable")
+    @Test("H3, M5: a call slower than the 8 s deadline is 503 upstream_unavailable")
     func timeout() async throws {
         try await ClerkHarness.run { harness in
             harness.simulator.control.inject(SimulatorFault(.delay(.seconds(10)), operation: "create_user", times: 1))
@@ -60,7 +60,7 @@ struct ClerkResilienceTests {
         }
     }
 
-    @Test("A wrong secret key is 502 adapter_misconfigured, not retried, audited, with nothing of Clerk's answer")
+    @Test("H11: a wrong secret key is 502 adapter_misconfigured, not retried, audited, with nothing of Clerk's answer")
     func unauthorized() async throws {
         try await ClerkHarness.run(secretKey: "sk_test_wrongKeyValue0123456789") { harness in
             let reply = try await harness.exchange()
@@ -72,7 +72,7 @@ struct ClerkResilienceTests {
         }
     }
 
-    @Test("The breaker opens after repeated failures, stops calling Clerk, and recovers after its pause")
+    @Test("H3: the breaker opens after repeated failures, stops calling Clerk, and recovers after its pause")
     func breaker() async throws {
         try await ClerkHarness.run { harness in
             #expect(try await harness.exchange().status == 200)

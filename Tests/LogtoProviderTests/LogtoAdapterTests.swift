@@ -67,7 +67,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("50 concurrent first logins of one user make one Logto user")
+    @Test("I1: 50 concurrent first logins of one user make one Logto user")
     func concurrentFirstLogins() async throws {
         try await LogtoHarness.run { harness in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { tasks in
@@ -103,7 +103,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("A Management API 401 drops the cached token and retries once; a second 401 is adapter_misconfigured")
+    @Test("H11: a Management API 401 drops the cached token and retries once; a second 401 is adapter_misconfigured")
     func managementUnauthorized() async throws {
         try await LogtoHarness.run { harness in
             #expect(try await harness.exchange().status == 200)
@@ -139,7 +139,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("A failure between Logto's answer and the local link is repaired by lookup, not a second user")
+    @Test("H7: a failure between Logto's answer and the local link is repaired by lookup, not a second user")
     func failureAfterProvider() async throws {
         try await LogtoHarness.run { harness in
             harness.faults.arm(.afterProviderBeforeResponse, action: .fail, times: 1)
@@ -154,7 +154,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("A failure after the link row was written but before Logto was called creates the user at the next login")
+    @Test("H6: a failure after the link row was written but before Logto was called creates the user at the next login")
     func failureBeforeProvider() async throws {
         try await LogtoHarness.run { harness in
             harness.faults.arm(.afterCommitBeforeProvider, action: .fail, times: 1)
@@ -168,7 +168,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("A Logto user holding the username with another Telegram identity is 409 provider_identity_conflict")
+    @Test("H9: a Logto user holding the username with another Telegram identity is 409 provider_identity_conflict")
     func identityConflict() async throws {
         try await LogtoHarness.run { harness in
             let token = try await harness.managementToken()
@@ -185,7 +185,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("A Logto user deleted out of band is recreated once and the exchange succeeds")
+    @Test("H8: a Logto user deleted out of band is recreated once and the exchange succeeds")
     func relink() async throws {
         try await LogtoHarness.run { harness in
             #expect(try await harness.exchange().status == 200)
@@ -203,7 +203,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("A lost token-exchange answer is retried with a fresh subject token, never the consumed one")
+    @Test("G5: a lost token-exchange answer is retried with a fresh subject token, never the consumed one")
     func freshSubjectToken() async throws {
         try await LogtoHarness.run { harness in
             #expect(try await harness.exchange().status == 200)
@@ -232,7 +232,7 @@ struct LogtoAdapterTests {
         }
     }
 
-    @Test("Faults map to documented codes with nothing of Logto's answer leaked", arguments: [
+    @Test("H3, H4, L2: faults map to documented codes with nothing of Logto's answer leaked", arguments: [
         (SimulatorFault.Effect.rateLimited(retryAfter: 7), 503, "upstream_busy"),
         (.status(500), 503, "upstream_unavailable"),
         (.dropConnection, 503, "upstream_unavailable"),

@@ -12,8 +12,7 @@ import Testing
 /// message, without `TELEGATE_TEST_POSTGRES_URL`. Serialized: each test already runs two servers and a load.
 @Suite("Several instances on one PostgreSQL", .serialized, .enabled(if: MultiInstanceAvailability.isAvailable))
 struct MultiInstanceTests {
-    @Test(
-        "200 concurrent first logins of one Telegram user over both instances make one user (and one Clerk user); 1,000 distinct users make 1,000",
+    @Test("I1, I2: 200 concurrent first logins of one Telegram user over both instances make one user (and one Clerk user); 1,000 distinct users make 1,000",
         arguments: [ClusterProviderKind.builtinIssuer, .clerk])
     func firstLogins(provider: ClusterProviderKind) async throws {
         try await TelegateCluster.run(provider: provider.make()) { cluster in
@@ -48,7 +47,7 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test("One refresh token at both instances at once: one rotation wins, the other uses the grace and gets the same successor; a replay later revokes the family on either")
+    @Test("F4: one refresh token at both instances at once: one rotation wins, the other uses the grace and gets the same successor; a replay later revokes the family on either")
     func refreshRace() async throws {
         try await TelegateCluster.run { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
@@ -83,7 +82,7 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test("Keys rotated while both serve: tokens signed by instance B before and after verify against either instance's JWKS, and B signs with the new key within its 30-second refresh interval")
+    @Test("F9: keys rotated while both serve: tokens signed by instance B before and after verify against either instance's JWKS, and B signs with the new key within its 30-second refresh interval")
     func keyRotation() async throws {
         try await TelegateCluster.run { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
@@ -118,8 +117,7 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test(
-        "kill -9 at each fault point, restart, retry: the retry succeeds and there is still one user (and one Clerk user) per Telegram user",
+    @Test("I4, I5, H6, H7: kill -9 at each fault point, restart, retry: the retry succeeds and there is still one user (and one Clerk user) per Telegram user",
         arguments: [ClusterProviderKind.builtinIssuer, .clerk])
     func crashAtFaultPoints(provider: ClusterProviderKind) async throws {
         try await TelegateCluster.run(provider: provider.make()) { cluster in
@@ -145,8 +143,7 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test(
-        "Database stopped mid-load: 503 storage_unavailable with Retry-After, readiness fails; both recover without a restart",
+    @Test("I6, I8: database stopped mid-load: 503 storage_unavailable with Retry-After, readiness fails; both recover without a restart",
         .enabled(if: TelegateCluster.outagePostgresURL != nil && TelegateCluster.outageControl != nil))
     func databaseOutage() async throws {
         let control = try #require(TelegateCluster.outageControl)

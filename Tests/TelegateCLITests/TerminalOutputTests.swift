@@ -43,7 +43,7 @@ struct TerminalOutputTests {
 
     static var environment: [String: String] { ["TELEGATE_MASTER_KEY": masterKey, "POLL_BOT_TOKEN": botToken] }
 
-    @Test("A first_name with ANSI escapes, a newline and a tab renders on one row, escaped; --json stays JSON")
+    @Test("K8: a first_name with ANSI escapes, a newline and a tab renders on one row, escaped; --json stays JSON")
     func controlCharactersInNames() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-terminal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

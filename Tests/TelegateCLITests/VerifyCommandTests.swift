@@ -163,7 +163,7 @@ struct VerifyCommandTests {
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
     }
 
-    @Test("The bot token file is read and the token never appears in output")
+    @Test("K12: the bot token file is read and the token never appears in output")
     func tokenFile() throws {
         let token = "7000000001:AAFZehRPBRs8Seg40oDjTMIW8uTGPuW1zfQ"
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-token-\(UUID().uuidString)")

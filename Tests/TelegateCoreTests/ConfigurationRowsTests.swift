@@ -27,7 +27,7 @@ struct ConfigurationRowsTests {
             config: .object(members), existing: nil, onWarning: onWarning)
     }
 
-    @Test("An internal or plain-http URL is refused with unsafe_url unless the config allows it", arguments: [
+    @Test("M2, K11: an internal or plain-http URL is refused with unsafe_url unless the config allows it", arguments: [
         "http://127.0.0.1:9001", "https://169.254.169.254/", "https://10.0.0.5/", "http://93.184.216.34/",
         "https://[2002:7f00:1::]/", "https://[fec0::1]/", "https://localhost/",
     ])

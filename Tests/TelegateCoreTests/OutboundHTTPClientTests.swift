@@ -92,7 +92,7 @@ struct OutboundHTTPClientTests {
 
     private let loopback = OutboundURLPolicy(allowInsecureLoopback: true)
 
-    @Test("DNS rebinding: a later answer naming an internal address is refused, and nothing reaches it")
+    @Test("M2: DNS rebinding: a later answer naming an internal address is refused, and nothing reaches it")
     func rebinding() async throws {
         let hits = Hits()
         try await Self.serving([("127.0.0.1", "checked", hits)]) { port in
@@ -117,7 +117,7 @@ struct OutboundHTTPClientTests {
         }
     }
 
-    @Test("Each connection goes to exactly the address the last check accepted")
+    @Test("M2: each connection goes to exactly the address the last check accepted")
     func connectsToCheckedAddress() async throws {
         let first = Hits()
         let second = Hits()

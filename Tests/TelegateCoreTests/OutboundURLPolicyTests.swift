@@ -94,12 +94,12 @@ struct OutboundURLPolicyTests {
         RangeCase("2001:4860:4860::8888", .global, nil), RangeCase("3ffe::1", .global, nil),
     ]
 
-    @Test("Each IANA special-purpose IPv4 range has its scope", arguments: ipv4Ranges)
+    @Test("M2: each IANA special-purpose IPv4 range has its scope", arguments: ipv4Ranges)
     func ipv4(_ range: RangeCase) throws {
         try check(range)
     }
 
-    @Test("Each IANA special-purpose IPv6 range, and the tunnel and translation forms of IPv4, has its scope", arguments: ipv6Ranges)
+    @Test("M2: each IANA special-purpose IPv6 range, and the tunnel and translation forms of IPv4, has its scope", arguments: ipv6Ranges)
     func ipv6(_ range: RangeCase) throws {
         try check(range)
     }
@@ -115,7 +115,7 @@ struct OutboundURLPolicyTests {
         }
     }
 
-    @Test("Internal, reserved and non-http targets in any spelling are refused by default", arguments: [
+    @Test("M2: internal, reserved and non-http targets in any spelling are refused by default", arguments: [
         "http://169.254.169.254/latest/meta-data", "https://169.254.169.254/", "http://127.0.0.1:9001", "https://127.0.0.1",
         "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://[::ffff:169.254.169.254]/", "https://2130706433/",
         "https://0x7f000001/", "https://10.0.0.5/api", "https://192.168.1.1", "https://172.16.0.1", "https://100.64.0.1",

@@ -83,7 +83,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("429 becomes 503 upstream_busy with the provider's Retry-After, bounded, and is not retried")
+    @Test("H2: 429 becomes 503 upstream_busy with the provider's Retry-After, bounded, and is not retried")
     func rateLimited() async throws {
         try await Self.fakeProvider(calls: Calls()).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
@@ -95,7 +95,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("5xx is retried only for idempotent requests, then 503 upstream_unavailable")
+    @Test("H3: 5xx is retried only for idempotent requests, then 503 upstream_unavailable")
     func serverErrors() async throws {
         let calls = Calls()
         try await Self.fakeProvider(calls: calls).test(.live) { client in
@@ -113,7 +113,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("401 becomes 502 adapter_misconfigured, not retried even when idempotent, and does not trip the breaker")
+    @Test("H11: 401 becomes 502 adapter_misconfigured, not retried even when idempotent, and does not trip the breaker")
     func unauthorized() async throws {
         let calls = Calls()
         try await Self.fakeProvider(calls: calls).test(.live) { client in
@@ -126,7 +126,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("A slow provider hits the total deadline; an oversized body is refused")
+    @Test("M5: a slow provider hits the total deadline; an oversized body is refused")
     func timeoutsAndSize() async throws {
         try await Self.fakeProvider(calls: Calls()).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
@@ -143,7 +143,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("The breaker opens after repeated failures and answers 503 without calling; it recovers")
+    @Test("H3: the breaker opens after repeated failures and answers 503 without calling; it recovers")
     func breakerOpens() async throws {
         let calls = Calls()
         try await Self.fakeProvider(calls: calls).test(.live) { client in
@@ -164,7 +164,7 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("The outbound URL policy is enforced at call time; the adapter reports the refusal, the breaker does not count it")
+    @Test("M2: the outbound URL policy is enforced at call time; the adapter reports the refusal, the breaker does not count it")
     func urlPolicyAtCallTime() async throws {
         let reports = Reports()
         let breaker = CircuitBreaker(failureThreshold: 1)

@@ -29,7 +29,7 @@ struct AdminAPITests {
             })
     }
 
-    @Test("Without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited")
+    @Test("K1, K2, P1: without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited per client a trusted proxy names")
     func unauthenticated() async throws {
         try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
             var client = 0
@@ -146,7 +146,7 @@ struct AdminAPITests {
         }
     }
 
-    @Test("A token restricted to one app gets 404 for every route of another app and sees only its own")
+    @Test("K3: a token restricted to one app gets 404 for every route of another app and sees only its own")
     func appScoped() async throws {
         try await TestService.run { service in
             let token = try await service.adminToken(app: "poll")
@@ -168,7 +168,7 @@ struct AdminAPITests {
         }
     }
 
-    @Test("Unknown and read-only members are refused with 422 on every route that takes a body (no mass assignment)")
+    @Test("K10: unknown and read-only members are refused with 422 on every route that takes a body (no mass assignment)")
     func massAssignment() async throws {
         try await TestService.run { service in
             let token = try await service.adminToken()
@@ -189,7 +189,7 @@ struct AdminAPITests {
         }
     }
 
-    @Test("Secrets are write-only: bot tokens and adapter secrets come back as fingerprint and last four, never in audit or logs")
+    @Test("K4, K14: secrets are write-only: bot tokens and adapter secrets come back as fingerprint and last four, never in audit or logs")
     func secretsWriteOnly() async throws {
         try await TestService.run(registry: TestService.adminRegistry) { service in
             let token = try await service.adminToken()
@@ -232,8 +232,7 @@ struct AdminAPITests {
         }
     }
 
-    @Test(
-        "Provider URLs that reach internal addresses are refused at save time",
+    @Test("M2, K11: provider URLs that reach internal addresses are refused at save time",
         arguments: [
             "http://169.254.169.254/", "http://127.0.0.1:9/", "file:///etc/passwd", "https://2130706433/",
             "https://0x7f000001/", "https://[::ffff:10.0.0.1]/", "https://[::ffff:a9fe:a9fe]/", "https://10.0.0.8/",
@@ -349,7 +348,7 @@ struct AdminAPITests {
         }
     }
 
-    @Test("Tokens: the text is answered once, lists show no secret, a revoked token is refused")
+    @Test("K2: tokens: the text is answered once, lists show no secret, a revoked token is refused")
     func tokens() async throws {
         try await TestService.run { service in
             let root = try await service.adminToken(name: "root")

@@ -97,7 +97,7 @@ struct AdminLifecycleTests {
         }
     }
 
-    @Test("Users: found by Telegram id, username and local id; disabled users are refused; unlink and erase")
+    @Test("J5: users: found by Telegram id, username and local id; disabled users are refused; unlink and erase")
     func users() async throws {
         try await TestService.run(registry: TestService.adminRegistry) { service in
             let token = try await service.adminToken()
@@ -176,7 +176,7 @@ struct AdminLifecycleTests {
         }
     }
 
-    @Test("A spike of proofs that do not hold is one audit event per minute, not one per request")
+    @Test("N2: a spike of proofs that do not hold is one audit event per minute, not one per request")
     func proofFailureSpike() async throws {
         try await TestService.run { service in
             let token = try await service.adminToken()

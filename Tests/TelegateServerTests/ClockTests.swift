@@ -30,7 +30,7 @@ struct ClockTests {
             contentType: "application/x-www-form-urlencoded")
     }
 
-    @Test("With the database 5 minutes ahead of or behind this instance, tokens' iat is the database's now, never ahead of it", arguments: [300, -300] as [Int64])
+    @Test("I10: with the database 5 minutes ahead of or behind this instance, tokens' iat is the database's now, never ahead of it", arguments: [300, -300] as [Int64])
     func iatFollowsDatabase(offset: Int64) async throws {
         let clock = TestClock()
         let database = DatabaseTime(clock, offset: offset)

@@ -67,7 +67,7 @@ struct ConfigurationApplyTests {
         }
     }
 
-    @Test("A new token for the same bot id replaces the sealed keys: still one bot, and only the new token verifies")
+    @Test("A22: a new token for the same bot id replaces the sealed keys: still one bot, and only the new token verifies")
     func newTokenSameBot() async throws {
         try await TestService.run { service in
             let storage = service.application.services.storage

@@ -73,7 +73,7 @@ struct ConnectionLimitTests {
         }
     }
 
-    @Test("A flood of half-open connections from one address displaces its own; /healthz from it answers throughout")
+    @Test("N3: a flood of half-open connections from one address displaces its own; /healthz from it answers throughout")
     func floodFromOneAddress() async throws {
         var limits = Self.relaxed
         limits.maxConnectionsPerAddress = 8

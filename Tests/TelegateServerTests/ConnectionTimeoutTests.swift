@@ -140,7 +140,7 @@ struct ConnectionTimeoutTests {
         }
     }
 
-    @Test("300 half-open connections are all closed within the header timeout while /healthz answers throughout")
+    @Test("N3: 300 half-open connections are all closed within the header timeout while /healthz answers throughout")
     func halfOpenFlood() async throws {
         var limits = Self.relaxed
         limits.headerTimeout = Self.timeout

@@ -89,7 +89,7 @@ struct ExchangeTests {
         }
     }
 
-    @Test("initData, the widget and Telegram Login map the same Telegram user to the same local user")
+    @Test("J4: initData, the widget and Telegram Login map the same Telegram user to the same local user")
     func oneUserAcrossProofs() async throws {
         try await TestService.run { service in
             let fromInitData = try await service.exchange(initData: service.signedInitData())
@@ -104,7 +104,7 @@ struct ExchangeTests {
         }
     }
 
-    @Test("The same user twice: the same sub, created false; a new username keeps the id and updates the profile")
+    @Test("J1: the same user twice: the same sub, created false; a new username keeps the id and updates the profile")
     func sameUserTwice() async throws {
         try await TestService.run { service in
             let first = try await service.exchange(initData: service.signedInitData())
@@ -124,7 +124,7 @@ struct ExchangeTests {
         }
     }
 
-    @Test("The same Telegram user in two apps is two users")
+    @Test("J3: the same Telegram user in two apps is two users")
     func twoApps() async throws {
         try await TestService.run { service in
             let poll = try await service.exchange(initData: service.signedInitData())
@@ -135,7 +135,7 @@ struct ExchangeTests {
         }
     }
 
-    @Test("50 concurrent first logins of one Telegram user create exactly one user")
+    @Test("I1: 50 concurrent first logins of one Telegram user create exactly one user")
     func concurrentFirstLogins() async throws {
         try await TestService.run { service in
             let user = TelegramUser(id: 42_424_242, firstName: "Racer")
@@ -168,7 +168,7 @@ struct ExchangeTests {
         }
     }
 
-    @Test("A disabled user gets 403 user_disabled")
+    @Test("J5: a disabled user gets 403 user_disabled")
     func disabledUser() async throws {
         try await TestService.run { service in
             let first = try await service.exchange(initData: service.signedInitData())

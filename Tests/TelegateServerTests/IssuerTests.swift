@@ -10,7 +10,7 @@ import Testing
 /// The built-in issuer as relying parties see it: only the discovery document and JWKS, fetched over HTTP.
 @Suite("Built-in issuer")
 struct IssuerTests {
-    @Test("Discovery names the exact issuer the tokens carry, and the JWKS serves public keys only as JSON")
+    @Test("F11: discovery names the exact issuer the tokens carry, and the JWKS serves public keys only as JSON")
     func discoveryAndJWKS() async throws {
         try await TestService.run { service in
             let discovery = try await service.request(.get, "/apps/poll/.well-known/openid-configuration")
@@ -99,7 +99,7 @@ struct IssuerTests {
         }
     }
 
-    @Test("The access token passes RFC 9068 §4 resource-server checks")
+    @Test("F12: the access token passes RFC 9068 §4 resource-server checks")
     func accessToken() async throws {
         try await TestService.run { service in
             let exchange = try await service.exchange(initData: service.signedInitData())
@@ -126,7 +126,7 @@ struct IssuerTests {
         }
     }
 
-    @Test("ID and access tokens name different audiences by default; an explicit resource sets the access token's, even to the audience")
+    @Test("F1: ID and access tokens name different audiences by default; an explicit resource sets the access token's, even to the audience")
     func audiences() async throws {
         try await TestService.run(configure: { configuration in
             configuration.apps[1].adapters.append(
@@ -195,7 +195,7 @@ struct IssuerTests {
         }
     }
 
-    @Test("Key rotation with tokens outstanding: old tokens keep verifying, new ones use the new kid")
+    @Test("F9: key rotation with tokens outstanding: old tokens keep verifying, new ones use the new kid")
     func rotation() async throws {
         try await TestService.run { service in
             let before = try await service.exchange(initData: service.signedInitData())

@@ -39,7 +39,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Two tabs refreshing with the same token inside 30 s both succeed with the same successor, which stays valid")
+    @Test("F4: two tabs refreshing with the same token inside 30 s both succeed with the same successor, which stays valid")
     func graceWindow() async throws {
         try await TestService.run { service in
             let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -57,7 +57,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("A third use of a rotated token, even within 30 s, revokes the family")
+    @Test("F3, F5: a third use of a rotated token, even within 30 s, revokes the family")
     func thirdUseRevokes() async throws {
         try await TestService.run { service in
             let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -75,7 +75,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("20 concurrent uses of one refresh token give at most two successes, both with the same successor; the rest are invalid_grant and the family is revoked")
+    @Test("F4: 20 concurrent uses of one refresh token give at most two successes, both with the same successor; the rest are invalid_grant and the family is revoked")
     func concurrentUses() async throws {
         try await TestService.run { service in
             let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -99,7 +99,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Reusing a rotated token after the grace window revokes the whole family")
+    @Test("F3, F5: reusing a rotated token after the grace window revokes the whole family")
     func reuseRevokesFamily() async throws {
         try await TestService.run { service in
             let token = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -117,7 +117,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Only the immediately previous token gets the grace window; an older one is reuse")
+    @Test("F4: only the immediately previous token gets the grace window; an older one is reuse")
     func olderGenerationIsReuse() async throws {
         try await TestService.run { service in
             let t0 = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -129,7 +129,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Refresh fails for a disabled user, another app's token, a random token and after expiry")
+    @Test("F2, F6, F7, F8: refresh fails for a disabled user, another app's token, a random token and after expiry")
     func refusals() async throws {
         try await TestService.run { service in
             let exchange = try await service.exchange(initData: service.signedInitData())
@@ -145,6 +145,31 @@ struct RefreshTokenTests {
             service.clock.advance(2_592_001)
             #expect(try await refresh(service, other).json["error"]?.stringValue == "invalid_grant")
             service.rememberSecrets(Credentials(exchange).all + [other])
+        }
+    }
+
+    @Test("F7: a session ends at refreshTokenAbsoluteTTL however often it rotates")
+    func absoluteLifetime() async throws {
+        try await TestService.run(configure: { configuration in
+            configuration.apps[0].adapters[0].config = .object([
+                ("audience", .string("convex")), ("refreshTokenTTL", .integer(3600)), ("refreshTokenAbsoluteTTL", .integer(7200)),
+            ])
+        }) { service in
+            let exchange = try await service.exchange(initData: service.signedInitData())
+            var token = Credentials(exchange).refreshToken
+            service.rememberSecrets(Credentials(exchange).all)
+            for _ in 0..<2 {
+                service.clock.advance(3000)
+                let reply = try await refresh(service, token)
+                #expect(reply.status == 200, "\(reply.body)")
+                token = try #require(reply.json["refresh_token"]?.stringValue)
+                service.rememberSecrets(["access_token", "id_token", "refresh_token"].compactMap { reply.json[$0]?.stringValue })
+            }
+            // 6,000 s in, the last token was issued with 3,600 s to live, but the session ends at 7,200 s.
+            service.clock.advance(1300)
+            let ended = try await refresh(service, token)
+            #expect(ended.status == 400)
+            #expect(ended.json["error"]?.stringValue == "invalid_grant")
         }
     }
 
@@ -182,7 +207,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Two tabs using a fresh exchange's token at the same moment both succeed with the same successor, in one family")
+    @Test("F4: two tabs using a fresh exchange's token at the same moment both succeed with the same successor, in one family")
     func concurrentFirstUse() async throws {
         try await TestService.run { service in
             let first = Credentials(try await service.exchange(initData: service.signedInitData())).refreshToken
@@ -218,7 +243,7 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("Ending a user's sessions also ends first tokens never used; a later sign-in works")
+    @Test("J5: ending a user's sessions also ends first tokens never used; a later sign-in works")
     func sessionsRevoked() async throws {
         try await TestService.run { service in
             let exchange = try await service.exchange(initData: service.signedInitData())

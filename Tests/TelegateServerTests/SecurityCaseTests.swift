@@ -79,8 +79,7 @@ struct SecurityCaseTests {
         return Array(initData.replacing(encoded, with: "\u{0}").utf8).flatMap { $0 == 0 ? bad : [$0] }
     }
 
-    @Test(
-        "A14: raw 0xFF or overlong C0 80 in the tma header or the JSON body is 400 and stores nothing, though the proof is MAC'd over U+FFFD",
+    @Test("A14: raw 0xFF or overlong C0 80 in the tma header or the JSON body is 400 and stores nothing, though the proof is MAC'd over U+FFFD",
         arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
     func invalidUTF8Bytes(_ bad: [UInt8]) async throws {
         try await TestService.run { service in
@@ -199,7 +198,7 @@ struct SecurityCaseTests {
         }
     }
 
-    @Test("P2: a body that is not declared JSON is 415; bad JSON, unknown members and two proofs are 400")
+    @Test("P2, N4: a body that is not declared JSON is 415; bad JSON, unknown members and two proofs are 400")
     func bodies() async throws {
         try await TestService.run { service in
             let initData = try service.signedInitData()
@@ -281,7 +280,7 @@ struct SecurityCaseTests {
         }
     }
 
-    @Test("Health, readiness and metrics; metrics carry no user ids or tokens")
+    @Test("L5: health, readiness and metrics; metrics carry no user ids, tokens or names a client made up")
     func operations() async throws {
         try await TestService.run { service in
             #expect(try await service.request(.get, "/healthz").status == 200)
@@ -289,7 +288,11 @@ struct SecurityCaseTests {
             #expect(ready.status == 200)
             let exchange = try await service.exchange(initData: service.signedInitData())
             _ = try await service.exchange(initData: "a=1&hash=00")
+            // Names a client makes up never become label values: no cardinality to blow up, nothing to inject.
+            _ = try await service.exchange(app: "made-up-app-4711", initData: service.signedInitData())
+            _ = try await service.exchange(initData: service.signedInitData(), provider: "made-up-provider-4711")
             let metrics = try await service.request(.get, "/metrics")
+            #expect(!metrics.body.contains("4711"))
             #expect(metrics.body.contains(#"telegate_exchanges_total{app="poll",provider="convex",outcome="success"} 1"#))
             #expect(metrics.body.contains(#"outcome="signature_invalid""#))
             #expect(metrics.body.contains("telegate_exchange_duration_seconds_bucket"))

@@ -35,8 +35,7 @@ struct ClockSkewTests {
         if case .failure(.reused) = outcome { true } else { false }
     }
 
-    @Test(
-        "Instance clocks 5 minutes ahead of and behind the database's: a two-tab refresh across them within the grace window works, either way round",
+    @Test("I10, F4: instance clocks 5 minutes ahead of and behind the database's: a two-tab refresh across them within the grace window works, either way round",
         arguments: StorageEngine.available)
     func twoTabsAcrossInstances(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
@@ -56,8 +55,7 @@ struct ClockSkewTests {
         }
     }
 
-    @Test(
-        "Instance clocks 5 minutes apart do not stretch the grace window: 31 s of database time after a rotation, another use on either instance is reuse",
+    @Test("I10, F3: instance clocks 5 minutes apart do not stretch the grace window: 31 s of database time after a rotation, another use on either instance is reuse",
         arguments: StorageEngine.available)
     func graceNotStretched(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

@@ -149,7 +149,7 @@ struct ConfigurationStoreTests {
         }
     }
 
-    @Test("A save that fails changes nothing: the app, its lists and the revision stay as they were", arguments: StorageEngine.available)
+    @Test("I5: a save that fails changes nothing: the app, its lists and the revision stay as they were", arguments: StorageEngine.available)
     func failedSave(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let app = Fixture.app()

@@ -67,7 +67,7 @@ struct PostgresEngineTests {
         #expect(applied.reachable)
     }
 
-    @Test("An unreachable database is 503 storage_unavailable with Retry-After, and readiness fails, within the deadline")
+    @Test("I6: an unreachable database is 503 storage_unavailable with Retry-After, and readiness fails, within the deadline")
     func unreachable() async throws {
         // A port nothing listens on.
         var settings = try PostgresSettings(url: "postgres://telegate@127.0.0.1:1/telegate?sslmode=disable&statement_timeout=1")

@@ -140,7 +140,7 @@ struct ProviderUserLinkerTests {
         }
     }
 
-    @Test("Two linkers (two processes) racing on one user end with one provider user and one link",
+    @Test("I2: two linkers (two processes) racing on one user end with one provider user and one link",
         arguments: StorageEngine.available)
     func twoProcesses(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
@@ -155,7 +155,7 @@ struct ProviderUserLinkerTests {
         }
     }
 
-    @Test("A crash after the provider created the user is repaired by a lookup, never a second user",
+    @Test("H7: a crash after the provider created the user is repaired by a lookup, never a second user",
         arguments: [FaultInjector.Point.afterCommitBeforeProvider, .afterProviderBeforeResponse])
     func crashRepair(point: FaultInjector.Point) async throws {
         try await withStorage(.sqlite) { storage in

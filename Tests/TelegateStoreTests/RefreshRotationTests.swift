@@ -48,8 +48,7 @@ struct RefreshRotationTests {
         if case .failure(.invalid) = outcome { true } else { false }
     }
 
-    @Test(
-        "20 concurrent uses of one refresh token give at most two successes, both with the same successor; the rest are refused, one use reports the reuse, and the family is revoked",
+    @Test("F4: 20 concurrent uses of one refresh token give at most two successes, both with the same successor; the rest are refused, one use reports the reuse, and the family is revoked",
         arguments: StorageEngine.available, [false, true])
     func concurrentUses(engine: StorageEngine, rotatedBefore: Bool) async throws {
         try await withStorage(engine) { storage in

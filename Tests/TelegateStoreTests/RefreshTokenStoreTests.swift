@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Refresh token store")
 struct RefreshTokenStoreTests {
-    @Test("A new family and its first token are found by the token's hash, every field intact", arguments: StorageEngine.available)
+    @Test("F8, L3: a new family and its first token are found by the token's hash, every field intact", arguments: StorageEngine.available)
     func createAndFind(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let user = try await storage.seedUser()
@@ -80,7 +80,7 @@ struct RefreshTokenStoreTests {
         }
     }
 
-    @Test("A rotation or a new family whose token cannot be stored changes nothing", arguments: StorageEngine.available)
+    @Test("I5: a rotation or a new family whose token cannot be stored changes nothing", arguments: StorageEngine.available)
     func failedWrites(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             let (family, first) = try await newFamily(in: storage)

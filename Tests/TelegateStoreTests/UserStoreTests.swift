@@ -21,7 +21,7 @@ struct UserStoreTests {
         }
     }
 
-    @Test("50 concurrent first logins of one Telegram user insert exactly one row", arguments: StorageEngine.available)
+    @Test("I1: 50 concurrent first logins of one Telegram user insert exactly one row", arguments: StorageEngine.available)
     func concurrentFirstLogins(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             try await storage.configuration.save(Fixture.app())
@@ -43,7 +43,7 @@ struct UserStoreTests {
         }
     }
 
-    @Test("The same Telegram user in two apps is two users", arguments: StorageEngine.available)
+    @Test("J3: the same Telegram user in two apps is two users", arguments: StorageEngine.available)
     func onePerApp(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in
             try await storage.configuration.save(Fixture.app(Fixture.poll))

@@ -76,13 +76,13 @@ struct CanonicalFieldTests {
         #expect(identity.user.firstName == "Tab\tand\r\nnewline")
     }
 
-    @Test("Invalid UTF-8 after percent-decoding is malformed, whatever the MAC", arguments: ["%FF", "%C0%80", "%ED%A0%80", "%E0%A4"])
+    @Test("A14: invalid UTF-8 after percent-decoding is malformed, whatever the MAC", arguments: ["%FF", "%C0%80", "%ED%A0%80", "%E0%A4"])
     func invalidUTF8(_ escape: String) throws {
         let initData = bot.sign(bot.launchFields()).replacing("chat_type=private", with: "chat_type=private\(escape)")
         #expect(refusal(initData)?.code == .malformed)
     }
 
-    @Test("Raw bytes that are not UTF-8 are refused, never decoded to U+FFFD first", arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
+    @Test("A14: raw bytes that are not UTF-8 are refused, never decoded to U+FFFD first", arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
     func rawInvalidBytes(_ bad: [UInt8]) throws {
         // A value MAC'd over U+FFFD: the lenient decoding of `bad` would produce exactly these bytes.
         let replacement = String(repeating: "\u{FFFD}", count: bad.count)

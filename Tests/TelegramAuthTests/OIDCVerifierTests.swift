@@ -20,7 +20,7 @@ struct OIDCVerifierTests {
         }
     }
 
-    @Test("RS256 and ES256 tokens verify; the user is the id claim, sub is kept aside")
+    @Test("D18: RS256 and ES256 tokens verify; the user is the id claim, sub is kept aside")
     func valid() async throws {
         let verifier = issuer.verifier()
         for algorithm in ["RS256", "ES256"] {
@@ -42,7 +42,7 @@ struct OIDCVerifierTests {
         #expect(try await verifier.verify(idToken: token).user.id == 987_654_321)
     }
 
-    @Test("E1: keys the verifier cannot use are skipped, the rest of the set still works")
+    @Test("E1, E4: keys the verifier cannot use are skipped, the rest of the set still works")
     func unusableKeysSkipped() async throws {
         let small = try _RSA.Signing.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
         issuer.fetcher.setJWKS(keys: [
@@ -79,7 +79,7 @@ struct OIDCVerifierTests {
         #expect(await reason(issuer.verifier(), token) == "algorithm")
     }
 
-    @Test("A bot allowing only ES256 refuses RS256 tokens; a kid bound to another algorithm is refused")
+    @Test("E4: a bot allowing only ES256 refuses RS256 tokens; a kid bound to another algorithm is refused")
     func perBotAllowList() async {
         #expect(await reason(issuer.verifier(allowed: [.es256]), issuer.token("RS256")) == "algorithm")
         let crossed = issuer.sign(header: #"{"alg":"ES256","kid":"oidc-1"}"#, claims: TestIssuer.json(TestIssuer.standardClaims), algorithm: "ES256")
@@ -185,6 +185,22 @@ struct OIDCVerifierTests {
         #expect(await reason(issuer.verifier(), forged) == "signature")
     }
 
+    @Test("D19: an ES256 signature in DER instead of raw r‖s, or with r or s zero, is refused")
+    func ecdsaEncodings() async throws {
+        let verifier = issuer.verifier()
+        let token = issuer.token("ES256")
+        #expect(await reason(verifier, token) == nil)
+        let parts = token.split(separator: ".").map(String.init)
+        let raw = try #require(Base64.decode(parts[2].utf8, alphabet: .url, allowPadding: false, canonical: true))
+        #expect(raw.count == 64)
+        let der = try P256.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation
+        let zeroR = [UInt8](repeating: 0, count: 32) + raw[32...]
+        let zeroS = Array(raw[..<32]) + [UInt8](repeating: 0, count: 32)
+        for signature in [Array(der), zeroR, zeroS, [UInt8](repeating: 0, count: 64)] {
+            #expect(await reason(verifier, parts[0] + "." + parts[1] + "." + Base64.urlEncode(signature)) != nil)
+        }
+    }
+
     @Test("D14: only compact JWS: JSON serialization, five segments, padding, whitespace, standard base64 are refused")
     func compactOnly() async {
         let verifier = issuer.verifier()
@@ -197,7 +213,7 @@ struct OIDCVerifierTests {
         #expect(await reason(verifier, token + ".a.b") == "malformed")
     }
 
-    @Test("D15: oversized tokens, deep nesting and duplicate claims are refused before key lookup")
+    @Test("D15, N5: oversized tokens, deep nesting and duplicate claims are refused before key lookup")
     func hostileJSON() async {
         let verifier = issuer.verifier()
         #expect(await reason(verifier, String(repeating: "a", count: 9000)) == "payload_too_large")

@@ -106,7 +106,7 @@ struct VectorTests {
         #expect(error?.code == .authDateInFuture)
     }
 
-    @Test("The documented id_token claims map to the Telegram id, never to sub")
+    @Test("D18: the documented id_token claims map to the Telegram id, never to sub")
     func oidcClaimsFixture() throws {
         let vector = TelegramVector.named("oidc-docs-example-claims")
         let claims = try JSONValue.parse(Array(vector.input.utf8))

@@ -1,3 +1,4 @@
+import Crypto
 import Testing
 
 @testable import TelegramAuth
@@ -44,7 +45,13 @@ struct WidgetVerifierTests {
             #expect(outcome { () throws(TelegramAuthError) in try verifier.verify(input) }.code == .malformed)
         }
         // Redirect parameters whose first key happens to be tgAuthResult read as that shape, and are refused whole.
-        let fields = try signer.sign([("tgAuthResult", "eyJpZCI6MX0="), ("auth_date", String(TestBot.now))])
+        // The signer refuses a key Telegram never sends (tgAuthResult), so the hash is computed here, over the same
+        // check string, to show the refusal does not depend on the MAC.
+        let checkString = "auth_date=\(TestBot.now)\ntgAuthResult=eyJpZCI6MX0="
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(checkString.utf8), using: BotToken.widgetKey(forToken: token))
+        let fields: [(key: String, value: String)] = [
+            (key: "tgAuthResult", value: "eyJpZCI6MX0="), (key: "auth_date", value: String(TestBot.now)), (key: "hash", value: Hex.encode(mac)),
+        ]
         #expect(outcome { () throws(TelegramAuthError) in try verifier.verify(TelegramEncoding.queryString(fields)) }.code == .malformed)
     }
 

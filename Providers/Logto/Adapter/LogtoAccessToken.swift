@@ -14,10 +14,15 @@ struct LogtoAccessToken: Sendable {
     /// The Logto user the token is for (`sub`).
     let subject: String
 
-    /// Reads the token endpoint's answer; anything that does not hold is `502 upstream_invalid_response`.
+    /// RFC 8693's type of an access token; an answer naming any other `issued_token_type` is not passed on.
+    static let accessTokenType = "urn:ietf:params:oauth:token-type:access_token"
+
+    /// Reads the token endpoint's answer; anything that does not hold is `502 upstream_invalid_response`. Logto
+    /// sends no `issued_token_type`; when one is present it must be the access-token type that was asked for.
     init(response body: JSONValue, audience: String) throws {
         guard let token = body["access_token"]?.stringValue, let expiresIn = body["expires_in"]?.integerValue, expiresIn > 0,
-            body["token_type"]?.stringValue?.lowercased() == "bearer"
+            body["token_type"]?.stringValue?.lowercased() == "bearer",
+            body["issued_token_type"].map({ $0.stringValue == Self.accessTokenType }) ?? true
         else { throw TelegateError.upstreamInvalidResponse("Logto") }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Self.decodeJSON(parts[0]), let claims = Self.decodeJSON(parts[1]),
