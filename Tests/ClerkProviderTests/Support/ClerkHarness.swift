@@ -100,7 +100,12 @@ final class ClerkHarness: Sendable {
                 configuration: configuration,
                 environment: ["TELEGATE_MASTER_KEY": masterKey, "SHOP_BOT_TOKEN": botToken, "CLERK_SECRET_KEY": secretKey],
                 logger: logs.logger, faults: faults)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            // Tests send up to 50 exchanges at once: enough connections for them, and a wait for one that a busy
+            // machine cannot outlast.
+            var clientConfiguration = HTTPClient.Configuration()
+            clientConfiguration.timeout = .init(connect: .seconds(120))
+            clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
             let harness = ClerkHarness(
                 simulator: simulator, simulatorURL: "http://127.0.0.1:\(simulatorPort)", baseURL: "http://127.0.0.1:\(port)",
                 application: application, logs: logs, client: client)
