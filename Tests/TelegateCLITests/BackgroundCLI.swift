@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 
 #if canImport(Glibc)
@@ -10,14 +11,28 @@ import Darwin
 /// A long-running `telegate` command (`serve`, `simulate`) in a child process, its standard output and error
 /// collected in a file that tests read while it runs.
 final class BackgroundCLI {
+    /// What the child wrote so far, whether it has closed its output, and the waiters to wake on either.
+    private struct Output {
+        var bytes: [UInt8] = []
+        var ended = false
+        var waiters: [UUID: AsyncStream<Void>.Continuation] = [:]
+    }
+
+    /// Shared with the pipe's reading handler.
+    private final class Collected: Sendable {
+        let state = Mutex(Output())
+    }
+
     let outputURL: URL
     private let process: Process
+    private let collected = Collected()
 
     /// Starts `telegate arguments…` in `directory` with `environment` added.
     init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
         outputURL = directory.appendingPathComponent("output-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputURL)
+        let file = try FileHandle(forWritingTo: outputURL)
+        let pipe = Pipe()
         process = Process()
         process.executableURL = CLIProcess.executable
         process.arguments = arguments
@@ -28,35 +43,62 @@ final class BackgroundCLI {
         }
         env.merge(environment) { $1 }
         process.environment = env
-        process.standardOutput = output
-        process.standardError = output
+        process.standardOutput = pipe
+        process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
+        let collected = self.collected
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+                try? file.close()
+            } else {
+                file.write(chunk)
+            }
+            let waiters = collected.state.withLock { output in
+                if chunk.isEmpty { output.ended = true } else { output.bytes.append(contentsOf: chunk) }
+                return Array(output.waiters.values)
+            }
+            for waiter in waiters { waiter.yield() }
+        }
         try ChildProcess.launch(process)
     }
 
     /// Everything the process wrote so far.
-    var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+    var output: String { String(decoding: collected.state.withLock { $0.bytes }, as: UTF8.self) }
 
     /// Waits until the output satisfies `condition`, for at most `seconds`; `false` when it never did or the process
-    /// ended first.
+    /// closed its output first. Woken by each chunk the process writes, not by a clock.
     func waitForOutput(seconds: Int = 60, _ condition: (String) -> Bool) async throws -> Bool {
-        for _ in 0..<(seconds * 20) {
-            if condition(output) { return true }
-            if !process.isRunning { return condition(output) }
-            try await Task.sleep(for: .milliseconds(50))
+        let id = UUID()
+        let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        collected.state.withLock { $0.waiters[id] = continuation }
+        defer { _ = collected.state.withLock { $0.waiters.removeValue(forKey: id) } }
+        let deadline = DispatchWorkItem { continuation.finish() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds), execute: deadline)
+        defer { deadline.cancel() }
+        continuation.yield()
+        for await _ in changes {
+            let (text, ended) = collected.state.withLock { (String(decoding: $0.bytes, as: UTF8.self), $0.ended) }
+            if condition(text) { return true }
+            if ended { return false }
         }
         return false
     }
 
-    /// Sends SIGTERM and waits for the process to end (SIGKILL after `seconds`); returns its exit status.
+    /// Sends SIGTERM and waits for the process to end (SIGKILL if it is still running after `seconds`); returns its
+    /// exit status.
     @discardableResult
     func stop(seconds: Int = 30) async throws -> Int32 {
+        let process = self.process
         if process.isRunning { process.terminate() }
-        for _ in 0..<(seconds * 20) where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning {
-            _ = kill(process.processIdentifier, SIGKILL)
-            for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        let pid = process.processIdentifier
+        let forceStop = DispatchWorkItem { if process.isRunning { _ = kill(pid, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds), execute: forceStop)
+        defer { forceStop.cancel() }
+        return try await offCooperativePool {
+            process.waitUntilExit()
+            return process.terminationStatus
         }
-        return process.terminationStatus
     }
 }
