@@ -62,6 +62,9 @@ struct AdminLifecycleTests {
             #expect(added.status == 201)
             let changed = Flag()
             let stop = Flag()
+            // Each finished exchange reports whether it started after the change, so the change and the stop wait
+            // for exchanges on either side of it, not for a clock.
+            let (finished, report) = AsyncStream.makeStream(of: Bool.self)
             let results = try await withThrowingTaskGroup(of: [(after: Bool, status: Int, marker: String?)].self) { group in
                 for _ in 0..<4 {
                     group.addTask {
@@ -70,18 +73,19 @@ struct AdminLifecycleTests {
                             let after = changed.isSet
                             let reply = try await service.exchange(initData: try service.signedInitData(), provider: "probe")
                             seen.append((after, reply.status, reply.json["credential"]?["marker"]?.stringValue))
+                            report.yield(after)
                         }
                         return seen
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(300))
+                    for await after in finished where !after { break }
                     let patched = try await service.admin(
                         .patch, "/apps/poll/adapters/probe",
                         body: .object([("config", .object(Self.probeConfig + [("marker", .string("two"))]))]), token: token)
                     #expect(patched.status == 200, "\(patched.body)")
                     changed.set()
-                    try await Task.sleep(for: .milliseconds(300))
+                    for await after in finished where after { break }
                     stop.set()
                     return []
                 }
