@@ -5,7 +5,7 @@ import TelegateCore
 import TelegateSQL
 
 /// A pool of PostgreSQL connections (postgres-nio's `PostgresClient`, run as a long-lived service for as long as the
-/// engine is open) and the three ways stores use it: one statement, a read snapshot, a write transaction.
+/// engine is open) and the ways stores use it (``SQLDatabase``): one statement, a read snapshot, a write transaction.
 ///
 /// Every operation has a deadline: while the database is unreachable the pool keeps trying to connect and would
 /// otherwise hold requests indefinitely, so a request gives up after ``PostgresSettings/statementTimeout`` with
