@@ -58,16 +58,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
-        // The SQLite (default) engine behind the store protocols, with migrations.
-        .target(
-            name: "TelegateStore",
-            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", .product(name: "SQLiteNIO", package: "sqlite-nio"), logging]),
+        // The store protocols written once in SQL, over a small seam the engines implement, with the one ordered
+        // list of migrations.
+        .target(name: "TelegateSQL", dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth"]),
 
-        // The PostgreSQL engine behind the store protocols, with the same migrations: several instances, one database.
+        // The SQLite (default) engine: one file, a writer with group commit, pooled readers, a checkpointer.
         .target(
-            name: "TelegatePostgresStore",
+            name: "TelegateSQLite",
+            dependencies: ["TelegateSQL", "TelegateCore", .product(name: "SQLiteNIO", package: "sqlite-nio")]),
+
+        // The PostgreSQL engine: several instances, one database.
+        .target(
+            name: "TelegatePostgres",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TelegateSQL", "TelegateCore", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
@@ -125,10 +129,10 @@ let package = Package(
         .target(
             name: "TelegateApp",
             dependencies: [
-                "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
+                "TelegateCore", "TelegateSQLite", "TelegateServer", "OIDCProvider", "TelegramAuth",
                 "ClerkProvider",
                 "LogtoProvider",
-                "TelegatePostgresStore",
+                "TelegatePostgres",
                 "ConfigurationDocument",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ]),
@@ -158,13 +162,13 @@ let package = Package(
             name: "TelegateCoreTests",
             dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", httpClient, hummingbird, hummingbirdTesting, logging]),
         .testTarget(
-            name: "TelegateStoreTests",
-            dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging]),
+            name: "TelegateSQLTests",
+            dependencies: ["TelegateSQL", "TelegateSQLite", "TelegateCore", "StrictJSON", "TelegramAuth", "TelegatePostgres", logging]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", 
-                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
-                "TelegatePostgresStore",
+                "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "OIDCProvider", "OIDCSimulator",
+                "TelegatePostgres",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -174,7 +178,7 @@ let package = Package(
             name: "TelegateCLITests",
             dependencies: [
                 "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
-                "TelegatePostgresStore",
+                "TelegatePostgres", "TelegateSQL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
@@ -187,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "ClerkProviderTests",
             dependencies: ["TestSupport", 
-                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
+                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateSQLite",
                 "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

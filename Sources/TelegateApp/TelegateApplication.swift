@@ -5,9 +5,9 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TelegateCore
-import TelegatePostgresStore
+import TelegatePostgres
 import TelegateServer
-import TelegateStore
+import TelegateSQLite
 import TelegramAuth
 
 /// The composition root: opens the database, applies the configuration, compiles the apps and serves them.

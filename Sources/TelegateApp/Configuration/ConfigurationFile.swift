@@ -2,7 +2,7 @@ import ConfigurationDocument
 import Foundation
 import StrictJSON
 import TelegateCore
-import TelegatePostgresStore
+import TelegatePostgres
 import TelegateServer
 import TelegramAuth
 

@@ -1,6 +1,6 @@
 import StrictJSON
 import TelegateCore
-import TelegatePostgresStore
+import TelegatePostgres
 import TelegateServer
 import TelegramAuth
 
