@@ -97,7 +97,7 @@ public struct ConfigurationApplier: Sendable {
             }
             if bots.contains(where: { $0.botID == stored.botID }) {
                 throw TelegateError(
-                    .duplicateBot, status: 422,
+                    .duplicateBot,
                     "app \(appID) lists bot \(stored.botID) twice; a bot is identified by its id (the number before : in "
                         + "its token), so list each bot once")
             }
@@ -134,7 +134,7 @@ public struct ConfigurationApplier: Sendable {
 
 extension TelegateError.Code {
     /// An app of the configuration file lists the same bot twice.
-    static let duplicateBot = Self("duplicate_bot")
+    static let duplicateBot = Self("duplicate_bot", status: 422)
 }
 
 /// What applying a configuration changes: rows to write, apps to delete, and a readable diff.

@@ -25,10 +25,10 @@ struct AppAdminRoutes {
             ) { call in
                 let body = call.body
                 guard let id = body.string("id").flatMap(AppID.init(rawValue:)) else {
-                    throw TelegateError(.invalidField, status: 422, "id must be a lowercase slug like poll", reason: "invalid_value")
+                    throw TelegateError(.invalidField, "id must be a lowercase slug like poll", reason: "invalid_value")
                 }
                 if try await backend.services.storage.configuration.app(id) != nil {
-                    throw TelegateError(.init("app_exists"), status: 409, "an app with this id exists")
+                    throw TelegateError(.appExists, "an app with this id exists")
                 }
                 let app = StoredApp(settings: try Self.settings(body, base: AppSettings(id: id)))
                 let after = AdminJSON.appSettings(app.settings)
@@ -71,20 +71,20 @@ struct AppAdminRoutes {
         if let origins = body.strings("corsOrigins") {
             for origin in origins where origin == "*" || !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) {
                 throw TelegateError(
-                    .invalidField, status: 422, "corsOrigins entries must be exact origins like https://web.telegram.org",
+                    .invalidField, "corsOrigins entries must be exact origins like https://web.telegram.org",
                     reason: "invalid_value")
             }
             settings.corsOrigins = origins
         }
         if let maxAge = body.integer("initDataMaxAge") {
             guard maxAge >= 60 else {
-                throw TelegateError(.invalidField, status: 422, "initDataMaxAge must be at least 60 seconds", reason: "invalid_value")
+                throw TelegateError(.invalidField, "initDataMaxAge must be at least 60 seconds", reason: "invalid_value")
             }
             settings.initDataMaxAge = maxAge
         }
         if let maxAge = body.integer("widgetMaxAge") {
             guard maxAge >= 30 else {
-                throw TelegateError(.invalidField, status: 422, "widgetMaxAge must be at least 30 seconds", reason: "invalid_value")
+                throw TelegateError(.invalidField, "widgetMaxAge must be at least 30 seconds", reason: "invalid_value")
             }
             settings.widgetMaxAge = maxAge
         }

@@ -25,7 +25,7 @@ struct BotAdminRoutes {
                 var app = try await backend.app(call)
                 let bot = try newBot(call.body, app: app)
                 if app.bots.contains(where: { $0.botID == bot.botID }) {
-                    throw TelegateError(.init("bot_exists"), status: 409, "this app already has bot \(bot.botID)")
+                    throw TelegateError(.botExists, "this app already has bot \(bot.botID)")
                 }
                 if bot.isDefault { for index in app.bots.indices { app.bots[index].isDefault = false } }
                 app.bots.append(bot)
@@ -78,12 +78,12 @@ struct BotAdminRoutes {
             // Telegram's tokens carry a 35-character secret; a short one is a copy-paste accident.
             guard (token.split(separator: ":", maxSplits: 1).last?.count ?? 0) >= 30 else {
                 throw TelegateError(
-                    .init("invalid_bot_token"), status: 422,
+                    .invalidBotToken,
                     "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, a secret of 30 or more characters)")
             }
             guard !body.has("environment") else {
                 throw TelegateError(
-                    .invalidField, status: 422, "environment applies only to bots added by id", reason: "invalid_value")
+                    .invalidField, "environment applies only to bots added by id", reason: "invalid_value")
             }
             if let reference = body.string("tokenReference") { _ = try SecretReference(reference) }
             let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
@@ -93,13 +93,13 @@ struct BotAdminRoutes {
                     ?? ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: botID),
                 label: nil, isDefault: false, oidcAlgorithms: [.rs256, .es256], requireNonce: false, existing: nil)
         case (nil, let id?):
-            guard id > 0 else { throw TelegateError(.invalidField, status: 422, "id must be positive", reason: "invalid_value") }
+            guard id > 0 else { throw TelegateError(.invalidField, "id must be positive", reason: "invalid_value") }
             guard let environment = TelegramEnvironment(rawValue: body.string("environment") ?? "production") else {
-                throw TelegateError(.invalidField, status: 422, "environment must be production or test", reason: "invalid_value")
+                throw TelegateError(.invalidField, "environment must be production or test", reason: "invalid_value")
             }
             bot = StoredBot(botID: id, mode: .thirdParty(environment: environment))
         default:
-            throw TelegateError(.invalidField, status: 422, "give either token or id", reason: "missing_field")
+            throw TelegateError(.invalidField, "give either token or id", reason: "missing_field")
         }
         try Self.apply(body, to: &bot)
         if app.bots.isEmpty, !body.has("default") { bot.isDefault = true }
@@ -114,7 +114,7 @@ struct BotAdminRoutes {
             bot.oidcAlgorithms = try names.map { name in
                 guard let algorithm = JWSAlgorithm(rawValue: name) else {
                     throw TelegateError(
-                        .invalidField, status: 422, "oidcAlgorithms: RS256, ES256 or EdDSA", reason: "invalid_value")
+                        .invalidField, "oidcAlgorithms: RS256, ES256 or EdDSA", reason: "invalid_value")
                 }
                 return algorithm
             }
@@ -123,7 +123,7 @@ struct BotAdminRoutes {
 
     private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
         guard let id = Int64(call.parameter("bot")), let index = app.bots.firstIndex(where: { $0.botID == id }) else {
-            throw TelegateError(.botNotFound, status: 404, "this app has no such bot")
+            throw TelegateError(.botNotFound, "this app has no such bot")
         }
         return index
     }

@@ -26,7 +26,7 @@ public struct ConfigurationRows: Sendable {
             token = try BotToken(rawToken)
         } catch {
             throw TelegateError(
-                .init("invalid_bot_token"), status: 422,
+                .invalidBotToken,
                 "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, secret)")
         }
         let fingerprint = box.fingerprint(of: rawToken)
@@ -66,7 +66,7 @@ public struct ConfigurationRows: Sendable {
     ) throws -> StoredAdapter {
         guard let type = registry.type(for: kind) else {
             throw TelegateError(
-                .init("invalid_config"), status: 422,
+                .invalidConfig,
                 "unknown adapter kind \"\(kind)\"; known: \(registry.kinds.joined(separator: ", "))")
         }
         let schema = type.configSchema
@@ -75,7 +75,7 @@ public struct ConfigurationRows: Sendable {
         for field in secretValues.keys.sorted() {
             guard schema.secretFields.contains(field) else {
                 throw TelegateError(
-                    .init("invalid_config"), status: 422, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
+                    .invalidConfig, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
             }
             if !members.contains(where: { $0.key == field }) {
                 members.append((field, .string(Self.suggestedReference(appID: appID, adapter: name, field: field))))

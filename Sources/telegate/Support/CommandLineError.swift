@@ -1,5 +1,6 @@
-/// A usage or configuration problem (exit status 2), described without echoing secrets.
-enum ConfigurationError: Error, CustomStringConvertible {
+/// A command-line input that cannot be used: a missing or malformed bot token, an unreadable file, a malformed
+/// public key (exit status 2), described without echoing secrets.
+enum CommandLineError: Error, CustomStringConvertible {
     case missingBotToken
     case malformedBotToken
     case unreadableFile(String)
