@@ -14,7 +14,7 @@ struct SpecTests {
             "bots",
             .array([
                 .object([
-                    ("token", .string("env:POLL_BOT_TOKEN")), ("label", .number("2024")), ("default", .bool(true)),
+                    ("token", .string("env:POLL_BOT_TOKEN")), ("label", .string("prod")), ("default", .bool(true)),
                     ("oidc", .object([("algorithms", .array([.string("RS256"), .string("ES256")])), ("requireNonce", .bool(true))])),
                 ]),
                 .object([
@@ -40,7 +40,9 @@ struct SpecTests {
         try app.validate()
         #expect(app.settings.initDataMaxAge == 120)
         #expect(app.bots[0].token == .environment("POLL_BOT_TOKEN"))
-        #expect(app.bots[0].label == "2024")
+        #expect(app.bots[0].label == "prod")
+        let numbered = Self.file.patched(with: [("bots", .array([.object([("id", .integer(1)), ("label", .number("2024"))])]))])
+        #expect(try SpecFormat.file.decoder.decode(AppSpec.self, from: numbered).bots[0].label == "2024")
         #expect(app.bots[1].environment == .test)
         #expect(app.adapters[0].config["audience"] == .string("convex"))
         #expect(SpecFormat.file.encode(app) == Self.file)
