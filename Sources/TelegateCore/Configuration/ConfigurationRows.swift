@@ -15,12 +15,9 @@ public struct ConfigurationRows: Sendable {
         self.environment = environment
     }
 
-    /// A token-mode bot. A stored bot with the same token fingerprint is reused as is, so applying the same
-    /// configuration twice changes nothing.
-    public func tokenBot(
-        appID: AppID, token rawToken: String, reference: String?, label: String?, isDefault: Bool,
-        oidcAlgorithms: [JWSAlgorithm], requireNonce: Bool, existing: StoredBot?
-    ) throws -> StoredBot {
+    /// A token-mode bot with default settings (a ``BotSpec`` sets them). A stored bot with the same token
+    /// fingerprint keeps its sealed keys, so applying the same configuration twice changes nothing.
+    public func tokenBot(appID: AppID, token rawToken: String, reference: String?, existing: StoredBot?) throws -> StoredBot {
         let token: BotToken
         do {
             token = try BotToken(rawToken)
@@ -42,9 +39,8 @@ public struct ConfigurationRows: Sendable {
             sealed = try box.seal(bytes, context: RuntimeBuilder.botKeyContext(appID, token.botID))
         }
         return StoredBot(
-            botID: token.botID, label: label, isDefault: isDefault,
-            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour),
-            oidcAlgorithms: oidcAlgorithms, requireNonce: requireNonce)
+            botID: token.botID,
+            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour))
     }
 
     /// An adapter: its config validated against the kind's schema, secret fields resolved from their
