@@ -44,7 +44,7 @@ public struct BotSpec: Sendable, Equatable {
     public func validate() throws(TelegateError) {
         guard (token == nil) != (id == nil) else {
             throw TelegateError(
-                .invalidField, status: 422, "give either token (HMAC mode) or id (Ed25519 mode with only the bot id), not both",
+                .invalidField, "give either token (HMAC mode) or id (Ed25519 mode with only the bot id), not both",
                 reason: "missing_field")
         }
         if token != nil, environment != nil {

@@ -35,7 +35,7 @@ public enum SpecFormat: Sendable {
             return try decoder.decode(type, from: value)
         } catch let error as JSONDecodingError {
             throw TelegateError(
-                .invalidField, status: 422, error.description, reason: error.problem == .missing ? "missing_field" : "invalid_value")
+                .invalidField, error.description, reason: error.problem == .missing ? "missing_field" : "invalid_value")
         }
     }
 
