@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "telegate", targets: ["telegate"]),
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         .library(name: "TelegateCore", targets: ["TelegateCore"]),
+        .library(name: "TelegateAdmin", targets: ["TelegateAdmin"]),
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
         // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
         .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
@@ -58,6 +59,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
+        // The admin operations, transport-neutral: the routes the HTTP server mounts and the CLI calls directly,
+        // and the OpenAPI document describing them.
+        .target(name: "TelegateAdmin", dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", crypto]),
+
         // The SQLite (default) engine behind the store protocols, with migrations.
         .target(
             name: "TelegateStore",
@@ -75,7 +80,7 @@ let package = Package(
         .target(
             name: "TelegateServer",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", "ExchangeSubmission", hummingbird, logging,
+                "TelegateCore", "TelegateAdmin", "StrictJSON", "TelegramAuth", "ExchangeSubmission", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -125,7 +130,7 @@ let package = Package(
         .target(
             name: "TelegateApp",
             dependencies: [
-                "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
+                "TelegateCore", "TelegateAdmin", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
                 "ClerkProvider",
                 "LogtoProvider",
                 "TelegatePostgresStore",
@@ -136,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "telegate",
             dependencies: [
-                "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
+                "TelegramAuth", "TelegateApp", "TelegateCore", "TelegateAdmin", "SimulatorKit", crypto, logging,
                 "ClerkSimulator",
                 "LogtoSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -163,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", 
-                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
+                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "TelegateAdmin", "OIDCProvider", "OIDCSimulator",
                 "TelegatePostgresStore",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -187,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "ClerkProviderTests",
             dependencies: ["TestSupport", 
-                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
+                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore", "TelegateAdmin",
                 "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

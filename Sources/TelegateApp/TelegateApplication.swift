@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TelegateAdmin
 import TelegateCore
 import TelegatePostgresStore
 import TelegateServer

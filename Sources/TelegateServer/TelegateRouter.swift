@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import TelegateAdmin
 import TelegateCore
 
 /// Builds the router with every public route and the middleware around them.

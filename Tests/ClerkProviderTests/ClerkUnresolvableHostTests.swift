@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import StrictJSON
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 import TelegramAuth

@@ -2,6 +2,7 @@ import Foundation
 import OIDCProvider
 import StrictJSON
 import Synchronization
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 

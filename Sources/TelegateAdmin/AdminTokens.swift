@@ -1,4 +1,5 @@
 import Crypto
+import TelegateCore
 import TelegramAuth
 
 /// Creates and checks admin tokens. A token is `tga_` and 43 characters of base64url (256 random bits); only its

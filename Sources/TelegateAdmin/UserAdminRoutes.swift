@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// `/apps/{app}/users`: find a user by local id, Telegram id or username; see their provider links and sessions;
 /// disable, enable, unlink or erase them.

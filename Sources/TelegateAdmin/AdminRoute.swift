@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// The HTTP methods of the admin API.
 public enum AdminMethod: String, Sendable, CaseIterable {

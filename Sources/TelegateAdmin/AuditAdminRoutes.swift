@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// `/audit`: the audit log, newest first, a page at a time (`before` is the `next` of the previous page).
 struct AuditAdminRoutes {

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// JSON Schemas of admin answers, for routes whose answer the OpenAPI document describes member by member.
 enum AdminSchemas {

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 import TelegramAuth
 
 /// `/apps/{app}/bots`: the Telegram bots of an app. A bot is added with its token (HMAC mode; the token is

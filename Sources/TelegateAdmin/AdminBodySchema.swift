@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// The JSON object a route accepts. It both validates request bodies (unknown members and read-only members are
 /// refused with `422`, so a client can never set what it should not: no mass assignment) and describes the body

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// What every admin route group shares: the services, scoped loading of apps, and saving a change so that it is
 /// validated first, applied to this instance at once (other instances follow through the configuration

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// `/tokens`: admin tokens. Only tokens with full access manage tokens; a new token's text is answered once.
 struct TokenAdminRoutes {

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 import TelegramAuth
 
 /// How admin resources look on the wire. Secrets are write-only: a bot token or an adapter secret appears only

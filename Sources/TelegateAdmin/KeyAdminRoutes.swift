@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// `/apps/{app}/keys`: the built-in issuer's signing keys (public parts only) and their rotation.
 struct KeyAdminRoutes {

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// `/apps`: create, list, read, update and delete apps.
 struct AppAdminRoutes {

@@ -1,4 +1,5 @@
 import StrictJSON
+import TelegateCore
 
 /// The OpenAPI 3.1 description of the admin API, built from the routes themselves so that it cannot drift from
 /// what is served.

@@ -1,3 +1,5 @@
+import TelegateCore
+
 /// Lets one admin change at a time run in this process. A change reads an app, modifies it and saves it whole;
 /// two concurrent changes to one app (two bots added at once) would otherwise lose one of them.
 actor AdminWriteGate {

@@ -1,3 +1,5 @@
+import TelegateCore
+
 /// Who is calling the admin API, and what they may touch.
 public struct AdminPrincipal: Sendable, Equatable {
     /// The audit actor: `admin:<token name>`, or `local` for the CLI working on the database directly.
