@@ -16,7 +16,8 @@ let package = Package(
         .executable(name: "telegate", targets: ["telegate"]),
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         .library(name: "TelegateCore", targets: ["TelegateCore"]),
-        .library(name: "TelegateAdmin", targets: ["TelegateAdmin"]),
+        .library(name: "TelegateIssuer", targets: ["TelegateIssuer"]),
+        .library(name: "ProviderKit", targets: ["ProviderKit"]),
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
         // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
         .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
@@ -50,18 +51,32 @@ let package = Package(
         // What a client submits to the exchange: the proof, and the strict reading of the request body.
         .target(name: "ExchangeSubmission", dependencies: ["StrictJSON"]),
 
-        // Apps, bots, subjects, the adapter protocol and registry, the exchange pipeline, store protocols,
-        // signing keys, secret sealing, audit, errors.
+        // The domain: apps, bots, users and their identifiers, store protocols, identity resolution, secret
+        // sealing, audit, metrics, time, errors.
+        .target(name: "TelegateCore", dependencies: ["TelegramAuth", "StrictJSON", "ExchangeSubmission", crypto, logging]),
+
+        // The token issuer: signing keys and their ring, the token signer, refresh tokens, discovery metadata.
+        .target(name: "TelegateIssuer", dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", crypto, cryptoExtras]),
+
+        // What adapters build on: the adapter protocols and context, the configuration schema, the upstream HTTP
+        // client with its circuit breaker and outbound address policy, and provider user provisioning.
         .target(
-            name: "TelegateCore",
+            name: "ProviderKit",
             dependencies: [
-                "TelegramAuth", "StrictJSON", "ExchangeSubmission", crypto, cryptoExtras, jwtKit, logging, httpClient,
+                "TelegateCore", "TelegateIssuer", "TelegramAuth", "StrictJSON", logging, httpClient,
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
+        // The running apps and bots built from the stored configuration, and the exchange and refresh pipelines.
+        .target(
+            name: "TelegateRuntime",
+            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegramAuth", "StrictJSON", "ExchangeSubmission", logging]),
+
         // The admin operations, transport-neutral: the routes the HTTP server mounts and the CLI calls directly,
         // and the OpenAPI document describing them.
-        .target(name: "TelegateAdmin", dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", crypto]),
+        .target(
+            name: "TelegateAdmin",
+            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto]),
 
         // The SQLite (default) engine behind the store protocols, with migrations.
         .target(
@@ -80,7 +95,8 @@ let package = Package(
         .target(
             name: "TelegateServer",
             dependencies: [
-                "TelegateCore", "TelegateAdmin", "StrictJSON", "TelegramAuth", "ExchangeSubmission", hummingbird, logging,
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "StrictJSON", "TelegramAuth",
+                "ExchangeSubmission", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -88,14 +104,18 @@ let package = Package(
             resources: [.embedInCode("SDK/telegate.js")]),
 
         // Providers: one folder each, adapter and simulator.
-        .target(name: "OIDCProvider", dependencies: ["TelegateCore", "StrictJSON", jwtKit, crypto], path: "Providers/OIDC/Adapter"),
+        .target(
+            name: "OIDCProvider", dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", jwtKit, crypto],
+            path: "Providers/OIDC/Adapter"),
         .target(
             name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
             path: "Providers/OIDC/Simulator"),
         // Logto: access tokens through user impersonation, and its simulator.
         .target(
             name: "LogtoProvider",
-            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                "TelegateCore", "ProviderKit", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Providers/Logto/Adapter"),
         .target(
             name: "LogtoSimulator",
@@ -104,7 +124,8 @@ let package = Package(
             ],
             path: "Providers/Logto/Simulator"),
 
-        .target(name: "ClerkProvider", dependencies: ["TelegateCore", "StrictJSON", crypto, logging], path: "Providers/Clerk/Adapter"),
+        .target(
+            name: "ClerkProvider", dependencies: ["TelegateCore", "ProviderKit", "StrictJSON", crypto, logging], path: "Providers/Clerk/Adapter"),
         .target(
             name: "ClerkSimulator",
             dependencies: [
@@ -130,7 +151,8 @@ let package = Package(
         .target(
             name: "TelegateApp",
             dependencies: [
-                "TelegateCore", "TelegateAdmin", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "TelegateStore", "TelegateServer",
+                "OIDCProvider", "TelegramAuth",
                 "ClerkProvider",
                 "LogtoProvider",
                 "TelegatePostgresStore",
@@ -161,14 +183,20 @@ let package = Package(
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TelegateCoreTests",
-            dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", httpClient, hummingbird, hummingbirdTesting, logging]),
+            dependencies: [
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", httpClient, hummingbird,
+                hummingbirdTesting, logging,
+            ]),
         .testTarget(
             name: "TelegateStoreTests",
-            dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging]),
+            dependencies: [
+                "TelegateStore", "TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging,
+            ]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", 
-                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "TelegateAdmin", "OIDCProvider", "OIDCSimulator",
+                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
+                "OIDCProvider", "OIDCSimulator",
                 "TelegatePostgresStore",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,7 +221,7 @@ let package = Package(
             name: "ClerkProviderTests",
             dependencies: ["TestSupport", 
                 "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore", "TelegateAdmin",
-                "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
+                "TelegateCore", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -201,7 +229,8 @@ let package = Package(
         .testTarget(
             name: "LogtoProviderTests",
             dependencies: ["TestSupport", 
-                "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "TelegramAuth", "StrictJSON",
+                "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "ProviderKit", "TelegateRuntime",
+                "TelegramAuth", "StrictJSON",
                 hummingbird, httpClient, jwtKit, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// `/adapter-kinds` and `/apps/{app}/adapters`: which provider kinds this build knows, and an app's adapters.
 /// Secret fields are write-only: they are sent as values in `secrets` (or as references in `config`) and read back

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// The admin API: one list of routes that the HTTP server mounts under `/admin/v1`, the CLI calls directly on a
 /// local database, and the OpenAPI document describes.

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// What every admin route group shares: the services, scoped loading of apps, and saving a change so that it is
 /// validated first, applied to this instance at once (other instances follow through the configuration

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 
 /// How admin resources look on the wire. Secrets are write-only: a bot token or an adapter secret appears only

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 
 /// `/apps/{app}/bots`: the Telegram bots of an app. A bot is added with its token (HMAC mode; the token is

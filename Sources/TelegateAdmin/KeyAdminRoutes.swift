@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// `/apps/{app}/keys`: the built-in issuer's signing keys (public parts only) and their rotation.
 struct KeyAdminRoutes {

@@ -1,6 +1,7 @@
 import ClerkProvider
 import LogtoProvider
 import OIDCProvider
+import ProviderKit
 import TelegateCore
 
 /// The adapter kinds built into this binary. Adding a provider adds its folder under `Providers/` and one line

@@ -3,10 +3,12 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ProviderKit
 import ServiceLifecycle
 import TelegateAdmin
 import TelegateCore
 import TelegatePostgresStore
+import TelegateRuntime
 import TelegateServer
 import TelegateStore
 import TelegramAuth

@@ -6,6 +6,7 @@ import StrictJSON
 import TelegateAdmin
 import TelegateApp
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import OIDCProvider
+import ProviderKit
 import StrictJSON
 import Synchronization
 import TelegateAdmin
