@@ -9,6 +9,60 @@ let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "as
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 
+/// One identity provider, in `Providers/<name>/`: the adapter target `<name>Provider` (`Adapter/`), the simulator
+/// target `<name>Simulator` (`Simulator/`) and, if the provider has its own suite, the test target
+/// `<name>ProviderTests` (`Tests/<name>ProviderTests/`). Adding a provider adds one entry to `providers`.
+struct Provider {
+    let name: String
+    let hasTests: Bool
+
+    init(_ name: String, tests: Bool = true) {
+        (self.name, self.hasTests) = (name, tests)
+    }
+
+    var adapter: Target.Dependency { .target(name: name + "Provider") }
+    var simulator: Target.Dependency { .target(name: name + "Simulator") }
+
+    /// The provider's targets; every provider gets the same dependencies, so adding one needs no other edit.
+    var targets: [Target] {
+        [
+            .target(
+                name: name + "Provider",
+                dependencies: [
+                    "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegramAuth", "StrictJSON", crypto, jwtKit, logging,
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                path: "Providers/\(name)/Adapter"),
+            .target(
+                name: name + "Simulator",
+                dependencies: [
+                    "SimulatorKit", "StrictJSON", hummingbird, jwtKit, crypto, cryptoExtras, httpClient,
+                    .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                ],
+                path: "Providers/\(name)/Simulator"),
+        ]
+            + (hasTests
+                ? [
+                    .testTarget(
+                        name: name + "ProviderTests",
+                        dependencies: [
+                            adapter, simulator, "TestSupport", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
+                            "TelegateAdmin", "TelegateRuntime", "ProviderKit", "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird,
+                            httpClient, jwtKit, logging, .product(name: "Yams", package: "Yams"),
+                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                        ])
+                ] : [])
+    }
+}
+
+/// The providers built in (their adapters and simulators are listed in `Sources/TelegateApp/BuiltinProviders.swift`).
+let providers: [Provider] = [
+    Provider("OIDC", tests: false),  // the built-in issuer; its tests are in TelegateServerTests
+    Provider("Clerk"),
+    Provider("Logto"),
+]
+
 let package = Package(
     name: "Telegate",
     platforms: [.macOS(.v15)],
@@ -103,37 +157,6 @@ let package = Package(
             ],
             resources: [.embedInCode("SDK/telegate.js")]),
 
-        // Providers: one folder each, adapter and simulator.
-        .target(
-            name: "OIDCProvider", dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", jwtKit, crypto],
-            path: "Providers/OIDC/Adapter"),
-        .target(
-            name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
-            path: "Providers/OIDC/Simulator"),
-        // Logto: access tokens through user impersonation, and its simulator.
-        .target(
-            name: "LogtoProvider",
-            dependencies: [
-                "TelegateCore", "ProviderKit", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Providers/Logto/Adapter"),
-        .target(
-            name: "LogtoSimulator",
-            dependencies: [
-                "SimulatorKit", "StrictJSON", hummingbird, crypto, cryptoExtras, .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            path: "Providers/Logto/Simulator"),
-
-        .target(
-            name: "ClerkProvider", dependencies: ["TelegateCore", "ProviderKit", "StrictJSON", crypto, logging], path: "Providers/Clerk/Adapter"),
-        .target(
-            name: "ClerkSimulator",
-            dependencies: [
-                "SimulatorKit", "StrictJSON", hummingbird, .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            path: "Providers/Clerk/Simulator"),
-
         // What every provider simulator shares: call counters, injected faults, serving.
         .target(
             name: "SimulatorKit",
@@ -147,25 +170,19 @@ let package = Package(
         // The configuration file's YAML read into the JSON model, with no server dependencies.
         .target(name: "ConfigurationDocument", dependencies: ["StrictJSON", .product(name: "Yams", package: "Yams")]),
 
-        // The composition root: configuration file, quickstart, wiring.
+        // The composition root: configuration file, quickstart, wiring, and the built-in providers.
         .target(
             name: "TelegateApp",
             dependencies: [
                 "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "TelegateStore", "TelegateServer",
-                "OIDCProvider", "TelegramAuth",
-                "ClerkProvider",
-                "LogtoProvider",
-                "TelegatePostgresStore",
-                "ConfigurationDocument",
+                "TelegramAuth", "TelegatePostgresStore", "ConfigurationDocument", "SimulatorKit",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
-            ]),
+            ] + providers.flatMap { [$0.adapter, $0.simulator] }),
 
         .executableTarget(
             name: "telegate",
             dependencies: [
                 "TelegramAuth", "TelegateApp", "TelegateCore", "TelegateAdmin", "SimulatorKit", crypto, logging,
-                "ClerkSimulator",
-                "LogtoSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The admin commands: JSON bodies, and calls to a running server with --server.
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
@@ -217,22 +234,5 @@ let package = Package(
                 "SimulatorKit", hummingbird, httpClient, logging, .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(
-            name: "ClerkProviderTests",
-            dependencies: ["TestSupport", 
-                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore", "TelegateAdmin",
-                "TelegateCore", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
-        .testTarget(
-            name: "LogtoProviderTests",
-            dependencies: ["TestSupport", 
-                "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "ProviderKit", "TelegateRuntime",
-                "TelegramAuth", "StrictJSON",
-                hummingbird, httpClient, jwtKit, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
-    ]
+    ] + providers.flatMap(\.targets)
 )
