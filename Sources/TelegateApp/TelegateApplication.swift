@@ -3,9 +3,12 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ProviderKit
 import ServiceLifecycle
+import TelegateAdmin
 import TelegateCore
 import TelegatePostgres
+import TelegateRuntime
 import TelegateServer
 import TelegateSQLite
 import TelegramAuth

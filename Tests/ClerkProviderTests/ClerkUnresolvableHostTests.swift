@@ -3,8 +3,10 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import StrictJSON
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Synchronization
 import TelegateCore
+import TelegateIssuer
 import TelegramAuth
 import Testing
 

@@ -1,4 +1,5 @@
 import Logging
+import ProviderKit
 import Synchronization
 import TelegateCore
 import TelegramAuth

@@ -1,3 +1,4 @@
+import ProviderKit
 import TelegateCore
 
 /// Clerk users as ``ProviderUserLinker`` needs them: created with `external_id` = the local user id, which Clerk

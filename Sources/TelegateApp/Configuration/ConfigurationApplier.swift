@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// Writes the apps of a configuration file into the database: the same rows the admin API writes, so the file
 /// is just another way to configure.

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// The stored configuration as a `telegate.yaml` that `config apply` accepts: secrets appear only as their
 /// references (`env:…`, `file:…`), never as values.

@@ -1,5 +1,6 @@
 import Hummingbird
 import TelegateCore
+import TelegateRuntime
 
 /// Per-app CORS for the public endpoints under `/v1/apps/{app}/`: only the app's configured origins (the
 /// origin the Mini App's page is served from, also when Telegram Web shows it in an iframe) get

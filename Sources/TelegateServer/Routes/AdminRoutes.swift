@@ -1,6 +1,7 @@
 import ExchangeSubmission
 import Hummingbird
 import StrictJSON
+import TelegateAdmin
 import TelegateCore
 import TelegramAuth
 

@@ -2,6 +2,7 @@ import ExchangeSubmission
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// `POST /v1/apps/{app}/exchange` and `POST /v1/apps/{app}/bots/{bot}/exchange`.
 struct ExchangeRoutes {

@@ -2,6 +2,7 @@ import ExchangeSubmission
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 
 /// `POST /v1/apps/{app}/token`: the OAuth 2.0 refresh-token grant, form-encoded or JSON, answered with a

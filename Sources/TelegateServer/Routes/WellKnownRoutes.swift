@@ -1,6 +1,8 @@
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegateIssuer
+import TelegateRuntime
 
 /// The per-app issuer metadata: `GET /apps/{app}/.well-known/openid-configuration` and `…/jwks.json`, served as
 /// `application/json` with public keys only.

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import StrictJSON
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 

@@ -8,6 +8,7 @@ import StrictJSON
 import Synchronization
 import TelegateApp
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 import TestSupport
 import Testing

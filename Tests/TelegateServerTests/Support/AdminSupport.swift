@@ -1,7 +1,9 @@
 import Foundation
 import OIDCProvider
+import ProviderKit
 import StrictJSON
 import Synchronization
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import ProviderKit
 import StrictJSON
 import Synchronization
 import TelegateApp
