@@ -46,7 +46,7 @@ struct Provider {
                     .testTarget(
                         name: name + "ProviderTests",
                         dependencies: [
-                            adapter, simulator, "TestSupport", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
+                            adapter, simulator, "TestSupport", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateSQLite",
                             "TelegateAdmin", "TelegateRuntime", "ProviderKit", "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird,
                             httpClient, jwtKit, logging, .product(name: "Yams", package: "Yams"),
                             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -132,16 +132,20 @@ let package = Package(
             name: "TelegateAdmin",
             dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto]),
 
-        // The SQLite (default) engine behind the store protocols, with migrations.
-        .target(
-            name: "TelegateStore",
-            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", .product(name: "SQLiteNIO", package: "sqlite-nio"), logging]),
+        // The store protocols written once in SQL, over a small seam the engines implement, with the one ordered
+        // list of migrations.
+        .target(name: "TelegateSQL", dependencies: ["TelegateCore", "TelegateIssuer", "StrictJSON", "TelegramAuth"]),
 
-        // The PostgreSQL engine behind the store protocols, with the same migrations: several instances, one database.
+        // The SQLite (default) engine: one file, a writer with group commit, pooled readers, a checkpointer.
         .target(
-            name: "TelegatePostgresStore",
+            name: "TelegateSQLite",
+            dependencies: ["TelegateSQL", "TelegateCore", .product(name: "SQLiteNIO", package: "sqlite-nio")]),
+
+        // The PostgreSQL engine: several instances, one database.
+        .target(
+            name: "TelegatePostgres",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TelegateSQL", "TelegateCore", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
@@ -174,8 +178,8 @@ let package = Package(
         .target(
             name: "TelegateApp",
             dependencies: [
-                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "TelegateStore", "TelegateServer",
-                "TelegramAuth", "TelegatePostgresStore", "ConfigurationDocument", "SimulatorKit",
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "TelegateSQLite", "TelegateServer",
+                "TelegramAuth", "TelegatePostgres", "ConfigurationDocument", "SimulatorKit",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ] + providers.flatMap { [$0.adapter, $0.simulator] }),
 
@@ -205,16 +209,16 @@ let package = Package(
                 hummingbirdTesting, logging,
             ]),
         .testTarget(
-            name: "TelegateStoreTests",
+            name: "TelegateSQLTests",
             dependencies: [
-                "TelegateStore", "TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging,
+                "TelegateSQL", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", "TelegramAuth", "TelegatePostgres", logging,
             ]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", 
-                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
+                "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
                 "OIDCProvider", "OIDCSimulator",
-                "TelegatePostgresStore",
+                "TelegatePostgres",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -224,7 +228,7 @@ let package = Package(
             name: "TelegateCLITests",
             dependencies: [
                 "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
-                "TelegatePostgresStore",
+                "TelegatePostgres", "TelegateSQL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

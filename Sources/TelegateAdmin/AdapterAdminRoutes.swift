@@ -36,10 +36,10 @@ struct AdapterAdminRoutes {
             ) { call in
                 var app = try await backend.app(call)
                 guard let name = call.body.string("name").flatMap(AdapterName.init(rawValue:)) else {
-                    throw TelegateError(.invalidField, status: 422, "name must be a lowercase slug like clerk", reason: "invalid_value")
+                    throw TelegateError(.invalidField, "name must be a lowercase slug like clerk", reason: "invalid_value")
                 }
                 if app.adapters.contains(where: { $0.name == name }) {
-                    throw TelegateError(.init("adapter_exists"), status: 409, "this app already has an adapter named \(name)")
+                    throw TelegateError(.adapterExists, "this app already has an adapter named \(name)")
                 }
                 let isDefault = call.body.bool("default") ?? app.adapters.isEmpty
                 var warnings: [String] = []
@@ -196,7 +196,7 @@ struct AdapterAdminRoutes {
         var values: [String: String] = [:]
         for member in body.value("secrets")?.objectMembers ?? [] {
             guard let text = member.value.stringValue, !text.isEmpty else {
-                throw TelegateError(.invalidField, status: 422, "secrets.\(member.key.prefix(40)) must be a string", reason: "wrong_type")
+                throw TelegateError(.invalidField, "secrets.\(member.key.prefix(40)) must be a string", reason: "wrong_type")
             }
             values[member.key] = text
         }
@@ -205,7 +205,7 @@ struct AdapterAdminRoutes {
 
     private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
         guard let index = app.adapters.firstIndex(where: { $0.name.rawValue == call.parameter("adapter") }) else {
-            throw TelegateError(.providerNotFound, status: 404, "this app has no such adapter")
+            throw TelegateError(.providerNotFound, "this app has no such adapter")
         }
         return index
     }

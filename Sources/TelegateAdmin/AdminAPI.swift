@@ -32,9 +32,9 @@ public struct AdminAPI: Sendable {
     /// Runs one request: finds its route, checks what the caller may do, validates the body, runs the handler.
     public func handle(_ request: AdminRequest) async throws -> AdminReply {
         let candidates = routes.compactMap { route in route.match(request.path).map { (route, $0) } }
-        guard !candidates.isEmpty else { throw TelegateError(.init("not_found"), status: 404, "no such endpoint") }
+        guard !candidates.isEmpty else { throw TelegateError(.notFound, "no such endpoint") }
         guard let match = candidates.first(where: { $0.0.method == request.method }) else {
-            throw TelegateError(.methodNotAllowed, status: 405, "this method is not allowed here")
+            throw TelegateError(.methodNotAllowed, "this method is not allowed here")
         }
         return try await perform(match.0, parameters: match.1, request: request)
     }
@@ -43,11 +43,11 @@ public struct AdminAPI: Sendable {
     public func perform(_ route: AdminRoute, parameters: [String: String], request: AdminRequest) async throws -> AdminReply {
         let principal = request.principal
         if route.writes, principal.readOnly {
-            throw TelegateError(.adminForbidden, status: 403, "this admin token is read-only", reason: "read_only_token")
+            throw TelegateError(.adminForbidden, "this admin token is read-only", reason: "read_only_token")
         }
         if route.scope == .global, principal.appID != nil {
             throw TelegateError(
-                .adminForbidden, status: 403, "this admin token is restricted to one app", reason: "app_scoped_token")
+                .adminForbidden, "this admin token is restricted to one app", reason: "app_scoped_token")
         }
         let body: AdminBody
         if let schema = route.body {
@@ -55,7 +55,7 @@ public struct AdminAPI: Sendable {
         } else {
             if let members = request.body?.objectMembers, let first = members.first {
                 throw TelegateError(
-                    .invalidField, status: 422, "unknown member \"\(first.key.prefix(40))\"; this call takes no body",
+                    .invalidField, "unknown member \"\(first.key.prefix(40))\"; this call takes no body",
                     reason: "unknown_field")
             }
             body = AdminBody(members: [])

@@ -63,5 +63,5 @@ struct AdminBackend: Sendable {
             requestID: call.requestID)
     }
 
-    static var appNotFound: TelegateError { TelegateError(.appNotFound, status: 404, "there is no such app") }
+    static var appNotFound: TelegateError { TelegateError(.appNotFound, "there is no such app") }
 }

@@ -60,20 +60,20 @@ public struct AdminBodySchema: Sendable {
             }
             if readOnly.contains(member.key) {
                 throw TelegateError(
-                    .invalidField, status: 422, "\(member.key) is read-only", reason: "read_only_field")
+                    .invalidField, "\(member.key) is read-only", reason: "read_only_field")
             }
             guard let known = members.first(where: { $0.name == member.key }) else {
                 throw TelegateError(
-                    .invalidField, status: 422,
+                    .invalidField,
                     "unknown member \"\(member.key.prefix(40))\"; accepted: \(members.map(\.name).joined(separator: ", "))",
                     reason: "unknown_field")
             }
             guard member.value == .null || known.type.accepts(member.value) else {
-                throw TelegateError(.invalidField, status: 422, "\(member.key) has the wrong type", reason: "wrong_type")
+                throw TelegateError(.invalidField, "\(member.key) has the wrong type", reason: "wrong_type")
             }
         }
         for member in members where member.required && !seen.contains(member.name) {
-            throw TelegateError(.invalidField, status: 422, "\(member.name) is required", reason: "missing_field")
+            throw TelegateError(.invalidField, "\(member.name) is required", reason: "missing_field")
         }
         return AdminBody(members: object.filter { $0.value != .null })
     }
@@ -114,13 +114,4 @@ struct AdminBody: Sendable {
     func integer(_ key: String) -> Int64? { value(key)?.integerValue }
     func bool(_ key: String) -> Bool? { value(key)?.boolValue }
     func strings(_ key: String) -> [String]? { value(key)?.arrayElements?.compactMap(\.stringValue) }
-}
-
-extension TelegateError.Code {
-    /// A request body member is unknown, read-only, missing or of the wrong type (the `reason` says which).
-    public static let invalidField = Self("invalid_field")
-    /// The admin API needs a valid bearer token.
-    public static let adminUnauthorized = Self("admin_unauthorized")
-    /// The admin token may not do this (read-only, or restricted to one app).
-    public static let adminForbidden = Self("admin_forbidden")
 }

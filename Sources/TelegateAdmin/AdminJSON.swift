@@ -14,12 +14,7 @@ enum AdminJSON {
     }
 
     /// The app's own settings, also the audited fields of an app change.
-    static func appSettings(_ settings: AppSettings) -> JSONValue {
-        .object([
-            ("id", .string(settings.id.rawValue)), ("corsOrigins", .array(settings.corsOrigins.map { .string($0) })),
-            ("initDataMaxAge", .integer(settings.initDataMaxAge)), ("widgetMaxAge", .integer(settings.widgetMaxAge)),
-        ])
-    }
+    static func appSettings(_ settings: AppSettings) -> JSONValue { SpecFormat.admin.encode(AppSpec(settings: settings)) }
 
     static func bot(_ bot: StoredBot) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [("id", .integer(bot.botID))]

@@ -18,15 +18,14 @@ public struct AdminTokens: Sendable {
     public func create(name: String, appID: AppID?, readOnly: Bool) async throws -> (token: String, record: AdminToken) {
         guard Self.isValidName(name) else {
             throw TelegateError(
-                .invalidRequest, status: 422, "a token name is 1 to 64 letters, digits, '.', '_' or '-'",
-                reason: "invalid_token_name")
+                .invalidField, "a token name is 1 to 64 letters, digits, '.', '_' or '-'", reason: "invalid_value")
         }
         let text = "tga_" + Base64.urlEncode(SecureRandom.bytes(32))
         let record = AdminToken(
             id: "adm_" + SortableID.generate(milliseconds: UInt64(clock.now) * 1000).lowercased(), name: name,
             appID: appID, readOnly: readOnly, hash: Self.hash(text), createdAt: clock.now)
         guard try await store.insert(record) else {
-            throw TelegateError(.init("admin_token_exists"), status: 409, "a token named \(name) exists; revoke it first")
+            throw TelegateError(.adminTokenExists, "a token named \(name) exists; revoke it first")
         }
         return (text, record)
     }

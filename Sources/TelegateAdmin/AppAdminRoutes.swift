@@ -24,16 +24,15 @@ struct AppAdminRoutes {
                     readOnly: ["bots", "adapters"]),
                 status: 201
             ) { call in
-                let body = call.body
-                guard let id = body.string("id").flatMap(AppID.init(rawValue:)) else {
-                    throw TelegateError(.invalidField, status: 422, "id must be a lowercase slug like poll", reason: "invalid_value")
+                let spec = try SpecFormat.admin.decode(AppSpec.self, from: .object(call.body.members))
+                if try await backend.services.storage.configuration.app(spec.settings.id) != nil {
+                    throw TelegateError(.appExists, "an app with this id exists")
                 }
-                if try await backend.services.storage.configuration.app(id) != nil {
-                    throw TelegateError(.init("app_exists"), status: 409, "an app with this id exists")
-                }
-                let app = StoredApp(settings: try Self.settings(body, base: AppSettings(id: id)))
+                try spec.validate()
+                let app = StoredApp(settings: spec.settings)
                 let after = AdminJSON.appSettings(app.settings)
-                try await backend.save(app, call: call, action: "app.created", target: "app:\(id)", before: nil, after: after)
+                try await backend.save(
+                    app, call: call, action: "app.created", target: "app:\(spec.settings.id)", before: nil, after: after)
                 return AdminJSON.app(app)
             },
             AdminRoute(.get, "/apps/{app}", "getApp", "Get an app with its bots and adapters") { call in
@@ -44,9 +43,10 @@ struct AppAdminRoutes {
                 body: AdminBodySchema(Self.settingsMembers, readOnly: ["id", "bots", "adapters"])
             ) { call in
                 var app = try await backend.app(call)
-                let body = call.body
                 let before = AdminJSON.appSettings(app.settings)
-                app.settings = try Self.settings(body, base: app.settings)
+                let spec = try SpecFormat.admin.decode(AppSpec.self, from: before.patched(with: call.body.members))
+                try spec.validate()
+                app.settings = spec.settings
                 let after = AdminJSON.appSettings(app.settings)
                 if before != after {
                     try await backend.save(
@@ -64,31 +64,5 @@ struct AppAdminRoutes {
                 return nil
             },
         ]
-    }
-
-    /// `base` with the settings the body names, validated.
-    static func settings(_ body: AdminBody, base: AppSettings) throws -> AppSettings {
-        var settings = base
-        if let origins = body.strings("corsOrigins") {
-            for origin in origins where origin == "*" || !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) {
-                throw TelegateError(
-                    .invalidField, status: 422, "corsOrigins entries must be exact origins like https://web.telegram.org",
-                    reason: "invalid_value")
-            }
-            settings.corsOrigins = origins
-        }
-        if let maxAge = body.integer("initDataMaxAge") {
-            guard maxAge >= 60 else {
-                throw TelegateError(.invalidField, status: 422, "initDataMaxAge must be at least 60 seconds", reason: "invalid_value")
-            }
-            settings.initDataMaxAge = maxAge
-        }
-        if let maxAge = body.integer("widgetMaxAge") {
-            guard maxAge >= 30 else {
-                throw TelegateError(.invalidField, status: 422, "widgetMaxAge must be at least 30 seconds", reason: "invalid_value")
-            }
-            settings.widgetMaxAge = maxAge
-        }
-        return settings
     }
 }

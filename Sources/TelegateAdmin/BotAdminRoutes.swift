@@ -27,7 +27,7 @@ struct BotAdminRoutes {
                 var app = try await backend.app(call)
                 let bot = try newBot(call.body, app: app)
                 if app.bots.contains(where: { $0.botID == bot.botID }) {
-                    throw TelegateError(.init("bot_exists"), status: 409, "this app already has bot \(bot.botID)")
+                    throw TelegateError(.botExists, "this app already has bot \(bot.botID)")
                 }
                 if bot.isDefault { for index in app.bots.indices { app.bots[index].isDefault = false } }
                 app.bots.append(bot)
@@ -43,8 +43,10 @@ struct BotAdminRoutes {
                 var app = try await backend.app(call)
                 let index = try Self.index(call, in: app)
                 let before = app.bots[index]
-                var bot = before
-                try Self.apply(call.body, to: &bot)
+                let changed = SpecFormat.admin.encode(BotSpec(before, appID: app.settings.id)).patched(with: call.body.members)
+                let spec = try SpecFormat.admin.decode(BotSpec.self, from: changed)
+                try spec.validate()
+                let bot = spec.settings(of: before)
                 if bot.isDefault, !before.isDefault { for other in app.bots.indices { app.bots[other].isDefault = false } }
                 app.bots[index] = bot
                 if bot != before {
@@ -72,60 +74,42 @@ struct BotAdminRoutes {
         .member("requireNonce", .boolean, "Whether Telegram Login id_tokens must carry the login's nonce."),
     ]
 
+    /// The bot a body describes: its spec, with the token value (write-only) beside it. A token bot records where
+    /// its token is kept: the given reference, or the one suggested for it. The first bot becomes the default.
     private func newBot(_ body: AdminBody, app: StoredApp) throws -> StoredBot {
         let appID = app.settings.id
-        var bot: StoredBot
-        switch (body.string("token"), body.integer("id")) {
-        case (let token?, nil):
+        let token = body.string("token")
+        var members = body.members.filter { $0.key != "token" && (token != nil || $0.key != "tokenReference") }
+        if let token {
             // Telegram's tokens carry a 35-character secret; a short one is a copy-paste accident.
             guard (token.split(separator: ":", maxSplits: 1).last?.count ?? 0) >= 30 else {
                 throw TelegateError(
-                    .init("invalid_bot_token"), status: 422,
+                    .invalidBotToken,
                     "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, a secret of 30 or more characters)")
             }
-            guard !body.has("environment") else {
-                throw TelegateError(
-                    .invalidField, status: 422, "environment applies only to bots added by id", reason: "invalid_value")
+            if !body.has("tokenReference") {
+                let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
+                members.append(
+                    ("tokenReference", .string(ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: botID))))
             }
-            if let reference = body.string("tokenReference") { _ = try SecretReference(reference) }
-            let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
-            bot = try backend.rows.tokenBot(
-                appID: appID, token: token,
-                reference: body.string("tokenReference")
-                    ?? ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: botID),
-                label: nil, isDefault: false, oidcAlgorithms: [.rs256, .es256], requireNonce: false, existing: nil)
-        case (nil, let id?):
-            guard id > 0 else { throw TelegateError(.invalidField, status: 422, "id must be positive", reason: "invalid_value") }
-            guard let environment = TelegramEnvironment(rawValue: body.string("environment") ?? "production") else {
-                throw TelegateError(.invalidField, status: 422, "environment must be production or test", reason: "invalid_value")
-            }
-            bot = StoredBot(botID: id, mode: .thirdParty(environment: environment))
-        default:
-            throw TelegateError(.invalidField, status: 422, "give either token or id", reason: "missing_field")
         }
-        try Self.apply(body, to: &bot)
-        if app.bots.isEmpty, !body.has("default") { bot.isDefault = true }
-        return bot
-    }
-
-    private static func apply(_ body: AdminBody, to bot: inout StoredBot) throws {
-        if let label = body.string("label") { bot.label = label }
-        if let isDefault = body.bool("default") { bot.isDefault = isDefault }
-        if let requireNonce = body.bool("requireNonce") { bot.requireNonce = requireNonce }
-        if let names = body.strings("oidcAlgorithms") {
-            bot.oidcAlgorithms = try names.map { name in
-                guard let algorithm = JWSAlgorithm(rawValue: name) else {
-                    throw TelegateError(
-                        .invalidField, status: 422, "oidcAlgorithms: RS256, ES256 or EdDSA", reason: "invalid_value")
-                }
-                return algorithm
-            }
+        var spec = try SpecFormat.admin.decode(BotSpec.self, from: .object(members))
+        if !body.has("default") { spec.isDefault = app.bots.isEmpty }
+        try spec.validate()
+        switch (token, spec.id) {
+        case (let token?, _):
+            return spec.settings(
+                of: try backend.rows.tokenBot(appID: appID, token: token, reference: spec.token?.description, existing: nil))
+        case (nil, let id?):
+            return spec.settings(of: StoredBot(botID: id, mode: .thirdParty(environment: spec.environment ?? .production)))
+        case (nil, nil):
+            throw TelegateError(.invalidField, "give either token or id", reason: "missing_field")
         }
     }
 
     private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
         guard let id = Int64(call.parameter("bot")), let index = app.bots.firstIndex(where: { $0.botID == id }) else {
-            throw TelegateError(.botNotFound, status: 404, "this app has no such bot")
+            throw TelegateError(.botNotFound, "this app has no such bot")
         }
         return index
     }

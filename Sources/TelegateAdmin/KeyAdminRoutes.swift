@@ -22,7 +22,7 @@ struct KeyAdminRoutes {
                 let runtime = try await self.runtime(call)
                 let algorithm = try call.body.string("algorithm").map { name in
                     guard let algorithm = SigningAlgorithm(rawValue: name) else {
-                        throw TelegateError(.invalidField, status: 422, "algorithm: RS256, ES256 or EdDSA", reason: "invalid_value")
+                        throw TelegateError(.invalidField, "algorithm: RS256, ES256 or EdDSA", reason: "invalid_value")
                     }
                     return algorithm
                 }

@@ -23,7 +23,7 @@ struct TokenAdminRoutes {
                 var appID: AppID?
                 if let name = call.body.string("app") {
                     guard let id = AppID(rawValue: name) else {
-                        throw TelegateError(.invalidField, status: 422, "app must be an app id", reason: "invalid_value")
+                        throw TelegateError(.invalidField, "app must be an app id", reason: "invalid_value")
                     }
                     appID = id
                 }
@@ -37,7 +37,7 @@ struct TokenAdminRoutes {
             AdminRoute(.delete, "/tokens/{token}", "revokeToken", "Revoke an admin token", scope: .global) { call in
                 let id = call.parameter("token")
                 guard try await backend.services.storage.adminTokens.revoke(id: id, at: backend.services.clock.now) else {
-                    throw TelegateError(.init("admin_token_not_found"), status: 404, "there is no such live token")
+                    throw TelegateError(.adminTokenNotFound, "there is no such live token")
                 }
                 await backend.record("admin_token.revoked", call: call, appID: nil, target: "admin_token:\(id)")
                 return nil

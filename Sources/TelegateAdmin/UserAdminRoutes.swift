@@ -88,7 +88,7 @@ struct UserAdminRoutes {
                 let user = try await self.user(call)
                 guard let adapter = AdapterName(rawValue: call.parameter("adapter")),
                     let link = try await backend.services.storage.links.link(appID: user.appID, adapter: adapter, userID: user.id)
-                else { throw TelegateError(.init("link_not_found"), status: 404, "this user has no link for that adapter") }
+                else { throw TelegateError(.linkNotFound, "this user has no link for that adapter") }
                 try await backend.services.storage.links.delete(appID: user.appID, adapter: adapter, userID: user.id)
                 await backend.record(
                     "user.unlinked", call: call, appID: user.appID, target: "user:\(user.id)",
@@ -118,7 +118,7 @@ struct UserAdminRoutes {
         let app = try await backend.app(call).settings.id
         guard let id = UserID(rawValue: call.parameter("user")), let user = try await backend.services.storage.users.user(id: id),
             user.appID == app
-        else { throw TelegateError(.init("user_not_found"), status: 404, "this app has no such user") }
+        else { throw TelegateError(.userNotFound, "this app has no such user") }
         return user
     }
 

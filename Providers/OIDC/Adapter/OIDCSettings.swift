@@ -95,6 +95,6 @@ struct OIDCSettings: Sendable {
     }
 
     private static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.init("invalid_config"), status: 422, message)
+        TelegateError(.invalidConfig, message)
     }
 }

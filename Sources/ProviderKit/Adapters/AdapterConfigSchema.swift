@@ -129,7 +129,7 @@ public struct AdapterConfigSchema: Sendable {
     }
 
     static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.init("invalid_config"), status: 422, message)
+        TelegateError(.invalidConfig, message)
     }
 
     /// The schema as JSON, for the admin API and the CLI.

@@ -12,4 +12,7 @@ public struct AdapterRegistry: Sendable {
 
     /// Every kind name, sorted.
     public var kinds: [String] { types.keys.sorted() }
+
+    /// The error codes the kinds declare beyond the core's, in kind order.
+    public var errorCodes: [TelegateError.Code] { kinds.flatMap { types[$0]?.errorCodes ?? [] } }
 }

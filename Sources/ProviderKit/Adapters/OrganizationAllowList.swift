@@ -34,11 +34,6 @@ public struct OrganizationAllowList: Sendable, Equatable {
     public func check(_ organization: String?) throws {
         guard let organization, !allows(organization) else { return }
         throw TelegateError(
-            .organizationNotAllowed, status: 403, "this provider is not configured to issue credentials for that organization")
+            .organizationNotAllowed, "this provider is not configured to issue credentials for that organization")
     }
-}
-
-extension TelegateError.Code {
-    /// The exchange named an organization the adapter's allow-list does not contain.
-    public static let organizationNotAllowed = Self("organization_not_allowed")
 }

@@ -15,6 +15,8 @@ public protocol ProviderAdapter: Sendable {
     /// Whether exchanges may name an organization (``IssueOptions/organization``); when `false` (the default),
     /// an exchange that names one is refused before the adapter is called.
     static var supportsOrganizations: Bool { get }
+    /// The error codes this kind declares beyond the core's (``TelegateError/Code/catalogue``); none by default.
+    static var errorCodes: [TelegateError.Code] { get }
     /// Issues a credential for `subject`.
     func issue(for subject: Subject, options: IssueOptions) async throws -> Credential
     /// Checks that the adapter can reach and authenticate to its provider ("test connection").
@@ -23,6 +25,7 @@ public protocol ProviderAdapter: Sendable {
 
 extension ProviderAdapter {
     public static var supportsOrganizations: Bool { false }
+    public static var errorCodes: [TelegateError.Code] { [] }
 }
 
 /// An adapter whose credentials include rotating refresh tokens answers the refresh grant.

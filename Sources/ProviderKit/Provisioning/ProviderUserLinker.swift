@@ -136,7 +136,7 @@ public struct ProviderUserLinker: Sendable {
         }
         guard let account else {
             throw TelegateError(
-                .upstreamInvalidResponse, status: 502,
+                .upstreamInvalidResponse,
                 "\(provider) reported an existing user for this account but could not find it")
         }
         try await directory.adopt(account, for: user)

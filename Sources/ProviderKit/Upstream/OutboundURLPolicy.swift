@@ -65,7 +65,7 @@ public struct OutboundURLPolicy: Sendable, Equatable {
 
     /// `422 unsafe_url` with `reason`.
     public static func refused(_ reason: String) -> TelegateError {
-        TelegateError(.unsafeURL, status: 422, reason)
+        TelegateError(.unsafeURL, reason)
     }
 }
 
@@ -79,9 +79,4 @@ public enum OutboundDestination: Sendable, Equatable {
     case unresolvable(host: String)
     /// The URL, or an address its host resolves to, is refused; `reason` is safe to show admins.
     case refused(reason: String)
-}
-
-extension TelegateError.Code {
-    /// An outbound URL points at an address the policy refuses.
-    public static let unsafeURL = Self("unsafe_url")
 }

@@ -130,7 +130,7 @@ public struct UpstreamClient: Sendable {
             attempt += 1
             guard breaker.allowsCall() else {
                 throw TelegateError(
-                    .upstreamUnavailable, status: 503, "\(provider) is failing; calls are paused briefly",
+                    .upstreamUnavailable, "\(provider) is failing; calls are paused briefly",
                     retryAfter: Int(breaker.openDuration.components.seconds))
             }
             let started = ContinuousClock.now
@@ -142,7 +142,7 @@ public struct UpstreamClient: Sendable {
                     // The provider is shedding load: pass its wait on, bounded, and do not add to its load.
                     breaker.recordSuccess()
                     let wait = response.header("Retry-After").flatMap(Int.init).map { min(max($0, 1), policy.maxRetryAfter) } ?? 1
-                    throw TelegateError(.upstreamBusy, status: 503, "\(provider) is rate-limiting requests; retry later", retryAfter: wait)
+                    throw TelegateError(.upstreamBusy, "\(provider) is rate-limiting requests; retry later", retryAfter: wait)
                 }
                 if policy.refusalsAreMisconfiguration, response.status == 401 || response.status == 403 {
                     // Our credentials or their scope are wrong: retrying cannot help, and the provider is healthy.
@@ -172,12 +172,12 @@ public struct UpstreamClient: Sendable {
                 if failure == .tooLarge { throw TelegateError.upstreamInvalidResponse(provider) }
                 if case .unresolvable = failure {
                     throw TelegateError(
-                        .upstreamUnavailable, status: 503, "\(provider) is unavailable: its host does not resolve; retry shortly",
+                        .upstreamUnavailable, "\(provider) is unavailable: its host does not resolve; retry shortly",
                         retryAfter: 5)
                 }
                 let backoff = jitteredBackoff(attempt)
                 guard request.idempotent, attempt < policy.maxAttempts, ContinuousClock.now + backoff < deadline else {
-                    throw TelegateError(.upstreamUnavailable, status: 503, "\(provider) is unavailable; retry shortly", retryAfter: 2)
+                    throw TelegateError(.upstreamUnavailable, "\(provider) is unavailable; retry shortly", retryAfter: 2)
                 }
                 try await Task.sleep(for: backoff)
             }
@@ -245,12 +245,12 @@ public struct UpstreamClient: Sendable {
 extension TelegateError {
     /// `502 upstream_invalid_response`: the provider answered something unusable; its body is not passed on.
     public static func upstreamInvalidResponse(_ provider: String) -> TelegateError {
-        TelegateError(.upstreamInvalidResponse, status: 502, "\(provider) returned a response Telegate cannot use")
+        TelegateError(.upstreamInvalidResponse, "\(provider) returned a response Telegate cannot use")
     }
 
     /// `502 adapter_misconfigured`: the provider refused our credentials or configuration; an admin must act.
     public static func adapterMisconfigured(_ provider: String, _ message: String) -> TelegateError {
-        TelegateError(.adapterMisconfigured, status: 502, "\(provider) rejected Telegate's configuration: \(message)")
+        TelegateError(.adapterMisconfigured, "\(provider) rejected Telegate's configuration: \(message)")
     }
 }
 

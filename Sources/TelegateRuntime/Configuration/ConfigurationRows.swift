@@ -17,18 +17,15 @@ public struct ConfigurationRows: Sendable {
         self.environment = environment
     }
 
-    /// A token-mode bot. A stored bot with the same token fingerprint is reused as is, so applying the same
-    /// configuration twice changes nothing.
-    public func tokenBot(
-        appID: AppID, token rawToken: String, reference: String?, label: String?, isDefault: Bool,
-        oidcAlgorithms: [JWSAlgorithm], requireNonce: Bool, existing: StoredBot?
-    ) throws -> StoredBot {
+    /// A token-mode bot with default settings (a ``BotSpec`` sets them). A stored bot with the same token
+    /// fingerprint keeps its sealed keys, so applying the same configuration twice changes nothing.
+    public func tokenBot(appID: AppID, token rawToken: String, reference: String?, existing: StoredBot?) throws -> StoredBot {
         let token: BotToken
         do {
             token = try BotToken(rawToken)
         } catch {
             throw TelegateError(
-                .init("invalid_bot_token"), status: 422,
+                .invalidBotToken,
                 "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, secret)")
         }
         let fingerprint = box.fingerprint(of: rawToken)
@@ -44,9 +41,8 @@ public struct ConfigurationRows: Sendable {
             sealed = try box.seal(bytes, context: RuntimeBuilder.botKeyContext(appID, token.botID))
         }
         return StoredBot(
-            botID: token.botID, label: label, isDefault: isDefault,
-            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour),
-            oidcAlgorithms: oidcAlgorithms, requireNonce: requireNonce)
+            botID: token.botID,
+            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour))
     }
 
     /// An adapter: its config validated against the kind's schema, secret fields resolved from their
@@ -68,7 +64,7 @@ public struct ConfigurationRows: Sendable {
     ) throws -> StoredAdapter {
         guard let type = registry.type(for: kind) else {
             throw TelegateError(
-                .init("invalid_config"), status: 422,
+                .invalidConfig,
                 "unknown adapter kind \"\(kind)\"; known: \(registry.kinds.joined(separator: ", "))")
         }
         let schema = type.configSchema
@@ -77,7 +73,7 @@ public struct ConfigurationRows: Sendable {
         for field in secretValues.keys.sorted() {
             guard schema.secretFields.contains(field) else {
                 throw TelegateError(
-                    .init("invalid_config"), status: 422, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
+                    .invalidConfig, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
             }
             if !members.contains(where: { $0.key == field }) {
                 members.append((field, .string(Self.suggestedReference(appID: appID, adapter: name, field: field))))

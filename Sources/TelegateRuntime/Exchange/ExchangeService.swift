@@ -42,7 +42,7 @@ public struct ExchangeService: Sendable {
         var providerLabel = "_none"
         do {
             guard let appID = AppID(rawValue: request.appID), let runtime = runtimes.app(appID) else {
-                throw TelegateError(.appNotFound, status: 404, "there is no such app")
+                throw TelegateError(.appNotFound, "there is no such app")
             }
             appLabel = appID.rawValue
             let bot = try runtime.bot(request.botID)

@@ -17,7 +17,7 @@ public struct RefreshGrantService: Sendable {
 
     /// Answers `grant_type=refresh_token` for `appID`.
     public func refresh(appID: AppID, refreshToken: String, requestID: String?) async throws -> TokenResponse {
-        guard let runtime = runtimes.app(appID) else { throw TelegateError(.appNotFound, status: 404, "there is no such app") }
+        guard let runtime = runtimes.app(appID) else { throw TelegateError(.appNotFound, "there is no such app") }
         var adapter: (any RefreshGrantAdapter)?
         let outcome = try await services.refreshTokens.rotate(refreshToken, appID: appID) { family in
             guard let found = try? runtime.adapter(family.adapter.rawValue).1 as? any RefreshGrantAdapter,

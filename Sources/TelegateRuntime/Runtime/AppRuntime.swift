@@ -29,10 +29,10 @@ public struct AppRuntime: Sendable {
 
     /// The refusal of an exchange that names no bot when the app has no default: it names the bots to choose from.
     private var noDefaultBot: TelegateError {
-        guard !bots.isEmpty else { return TelegateError(.botNotFound, status: 404, "this app has no bot") }
+        guard !bots.isEmpty else { return TelegateError(.botNotFound, "this app has no bot") }
         let ids = bots.keys.sorted().map(String.init)
         return TelegateError(
-            .botNotFound, status: 404,
+            .botNotFound,
             "this app has \(ids.count) bots (\(ids.joined(separator: ", "))) and none is marked default; name one in the URL: "
                 + "/v1/apps/\(settings.id)/bots/\(ids[0])/exchange")
     }
@@ -61,10 +61,10 @@ public struct AppRuntime: Sendable {
     public var adapterNames: [AdapterName] { adapters.keys.sorted() }
 
     private static var botNotFound: TelegateError {
-        TelegateError(.botNotFound, status: 404, "this app has no such bot")
+        TelegateError(.botNotFound, "this app has no such bot")
     }
 
     private static var providerNotFound: TelegateError {
-        TelegateError(.providerNotFound, status: 404, "this app has no such provider")
+        TelegateError(.providerNotFound, "this app has no such provider")
     }
 }

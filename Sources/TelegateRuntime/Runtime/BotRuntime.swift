@@ -35,7 +35,7 @@ public struct BotRuntime: Sendable {
             case .widget(let text):
                 guard let widget else {
                     throw TelegateError(
-                        .proofNotEnabled, status: 400,
+                        .proofNotEnabled,
                         "this bot is configured without its token; Login Widget data can only be checked with it")
                 }
                 return try widget.verify(text)

@@ -63,7 +63,7 @@ public struct RuntimeBuilder: Sendable {
         -> (any ProviderAdapter, (policy: OutboundURLPolicy, urls: [String])?)
     {
         guard let type = services.registry.type(for: stored.kind) else {
-            throw TelegateError(.init("invalid_config"), status: 422, "unknown adapter kind \"\(stored.kind)\"")
+            throw TelegateError(.invalidConfig, "unknown adapter kind \"\(stored.kind)\"")
         }
         var members = stored.config.objectMembers ?? []
         members.removeAll { $0.key == ConfigurationRows.fingerprintKey }

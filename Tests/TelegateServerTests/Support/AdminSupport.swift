@@ -28,7 +28,7 @@ struct ProbeAdapter: ProviderAdapter, ProviderUserDeleting {
         marker = config.string("marker") ?? ""
         apiURL = config.string("apiURL") ?? ""
         guard config.secret("apiKey")?.isEmpty == false else {
-            throw TelegateError(.init("invalid_config"), status: 422, "apiKey is missing")
+            throw TelegateError(.invalidConfig, "apiKey is missing")
         }
     }
 
