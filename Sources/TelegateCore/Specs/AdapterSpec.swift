@@ -26,9 +26,7 @@ extension AdapterSpec: Codable {
 
     public init(from decoder: any Decoder) throws {
         let members = try decoder.container(keyedBy: CodingKeys.self)
-        guard let name = AdapterName(rawValue: try members.decode(String.self, forKey: .name)) else {
-            throw JSONDecodingError(members.codingPath + [CodingKeys.name], .invalid("must be a lowercase slug like clerk"))
-        }
+        let name = try members.decode(.name, as: AdapterName.init(rawValue:), rule: "must be a lowercase slug like clerk")
         let config = try members.decodeIfPresent(JSONValue.self, forKey: .config) ?? .object([])
         guard config.objectMembers != nil else {
             throw JSONDecodingError(members.codingPath + [CodingKeys.config], .wrongType(expected: "object"))
