@@ -12,24 +12,16 @@ struct AdaptersCommand: AsyncParsableCommand, AppCollection {
             Default.self, Check.self,
         ])
 
-    static let collection = "adapters"
-    static let listAbstract = "List an app's adapters."
+    typealias ItemID = String
+    static let names = AppCollectionNames(
+        path: "adapters", item: "adapter", argumentHelp: "The adapter name.", listAbstract: "List an app's adapters.",
+        removeAbstract: "Remove an adapter.")
     static let columns: [AdminOutput.Column] = [
         .init("NAME", "name"), .init("KIND", "kind"), .init("DEFAULT", "default"),
     ]
 
     /// The app and the adapter a command acts on.
-    struct Reference: ShownTarget, RemovableTarget {
-        static let shownAbstract = "Show an adapter; secrets appear as reference, fingerprint and last four characters."
-        static let removal = CommandConfiguration(commandName: "remove", abstract: "Remove an adapter.")
-
-        @OptionGroup var owner: AppsCommand.Reference
-        @Argument(help: "The adapter name.") var name: String
-
-        var removed: String { "removed adapter \(name) from \(owner.app)" }
-
-        func path(_ admin: AdminOptions) -> String { owner.path(admin) + "/adapters/\(name)" }
-    }
+    typealias Reference = AppItem<AdaptersCommand>
 
     /// Configuration given on the command line: plain values with --set, secrets with --secret.
     struct Configuration: ParsableArguments {
@@ -162,4 +154,8 @@ struct AdaptersCommand: AsyncParsableCommand, AppCollection {
             if reply?["ok"] != .bool(true) { throw ExitCode(1) }
         }
     }
+}
+
+extension AppItem: ShownTarget where Collection == AdaptersCommand {
+    static var shownAbstract: String { "Show an adapter; secrets appear as reference, fingerprint and last four characters." }
 }

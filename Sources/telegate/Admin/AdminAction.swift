@@ -48,27 +48,55 @@ struct RemoveCommand<Target: RemovableTarget>: AsyncParsableCommand {
     }
 }
 
-/// A kind of resource an app has (bots, adapters), listed by `list`.
+/// A kind of resource an app has (bots, adapters): listed by `list`, each item named by an argument.
 protocol AppCollection {
-    /// The collection's name in the admin path (`bots`).
-    static var collection: String { get }
-    /// The help of its `list` command.
-    static var listAbstract: String { get }
+    /// What names one item on the command line: a bot id, an adapter name.
+    associatedtype ItemID: ExpressibleByArgument
+    /// How the collection and its items are named.
+    static var names: AppCollectionNames { get }
     /// The table `list` prints.
     static var columns: [AdminOutput.Column] { get }
+}
+
+/// How an ``AppCollection`` and its items are named in admin paths and in the commands' help.
+struct AppCollectionNames {
+    /// The collection's name in the admin path (`bots`).
+    let path: String
+    /// One item, in messages (`bot`).
+    let item: String
+    /// The help of the item's argument.
+    let argumentHelp: String
+    /// The help of `list`.
+    let listAbstract: String
+    /// The help of `remove`.
+    let removeAbstract: String
+}
+
+/// One item of an app: a bot or an adapter.
+struct AppItem<Collection: AppCollection>: RemovableTarget {
+    static var removal: CommandConfiguration {
+        CommandConfiguration(commandName: "remove", abstract: Collection.names.removeAbstract)
+    }
+
+    @OptionGroup var owner: AppsCommand.Reference
+    @Argument(help: ArgumentHelp(stringLiteral: Collection.names.argumentHelp)) var id: Collection.ItemID
+
+    var removed: String { "removed \(Collection.names.item) \(id) from \(owner.app)" }
+
+    func path(_ admin: AdminOptions) -> String { owner.path(admin) + "/\(Collection.names.path)/\(id)" }
 }
 
 /// `list`: an app's bots or adapters, as a table.
 struct ListCommand<Collection: AppCollection>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "list", abstract: Collection.listAbstract)
+        CommandConfiguration(commandName: "list", abstract: Collection.names.listAbstract)
     }
 
     @OptionGroup var owner: AppsCommand.Reference
     @OptionGroup var admin: AdminOptions
 
     func run() async throws {
-        try await admin.show(.get, owner.path(admin) + "/" + Collection.collection, columns: Collection.columns)
+        try await admin.show(.get, owner.path(admin) + "/" + Collection.names.path, columns: Collection.columns)
     }
 }
 

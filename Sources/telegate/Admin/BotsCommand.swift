@@ -10,24 +10,17 @@ struct BotsCommand: AsyncParsableCommand, AppCollection {
             ListCommand<BotsCommand>.self, Add.self, UpdateCommand<Reference, Flags>.self, RemoveCommand<Reference>.self,
         ])
 
-    static let collection = "bots"
-    static let listAbstract = "List an app's bots."
+    typealias ItemID = Int64
+    static let names = AppCollectionNames(
+        path: "bots", item: "bot", argumentHelp: "The bot id.", listAbstract: "List an app's bots.",
+        removeAbstract: "Remove a bot.")
     static let columns: [AdminOutput.Column] = [
         .init("ID", "id"), .init("LABEL", "label"), .init("DEFAULT", "default"), .init("MODE", "mode"),
         .init("TOKEN", "token.lastFour"), .init("FINGERPRINT", "token.fingerprint"), .init("ENVIRONMENT", "environment"),
     ]
 
     /// The app and the bot a command acts on.
-    struct Reference: RemovableTarget {
-        static let removal = CommandConfiguration(commandName: "remove", abstract: "Remove a bot.")
-
-        @OptionGroup var owner: AppsCommand.Reference
-        @Argument(help: "The bot id.") var bot: Int64
-
-        var removed: String { "removed bot \(bot) from \(owner.app)" }
-
-        func path(_ admin: AdminOptions) -> String { owner.path(admin) + "/bots/\(bot)" }
-    }
+    typealias Reference = AppItem<BotsCommand>
 
     struct Flags: ChangeOptions {
         static let updateAbstract = "Change a bot's label or make it the default."
