@@ -20,6 +20,8 @@ let package = Package(
         // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
         .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
         .library(name: "ExchangeSubmission", targets: ["ExchangeSubmission"]),
+        // What a provider's tests build on: configurations, an in-process server, fakes.
+        .library(name: "TelegateTesting", targets: ["TelegateTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -144,13 +146,21 @@ let package = Package(
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        // The testing kit: a typed configuration builder, Telegate in process (no socket) or on a port, the HTTP
+        // reply helper, a fake adapter and a fake upstream, captured logs, the provider identity contract.
+        .target(
+            name: "TelegateTesting",
+            dependencies: [
+                "TelegateApp", "TelegateServer", "TelegateCore", "TelegramAuth", "StrictJSON", "SimulatorKit", hummingbird,
+                hummingbirdTesting, httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
         // What several test targets share (a free port for a server whose URL must be known before it starts).
         .target(
             name: "TestSupport",
             dependencies: [
-                "TelegateApp", httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // The provider identity contract every adapter's suite runs.
-                "TelegateCore", "SimulatorKit", "StrictJSON",
+                "TelegateTesting", "TelegateApp", httpClient, logging,
             ],
             path: "Tests/TestSupport"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
@@ -162,7 +172,7 @@ let package = Package(
             dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging]),
         .testTarget(
             name: "TelegateServerTests",
-            dependencies: ["TestSupport", 
+            dependencies: ["TestSupport", "TelegateTesting",
                 "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
                 "TelegatePostgresStore",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
@@ -186,7 +196,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ClerkProviderTests",
-            dependencies: ["TestSupport", 
+            dependencies: ["TestSupport", "TelegateTesting",
                 "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
                 "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
                 .product(name: "Yams", package: "Yams"),
@@ -195,7 +205,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "LogtoProviderTests",
-            dependencies: ["TestSupport", 
+            dependencies: ["TestSupport", "TelegateTesting",
                 "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "TelegramAuth", "StrictJSON",
                 hummingbird, httpClient, jwtKit, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
