@@ -181,6 +181,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(
+            name: "TelegateTestingTests",
+            dependencies: ["TelegateTesting", "TelegateApp", "TelegateCore", "OIDCProvider", "TelegramAuth", "StrictJSON", httpClient,
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .testTarget(
             name: "TelegateCLITests",
             dependencies: [
                 "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
