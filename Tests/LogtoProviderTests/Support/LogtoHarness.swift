@@ -57,7 +57,7 @@ final class LogtoHarness: Sendable {
     let simulator: LogtoSimulator
     let simulatorURL: String
     let baseURL: String
-    let clock: HarnessClock
+    let clock: TestClock
     let logs: LogCapture
     /// The test's client for the simulator.
     let client: HTTPClient
@@ -71,7 +71,7 @@ final class LogtoHarness: Sendable {
     private let secrets: SecretCanaries
 
     private init(
-        simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient,
+        simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: TestClock, logs: LogCapture, client: HTTPClient,
         telegate: TelegateClient, secrets: SecretCanaries, faults: FaultInjector, runtimes: RuntimeRegistry, audit: any AuditStore
     ) {
         self.telegate = telegate
@@ -107,10 +107,10 @@ final class LogtoHarness: Sendable {
                 "TELEGATE_MASTER_KEY": masterKey, "POLL_BOT_TOKEN": botToken, "LOGTO_M2M_SECRET": m2mSecret,
                 "LOGTO_EXCHANGE_SECRET": exchangeSecret, "LOGTO_NO_EXCHANGE_SECRET": "no-exchange-secret",
             ]
-            let clock = HarnessClock()
+            let clock = TestClock(Int64(Date().timeIntervalSince1970))
             let faults = FaultInjector()
             let application = try await TelegateApplication.prepare(
-                configuration: configuration, environment: environment, logger: logs.logger, clock: WallClock { clock.now },
+                configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
                 faults: faults)
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
@@ -184,14 +184,6 @@ final class LogtoHarness: Sendable {
 /// A Telegram user with id `id`.
 func telegramUser(_ id: Int64, firstName: String = "Ada") -> TelegramUser {
     TelegramUser(id: id, firstName: firstName, lastName: nil, username: "ada\(id)", languageCode: "en", isPremium: false, allowsWriteToPM: true, photoURL: nil)
-}
-
-/// A wall clock the tests move by hand, starting at the real time.
-final class HarnessClock: Sendable {
-    private let seconds = Mutex(Int64(Date().timeIntervalSince1970))
-
-    var now: Int64 { seconds.withLock { $0 } }
-    func advance(_ delta: Int64) { seconds.withLock { $0 += delta } }
 }
 
 extension HTTPReply {
