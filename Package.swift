@@ -9,6 +9,60 @@ let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "as
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 
+/// One identity provider, in `Providers/<name>/`: the adapter target `<name>Provider` (`Adapter/`), the simulator
+/// target `<name>Simulator` (`Simulator/`) and, if the provider has its own suite, the test target
+/// `<name>ProviderTests` (`Tests/<name>ProviderTests/`). Adding a provider adds one entry to `providers`.
+struct Provider {
+    let name: String
+    let hasTests: Bool
+
+    init(_ name: String, tests: Bool = true) {
+        (self.name, self.hasTests) = (name, tests)
+    }
+
+    var adapter: Target.Dependency { .target(name: name + "Provider") }
+    var simulator: Target.Dependency { .target(name: name + "Simulator") }
+
+    /// The provider's targets; every provider gets the same dependencies, so adding one needs no other edit.
+    var targets: [Target] {
+        [
+            .target(
+                name: name + "Provider",
+                dependencies: [
+                    "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegramAuth", "StrictJSON", crypto, jwtKit, logging,
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                path: "Providers/\(name)/Adapter"),
+            .target(
+                name: name + "Simulator",
+                dependencies: [
+                    "SimulatorKit", "StrictJSON", hummingbird, jwtKit, crypto, cryptoExtras, httpClient,
+                    .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                ],
+                path: "Providers/\(name)/Simulator"),
+        ]
+            + (hasTests
+                ? [
+                    .testTarget(
+                        name: name + "ProviderTests",
+                        dependencies: [
+                            adapter, simulator, "TestSupport", "TelegateTesting", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateSQLite",
+                            "TelegateAdmin", "TelegateRuntime", "ProviderKit", "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird,
+                            httpClient, jwtKit, logging, .product(name: "Yams", package: "Yams"),
+                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                        ])
+                ] : [])
+    }
+}
+
+/// The providers built in (their adapters and simulators are listed in `Sources/TelegateApp/BuiltinProviders.swift`).
+let providers: [Provider] = [
+    Provider("OIDC", tests: false),  // the built-in issuer; its tests are in TelegateServerTests
+    Provider("Clerk"),
+    Provider("Logto"),
+]
+
 let package = Package(
     name: "Telegate",
     platforms: [.macOS(.v15)],
@@ -16,6 +70,8 @@ let package = Package(
         .executable(name: "telegate", targets: ["telegate"]),
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         .library(name: "TelegateCore", targets: ["TelegateCore"]),
+        .library(name: "TelegateIssuer", targets: ["TelegateIssuer"]),
+        .library(name: "ProviderKit", targets: ["ProviderKit"]),
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
         // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
         .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
@@ -51,25 +107,47 @@ let package = Package(
         // What a client submits to the exchange: the proof, and the strict reading of the request body.
         .target(name: "ExchangeSubmission", dependencies: ["StrictJSON"]),
 
-        // Apps, bots, subjects, the adapter protocol and registry, the exchange pipeline, store protocols,
-        // signing keys, secret sealing, audit, errors.
+        // The domain: apps, bots, users and their identifiers, store protocols, identity resolution, secret
+        // sealing, audit, metrics, time, errors.
+        .target(name: "TelegateCore", dependencies: ["TelegramAuth", "StrictJSON", "ExchangeSubmission", crypto, logging]),
+
+        // The token issuer: signing keys and their ring, the token signer, refresh tokens, discovery metadata.
+        .target(name: "TelegateIssuer", dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", crypto, cryptoExtras]),
+
+        // What adapters build on: the adapter protocols and context, the configuration schema, the upstream HTTP
+        // client with its circuit breaker and outbound address policy, and provider user provisioning.
         .target(
-            name: "TelegateCore",
+            name: "ProviderKit",
             dependencies: [
-                "TelegramAuth", "StrictJSON", "ExchangeSubmission", crypto, cryptoExtras, jwtKit, logging, httpClient,
+                "TelegateCore", "TelegateIssuer", "TelegramAuth", "StrictJSON", logging, httpClient,
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
-        // The SQLite (default) engine behind the store protocols, with migrations.
+        // The running apps and bots built from the stored configuration, and the exchange and refresh pipelines.
         .target(
-            name: "TelegateStore",
-            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", .product(name: "SQLiteNIO", package: "sqlite-nio"), logging]),
+            name: "TelegateRuntime",
+            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegramAuth", "StrictJSON", "ExchangeSubmission", logging]),
 
-        // The PostgreSQL engine behind the store protocols, with the same migrations: several instances, one database.
+        // The admin operations, transport-neutral: the routes the HTTP server mounts and the CLI calls directly,
+        // and the OpenAPI document describing them.
         .target(
-            name: "TelegatePostgresStore",
+            name: "TelegateAdmin",
+            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto]),
+
+        // The store protocols written once in SQL, over a small seam the engines implement, with the one ordered
+        // list of migrations.
+        .target(name: "TelegateSQL", dependencies: ["TelegateCore", "TelegateIssuer", "StrictJSON", "TelegramAuth"]),
+
+        // The SQLite (default) engine: one file, a writer with group commit, pooled readers, a checkpointer.
+        .target(
+            name: "TelegateSQLite",
+            dependencies: ["TelegateSQL", "TelegateCore", .product(name: "SQLiteNIO", package: "sqlite-nio")]),
+
+        // The PostgreSQL engine: several instances, one database.
+        .target(
+            name: "TelegatePostgres",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TelegateSQL", "TelegateCore", logging, .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
@@ -77,38 +155,13 @@ let package = Package(
         .target(
             name: "TelegateServer",
             dependencies: [
-                "TelegateCore", "StrictJSON", "TelegramAuth", "ExchangeSubmission", hummingbird, logging,
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "StrictJSON", "TelegramAuth",
+                "ExchangeSubmission", hummingbird, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.embedInCode("SDK/telegate.js")]),
-
-        // Providers: one folder each, adapter and simulator.
-        .target(name: "OIDCProvider", dependencies: ["TelegateCore", "StrictJSON", jwtKit, crypto], path: "Providers/OIDC/Adapter"),
-        .target(
-            name: "OIDCSimulator", dependencies: ["StrictJSON", jwtKit, crypto, cryptoExtras, httpClient],
-            path: "Providers/OIDC/Simulator"),
-        // Logto: access tokens through user impersonation, and its simulator.
-        .target(
-            name: "LogtoProvider",
-            dependencies: ["TelegateCore", "StrictJSON", "TelegramAuth", crypto, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
-            path: "Providers/Logto/Adapter"),
-        .target(
-            name: "LogtoSimulator",
-            dependencies: [
-                "SimulatorKit", "StrictJSON", hummingbird, crypto, cryptoExtras, .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            path: "Providers/Logto/Simulator"),
-
-        .target(name: "ClerkProvider", dependencies: ["TelegateCore", "StrictJSON", crypto, logging], path: "Providers/Clerk/Adapter"),
-        .target(
-            name: "ClerkSimulator",
-            dependencies: [
-                "SimulatorKit", "StrictJSON", hummingbird, .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            path: "Providers/Clerk/Simulator"),
 
         // What every provider simulator shares: call counters, injected faults, serving.
         .target(
@@ -123,24 +176,19 @@ let package = Package(
         // The configuration file's YAML read into the JSON model, with no server dependencies.
         .target(name: "ConfigurationDocument", dependencies: ["StrictJSON", .product(name: "Yams", package: "Yams")]),
 
-        // The composition root: configuration file, quickstart, wiring.
+        // The composition root: configuration file, quickstart, wiring, and the built-in providers.
         .target(
             name: "TelegateApp",
             dependencies: [
-                "TelegateCore", "TelegateStore", "TelegateServer", "OIDCProvider", "TelegramAuth",
-                "ClerkProvider",
-                "LogtoProvider",
-                "TelegatePostgresStore",
-                "ConfigurationDocument",
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "TelegateSQLite", "TelegateServer",
+                "TelegramAuth", "TelegatePostgres", "ConfigurationDocument", "SimulatorKit",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
-            ]),
+            ] + providers.flatMap { [$0.adapter, $0.simulator] }),
 
         .executableTarget(
             name: "telegate",
             dependencies: [
-                "TelegramAuth", "TelegateApp", "TelegateCore", "SimulatorKit", crypto, logging,
-                "ClerkSimulator",
-                "LogtoSimulator",
+                "TelegramAuth", "TelegateApp", "TelegateCore", "TelegateAdmin", "SimulatorKit", crypto, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The admin commands: JSON bodies, and calls to a running server with --server.
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
@@ -151,7 +199,8 @@ let package = Package(
         .target(
             name: "TelegateTesting",
             dependencies: [
-                "TelegateApp", "TelegateServer", "TelegateCore", "TelegramAuth", "StrictJSON", "SimulatorKit", hummingbird,
+                "TelegateApp", "TelegateServer", "TelegateCore", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", "SimulatorKit",
+                hummingbird,
                 hummingbirdTesting, httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
@@ -166,15 +215,21 @@ let package = Package(
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TelegateCoreTests",
-            dependencies: ["TelegateCore", "TelegramAuth", "StrictJSON", httpClient, hummingbird, hummingbirdTesting, logging]),
+            dependencies: [
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", httpClient, hummingbird,
+                hummingbirdTesting, logging,
+            ]),
         .testTarget(
-            name: "TelegateStoreTests",
-            dependencies: ["TelegateStore", "TelegateCore", "StrictJSON", "TelegramAuth", "TelegatePostgresStore", logging]),
+            name: "TelegateSQLTests",
+            dependencies: [
+                "TelegateSQL", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", "TelegramAuth", "TelegatePostgres", logging,
+            ]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", "TelegateTesting",
-                "TelegateApp", "TelegateServer", "TelegateStore", "TelegateCore", "OIDCProvider", "OIDCSimulator",
-                "TelegatePostgresStore",
+                "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
+                "OIDCProvider", "OIDCSimulator",
+                "TelegatePostgres",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -182,14 +237,16 @@ let package = Package(
             ]),
         .testTarget(
             name: "TelegateTestingTests",
-            dependencies: ["TelegateTesting", "TelegateApp", "TelegateCore", "OIDCProvider", "TelegramAuth", "StrictJSON", httpClient,
+            dependencies: [
+                "TelegateTesting", "TelegateApp", "TelegateCore", "ProviderKit", "TelegateRuntime", "OIDCProvider", "TelegramAuth", "StrictJSON",
+                httpClient,
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(
             name: "TelegateCLITests",
             dependencies: [
                 "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
-                "TelegatePostgresStore",
+                "TelegatePostgres", "TelegateSQL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
@@ -199,21 +256,5 @@ let package = Package(
                 "SimulatorKit", hummingbird, httpClient, logging, .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(
-            name: "ClerkProviderTests",
-            dependencies: ["TestSupport", "TelegateTesting",
-                "ClerkProvider", "ClerkSimulator", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateStore",
-                "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird, httpClient, logging,
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
-        .testTarget(
-            name: "LogtoProviderTests",
-            dependencies: ["TestSupport", "TelegateTesting",
-                "LogtoProvider", "LogtoSimulator", "SimulatorKit", "TelegateApp", "TelegateCore", "TelegramAuth", "StrictJSON",
-                hummingbird, httpClient, jwtKit, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
-    ]
+    ] + providers.flatMap(\.targets)
 )

@@ -27,6 +27,7 @@ let package = Package(
             name: "TokenSigningBenchmarks",
             dependencies: [
                 .product(name: "TelegateCore", package: "Telegate"),
+                .product(name: "TelegateIssuer", package: "Telegate"),
                 .product(name: "StrictJSON", package: "Telegate"),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,8 @@
 import Logging
+import ProviderKit
 import ServiceLifecycle
 import TelegateCore
+import TelegateRuntime
 
 /// The result of checking one adapter when serving starts.
 public struct StartupAdapterCheck: Sendable {

@@ -1,5 +1,6 @@
 import ServiceLifecycle
 import TelegateCore
+import TelegateRuntime
 
 /// Checks every adapter's URLs when serving starts and then every interval, so an adapter that cannot reach its
 /// provider is named in the log, `/readyz` and `/metrics` while everything else serves. Stops at graceful shutdown.

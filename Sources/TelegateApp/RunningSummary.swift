@@ -1,4 +1,5 @@
 import TelegateCore
+import TelegateRuntime
 
 /// What a started Telegate serves, for whoever started it: each app with its issuer, discovery document, bots and
 /// adapters, and where the admin API is. Adapter health follows separately (``LifecycleReport``), as each provider

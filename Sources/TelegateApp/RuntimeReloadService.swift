@@ -1,5 +1,6 @@
 import ServiceLifecycle
 import TelegateCore
+import TelegateRuntime
 
 /// Polls the stored configuration so changes made elsewhere (another instance, the CLI on the database, a
 /// `config apply`) take effect here within one interval. Stops at graceful shutdown.

@@ -3,11 +3,14 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ProviderKit
 import ServiceLifecycle
+import TelegateAdmin
 import TelegateCore
-import TelegatePostgresStore
+import TelegatePostgres
+import TelegateRuntime
 import TelegateServer
-import TelegateStore
+import TelegateSQLite
 import TelegramAuth
 
 /// The composition root: opens the database, applies the configuration, compiles the apps and serves them.
@@ -136,7 +139,7 @@ public final class TelegateApplication: Sendable {
             reference != .file(quickstartKey) && FileManager.default.fileExists(atPath: quickstartKey)
             ? " (the quickstart keeps its key in ./\(quickstartKey))" : ""
         return TelegateError(
-            .masterKeyMismatch, status: 500,
+            .masterKeyMismatch,
             "the database at \(location.displayName) was sealed with a different master key\(hint); start with the "
                 + "master key it was sealed with, or give this configuration a database of its own (database.url)")
     }
@@ -230,5 +233,5 @@ public final class TelegateApplication: Sendable {
 
 extension TelegateError.Code {
     /// The database's secrets were sealed under another master key.
-    public static let masterKeyMismatch = Self("master_key_mismatch")
+    public static let masterKeyMismatch = Self("master_key_mismatch", status: 500)
 }

@@ -1,6 +1,8 @@
 import Hummingbird
 import Logging
+import TelegateAdmin
 import TelegateCore
+import TelegateRuntime
 
 /// Builds the router with every public route and the middleware around them.
 public enum TelegateRouter {

@@ -1,3 +1,4 @@
+import ProviderKit
 import TelegateCore
 
 /// An adapter kind (`fake`) for tests of the exchange and the routes: it calls no provider, but hands each
@@ -15,7 +16,7 @@ public struct FakeAdapter: ProviderAdapter {
     /// Finds the provider `config.provider` names; throws `invalid_config` when none is registered under it.
     public init(config: AdapterConfig, context: AdapterContext) throws {
         guard let provider = config.string("provider").flatMap(FakeProvider.named) else {
-            throw TelegateError(.init("invalid_config"), status: 422, "provider names no registered FakeProvider")
+            throw TelegateError(.invalidConfig, "provider names no registered FakeProvider")
         }
         self.provider = provider
     }

@@ -1,7 +1,9 @@
 import Foundation
 import StrictJSON
 import Synchronization
+import ProviderKit
 import TelegateCore
+import TelegateRuntime
 
 /// What a ``FakeAdapter`` answers and what it was asked: a test configures a provider, names it in the adapter's
 /// `config` (``adapterConfig``), and reads the calls back after its exchanges.

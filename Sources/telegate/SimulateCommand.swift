@@ -1,16 +1,12 @@
 import ArgumentParser
-import ClerkSimulator
 import Foundation
-import LogtoSimulator
 import SimulatorKit
+import TelegateApp
 
 /// `telegate simulate <kind>`: run a provider simulator for local development.
 struct SimulateCommand: AsyncParsableCommand {
-    /// The simulators this build carries; adding a provider with a simulator adds one entry.
-    static let simulators: [any ProviderSimulator.Type] = [
-        ClerkSimulator.self,
-        LogtoSimulator.self
-    ]
+    /// The simulators this build carries (`BuiltinProviders`).
+    static let simulators = BuiltinProviders.simulators
 
     static let configuration = CommandConfiguration(
         commandName: "simulate",

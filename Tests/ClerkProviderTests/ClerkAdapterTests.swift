@@ -1,5 +1,6 @@
 import ClerkSimulator
 import Foundation
+import ProviderKit
 import SimulatorKit
 import StrictJSON
 import TelegateCore

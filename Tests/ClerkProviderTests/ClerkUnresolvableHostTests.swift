@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
 import StrictJSON
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
+import TelegateRuntime
 import TelegateTesting
 import TelegramAuth
 import Testing

@@ -1,4 +1,5 @@
 import LogtoSimulator
+import ProviderKit
 import SimulatorKit
 import StrictJSON
 import TelegateCore

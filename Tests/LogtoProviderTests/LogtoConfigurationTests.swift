@@ -1,8 +1,8 @@
+@testable import LogtoProvider
+import ProviderKit
 import StrictJSON
 import TelegateCore
 import Testing
-
-@testable import LogtoProvider
 
 /// What a `logto` adapter's configuration accepts and refuses, and the organization allow-list's matching.
 @Suite("Logto configuration")

@@ -1,7 +1,8 @@
+@testable import ProviderKit
 import StrictJSON
-import Testing
-
 @testable import TelegateCore
+@testable import TelegateRuntime
+import Testing
 
 /// Saving an adapter: its URLs are checked against the outbound policy its own config chooses.
 @Suite("Adapter rows")

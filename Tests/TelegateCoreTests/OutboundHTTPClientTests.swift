@@ -2,11 +2,11 @@ import AsyncHTTPClient
 import Hummingbird
 import Logging
 import NIOCore
+@testable import ProviderKit
 import ServiceLifecycle
 import Synchronization
-import Testing
-
 @testable import TelegateCore
+import Testing
 
 /// Resolve once, check every address, connect to exactly a checked one: DNS rebinding has no second lookup to
 /// change. Hosts here are names the system cannot resolve, answered by a scripted resolver, so a connection that

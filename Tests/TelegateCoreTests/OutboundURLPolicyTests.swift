@@ -1,6 +1,6 @@
-import Testing
-
+@testable import ProviderKit
 @testable import TelegateCore
+import Testing
 
 /// SSRF protection for admin-configured provider URLs: every IANA special-purpose range, the tunnel and
 /// translation forms that lead to them, and what each setting unlocks.

@@ -1,6 +1,6 @@
-import Testing
-
+@testable import ProviderKit
 @testable import TelegateCore
+import Testing
 
 @Suite("Circuit breaker and single flight")
 struct ResilienceTests {

@@ -3,10 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+@testable import ProviderKit
 import Synchronization
-import Testing
-
 @testable import TelegateCore
+import Testing
 
 /// The rules every adapter's calls follow, against a local server that misbehaves on demand.
 @Suite("Upstream client")

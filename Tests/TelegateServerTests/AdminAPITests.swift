@@ -1,12 +1,12 @@
 import Foundation
 import StrictJSON
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
+@testable import TelegateServer
 import TelegramAuth
 import TestSupport
 import Testing
-
-@testable import TelegateServer
 
 /// The admin API over real HTTP: who may call what, what a body may contain, what is never returned.
 @Suite("Admin API")

@@ -1,6 +1,7 @@
 import Foundation
 import StrictJSON
 import Synchronization
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 import TelegramAuth

@@ -1,7 +1,7 @@
 import Testing
 
 @testable import TelegateApp
-@testable import TelegatePostgresStore
+@testable import TelegatePostgres
 
 @Suite("Database configuration")
 struct DatabaseConfigurationTests {

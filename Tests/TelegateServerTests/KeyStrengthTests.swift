@@ -1,6 +1,7 @@
 import Crypto
 import StrictJSON
 import TelegateCore
+import TelegateIssuer
 import TelegramAuth
 import Testing
 import _CryptoExtras

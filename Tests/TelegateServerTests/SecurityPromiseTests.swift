@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import ProviderKit
 import StrictJSON
 import Synchronization
 import TelegateCore

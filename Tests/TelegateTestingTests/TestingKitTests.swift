@@ -4,7 +4,9 @@ import NIOCore
 import OIDCProvider
 import StrictJSON
 import TelegateApp
+import ProviderKit
 import TelegateCore
+import TelegateRuntime
 import TelegateTesting
 import TelegramAuth
 import Testing
@@ -74,7 +76,7 @@ struct TestingKitTests {
 
     @Test("A failure the fake adapter is told to throw reaches the client as problem+json, with the reply helper's code")
     func fakeAdapterFailure() async throws {
-        let provider = FakeProvider(answer: .failure(TelegateError(.upstreamUnavailable, status: 503, "the fake provider is down")))
+        let provider = FakeProvider(answer: .failure(TelegateError(.upstreamUnavailable, "the fake provider is down")))
         defer { provider.unregister() }
         try await withTelegate(provider) { client in
             let reply = try await client.request(.post, "/v1/apps/kit/exchange", body: try exchangeBody(telegramID: 7))

@@ -5,6 +5,7 @@ import Benchmark
 import Crypto
 import StrictJSON
 import TelegateCore
+import TelegateIssuer
 import _CryptoExtras
 
 /// The claims of a typical ID token, as the issuer writes them.

@@ -1,4 +1,5 @@
 import Foundation
+import ProviderKit
 import StrictJSON
 import TelegateCore
 

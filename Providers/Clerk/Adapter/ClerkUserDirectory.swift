@@ -1,3 +1,4 @@
+import ProviderKit
 import TelegateCore
 
 /// Clerk users as ``ProviderUserLinker`` needs them: created with `external_id` = the local user id, which Clerk
@@ -22,7 +23,7 @@ struct ClerkUserDirectory: ProviderUserDirectory {
             // it; otherwise someone else holds it, and mapping by it would hand over their account.
             if try await api.user(externalID: owner(of: user)) != nil { return .alreadyExists }
             throw TelegateError(
-                .providerUserConflict, status: 409,
+                .providerUserConflict,
                 "Clerk already has a different user with this user's \(parameter ?? "identifier"); an admin must resolve it")
         }
     }
@@ -38,5 +39,10 @@ struct ClerkUserDirectory: ProviderUserDirectory {
 
 extension TelegateError.Code {
     /// The provider already holds one of the user's identifiers for a different user.
-    public static let providerUserConflict = Self("provider_user_conflict")
+    public static let providerUserConflict = Self("provider_user_conflict", status: 409)
+}
+
+extension ClerkAdapter {
+    /// `provider_user_conflict`.
+    public static var errorCodes: [TelegateError.Code] { [.providerUserConflict] }
 }

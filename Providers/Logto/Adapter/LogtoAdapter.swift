@@ -1,4 +1,5 @@
 import Crypto
+import ProviderKit
 import StrictJSON
 import TelegateCore
 import TelegramAuth

@@ -1,4 +1,5 @@
 import Logging
+import ProviderKit
 import StrictJSON
 import TelegateCore
 
@@ -105,7 +106,7 @@ struct LogtoImpersonation: Sendable {
             return TelegateError.adapterMisconfigured("Logto", "the configured scopes were refused")
         case "access_denied" where organization != nil:
             return TelegateError(
-                .organizationMembershipRequired, status: 403, "the user is not a member of that organization in Logto")
+                .organizationMembershipRequired, "the user is not a member of that organization in Logto")
         case "access_denied":
             return TelegateError.adapterMisconfigured("Logto", "the user may not use the token-exchange app")
         default:

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import ProviderKit
 import StrictJSON
 import TelegateCore
 

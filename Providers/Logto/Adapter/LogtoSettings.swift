@@ -1,3 +1,4 @@
+import ProviderKit
 import StrictJSON
 import TelegateCore
 
@@ -88,6 +89,6 @@ struct LogtoSettings: Sendable {
     }
 
     static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.init("invalid_config"), status: 422, message)
+        TelegateError(.invalidConfig, message)
     }
 }

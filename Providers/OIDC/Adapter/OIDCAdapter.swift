@@ -1,3 +1,4 @@
+import ProviderKit
 import StrictJSON
 import TelegateCore
 import TelegramAuth

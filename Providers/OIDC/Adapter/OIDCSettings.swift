@@ -1,3 +1,4 @@
+import ProviderKit
 import StrictJSON
 import TelegateCore
 
@@ -94,6 +95,6 @@ struct OIDCSettings: Sendable {
     }
 
     private static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.init("invalid_config"), status: 422, message)
+        TelegateError(.invalidConfig, message)
     }
 }

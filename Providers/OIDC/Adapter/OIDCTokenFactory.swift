@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateIssuer
 import TelegramAuth
 
 /// Builds and signs the ID token and the RFC 9068 access token for a user.

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// Writes the apps of a configuration file into the database: the same rows the admin API writes, so the file
 /// is just another way to configure.
@@ -28,7 +29,7 @@ public struct ConfigurationApplier: Sendable {
 
     /// Applies `apps` (see ``plan(_:prune:)``); returns what changed.
     @discardableResult
-    public func apply(_ apps: [TelegateConfiguration.App], prune: Bool = false) async throws -> ConfigurationPlan {
+    public func apply(_ apps: [AppSpec], prune: Bool = false) async throws -> ConfigurationPlan {
         let plan = try await plan(apps, prune: prune)
         try await apply(plan)
         return plan
@@ -41,7 +42,7 @@ public struct ConfigurationApplier: Sendable {
 
     /// What applying `apps` would change, without changing anything. Every app the database would then hold is
     /// compiled, so a plan that returns can be written.
-    public func plan(_ apps: [TelegateConfiguration.App], prune: Bool) async throws -> ConfigurationPlan {
+    public func plan(_ apps: [AppSpec], prune: Bool) async throws -> ConfigurationPlan {
         var plan = ConfigurationPlan()
         let stored = try await services.storage.configuration.apps()
         for app in apps {
@@ -74,8 +75,9 @@ public struct ConfigurationApplier: Sendable {
         for app in plan.saves + kept { _ = try builder.build(app) }
     }
 
-    /// The stored form of a configured app, reusing unchanged sealed rows of `existing`.
-    private func storedApp(_ app: TelegateConfiguration.App, existing: StoredApp?) async throws -> StoredApp {
+    /// The stored form of a configured app, validated, reusing unchanged sealed rows of `existing`.
+    private func storedApp(_ app: AppSpec, existing: StoredApp?) async throws -> StoredApp {
+        try app.validate()
         let appID = app.settings.id
         var bots: [StoredBot] = []
         for bot in app.bots {
@@ -83,21 +85,18 @@ public struct ConfigurationApplier: Sendable {
             if let reference = bot.token {
                 let token = try reference.resolve(environment: environment)
                 let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
-                stored = try rows.tokenBot(
-                    appID: appID, token: token, reference: reference.description, label: bot.label,
-                    isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce,
-                    existing: existing?.bots.first { $0.botID == botID })
+                stored = bot.settings(
+                    of: try rows.tokenBot(
+                        appID: appID, token: token, reference: reference.description,
+                        existing: existing?.bots.first { $0.botID == botID }))
             } else if let id = bot.id {
-                guard id > 0 else { throw ConfigurationError("bot ids are positive integers") }
-                stored = StoredBot(
-                    botID: id, label: bot.label, isDefault: bot.isDefault, mode: .thirdParty(environment: bot.environment),
-                    oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
+                stored = bot.settings(of: StoredBot(botID: id, mode: .thirdParty(environment: bot.environment ?? .production)))
             } else {
                 continue
             }
             if bots.contains(where: { $0.botID == stored.botID }) {
                 throw TelegateError(
-                    .duplicateBot, status: 422,
+                    .duplicateBot,
                     "app \(appID) lists bot \(stored.botID) twice; a bot is identified by its id (the number before : in "
                         + "its token), so list each bot once")
             }
@@ -134,7 +133,7 @@ public struct ConfigurationApplier: Sendable {
 
 extension TelegateError.Code {
     /// An app of the configuration file lists the same bot twice.
-    static let duplicateBot = Self("duplicate_bot")
+    static let duplicateBot = Self("duplicate_bot", status: 422)
 }
 
 /// What applying a configuration changes: rows to write, apps to delete, and a readable diff.

@@ -1,5 +1,6 @@
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// The stored configuration as a `telegate.yaml` that `config apply` accepts: secrets appear only as their
 /// references (`env:…`, `file:…`), never as values.
@@ -8,58 +9,8 @@ public enum ConfigurationExport {
     public static func yaml(_ apps: [StoredApp], masterKey: SecretReference?) -> String {
         var members: [(key: String, value: JSONValue)] = []
         if let masterKey { members.append(("masterKey", .string(masterKey.description))) }
-        members.append(("apps", .array(apps.map(app))))
+        members.append(("apps", .array(apps.map { SpecFormat.file.encode(AppSpec($0)) })))
         return YAMLText.render(.object(members))
-    }
-
-    static func app(_ app: StoredApp) -> JSONValue {
-        let id = app.settings.id
-        var members: [(key: String, value: JSONValue)] = [("id", .string(id.rawValue))]
-        if !app.settings.corsOrigins.isEmpty {
-            members.append(("corsOrigins", .array(app.settings.corsOrigins.map { .string($0) })))
-        }
-        members.append(("initData", .object([("maxAge", .integer(app.settings.initDataMaxAge))])))
-        members.append(("widget", .object([("maxAge", .integer(app.settings.widgetMaxAge))])))
-        members.append(
-            (
-                "bots",
-                .array(
-                    app.bots.map { bot in
-                        var fields: [(key: String, value: JSONValue)] = []
-                        switch bot.mode {
-                        case .token(_, let reference, _, _):
-                            fields.append(
-                                ("token", .string(reference ?? ConfigurationRows.suggestedBotTokenReference(appID: id, botID: bot.botID))))
-                        case .thirdParty(let environment):
-                            fields.append(("id", .integer(bot.botID)))
-                            fields.append(("environment", .string(environment.rawValue)))
-                        }
-                        if let label = bot.label { fields.append(("label", .string(label))) }
-                        fields.append(("default", .bool(bot.isDefault)))
-                        fields.append(
-                            (
-                                "oidc",
-                                .object([
-                                    ("algorithms", .array(bot.oidcAlgorithms.map { .string($0.rawValue) })),
-                                    ("requireNonce", .bool(bot.requireNonce)),
-                                ])
-                            ))
-                        return .object(fields)
-                    })
-            ))
-        members.append(
-            (
-                "adapters",
-                .array(
-                    app.adapters.map { adapter in
-                        let config = (adapter.config.objectMembers ?? []).filter { $0.key != ConfigurationRows.fingerprintKey }
-                        return .object([
-                            ("name", .string(adapter.name.rawValue)), ("kind", .string(adapter.kind)),
-                            ("default", .bool(adapter.isDefault)), ("config", .object(config)),
-                        ])
-                    })
-            ))
-        return .object(members)
     }
 }
 

@@ -2,7 +2,7 @@ import ConfigurationDocument
 import Foundation
 import StrictJSON
 import TelegateCore
-import TelegatePostgresStore
+import TelegatePostgres
 import TelegateServer
 import TelegramAuth
 
@@ -82,96 +82,55 @@ public enum ConfigurationFile {
             }
         }
         configuration.masterKey = try root.string("masterKey").map(reference)
-        configuration.apps = try (root.array("apps") ?? []).enumerated().map { index, value in
-            try app(Object(value, at: "apps[\(index)]", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters"]))
-        }
+        configuration.apps = try (root.array("apps") ?? []).enumerated().map { index, value in try app(value, index: index) }
         let ids = configuration.apps.map(\.settings.id)
         if Set(ids).count != ids.count { throw ConfigurationError("two apps have the same id") }
         return configuration
     }
 
-    private static func app(_ object: Object) throws -> TelegateConfiguration.App {
-        guard let id = try object.string("id").flatMap(AppID.init(rawValue:)) else {
-            throw ConfigurationError("\(object.path).id must be a lowercase slug like \"poll\" (letters, digits, -)")
+    /// `apps[index]`: decoded and validated by its spec, refusals named by their place in the file.
+    private static func app(_ value: JSONValue, index: Int) throws -> AppSpec {
+        let path = "apps[\(index)]"
+        do {
+            let app = try SpecFormat.file.decoder.decode(AppSpec.self, from: value, at: [ListIndex(path)])
+            try app.validate()
+            return app
+        } catch let error as JSONDecodingError {
+            throw ConfigurationError(message(error))
+        } catch let error as TelegateError where error.code.rawValue == "literal_secret" {
+            throw ConfigurationError(literalSecret)
+        } catch let error as TelegateError {
+            throw ConfigurationError("\(path): \(error.message)")
         }
-        var settings = AppSettings(id: id)
-        settings.corsOrigins = try (object.array("corsOrigins") ?? []).map { value in
-            guard let origin = value.stringValue, origin != "*", origin.hasPrefix("https://") || origin.hasPrefix("http://") else {
-                throw ConfigurationError("\(object.path).corsOrigins entries must be exact origins like https://web.telegram.org")
-            }
-            return origin
-        }
-        if let initData = try object.object("initData", allowed: ["maxAge"]), let maxAge = try initData.integer("maxAge") {
-            guard maxAge >= 60 else { throw ConfigurationError("\(object.path).initData.maxAge must be at least 60 seconds") }
-            settings.initDataMaxAge = maxAge
-        }
-        if let widget = try object.object("widget", allowed: ["maxAge"]), let maxAge = try widget.integer("maxAge") {
-            guard maxAge >= 30 else { throw ConfigurationError("\(object.path).widget.maxAge must be at least 30 seconds") }
-            settings.widgetMaxAge = maxAge
-        }
-        let bots = try (object.array("bots") ?? []).enumerated().map { index, value in
-            try bot(Object(value, at: "\(object.path).bots[\(index)]", allowed: ["token", "id", "environment", "label", "default", "oidc"]))
-        }
-        let adapters = try (object.array("adapters") ?? []).enumerated().map { index, value in
-            try adapter(Object(value, at: "\(object.path).adapters[\(index)]", allowed: ["name", "kind", "default", "config"]))
-        }
-        if Set(adapters.map(\.name)).count != adapters.count {
-            throw ConfigurationError("\(object.path) has two adapters with the same name")
-        }
-        if adapters.filter(\.isDefault).count > 1 || bots.filter(\.isDefault).count > 1 {
-            throw ConfigurationError("\(object.path) may mark at most one bot and one adapter as default")
-        }
-        return .init(settings: settings, bots: bots, adapters: adapters)
     }
 
-    private static func bot(_ object: Object) throws -> TelegateConfiguration.Bot {
-        let token = try object.string("token").map(reference)
-        let id = try object.integer("id")
-        guard (token == nil) != (id == nil) else {
-            throw ConfigurationError(
-                "\(object.path) needs either token (HMAC mode) or id (Ed25519 mode with only the bot id), not both")
+    /// A decoding refusal as the file names it: `unknown key "x" in apps[0]; expected one of: …`.
+    private static func message(_ error: JSONDecodingError) -> String {
+        switch error.problem {
+        case .unknownMember(let key, let allowed):
+            "unknown key \"\(key.prefix(40))\" in \(error.dottedPath); expected one of: \(allowed.sorted().joined(separator: ", "))"
+        case .wrongType(let expected):
+            "\(error.dottedPath) must be \(["object": "a mapping", "list": "a list"][expected] ?? JSONDecodingError.article(expected))"
+        default: error.description
         }
-        if token != nil, object.value("environment") != nil {
-            throw ConfigurationError(
-                "\(object.path).environment applies only to bots configured by id (Ed25519); a token needs none")
-        }
-        let environmentName = try object.string("environment") ?? "production"
-        guard let environment = TelegramEnvironment(rawValue: environmentName) else {
-            throw ConfigurationError("\(object.path).environment must be production or test")
-        }
-        var algorithms: [JWSAlgorithm] = [.rs256, .es256]
-        var requireNonce = false
-        if let oidc = try object.object("oidc", allowed: ["algorithms", "requireNonce"]) {
-            if let list = try oidc.array("algorithms") {
-                algorithms = try list.map { value in
-                    guard let algorithm = value.stringValue.flatMap(JWSAlgorithm.init(rawValue:)) else {
-                        throw ConfigurationError("\(object.path).oidc.algorithms: RS256, ES256 or EdDSA")
-                    }
-                    return algorithm
-                }
-            }
-            requireNonce = try oidc.bool("requireNonce") ?? false
-        }
-        return .init(
-            token: token, id: id, environment: environment, label: try object.string("label"),
-            isDefault: try object.bool("default") ?? false, oidcAlgorithms: algorithms, requireNonce: requireNonce)
     }
 
-    private static func adapter(_ object: Object) throws -> TelegateConfiguration.Adapter {
-        guard let name = try object.string("name").flatMap(AdapterName.init(rawValue:)) else {
-            throw ConfigurationError("\(object.path).name must be a lowercase slug like \"convex\"")
-        }
-        guard let kind = try object.string("kind") else { throw ConfigurationError("\(object.path).kind is required") }
-        let config = object.value("config") ?? .object([])
-        guard config.objectMembers != nil else { throw ConfigurationError("\(object.path).config must be a mapping") }
-        return .init(name: name, kind: kind, isDefault: try object.bool("default") ?? false, config: config)
+    /// The file's name for an app's place, as the first step of a decoding path.
+    private struct ListIndex: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
+
+    private static let literalSecret = "secrets must be references (env:NAME or file:PATH); a literal secret is refused"
 
     private static func reference(_ text: String) throws -> SecretReference {
         do {
             return try SecretReference(text)
         } catch {
-            throw ConfigurationError("secrets must be references (env:NAME or file:PATH); a literal secret is refused")
+            throw ConfigurationError(literalSecret)
         }
     }
 

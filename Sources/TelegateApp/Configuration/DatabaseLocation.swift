@@ -1,4 +1,4 @@
-import TelegatePostgresStore
+import TelegatePostgres
 
 /// Where the data lives, from `database.url` or `TELEGATE_DATABASE_URL`.
 public enum DatabaseLocation: Sendable, Equatable {

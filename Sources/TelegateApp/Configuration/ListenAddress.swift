@@ -67,7 +67,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         case EADDRINUSE:
             let other = port < 65535 ? port + 1 : port - 1
             return TelegateError(
-                .addressInUse, status: 500, "\(self) is already in use; stop the other process or pass --port \(other)")
+                .addressInUse, "\(self) is already in use; stop the other process or pass --port \(other)")
         case EACCES:
             return unavailable("listening on \(self) is not permitted (ports below 1024 need privileges); pass --port 8080")
         case EADDRNOTAVAIL:
@@ -79,13 +79,13 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     private func unavailable(_ message: String) -> TelegateError {
-        TelegateError(.addressUnavailable, status: 500, message)
+        TelegateError(.addressUnavailable, message)
     }
 }
 
 extension TelegateError.Code {
     /// Another process listens on the address `serve` should listen on.
-    public static let addressInUse = Self("address_in_use")
+    public static let addressInUse = Self("address_in_use", status: 500)
     /// `serve` cannot listen on its address: the host is not local or does not resolve, or the port needs privileges.
-    public static let addressUnavailable = Self("address_unavailable")
+    public static let addressUnavailable = Self("address_unavailable", status: 500)
 }

@@ -1,6 +1,6 @@
 import StrictJSON
 import TelegateCore
-import TelegatePostgresStore
+import TelegatePostgres
 import TelegateServer
 import TelegramAuth
 
@@ -44,32 +44,6 @@ public struct TelegateConfiguration: Sendable {
         }
     }
 
-    /// A bot as configured: a token reference (HMAC mode) or a bot id (Ed25519 mode).
-    public struct Bot: Sendable {
-        public var token: SecretReference?
-        public var id: Int64?
-        public var environment: TelegramEnvironment
-        public var label: String?
-        public var isDefault: Bool
-        public var oidcAlgorithms: [JWSAlgorithm]
-        public var requireNonce: Bool
-    }
-
-    /// An adapter as configured: secret fields hold references.
-    public struct Adapter: Sendable {
-        public var name: AdapterName
-        public var kind: String
-        public var isDefault: Bool
-        public var config: JSONValue
-    }
-
-    /// An app as configured.
-    public struct App: Sendable {
-        public var settings: AppSettings
-        public var bots: [Bot]
-        public var adapters: [Adapter]
-    }
-
     /// PostgreSQL tuning from `database:`; `nil` keeps the URL's value or the default.
     public struct DatabaseOptions: Sendable {
         /// Connections per instance (default 10).
@@ -94,10 +68,11 @@ public struct TelegateConfiguration: Sendable {
     public var databaseOptions = DatabaseOptions()
     /// Where the master key comes from; `nil` only in quickstart mode.
     public var masterKey: SecretReference?
-    public var apps: [App]
+    /// The apps, each with its bots and adapters.
+    public var apps: [AppSpec]
 
     public init(server: Server = Server(), databaseURL: String = "sqlite://./.telegate/telegate.sqlite",
-        masterKey: SecretReference? = nil, apps: [App] = []) {
+        masterKey: SecretReference? = nil, apps: [AppSpec] = []) {
         self.server = server
         self.databaseURL = databaseURL
         self.masterKey = masterKey

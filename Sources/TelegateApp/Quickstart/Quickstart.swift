@@ -25,13 +25,9 @@ public enum Quickstart {
         let adapterConfig = JSONValue.object([
             ("audience", .string("convex")), ("algorithm", .string("RS256")),
         ])
-        let app = TelegateConfiguration.App(
+        let app = AppSpec(
             settings: AppSettings(id: AppID(rawValue: "demo")!),
-            bots: [
-                .init(
-                    token: .file(tokenPath), id: nil, environment: .production, label: "demo", isDefault: true,
-                    oidcAlgorithms: [.rs256, .es256], requireNonce: false)
-            ],
+            bots: [BotSpec(token: .file(tokenPath), label: "demo", isDefault: true)],
             adapters: [.init(name: AdapterName(rawValue: "oidc")!, kind: "oidc", isDefault: true, config: adapterConfig)])
         return TelegateConfiguration(
             databaseURL: "sqlite://\(directory)/telegate.sqlite", masterKey: .file(keyPath), apps: [app])

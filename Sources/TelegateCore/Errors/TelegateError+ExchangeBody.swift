@@ -1,9 +1,15 @@
 import ExchangeSubmission
 
 extension TelegateError {
-    /// The HTTP answer to a refused exchange body: `415` when it is not declared JSON, `400` otherwise.
+    /// The HTTP answer to a refused exchange body, under the code of the same name: `415 unsupported_media_type`
+    /// when it is not declared JSON, `400` (`invalid_request`, `malformed`) otherwise.
     public init(_ error: ExchangeBodyError) {
-        let status = error.code == .unsupportedMediaType ? 415 : 400
-        self.init(Code(error.code.rawValue), status: status, error.message, reason: error.reason)
+        let code: Code =
+            switch error.code {
+            case .unsupportedMediaType: .unsupportedMediaType
+            case .malformed: .malformed
+            default: .invalidRequest
+            }
+        self.init(code, error.message, reason: error.reason)
     }
 }

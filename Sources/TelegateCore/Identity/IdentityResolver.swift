@@ -61,7 +61,7 @@ public struct IdentityResolver: Sendable {
         -> UserRecord
     {
         guard user.status == .active else {
-            throw TelegateError(.userDisabled, status: 403, "this user has been disabled")
+            throw TelegateError(.userDisabled, "this user has been disabled")
         }
         var changedProfile: (profile: UserProfile, authDate: Int64)?
         if identity.authDate >= user.profileAuthDate {

@@ -33,7 +33,7 @@ public struct SecretBox: Sendable {
             let plaintext = try? AES.GCM.open(box, using: key, authenticating: Array(context.utf8))
         else {
             throw TelegateError(
-                .init("secret_unreadable"), status: 500,
+                .secretUnreadable,
                 "a stored secret cannot be opened: wrong master key, or the value was altered")
         }
         return Array(plaintext)
@@ -57,7 +57,7 @@ public struct MasterKey: Sendable {
             bytes.count == 32
         else {
             throw TelegateError(
-                .init("master_key_invalid"), status: 500, "the master key must be base64 of exactly 32 bytes")
+                .masterKeyInvalid, "the master key must be base64 of exactly 32 bytes")
         }
         self.key = SymmetricKey(data: bytes)
     }

@@ -14,7 +14,7 @@ public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
             self = .file(String(text.dropFirst(5)))
         } else {
             throw TelegateError(
-                .init("literal_secret"), status: 422,
+                .literalSecret,
                 "secrets must be references (env:NAME or file:PATH), never literal values")
         }
     }
@@ -31,12 +31,12 @@ public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw TelegateError(.init("secret_unresolved"), status: 422, "the environment variable \(name) is not set")
+                throw TelegateError(.secretUnresolved, "the environment variable \(name) is not set")
             }
             return value
         case .file(let path):
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw TelegateError(.init("secret_unresolved"), status: 422, "the secret file \(path) cannot be read")
+                throw TelegateError(.secretUnresolved, "the secret file \(path) cannot be read")
             }
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
         }

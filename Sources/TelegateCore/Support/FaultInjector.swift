@@ -61,7 +61,7 @@ public final class FaultInjector: Sendable {
         switch action {
         case nil: return
         case .crash: _exit(137)
-        case .fail: throw TelegateError(.internalError, status: 500, "an injected fault stopped this request")
+        case .fail: throw TelegateError(.internalError, "an injected fault stopped this request")
         }
     }
 
@@ -72,7 +72,7 @@ public final class FaultInjector: Sendable {
         guard let text = environment["TELEGATE_FAULT_POINTS"], !text.isEmpty else { return injector }
         guard !publicURL.lowercased().hasPrefix("https://") else {
             throw TelegateError(
-                .init("invalid_config"), status: 422,
+                .invalidConfig,
                 "TELEGATE_FAULT_POINTS is for test deployments; it is refused when the public URL is https")
         }
         for item in text.split(separator: ",") {
@@ -81,7 +81,7 @@ public final class FaultInjector: Sendable {
                 let action = parts.count == 2 ? Action(rawValue: parts[1]) : .crash
             else {
                 throw TelegateError(
-                    .init("invalid_config"), status: 422,
+                    .invalidConfig,
                     "TELEGATE_FAULT_POINTS: \"\(item.prefix(60))\" is not point[:crash|fail]; points: "
                         + Point.allCases.map(\.rawValue).joined(separator: ", "))
             }

@@ -1,5 +1,6 @@
 import Hummingbird
 import TelegateCore
+import TelegateRuntime
 
 /// Per-app CORS for the public endpoints under `/v1/apps/{app}/`: only the app's configured origins (the
 /// origin the Mini App's page is served from, also when Telegram Web shows it in an iframe) get
@@ -22,7 +23,7 @@ struct CORSMiddleware: RouterMiddleware {
         let allowed = appID(in: path).flatMap { runtimes.app($0) }?.settings.corsOrigins.contains(origin) ?? false
         if request.method == .options {
             guard allowed else {
-                throw TelegateError(.init("origin_not_allowed"), status: 403, "this origin may not call this app")
+                throw TelegateError(.originNotAllowed, "this origin may not call this app")
             }
             return Response(
                 status: .noContent,

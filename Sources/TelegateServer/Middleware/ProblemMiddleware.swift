@@ -3,8 +3,9 @@ import Logging
 import NIOCore
 import TelegateCore
 
-/// Renders every error a route throws: ``TelegateError`` as problem+json, ``OAuthError`` as an OAuth error
-/// body, Hummingbird's own errors as stable codes, anything else as a bare 500 with nothing of the cause.
+/// Renders every error a route throws through ``ProblemRenderable``: ``TelegateError`` as problem+json,
+/// ``OAuthError`` as an OAuth error body, Hummingbird's own errors as the stable codes they mean, anything else as
+/// a bare 500 with nothing of the cause.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = TelegateRequestContext
     let logger: Logger
@@ -20,31 +21,28 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     static func render(_ error: any Error, requestID: String, logger: Logger) -> Response {
+        renderable(error, requestID: requestID, logger: logger).response(requestID: requestID)
+    }
+
+    /// `error` itself when it renders itself; otherwise the ``TelegateError`` that answers it.
+    private static func renderable(_ error: any Error, requestID: String, logger: Logger) -> any ProblemRenderable {
         switch error {
-        case let error as TelegateError:
-            return ProblemDocument.response(for: error, requestID: requestID)
-        case let error as OAuthError:
-            var headers: HTTPFields = [.cacheControl: "no-store"]
-            if error.status == 503 { headers[.retryAfter] = "2" }
-            return JSONResponse.make(error.json, status: HTTPResponse.Status(code: error.status), headers: headers)
-        case is NIOTooManyBytesError:
-            return ProblemDocument.response(
-                for: TelegateError(.payloadTooLarge, status: 413, "the request body is larger than 16 KiB"), requestID: requestID)
-        case let error as HTTPError:
-            return ProblemDocument.response(for: translate(error), requestID: requestID)
+        case let error as any ProblemRenderable: return error
+        case is NIOTooManyBytesError: return TelegateError(.payloadTooLarge, "the request body is larger than 16 KiB")
+        case let error as HTTPError: return translate(error)
         default:
             logger.error("request failed", metadata: ["request_id": "\(requestID)", "error_type": "\(type(of: error))"])
-            return ProblemDocument.response(for: .internalError(), requestID: requestID)
+            return TelegateError.internalError()
         }
     }
 
-    /// Hummingbird's own errors (no route, body too large, unsupported method) as stable codes.
+    /// Hummingbird's own errors (no route, body too large, unsupported method, an unusable request) as stable codes.
     static func translate(_ error: HTTPError) -> TelegateError {
         switch error.status {
-        case .notFound: TelegateError(.init("not_found"), status: 404, "no such endpoint")
-        case .contentTooLarge: TelegateError(.payloadTooLarge, status: 413, "the request body is larger than 16 KiB")
-        case .methodNotAllowed: TelegateError(.methodNotAllowed, status: 405, "this method is not allowed here")
-        default: TelegateError(.invalidRequest, status: error.status.code, "the request could not be processed")
+        case .notFound: TelegateError(.notFound, "no such endpoint")
+        case .contentTooLarge: TelegateError(.payloadTooLarge, "the request body is larger than 16 KiB")
+        case .methodNotAllowed: TelegateError(.methodNotAllowed, "this method is not allowed here")
+        default: TelegateError(.invalidRequest, "the request could not be processed")
         }
     }
 }

@@ -17,7 +17,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
         let client = ClientAddress.of(request, context, trustedProxies: trustedProxies)
         if let retryAfter = limiter.take(client) {
-            throw TelegateError(.rateLimited, status: 429, "too many requests; slow down", retryAfter: retryAfter)
+            throw TelegateError(.rateLimited, "too many requests; slow down", retryAfter: retryAfter)
         }
         return try await next(request, context)
     }

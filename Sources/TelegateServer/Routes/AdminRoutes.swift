@@ -1,6 +1,7 @@
 import ExchangeSubmission
 import Hummingbird
 import StrictJSON
+import TelegateAdmin
 import TelegateCore
 import TelegramAuth
 
@@ -47,7 +48,7 @@ struct AdminRoutes {
         let client = ClientAddress.of(request, context, trustedProxies: trustedProxies)
         switch await authenticate(request, context, client: client) {
         case .success(let authenticated): principal = authenticated
-        case .failure(let refusal): return refusal.response(requestID: context.requestID)
+        case .failure(let refusal): throw refusal
         }
         var parameters: [String: String] = [:]
         for segment in route.path.split(separator: "/") where segment.hasPrefix("{") {
@@ -77,13 +78,14 @@ struct AdminRoutes {
         }
     }
 
-    /// Why a request was not authenticated.
-    private struct Refusal: Error {
+    /// Why a request was not authenticated: the error's problem document, with the `WWW-Authenticate` challenge when
+    /// there is one.
+    private struct Refusal: ProblemRenderable {
         let error: TelegateError
         let challenge: String?
 
         func response(requestID: String) -> Response {
-            var response = ProblemDocument.response(for: error, requestID: requestID)
+            var response = error.response(requestID: requestID)
             if let challenge { response.headers[.wwwAuthenticate] = challenge }
             return response
         }
@@ -123,7 +125,7 @@ struct AdminRoutes {
             return .failure(
                 Refusal(
                     error: TelegateError(
-                        .rateLimited, status: 429, "too many failed admin authentications; wait",
+                        .rateLimited, "too many failed admin authentications; wait",
                         retryAfter: spent.retryAfter),
                     challenge: nil))
         }
@@ -137,7 +139,7 @@ struct AdminRoutes {
         return .failure(
             Refusal(
                 error: TelegateError(
-                    .adminUnauthorized, status: 401, "send Authorization: Bearer <admin token>", reason: reason),
+                    .adminUnauthorized, "send Authorization: Bearer <admin token>", reason: reason),
                 challenge: challenge))
     }
 }

@@ -2,6 +2,7 @@ import ExchangeSubmission
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 
 /// `POST /v1/apps/{app}/exchange` and `POST /v1/apps/{app}/bots/{bot}/exchange`.
 struct ExchangeRoutes {
@@ -13,7 +14,7 @@ struct ExchangeRoutes {
             router.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
             router.get(RouterPath(path)) { _, _ -> Response in
                 // A24: a proof never travels in a URL, where proxies and logs would keep it.
-                throw TelegateError(.methodNotAllowed, status: 405, "use POST with the proof in the body or Authorization header")
+                throw TelegateError(.methodNotAllowed, "use POST with the proof in the body or Authorization header")
             }
         }
     }
@@ -22,7 +23,7 @@ struct ExchangeRoutes {
         let appID = context.parameters.get("app") ?? ""
         var botID: Int64?
         if let bot = context.parameters.get("bot") {
-            guard let id = Int64(bot), id > 0 else { throw TelegateError(.botNotFound, status: 404, "this app has no such bot") }
+            guard let id = Int64(bot), id > 0 else { throw TelegateError(.botNotFound, "this app has no such bot") }
             botID = id
         }
         let body = try await ExchangeBody.read(request, context: context)

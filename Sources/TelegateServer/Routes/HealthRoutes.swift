@@ -1,4 +1,5 @@
 import Hummingbird
+import ProviderKit
 import StrictJSON
 import TelegateCore
 

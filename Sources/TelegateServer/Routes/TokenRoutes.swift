@@ -2,6 +2,7 @@ import ExchangeSubmission
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 
 /// `POST /v1/apps/{app}/token`: the OAuth 2.0 refresh-token grant, form-encoded or JSON, answered with a
@@ -16,23 +17,23 @@ struct TokenRoutes {
 
     private func handle(_ request: Request, _ context: TelegateRequestContext) async throws -> Response {
         guard let appID = context.parameters.get("app").flatMap(AppID.init(rawValue:)) else {
-            throw TelegateError(.appNotFound, status: 404, "there is no such app")
+            throw TelegateError(.appNotFound, "there is no such app")
         }
         let parameters = try await Self.parameters(request, context)
         guard let grantType = parameters["grant_type"] else {
-            throw OAuthError("invalid_request", "grant_type is required")
+            throw OAuthError(.invalidRequest, "grant_type is required")
         }
         guard grantType == "refresh_token" else {
-            throw OAuthError("unsupported_grant_type", "only grant_type=refresh_token is supported")
+            throw OAuthError(.unsupportedGrantType, "only grant_type=refresh_token is supported")
         }
         guard let refreshToken = parameters["refresh_token"], !refreshToken.isEmpty else {
-            throw OAuthError("invalid_request", "refresh_token is required")
+            throw OAuthError(.invalidRequest, "refresh_token is required")
         }
         do {
             let response = try await refreshGrant.refresh(appID: appID, refreshToken: refreshToken, requestID: context.requestID)
             return JSONResponse.make(response.json, headers: [.cacheControl: "no-store"])
         } catch let error as TelegateError where error.status == 503 {
-            throw OAuthError("temporarily_unavailable", "retry shortly", status: 503)
+            throw OAuthError.temporarilyUnavailable
         }
     }
 
@@ -48,26 +49,26 @@ struct TokenRoutes {
                 let fields = try ProofFields.parseForm(bytes: bytes)
                 return Dictionary(fields.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             } catch {
-                throw OAuthError("invalid_request", "the form body is malformed or repeats a parameter")
+                throw OAuthError(.invalidRequest, "the form body is malformed or repeats a parameter")
             }
         case "application/json":
             let members: [(key: String, value: JSONValue)]
             do {
                 members = try ExchangeBody.parseObject(bytes)
             } catch {
-                throw OAuthError("invalid_request", "the JSON body is malformed or repeats a parameter")
+                throw OAuthError(.invalidRequest, "the JSON body is malformed or repeats a parameter")
             }
             var parameters: [String: String] = [:]
             for member in members {
                 guard let text = member.value.stringValue else {
-                    throw OAuthError("invalid_request", "\(member.key.prefix(40)) must be a string")
+                    throw OAuthError(.invalidRequest, "\(member.key.prefix(40)) must be a string")
                 }
                 parameters[member.key] = text
             }
             return parameters
         default:
             throw TelegateError(
-                .unsupportedMediaType, status: 415, "use application/x-www-form-urlencoded or application/json")
+                .unsupportedMediaType, "use application/x-www-form-urlencoded or application/json")
         }
     }
 }

@@ -1,6 +1,8 @@
 import Hummingbird
 import StrictJSON
 import TelegateCore
+import TelegateIssuer
+import TelegateRuntime
 
 /// The per-app issuer metadata: `GET /apps/{app}/.well-known/openid-configuration` and `…/jwks.json`, served as
 /// `application/json` with public keys only.
@@ -24,7 +26,7 @@ struct WellKnownRoutes {
 
     private func app(_ context: TelegateRequestContext) throws -> AppRuntime {
         guard let appID = context.parameters.get("app").flatMap(AppID.init(rawValue:)), let runtime = runtimes.app(appID) else {
-            throw TelegateError(.appNotFound, status: 404, "there is no such app")
+            throw TelegateError(.appNotFound, "there is no such app")
         }
         return runtime
     }

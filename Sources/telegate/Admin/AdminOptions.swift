@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import StrictJSON
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 
@@ -33,7 +34,6 @@ struct AdminOptions: ParsableArguments {
             return reply.body
         } catch {
             try? await application.shutdown()
-            if let error = error as? TelegateError { throw AdminCallError(error) }
             throw error
         }
     }
@@ -62,7 +62,10 @@ struct AdminOptions: ParsableArguments {
             let bytes = try await response.body.collect(upTo: 8 << 20)
             try await client.shutdown()
             let value = bytes.readableBytes == 0 ? nil : try? JSONValue.parse(Array(bytes.readableBytesView))
-            guard response.status.code < 400 else { throw AdminCallError(status: Int(response.status.code), problem: value) }
+            guard response.status.code < 400 else {
+                let status = Int(response.status.code)
+                throw value.flatMap { TelegateError(problemDocument: $0, status: status) } ?? NoProblemDocument(status: status)
+            }
             return value
         } catch {
             try? await client.shutdown()
@@ -77,22 +80,12 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
-/// A refused admin call: the problem's message and stable code (never the HTTP status, which adds nothing for a
-/// person and differs between local and remote calls).
-struct AdminCallError: Error, CustomStringConvertible {
-    let description: String
+/// A refusal from `--server` that is not a problem document (a refusal that is one is read back into the
+/// ``TelegateError`` it describes, and reported like a local one).
+struct NoProblemDocument: Error, CustomStringConvertible {
+    let status: Int
 
-    init(_ error: TelegateError) {
-        description = CLIErrorText.describe(message: error.message, code: error.code.rawValue, reason: error.reason)
-    }
-
-    init(status: Int, problem: JSONValue?) {
-        if let code = problem?["code"]?.stringValue {
-            description = CLIErrorText.describe(
-                message: problem?["detail"]?.stringValue ?? "the server refused the call", code: code,
-                reason: problem?["reason"]?.stringValue)
-        } else {
-            description = "the server answered HTTP \(status) without a problem document: is --server the Telegate URL?"
-        }
+    var description: String {
+        "the server answered HTTP \(status) without a problem document: is --server the Telegate URL?"
     }
 }

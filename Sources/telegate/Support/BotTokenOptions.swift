@@ -12,7 +12,7 @@ struct BotTokenOptions: ParsableArguments {
     func rawToken() throws -> String? {
         if let botTokenFile {
             guard let data = FileManager.default.contents(atPath: botTokenFile) else {
-                throw ConfigurationError.unreadableFile(botTokenFile)
+                throw CommandLineError.unreadableFile(botTokenFile)
             }
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -22,7 +22,7 @@ struct BotTokenOptions: ParsableArguments {
     /// The token text; fails when none was provided.
     func requiredRawToken() throws -> String {
         guard let token = try rawToken() else {
-            throw ConfigurationError.missingBotToken
+            throw CommandLineError.missingBotToken
         }
         return token
     }
@@ -32,7 +32,7 @@ struct BotTokenOptions: ParsableArguments {
         do {
             return try BotToken(requiredRawToken())
         } catch is BotTokenError {
-            throw ConfigurationError.malformedBotToken
+            throw CommandLineError.malformedBotToken
         }
     }
 }

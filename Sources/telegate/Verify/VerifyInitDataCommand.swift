@@ -45,7 +45,7 @@ struct VerifyInitDataCommand: ParsableCommand {
             if let telegramPublicKey {
                 guard let raw = Hex.decode(telegramPublicKey), raw.count == 32,
                     let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-                else { throw ConfigurationError.malformedPublicKey }
+                else { throw CommandLineError.malformedPublicKey }
                 customKey = key
             }
             verifier = InitDataVerifier(

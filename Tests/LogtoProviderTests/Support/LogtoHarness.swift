@@ -7,6 +7,7 @@ import StrictJSON
 import Synchronization
 import TelegateApp
 import TelegateCore
+import TelegateRuntime
 import TelegateTesting
 import TelegramAuth
 import Testing

@@ -3,10 +3,11 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import TelegateSQL
 import TelegramAuth
 import TestSupport
 
-@testable import TelegatePostgresStore
+@testable import TelegatePostgres
 
 #if canImport(Glibc)
 import Glibc
@@ -134,9 +135,9 @@ final class TelegateCluster: Sendable {
     /// The first column of the first row of `sql` (unqualified names resolve in the cluster's schema), as text.
     func text(_ sql: String) async throws -> String? {
         let schema = schema
-        return try await storage.engine.snapshot { transaction in
-            try await transaction.run(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"))
-            return try await transaction.query(PostgresQuery(unsafeSQL: sql)).first?.text(0)
+        return try await storage.engine.read { session in
+            try await session.query("SET LOCAL search_path TO \(raw: schema)")
+            return try await session.query("\(raw: sql)").first?.text(0)
         }
     }
 

@@ -1,7 +1,9 @@
 import Foundation
 import OIDCProvider
+import ProviderKit
 import StrictJSON
 import Synchronization
+import TelegateAdmin
 import TelegateApp
 import TelegateCore
 
@@ -26,7 +28,7 @@ struct ProbeAdapter: ProviderAdapter, ProviderUserDeleting {
         marker = config.string("marker") ?? ""
         apiURL = config.string("apiURL") ?? ""
         guard config.secret("apiKey")?.isEmpty == false else {
-            throw TelegateError(.init("invalid_config"), status: 422, "apiKey is missing")
+            throw TelegateError(.invalidConfig, "apiKey is missing")
         }
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import ProviderKit
 import StrictJSON
 import Synchronization
 import TelegateApp

@@ -1,0 +1,70 @@
+import StrictJSON
+import TelegateCore
+import TelegateRuntime
+
+/// The admin API: one list of routes that the HTTP server mounts under `/admin/v1`, the CLI calls directly on a
+/// local database, and the OpenAPI document describes.
+public struct AdminAPI: Sendable {
+    /// Every route, in documentation order.
+    public let routes: [AdminRoute]
+    /// Admin token creation and checking.
+    public let tokens: AdminTokens
+    private let writes = AdminWriteGate()
+
+    /// The API over `services`, applying changes to `runtimes` through `reloader`. `environment` resolves secret
+    /// references given in requests.
+    public init(
+        services: TelegateServices, runtimes: RuntimeRegistry, reloader: RuntimeReloader, environment: [String: String]
+    ) {
+        let tokens = AdminTokens(store: services.storage.adminTokens, clock: services.clock)
+        let backend = AdminBackend(
+            services: services, runtimes: runtimes, reloader: reloader,
+            rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment),
+            tokens: tokens)
+        self.tokens = tokens
+        self.routes =
+            AppAdminRoutes(backend: backend).routes + BotAdminRoutes(backend: backend).routes
+            + AdapterAdminRoutes(backend: backend).routes + UserAdminRoutes(backend: backend).routes
+            + KeyAdminRoutes(backend: backend).routes + AuditAdminRoutes(backend: backend).routes
+            + TokenAdminRoutes(backend: backend).routes
+    }
+
+    /// Runs one request: finds its route, checks what the caller may do, validates the body, runs the handler.
+    public func handle(_ request: AdminRequest) async throws -> AdminReply {
+        let candidates = routes.compactMap { route in route.match(request.path).map { (route, $0) } }
+        guard !candidates.isEmpty else { throw TelegateError(.notFound, "no such endpoint") }
+        guard let match = candidates.first(where: { $0.0.method == request.method }) else {
+            throw TelegateError(.methodNotAllowed, "this method is not allowed here")
+        }
+        return try await perform(match.0, parameters: match.1, request: request)
+    }
+
+    /// Runs `route` with its matched `parameters`.
+    public func perform(_ route: AdminRoute, parameters: [String: String], request: AdminRequest) async throws -> AdminReply {
+        let principal = request.principal
+        if route.writes, principal.readOnly {
+            throw TelegateError(.adminForbidden, "this admin token is read-only", reason: "read_only_token")
+        }
+        if route.scope == .global, principal.appID != nil {
+            throw TelegateError(
+                .adminForbidden, "this admin token is restricted to one app", reason: "app_scoped_token")
+        }
+        let body: AdminBody
+        if let schema = route.body {
+            body = try schema.read(request.body)
+        } else {
+            if let members = request.body?.objectMembers, let first = members.first {
+                throw TelegateError(
+                    .invalidField, "unknown member \"\(first.key.prefix(40))\"; this call takes no body",
+                    reason: "unknown_field")
+            }
+            body = AdminBody(members: [])
+        }
+        let call = AdminCall(parameters: parameters, request: request, body: body)
+        let reply = route.writes ? try await writes.run { try await route.handler(call) } : try await route.handler(call)
+        return AdminReply(status: route.successStatus, body: route.successStatus == 204 ? nil : reply)
+    }
+
+    /// The OpenAPI 3.1 document of these routes.
+    public var openAPIDocument: JSONValue { AdminOpenAPI.document(routes) }
+}

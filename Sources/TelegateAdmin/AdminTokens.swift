@@ -1,0 +1,60 @@
+import Crypto
+import TelegateCore
+import TelegramAuth
+
+/// Creates and checks admin tokens. A token is `tga_` and 43 characters of base64url (256 random bits); only its
+/// SHA-256 hash is stored, so a leaked database holds no usable token.
+public struct AdminTokens: Sendable {
+    private let store: any AdminTokenStore
+    private let clock: WallClock
+
+    /// Creates the service.
+    public init(store: any AdminTokenStore, clock: WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// A new token; its text is returned once and never stored.
+    public func create(name: String, appID: AppID?, readOnly: Bool) async throws -> (token: String, record: AdminToken) {
+        guard Self.isValidName(name) else {
+            throw TelegateError(
+                .invalidField, "a token name is 1 to 64 letters, digits, '.', '_' or '-'", reason: "invalid_value")
+        }
+        let text = "tga_" + Base64.urlEncode(SecureRandom.bytes(32))
+        let record = AdminToken(
+            id: "adm_" + SortableID.generate(milliseconds: UInt64(clock.now) * 1000).lowercased(), name: name,
+            appID: appID, readOnly: readOnly, hash: Self.hash(text), createdAt: clock.now)
+        guard try await store.insert(record) else {
+            throw TelegateError(.adminTokenExists, "a token named \(name) exists; revoke it first")
+        }
+        return (text, record)
+    }
+
+    /// The live token `text` belongs to, or `nil`.
+    public func authenticate(_ text: String) async throws -> AdminToken? {
+        guard text.hasPrefix("tga_"), text.utf8.count == 47 else { return nil }
+        guard let token = try await store.token(hash: Self.hash(text)), token.revokedAt == nil else { return nil }
+        return token
+    }
+
+    static func hash(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Array(text.utf8))) }
+
+    /// How many leading bytes of a presented token name its prefix: `tga_` and 8 characters more.
+    public static let prefixLength = 12
+
+    /// A key for the prefix of a presented token, under which failed attempts are counted: someone who knows how a
+    /// token begins and guesses the rest is slowed down from every address at once. It is a hash, so a table of
+    /// these keys holds nothing of any token.
+    public static func prefixKey(of presented: String) -> String {
+        Base64.urlEncode(Array(SHA256.hash(data: Array(presented.utf8.prefix(prefixLength))).prefix(16)))
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            }
+    }
+}

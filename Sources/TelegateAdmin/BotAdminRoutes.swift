@@ -1,0 +1,119 @@
+import StrictJSON
+import TelegateCore
+import TelegateRuntime
+import TelegramAuth
+
+/// `/apps/{app}/bots`: the Telegram bots of an app. A bot is added with its token (HMAC mode; the token is
+/// write-only and only its derived keys are kept, sealed) or with only its id and environment (Ed25519 mode).
+struct BotAdminRoutes {
+    let backend: AdminBackend
+
+    var routes: [AdminRoute] {
+        [
+            AdminRoute(.get, "/apps/{app}/bots", "listBots", "List an app's bots") { call in
+                AdminJSON.list(try await backend.app(call).bots.map(AdminJSON.bot))
+            },
+            AdminRoute(
+                .post, "/apps/{app}/bots", "addBot", "Add a bot by token, or by id and environment",
+                body: AdminBodySchema(
+                    [
+                        .member("token", .string, "The bot token (write-only); exclusive with id."),
+                        .member("tokenReference", .string, "Where the token is kept (env:NAME or file:PATH), recorded for exports."),
+                        .member("id", .integer, "The bot id, for Telegram-signed (Ed25519) verification without the token."),
+                        .member("environment", .string, "production (default) or test, with id."),
+                    ] + Self.settingsMembers, readOnly: ["mode", "fingerprint", "lastFour"]),
+                status: 201
+            ) { call in
+                var app = try await backend.app(call)
+                let bot = try newBot(call.body, app: app)
+                if app.bots.contains(where: { $0.botID == bot.botID }) {
+                    throw TelegateError(.botExists, "this app already has bot \(bot.botID)")
+                }
+                if bot.isDefault { for index in app.bots.indices { app.bots[index].isDefault = false } }
+                app.bots.append(bot)
+                try await backend.save(
+                    app, call: call, action: "bot.added", target: "bot:\(bot.botID)", before: nil,
+                    after: Self.audited(bot))
+                return AdminJSON.bot(bot)
+            },
+            AdminRoute(
+                .patch, "/apps/{app}/bots/{bot}", "updateBot", "Change a bot's label, default flag or Telegram Login settings",
+                body: AdminBodySchema(Self.settingsMembers, readOnly: ["id", "mode", "token", "environment", "fingerprint", "lastFour"])
+            ) { call in
+                var app = try await backend.app(call)
+                let index = try Self.index(call, in: app)
+                let before = app.bots[index]
+                let changed = SpecFormat.admin.encode(BotSpec(before, appID: app.settings.id)).patched(with: call.body.members)
+                let spec = try SpecFormat.admin.decode(BotSpec.self, from: changed)
+                try spec.validate()
+                let bot = spec.settings(of: before)
+                if bot.isDefault, !before.isDefault { for other in app.bots.indices { app.bots[other].isDefault = false } }
+                app.bots[index] = bot
+                if bot != before {
+                    try await backend.save(
+                        app, call: call, action: "bot.updated", target: "bot:\(bot.botID)", before: Self.audited(before),
+                        after: Self.audited(bot))
+                }
+                return AdminJSON.bot(bot)
+            },
+            AdminRoute(.delete, "/apps/{app}/bots/{bot}", "removeBot", "Remove a bot") { call in
+                var app = try await backend.app(call)
+                let removed = app.bots.remove(at: try Self.index(call, in: app))
+                try await backend.save(
+                    app, call: call, action: "bot.removed", target: "bot:\(removed.botID)", before: Self.audited(removed),
+                    after: nil)
+                return nil
+            },
+        ]
+    }
+
+    static let settingsMembers: [AdminBodySchema.Member] = [
+        .member("label", .string, "A label for admins (prod, dev)."),
+        .member("default", .boolean, "Whether exchanges without a bot in the URL use this bot."),
+        .member("oidcAlgorithms", .stringList, "Algorithms accepted for Telegram Login id_tokens (RS256, ES256, EdDSA)."),
+        .member("requireNonce", .boolean, "Whether Telegram Login id_tokens must carry the login's nonce."),
+    ]
+
+    /// The bot a body describes: its spec, with the token value (write-only) beside it. A token bot records where
+    /// its token is kept: the given reference, or the one suggested for it. The first bot becomes the default.
+    private func newBot(_ body: AdminBody, app: StoredApp) throws -> StoredBot {
+        let appID = app.settings.id
+        let token = body.string("token")
+        var members = body.members.filter { $0.key != "token" && (token != nil || $0.key != "tokenReference") }
+        if let token {
+            // Telegram's tokens carry a 35-character secret; a short one is a copy-paste accident.
+            guard (token.split(separator: ":", maxSplits: 1).last?.count ?? 0) >= 30 else {
+                throw TelegateError(
+                    .invalidBotToken,
+                    "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, a secret of 30 or more characters)")
+            }
+            if !body.has("tokenReference") {
+                let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
+                members.append(
+                    ("tokenReference", .string(ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: botID))))
+            }
+        }
+        var spec = try SpecFormat.admin.decode(BotSpec.self, from: .object(members))
+        if !body.has("default") { spec.isDefault = app.bots.isEmpty }
+        try spec.validate()
+        switch (token, spec.id) {
+        case (let token?, _):
+            return spec.settings(
+                of: try backend.rows.tokenBot(appID: appID, token: token, reference: spec.token?.description, existing: nil))
+        case (nil, let id?):
+            return spec.settings(of: StoredBot(botID: id, mode: .thirdParty(environment: spec.environment ?? .production)))
+        case (nil, nil):
+            throw TelegateError(.invalidField, "give either token or id", reason: "missing_field")
+        }
+    }
+
+    private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
+        guard let id = Int64(call.parameter("bot")), let index = app.bots.firstIndex(where: { $0.botID == id }) else {
+            throw TelegateError(.botNotFound, "this app has no such bot")
+        }
+        return index
+    }
+
+    /// The audited fields of a bot: everything but sealed keys (the fingerprint tells a token change).
+    static func audited(_ bot: StoredBot) -> JSONValue { AdminJSON.bot(bot) }
+}

@@ -1,0 +1,106 @@
+import StrictJSON
+
+/// An app as configured: its settings with the bots and adapters it declares. The configuration file, the admin
+/// API, export and the runtime builder all read and write this one value, and ``validate()`` holds every rule.
+///
+/// Spelled in the file as `{id, corsOrigins, initData: {maxAge}, widget: {maxAge}, bots, adapters}` and in the
+/// admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge}` (bots and adapters have their own routes).
+public struct AppSpec: Sendable, Equatable {
+    public var settings: AppSettings
+    public var bots: [BotSpec]
+    public var adapters: [AdapterSpec]
+
+    /// Creates a spec.
+    public init(settings: AppSettings, bots: [BotSpec] = [], adapters: [AdapterSpec] = []) {
+        self.settings = settings
+        self.bots = bots
+        self.adapters = adapters
+    }
+
+    /// Checks every rule of an app, its bots and its adapters; a refusal is `422 invalid_field` naming the member.
+    public func validate() throws(TelegateError) {
+        for origin in settings.corsOrigins where origin == "*" || !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) {
+            throw .invalidSpec("corsOrigins entries must be exact origins like https://web.telegram.org")
+        }
+        guard settings.initDataMaxAge >= 60 else { throw .invalidSpec("initDataMaxAge must be at least 60 seconds") }
+        guard settings.widgetMaxAge >= 30 else { throw .invalidSpec("widgetMaxAge must be at least 30 seconds") }
+        for (index, bot) in bots.enumerated() {
+            do throws(TelegateError) { try bot.validate() } catch { throw error.within("bots[\(index)]") }
+        }
+        if Set(adapters.map(\.name)).count != adapters.count {
+            throw .invalidSpec("app \(settings.id) has two adapters with the same name")
+        }
+        if adapters.filter(\.isDefault).count > 1 || bots.filter(\.isDefault).count > 1 {
+            throw .invalidSpec("app \(settings.id) may mark at most one bot and one adapter as default")
+        }
+    }
+}
+
+extension AppSpec: Codable {
+    enum FileKeys: String, CodingKey, CaseIterable { case id, corsOrigins, bots, initData, widget, adapters }
+    enum AdminKeys: String, CodingKey, CaseIterable { case id, corsOrigins, initDataMaxAge, widgetMaxAge }
+    enum MaxAgeKeys: String, CodingKey, CaseIterable { case maxAge }
+
+    public init(from decoder: any Decoder) throws {
+        switch SpecFormat.of(decoder.userInfo) {
+        case .file:
+            let members = try decoder.container(keyedBy: FileKeys.self)
+            var settings = AppSettings(id: try Self.id(members, .id))
+            settings.corsOrigins = try members.decodeIfPresent([String].self, forKey: .corsOrigins) ?? []
+            if members.contains(.initData), try !members.decodeNil(forKey: .initData) {
+                let initData = try members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .initData)
+                settings.initDataMaxAge = try initData.decodeIfPresent(Int64.self, forKey: .maxAge) ?? settings.initDataMaxAge
+            }
+            if members.contains(.widget), try !members.decodeNil(forKey: .widget) {
+                let widget = try members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .widget)
+                settings.widgetMaxAge = try widget.decodeIfPresent(Int64.self, forKey: .maxAge) ?? settings.widgetMaxAge
+            }
+            self.init(
+                settings: settings, bots: try members.decodeIfPresent([BotSpec].self, forKey: .bots) ?? [],
+                adapters: try members.decodeIfPresent([AdapterSpec].self, forKey: .adapters) ?? [])
+        case .admin:
+            let members = try decoder.container(keyedBy: AdminKeys.self)
+            var settings = AppSettings(id: try Self.id(members, .id))
+            settings.corsOrigins = try members.decodeIfPresent([String].self, forKey: .corsOrigins) ?? []
+            settings.initDataMaxAge = try members.decodeIfPresent(Int64.self, forKey: .initDataMaxAge) ?? settings.initDataMaxAge
+            settings.widgetMaxAge = try members.decodeIfPresent(Int64.self, forKey: .widgetMaxAge) ?? settings.widgetMaxAge
+            self.init(settings: settings)
+        }
+    }
+
+    private static func id<Key: CodingKey>(_ members: KeyedDecodingContainer<Key>, _ key: Key) throws -> AppID {
+        guard let id = AppID(rawValue: try members.decode(String.self, forKey: key)) else {
+            throw JSONDecodingError(members.codingPath + [key], .invalid("must be a lowercase slug like poll (letters, digits, -)"))
+        }
+        return id
+    }
+
+    /// The file spelling leaves out an empty `corsOrigins`; the admin spelling writes the settings only.
+    public func encode(to encoder: any Encoder) throws {
+        switch SpecFormat.of(encoder.userInfo) {
+        case .file:
+            var members = encoder.container(keyedBy: FileKeys.self)
+            try members.encode(settings.id.rawValue, forKey: .id)
+            if !settings.corsOrigins.isEmpty { try members.encode(settings.corsOrigins, forKey: .corsOrigins) }
+            var initData = members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .initData)
+            try initData.encode(settings.initDataMaxAge, forKey: .maxAge)
+            var widget = members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .widget)
+            try widget.encode(settings.widgetMaxAge, forKey: .maxAge)
+            try members.encode(bots, forKey: .bots)
+            try members.encode(adapters, forKey: .adapters)
+        case .admin:
+            var members = encoder.container(keyedBy: AdminKeys.self)
+            try members.encode(settings.id.rawValue, forKey: .id)
+            try members.encode(settings.corsOrigins, forKey: .corsOrigins)
+            try members.encode(settings.initDataMaxAge, forKey: .initDataMaxAge)
+            try members.encode(settings.widgetMaxAge, forKey: .widgetMaxAge)
+        }
+    }
+}
+
+extension AppSpec {
+    /// The spec of a stored app: secrets as the references they were configured with.
+    public init(_ app: StoredApp) {
+        self.init(settings: app.settings, bots: app.bots.map { BotSpec($0, appID: app.settings.id) }, adapters: app.adapters.map(AdapterSpec.init))
+    }
+}

@@ -1,0 +1,157 @@
+import StrictJSON
+import TelegramAuth
+
+/// A bot as configured: where its token is kept (HMAC mode) or its bot id (Ed25519 mode), with its label, default
+/// flag and Telegram Login settings. The token itself is never part of a spec: the file and export name it by
+/// reference, and the admin API takes its value as a write-only member beside the spec.
+///
+/// Spelled in the file as `{token, id, environment, label, default, oidc: {algorithms, requireNonce}}` and in the
+/// admin API as `{tokenReference, id, environment, label, default, oidcAlgorithms, requireNonce}`.
+public struct BotSpec: Sendable, Equatable {
+    /// Where the token is kept (`env:…`, `file:…`); exclusive with ``id``.
+    public var token: SecretReference?
+    /// The bot id, for Ed25519 verification without the token; exclusive with ``token``.
+    public var id: Int64?
+    /// The Telegram environment of a bot given by id; `nil` is production.
+    public var environment: TelegramEnvironment?
+    /// A label for admins (`prod`, `dev`).
+    public var label: String?
+    /// Whether exchanges without a bot in the URL use this bot.
+    public var isDefault: Bool
+    /// The algorithms accepted for Telegram Login `id_token`s.
+    public var oidcAlgorithms: [JWSAlgorithm]
+    /// Whether Telegram Login `id_token`s must carry the login's nonce.
+    public var requireNonce: Bool
+
+    /// The algorithms accepted unless configured otherwise.
+    public static let defaultAlgorithms: [JWSAlgorithm] = [.rs256, .es256]
+
+    /// Creates a spec.
+    public init(
+        token: SecretReference? = nil, id: Int64? = nil, environment: TelegramEnvironment? = nil, label: String? = nil,
+        isDefault: Bool = false, oidcAlgorithms: [JWSAlgorithm] = BotSpec.defaultAlgorithms, requireNonce: Bool = false
+    ) {
+        self.token = token
+        self.id = id
+        self.environment = environment
+        self.label = label
+        self.isDefault = isDefault
+        self.oidcAlgorithms = oidcAlgorithms
+        self.requireNonce = requireNonce
+    }
+
+    /// Checks the bot's rules; a refusal is `422 invalid_field`.
+    public func validate() throws(TelegateError) {
+        guard (token == nil) != (id == nil) else {
+            throw TelegateError(
+                .invalidField, "give either token (HMAC mode) or id (Ed25519 mode with only the bot id), not both",
+                reason: "missing_field")
+        }
+        if token != nil, environment != nil {
+            throw .invalidSpec("environment applies only to bots configured by id (Ed25519); a token needs none")
+        }
+        if let id, id <= 0 { throw .invalidSpec("id must be positive") }
+    }
+}
+
+extension BotSpec: Codable {
+    enum FileKeys: String, CodingKey, CaseIterable { case token, id, environment, label, `default`, oidc }
+    enum OIDCKeys: String, CodingKey, CaseIterable { case algorithms, requireNonce }
+    enum AdminKeys: String, CodingKey, CaseIterable {
+        case tokenReference, id, environment, label, `default`, oidcAlgorithms, requireNonce
+    }
+
+    public init(from decoder: any Decoder) throws {
+        switch SpecFormat.of(decoder.userInfo) {
+        case .file:
+            let members = try decoder.container(keyedBy: FileKeys.self)
+            try self.init(members, token: .token, id: .id, environment: .environment, label: .label, isDefault: .default)
+            if members.contains(.oidc), try !members.decodeNil(forKey: .oidc) {
+                let oidc = try members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc)
+                oidcAlgorithms = try Self.algorithms(oidc, .algorithms) ?? oidcAlgorithms
+                requireNonce = try oidc.decodeIfPresent(Bool.self, forKey: .requireNonce) ?? requireNonce
+            }
+        case .admin:
+            let members = try decoder.container(keyedBy: AdminKeys.self)
+            try self.init(
+                members, token: .tokenReference, id: .id, environment: .environment, label: .label, isDefault: .default)
+            oidcAlgorithms = try Self.algorithms(members, .oidcAlgorithms) ?? oidcAlgorithms
+            requireNonce = try members.decodeIfPresent(Bool.self, forKey: .requireNonce) ?? requireNonce
+        }
+    }
+
+    private init<Key: CodingKey>(
+        _ members: KeyedDecodingContainer<Key>, token: Key, id: Key, environment: Key, label: Key, isDefault: Key
+    ) throws {
+        self.init(
+            token: try members.decodeIfPresent(String.self, forKey: token).map(SecretReference.init),
+            id: try members.decodeIfPresent(Int64.self, forKey: id),
+            environment: try members.decodeIfPresent(String.self, forKey: environment).map { name in
+                guard let value = TelegramEnvironment(rawValue: name) else {
+                    throw JSONDecodingError(members.codingPath + [environment], .invalid("must be production or test"))
+                }
+                return value
+            },
+            label: try members.decodeIfPresent(String.self, forKey: label),
+            isDefault: try members.decodeIfPresent(Bool.self, forKey: isDefault) ?? false)
+    }
+
+    private static func algorithms<Key: CodingKey>(_ members: KeyedDecodingContainer<Key>, _ key: Key) throws -> [JWSAlgorithm]? {
+        try members.decodeIfPresent([String].self, forKey: key)?.map { name in
+            guard let algorithm = JWSAlgorithm(rawValue: name) else {
+                throw JSONDecodingError(members.codingPath + [key], .invalid("must list RS256, ES256 or EdDSA"))
+            }
+            return algorithm
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch SpecFormat.of(encoder.userInfo) {
+        case .file:
+            var members = encoder.container(keyedBy: FileKeys.self)
+            try members.encodeIfPresent(token?.description, forKey: .token)
+            try members.encodeIfPresent(id, forKey: .id)
+            try members.encodeIfPresent(environment?.rawValue, forKey: .environment)
+            try members.encodeIfPresent(label, forKey: .label)
+            try members.encode(isDefault, forKey: .default)
+            var oidc = members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc)
+            try oidc.encode(oidcAlgorithms.map(\.rawValue), forKey: .algorithms)
+            try oidc.encode(requireNonce, forKey: .requireNonce)
+        case .admin:
+            var members = encoder.container(keyedBy: AdminKeys.self)
+            try members.encodeIfPresent(token?.description, forKey: .tokenReference)
+            try members.encodeIfPresent(id, forKey: .id)
+            try members.encodeIfPresent(environment?.rawValue, forKey: .environment)
+            try members.encodeIfPresent(label, forKey: .label)
+            try members.encode(isDefault, forKey: .default)
+            try members.encode(oidcAlgorithms.map(\.rawValue), forKey: .oidcAlgorithms)
+            try members.encode(requireNonce, forKey: .requireNonce)
+        }
+    }
+}
+
+extension BotSpec {
+    /// The spec of a stored bot: a token bot by its recorded reference (or the one suggested for it), a bot
+    /// given by id with its environment.
+    public init(_ bot: StoredBot, appID: AppID) {
+        self.init(label: bot.label, isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
+        switch bot.mode {
+        case .token(_, let reference, _, _):
+            let text = reference ?? ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: bot.botID)
+            token = try? SecretReference(text)
+        case .thirdParty(let environment):
+            id = bot.botID
+            self.environment = environment
+        }
+    }
+
+    /// `bot` with this spec's label, default flag and Telegram Login settings (its mode is fixed once added).
+    public func settings(of bot: StoredBot) -> StoredBot {
+        var bot = bot
+        bot.label = label
+        bot.isDefault = isDefault
+        bot.oidcAlgorithms = oidcAlgorithms
+        bot.requireNonce = requireNonce
+        return bot
+    }
+}

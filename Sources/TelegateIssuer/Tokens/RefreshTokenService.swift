@@ -1,0 +1,154 @@
+import Crypto
+import TelegateCore
+import TelegramAuth
+
+/// Rotating refresh tokens with reuse detection (RFC 9700 §4.14).
+///
+/// A token is `rt_`, its family's id, a dot, and a secret part. The first token of a family seals the family's
+/// facts under a key derived from the master key (``InitialRefreshToken``) and is not stored, so an exchange
+/// writes nothing; using it stores the family. Every later token is the successor of the token it replaces:
+/// HMAC-SHA256 of that token under another key derived from the master key (256 bits nobody else can compute),
+/// stored only as its SHA-256 hash, under its family. Family ids sort by creation time, so new families and tokens
+/// are appended to the tables' indexes, and a token is found by its key.
+///
+/// Every use rotates, with one conditional write (storing the family, or marking the token rotated), so however
+/// many requests present a token at once, on however many instances, one wins. A rotated token may be presented
+/// once more within the grace window after its rotation, so that two tabs refreshing at once both keep working:
+/// that use claims the token's grace with another conditional write and is answered with the same successor,
+/// derived again (no token is stored in clear). Any other use of a rotated token (a third, one after the window,
+/// one whose successor was rotated since) revokes the family. A token therefore never has two live successors.
+/// The window is measured between the stored rotation time and now, both read from the database-corrected clock
+/// (``DatabaseClock``), so instances whose own clocks disagree still agree on it.
+public struct RefreshTokenService: Sendable {
+    /// What a successful rotation yields.
+    public struct Rotation: Sendable {
+        /// The family the token belongs to.
+        public let family: RefreshFamily
+        /// The new token, to hand to the client.
+        public let token: String
+        /// When the new token expires.
+        public let expiresAt: Int64
+    }
+
+    /// Why a presented token was refused.
+    public enum Refusal: Error, Sendable, Equatable {
+        /// Unknown, expired, revoked, or belonging to another app.
+        case invalid
+        /// A rotated token used once too often: this use revoked the family.
+        case reused(familyID: String, userID: UserID)
+    }
+
+    private let store: any RefreshTokenStore
+    private let clock: WallClock
+    private let sealingKey: SymmetricKey
+    private let successorKey: SymmetricKey
+    /// How long after its rotation a token may be used once more, by a second tab, in seconds.
+    public let graceWindow: Int64
+
+    /// Creates the service; its keys are derived from `secretBox`'s master key.
+    public init(store: any RefreshTokenStore, clock: WallClock, secretBox: SecretBox, graceWindow: Int64) {
+        self.store = store
+        self.clock = clock
+        self.sealingKey = secretBox.derivedKey(purpose: "refresh-token v1")
+        self.successorKey = secretBox.derivedKey(purpose: "refresh-token successor v1")
+        self.graceWindow = graceWindow
+    }
+
+    /// The first token of a new family for `userID` at `adapter`: tokens live `ttl` seconds after their issue, the
+    /// family at most `absoluteTTL` seconds. Stores nothing.
+    public func issue(appID: AppID, userID: UserID, adapter: AdapterName, ttl: Int64, absoluteTTL: Int64) throws
+        -> (token: String, expiresAt: Int64)
+    {
+        let now = clock.now
+        let familyExpiresAt = now + max(ttl, absoluteTTL)
+        let first = InitialRefreshToken(
+            familyID: SortableID.generate(milliseconds: UInt64(max(now, 0)) * 1000), userID: userID, adapter: adapter,
+            createdAt: now, familyExpiresAt: familyExpiresAt, expiresAt: min(now + ttl, familyExpiresAt))
+        return ("rt_\(first.familyID).\(try first.seal(appID: appID, key: sealingKey))", first.expiresAt)
+    }
+
+    /// Rotates `presented` for `appID`. `ttl` gives the new token's lifetime for the token's family, or `nil`
+    /// when the family may no longer refresh (its adapter is gone).
+    public func rotate(_ presented: String, appID: AppID, ttl: (RefreshFamily) -> Int64?) async throws
+        -> Result<Rotation, Refusal>
+    {
+        guard let (familyID, secret) = Self.parts(of: presented) else { return .failure(.invalid) }
+        let hash = Self.hash(presented)
+        let stored = try await store.token(familyID: familyID, hash: hash)
+        let record: RefreshTokenRecord
+        let family: RefreshFamily
+        if let stored {
+            (record, family) = stored
+        } else if secret.utf8.count != Self.successorSecretLength,
+            let first = InitialRefreshToken.open(secret, familyID: familyID, appID: appID, key: sealingKey)
+        {
+            // A first token not seen before: the family exists only inside it (or, if it was stored since, storing
+            // it again below fails and the token is a rotated one).
+            family = RefreshFamily(
+                id: familyID, appID: appID, userID: first.userID, adapter: first.adapter, createdAt: first.createdAt,
+                expiresAt: first.familyExpiresAt)
+            record = RefreshTokenRecord(
+                hash: hash, familyID: familyID, generation: 0, state: .active, createdAt: first.createdAt,
+                expiresAt: first.expiresAt)
+        } else {
+            return .failure(.invalid)
+        }
+        guard family.appID == appID, family.revokedAt == nil, let ttl = ttl(family) else { return .failure(.invalid) }
+        let now = clock.now
+        guard record.expiresAt > now, family.expiresAt > now else { return .failure(.invalid) }
+        let successor = self.successor(of: presented, familyID: family.id)
+        let successorHash = Self.hash(successor)
+        if record.state == .active {
+            let expiresAt = min(now + ttl, family.expiresAt)
+            let next = RefreshTokenRecord(
+                hash: successorHash, familyID: family.id, generation: record.generation + 1, state: .active,
+                createdAt: now, expiresAt: expiresAt)
+            var spent = record
+            spent.state = .rotated
+            spent.rotatedAt = now
+            let won =
+                stored == nil
+                ? try await store.createFamily(family, tokens: [spent, next])
+                : try await store.rotate(familyID: family.id, hash: record.hash, at: now, next: next)
+            if won { return .success(Rotation(family: family, token: successor, expiresAt: expiresAt)) }
+        }
+        // Rotated already, earlier or a moment ago by a concurrent request: the one use left within the grace window
+        // gets the successor the rotation stored, as long as nothing has replaced that successor yet.
+        if try await store.claimGrace(familyID: family.id, hash: hash, rotatedSince: now - graceWindow) {
+            guard let (next, current) = try await store.token(familyID: family.id, hash: successorHash),
+                current.revokedAt == nil
+            else { return .failure(.invalid) }
+            if next.state == .active, next.expiresAt > now {
+                return .success(Rotation(family: current, token: successor, expiresAt: next.expiresAt))
+            }
+        }
+        // Concurrent reuses all end here; only the one whose write revoked the family reports it.
+        guard try await store.revokeFamily(id: family.id, reason: "reuse_detected", at: now) else {
+            return .failure(.invalid)
+        }
+        return .failure(.reused(familyID: family.id, userID: family.userID))
+    }
+
+    /// The stored form of a token.
+    static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
+
+    /// Characters in the secret part of a successor: 256 bits in base64url. A first token's sealed part is longer.
+    static let successorSecretLength = 43
+
+    /// `rt_<family id>.<43 characters of base64url>`: the HMAC of the token it replaces, so the same token always
+    /// has the same successor.
+    func successor(of token: String, familyID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(token.utf8), using: successorKey)
+        return "rt_" + familyID + "." + Base64.urlEncode(Array(mac))
+    }
+
+    /// The family id and the secret part of a well-formed token.
+    static func parts(of token: String) -> (familyID: String, secret: Substring)? {
+        guard token.utf8.count <= 512, token.hasPrefix("rt_") else { return nil }
+        let parts = token.dropFirst(3).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, SortableID.isValid(parts[0]), parts[1].utf8.count >= successorSecretLength else {
+            return nil
+        }
+        return (String(parts[0]), parts[1])
+    }
+}

@@ -1,0 +1,158 @@
+import ProviderKit
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// Turns configured bots and adapters into stored rows: resolves secret references, validates them, seals them.
+/// The configuration file, the CLI and the admin API all go through here, so they store the same thing.
+public struct ConfigurationRows: Sendable {
+    private let box: SecretBox
+    private let registry: AdapterRegistry
+    private let environment: [String: String]
+
+    /// Creates the converter.
+    public init(box: SecretBox, registry: AdapterRegistry, environment: [String: String]) {
+        self.box = box
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// A token-mode bot with default settings (a ``BotSpec`` sets them). A stored bot with the same token
+    /// fingerprint keeps its sealed keys, so applying the same configuration twice changes nothing.
+    public func tokenBot(appID: AppID, token rawToken: String, reference: String?, existing: StoredBot?) throws -> StoredBot {
+        let token: BotToken
+        do {
+            token = try BotToken(rawToken)
+        } catch {
+            throw TelegateError(
+                .invalidBotToken,
+                "the bot token is malformed: it looks like 123456789:AAH… (bot id, colon, secret)")
+        }
+        let fingerprint = box.fingerprint(of: rawToken)
+        let lastFour = String(rawToken.suffix(4))
+        let sealed: String
+        if let existing, existing.botID == token.botID, case .token(let keys, _, let previous, _) = existing.mode,
+            previous == fingerprint
+        {
+            sealed = keys
+        } else {
+            let keys = BotSettings.TokenKeys(token: token)
+            let bytes = keys.webAppKey.withUnsafeBytes { Array($0) } + keys.widgetKey.withUnsafeBytes { Array($0) }
+            sealed = try box.seal(bytes, context: RuntimeBuilder.botKeyContext(appID, token.botID))
+        }
+        return StoredBot(
+            botID: token.botID,
+            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour))
+    }
+
+    /// An adapter: its config validated against the kind's schema, secret fields resolved from their
+    /// references and sealed. The stored config keeps the references, never the values. An adapter whose
+    /// config and secret fingerprints are unchanged keeps its stored row.
+    ///
+    /// `secretValues` are secret values given directly (the admin API and the CLI, which read them from the
+    /// environment, a file or stdin); they win over the field's reference, and a field given only as a value gets
+    /// the reference ``suggestedReference(appID:adapter:field:)`` so an export names where to find it. A reference
+    /// that cannot be resolved here but is unchanged from `existing` keeps the sealed value (the instance that
+    /// stored it could resolve it).
+    ///
+    /// Each URL field is resolved and checked (``OutboundURLPolicy``): an address the policy refuses fails with
+    /// `422 unsafe_url`; a host that does not resolve now is accepted, and `onWarning` hears it, because a DNS
+    /// outage must not stop a start or a save (the adapter reports unhealthy until it resolves).
+    public func adapter(
+        appID: AppID, name: AdapterName, kind: String, isDefault: Bool, config: JSONValue, existing: StoredAdapter?,
+        secretValues: [String: String] = [:], onWarning: (String) -> Void = { _ in }
+    ) throws -> StoredAdapter {
+        guard let type = registry.type(for: kind) else {
+            throw TelegateError(
+                .invalidConfig,
+                "unknown adapter kind \"\(kind)\"; known: \(registry.kinds.joined(separator: ", "))")
+        }
+        let schema = type.configSchema
+        var members = config.objectMembers ?? []
+        members.removeAll { $0.key == Self.fingerprintKey }
+        for field in secretValues.keys.sorted() {
+            guard schema.secretFields.contains(field) else {
+                throw TelegateError(
+                    .invalidConfig, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
+            }
+            if !members.contains(where: { $0.key == field }) {
+                members.append((field, .string(Self.suggestedReference(appID: appID, adapter: name, field: field))))
+            }
+        }
+        let values = try schema.validate(.object(members))
+        let urlPolicy = AdapterConfig(values: values, secrets: [:]).urlPolicy
+        for (field, url) in schema.urls(in: values) {
+            switch urlPolicy.evaluate(url) {
+            case .allowed: break
+            case .unresolvable(let host):
+                onWarning("\(field): \(host) does not resolve; the adapter is saved and reports unhealthy until it does")
+            case .refused(let reason): throw OutboundURLPolicy.refused(reason)
+            }
+        }
+        let previous = try existing.flatMap { try storedSecrets(of: $0, appID: appID) } ?? [:]
+        var secrets: [(key: String, value: JSONValue)] = []
+        var fingerprints: [(key: String, value: JSONValue)] = []
+        for field in schema.secretFields {
+            guard let text = values[field]?.stringValue else { continue }
+            let secret: String
+            if let value = secretValues[field] {
+                secret = value
+            } else {
+                do {
+                    secret = try SecretReference(text).resolve(environment: environment)
+                } catch {
+                    guard existing?.config[field] == .string(text), let kept = previous[field] else { throw error }
+                    secret = kept
+                }
+            }
+            secrets.append((field, .string(secret)))
+            fingerprints.append(
+                (field, .object([("fingerprint", .string(box.fingerprint(of: secret))), ("lastFour", .string(String(secret.suffix(4))))])))
+        }
+        // The fingerprints ride along in the config so a change of secret value is a change of row.
+        if !fingerprints.isEmpty { members.append((Self.fingerprintKey, .object(fingerprints))) }
+        let storedConfig = JSONValue.object(members)
+        if let existing, existing.kind == kind, existing.isDefault == isDefault, existing.config == storedConfig {
+            return existing
+        }
+        let sealed =
+            secrets.isEmpty
+            ? nil
+            : try box.seal(JSONValue.object(secrets).serialized, context: RuntimeBuilder.adapterSecretContext(appID, name))
+        return StoredAdapter(name: name, kind: kind, isDefault: isDefault, config: storedConfig, sealedSecrets: sealed)
+    }
+
+    /// The resolved secret values of a stored adapter, by field.
+    private func storedSecrets(of adapter: StoredAdapter, appID: AppID) throws -> [String: String]? {
+        guard let sealed = adapter.sealedSecrets else { return nil }
+        let text = try box.openText(sealed, context: RuntimeBuilder.adapterSecretContext(appID, adapter.name))
+        var values: [String: String] = [:]
+        for member in (try? JSONValue.parse(text))?.objectMembers ?? [] { values[member.key] = member.value.stringValue }
+        return values
+    }
+
+    /// The reference recorded for a secret given only as a value: `env:TELEGATE_<APP>_<ADAPTER>_<FIELD>`.
+    public static func suggestedReference(appID: AppID, adapter: AdapterName, field: String) -> String {
+        "env:" + ["TELEGATE", appID.rawValue, adapter.rawValue, field].map(environmentName).joined(separator: "_")
+    }
+
+    /// The reference recorded for a bot token given only as a value: `env:TELEGATE_<APP>_BOT_<ID>_TOKEN`.
+    public static func suggestedBotTokenReference(appID: AppID, botID: Int64) -> String {
+        "env:TELEGATE_\(environmentName(appID.rawValue))_BOT_\(botID)_TOKEN"
+    }
+
+    private static func environmentName(_ text: String) -> String {
+        var output = ""
+        var previous: Character?
+        for character in text {
+            // camelCase words are separated: apiKey → API_KEY.
+            if character.isUppercase, previous?.isLowercase == true { output.append("_") }
+            output.append(character.isLetter || character.isNumber ? Character(character.uppercased()) : "_")
+            previous = character
+        }
+        return output
+    }
+
+    /// The config member holding secret fingerprints; never part of an adapter's schema.
+    public static let fingerprintKey = "_secretFingerprints"
+}

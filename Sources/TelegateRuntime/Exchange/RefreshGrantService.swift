@@ -1,0 +1,57 @@
+import Logging
+import ProviderKit
+import TelegateCore
+import TelegramAuth
+
+/// The refresh-token grant: rotate the presented token, check the user may still sign in, and let the adapter
+/// that started the family issue fresh tokens.
+public struct RefreshGrantService: Sendable {
+    private let runtimes: RuntimeRegistry
+    private let services: TelegateServices
+
+    /// Creates the service.
+    public init(runtimes: RuntimeRegistry, services: TelegateServices) {
+        self.runtimes = runtimes
+        self.services = services
+    }
+
+    /// Answers `grant_type=refresh_token` for `appID`.
+    public func refresh(appID: AppID, refreshToken: String, requestID: String?) async throws -> TokenResponse {
+        guard let runtime = runtimes.app(appID) else { throw TelegateError(.appNotFound, "there is no such app") }
+        var adapter: (any RefreshGrantAdapter)?
+        let outcome = try await services.refreshTokens.rotate(refreshToken, appID: appID) { family in
+            guard let found = try? runtime.adapter(family.adapter.rawValue).1 as? any RefreshGrantAdapter,
+                found.refreshTokenTTL > 0
+            else { return nil }
+            adapter = found
+            return found.refreshTokenTTL
+        }
+        switch outcome {
+        case .failure(.invalid):
+            services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
+            throw OAuthError.invalidGrant
+        case .failure(.reused(let familyID, let userID)):
+            services.metrics.recordRefresh(app: appID.rawValue, outcome: "reuse_detected")
+            await services.audit.record(
+                "refresh.reuse_detected", appID: appID, target: "user:\(userID)", outcome: .failure,
+                details: [("family", .string(familyID))], requestID: requestID)
+            services.logger.warning(
+                "refresh token reuse detected; family revoked",
+                metadata: ["app": "\(appID)", "user": "\(userID)", "request_id": "\(requestID ?? "-")"])
+            throw OAuthError.invalidGrant
+        case .success(let rotation):
+            guard let adapter, let user = try await services.storage.users.user(id: rotation.family.userID),
+                user.mayRefresh(familyCreatedAt: rotation.family.createdAt)
+            else {
+                try await services.storage.refreshTokens.revokeFamily(
+                    id: rotation.family.id, reason: "user_unavailable", at: services.clock.now)
+                services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
+                throw OAuthError.invalidGrant
+            }
+            let response = try await adapter.refreshed(
+                user: user, family: rotation.family, refreshToken: rotation.token, refreshExpiresAt: rotation.expiresAt)
+            services.metrics.recordRefresh(app: appID.rawValue, outcome: "success")
+            return response
+        }
+    }
+}

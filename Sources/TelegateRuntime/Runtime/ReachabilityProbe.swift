@@ -1,0 +1,52 @@
+import ProviderKit
+
+/// Resolves and checks the URLs of every adapter and records the verdicts in ``AdapterReachability``: at start,
+/// so an adapter whose provider cannot be reached is named at once (a warning in the log, `/readyz`, `/metrics`)
+/// without holding the start up, and then periodically, so the state follows DNS and the checked answers the calls
+/// connect to stay warm. Only names are resolved; no request is sent to a provider.
+public struct ReachabilityProbe: Sendable {
+    private let services: TelegateServices
+    private let runtimes: RuntimeRegistry
+
+    /// A probe of the apps in `runtimes`.
+    public init(services: TelegateServices, runtimes: RuntimeRegistry) {
+        self.services = services
+        self.runtimes = runtimes
+    }
+
+    /// Checks every adapter once; adapters no longer configured are forgotten.
+    public func probe() async {
+        let client = services.httpClient
+        let reachability = services.reachability
+        var probed = Set<AdapterReachability.Key>()
+        await withTaskGroup(of: Void.self) { group in
+            for appID in runtimes.appIDs {
+                guard let runtime = runtimes.app(appID) else { continue }
+                for (name, outbound) in runtime.outbound {
+                    let key = AdapterReachability.Key(app: appID, adapter: name)
+                    probed.insert(key)
+                    group.addTask {
+                        var verdicts: [OutboundDestination] = []
+                        for url in outbound.urls { verdicts.append(await client.destination(of: url, policy: outbound.policy)) }
+                        reachability.record(resolved: Self.worst(verdicts), for: key)
+                    }
+                }
+            }
+        }
+        reachability.retain(probed)
+    }
+
+    /// Probes now and then every `interval` until the task is cancelled.
+    public func run(every interval: Duration) async {
+        repeat {
+            await probe()
+        } while (try? await Task.sleep(for: interval)) != nil
+    }
+
+    /// A refusal over a host that does not resolve over an allowed answer.
+    private static func worst(_ verdicts: [OutboundDestination]) -> OutboundDestination {
+        verdicts.first { if case .refused = $0 { true } else { false } }
+            ?? verdicts.first { if case .unresolvable = $0 { true } else { false } }
+            ?? verdicts.first!
+    }
+}

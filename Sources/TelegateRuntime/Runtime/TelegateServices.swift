@@ -1,0 +1,62 @@
+import Logging
+import ProviderKit
+import TelegateCore
+import TelegateIssuer
+import TelegramAuth
+
+/// The process-wide services everything else is built from.
+public struct TelegateServices: Sendable {
+    public let storage: any TelegateStorage
+    public let secretBox: SecretBox
+    public let registry: AdapterRegistry
+    /// The outbound HTTP client: pooled, and connecting only to addresses the outbound policy accepts.
+    public let httpClient: OutboundHTTPClient
+    /// Telegram's OIDC keys, shared by every bot.
+    public let telegramKeys: TelegramKeySet
+    /// The time everything here stores, signs and checks with: the database's notion of now (``databaseClock``).
+    public let clock: WallClock
+    /// Where ``clock`` comes from, and how far this process's own clock is from the database's.
+    public let databaseClock: DatabaseClock
+    /// The clock leeway every time check uses.
+    public let time: TimePolicy
+    public let logger: Logger
+    /// The public base URL (`https://auth.example.com`), without a trailing slash.
+    public let publicURL: String
+    public let audit: AuditLog
+    public let refreshTokens: RefreshTokenService
+    public let metrics: ExchangeMetrics
+    /// How often key rings re-read the database, in seconds.
+    public let keyRefreshInterval: Int64
+    /// Fault points for crash-recovery tests; nothing armed in production.
+    public let faults: FaultInjector
+    /// Whether each adapter can reach its provider.
+    public let reachability: AdapterReachability
+
+    /// Creates the services.
+    public init(
+        storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: OutboundHTTPClient,
+        telegramKeys: TelegramKeySet, clock: DatabaseClock, time: TimePolicy = .standard, logger: Logger,
+        publicURL: String, keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector()
+    ) {
+        self.storage = storage
+        self.secretBox = secretBox
+        self.registry = registry
+        self.httpClient = httpClient
+        self.telegramKeys = telegramKeys
+        self.clock = clock.wallClock
+        self.databaseClock = clock
+        self.time = time
+        self.logger = logger
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.audit = AuditLog(store: storage.audit, logger: logger, clock: self.clock)
+        self.refreshTokens = RefreshTokenService(
+            store: storage.refreshTokens, clock: self.clock, secretBox: secretBox, graceWindow: time.leeway)
+        self.metrics = ExchangeMetrics()
+        self.keyRefreshInterval = keyRefreshInterval
+        self.faults = faults
+        self.reachability = AdapterReachability(logger: logger)
+    }
+
+    /// The issuer URL of `appID`.
+    public func issuer(for appID: AppID) -> String { "\(publicURL)/apps/\(appID)" }
+}

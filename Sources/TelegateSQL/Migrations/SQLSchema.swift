@@ -1,0 +1,205 @@
+import Foundation
+
+/// The schema, as numbered migrations written once for both engines, with ``SQLSchemaSyntax`` where their DDL
+/// differs (`INTEGER`/`BIGINT` times and ids, `INTEGER`/`BOOLEAN` flags, `BLOB`/`BYTEA` hashes, the audit
+/// sequence). JSON documents stay `TEXT` so they round-trip byte for byte. A migration is never edited once released
+/// in a way that changes what it makes of a database; changes are new ones.
+package enum SQLSchema {
+    /// One step of the schema: statements applied together, recorded under `version`.
+    package struct Migration: Sendable {
+        package let version: Int
+        package let statements: [SQL]
+    }
+
+    /// Every migration, in the order they apply.
+    package static let migrations: [Migration] = [
+        Migration(
+            version: 1,
+            statements: [
+                """
+                CREATE TABLE apps (
+                    id TEXT PRIMARY KEY,
+                    settings TEXT NOT NULL,
+                    created_at \(schema: .bigint) NOT NULL,
+                    updated_at \(schema: .bigint) NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE bots (
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    bot_id \(schema: .bigint) NOT NULL,
+                    label TEXT,
+                    is_default \(schema: .boolean) NOT NULL DEFAULT \(schema: .false),
+                    mode TEXT NOT NULL CHECK (mode IN ('token', 'third_party')),
+                    environment TEXT,
+                    sealed_keys TEXT,
+                    token_reference TEXT,
+                    token_fingerprint TEXT,
+                    token_last_four TEXT,
+                    oidc_algorithms TEXT NOT NULL,
+                    require_nonce \(schema: .boolean) NOT NULL DEFAULT \(schema: .false),
+                    PRIMARY KEY (app_id, bot_id)
+                )
+                """,
+                """
+                CREATE TABLE adapters (
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    is_default \(schema: .boolean) NOT NULL DEFAULT \(schema: .false),
+                    config TEXT NOT NULL,
+                    sealed_secrets TEXT,
+                    PRIMARY KEY (app_id, name)
+                )
+                """,
+                """
+                CREATE TABLE config_revision (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    revision \(schema: .bigint) NOT NULL
+                )
+                """,
+                "INSERT INTO config_revision (id, revision) VALUES (1, 0)",
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    telegram_id \(schema: .bigint) NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+                    first_name TEXT NOT NULL,
+                    last_name TEXT,
+                    username TEXT,
+                    photo_url TEXT,
+                    language_code TEXT,
+                    is_premium \(schema: .boolean) NOT NULL,
+                    profile_auth_date \(schema: .bigint) NOT NULL,
+                    created_at \(schema: .bigint) NOT NULL,
+                    updated_at \(schema: .bigint) NOT NULL,
+                    sessions_revoked_at \(schema: .bigint),
+                    UNIQUE (app_id, telegram_id)
+                )
+                """,
+                "CREATE INDEX users_by_username ON users (app_id, username)",
+                """
+                CREATE TABLE provider_links (
+                    app_id TEXT NOT NULL,
+                    adapter TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL CHECK (state IN ('creating', 'linked')),
+                    external_id TEXT,
+                    synced_profile_digest TEXT,
+                    updated_at \(schema: .bigint) NOT NULL,
+                    PRIMARY KEY (app_id, adapter, user_id)
+                )
+                """,
+                """
+                CREATE TABLE signing_keys (
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    kid TEXT NOT NULL,
+                    algorithm TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('next', 'active', 'retired')),
+                    sealed_private_key TEXT NOT NULL,
+                    public_jwk TEXT NOT NULL,
+                    created_at \(schema: .bigint) NOT NULL,
+                    expires_at \(schema: .bigint),
+                    PRIMARY KEY (app_id, kid)
+                )
+                """,
+                "CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys (app_id, algorithm) WHERE state = 'active'",
+                "CREATE UNIQUE INDEX signing_keys_one_next ON signing_keys (app_id, algorithm) WHERE state = 'next'",
+                """
+                CREATE TABLE refresh_families (
+                    id TEXT PRIMARY KEY,
+                    app_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    adapter TEXT NOT NULL,
+                    created_at \(schema: .bigint) NOT NULL,
+                    expires_at \(schema: .bigint) NOT NULL,
+                    revoked_at \(schema: .bigint),
+                    revoke_reason TEXT
+                )\(schema: .withoutRowID)
+                """,
+                "CREATE INDEX refresh_families_by_user ON refresh_families (user_id)",
+                "CREATE INDEX refresh_families_by_expiry ON refresh_families (expires_at)",
+                """
+                CREATE TABLE refresh_tokens (
+                    family_id TEXT NOT NULL REFERENCES refresh_families(id) ON DELETE CASCADE,
+                    hash \(schema: .bytes) NOT NULL,
+                    generation INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'rotated')),
+                    created_at \(schema: .bigint) NOT NULL,
+                    expires_at \(schema: .bigint) NOT NULL,
+                    rotated_at \(schema: .bigint),
+                    PRIMARY KEY (family_id, hash)
+                )\(schema: .withoutRowID)
+                """,
+                "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
+                """
+                CREATE TABLE audit_events (
+                    sequence \(schema: .serialPrimaryKey),
+                    at \(schema: .bigint) NOT NULL,
+                    app_id TEXT,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT,
+                    outcome TEXT NOT NULL,
+                    details TEXT NOT NULL,
+                    request_id TEXT
+                )
+                """,
+                "CREATE INDEX audit_events_by_app ON audit_events (app_id, sequence)",
+            ]),
+        Migration(
+            version: 2,
+            statements: [
+                """
+                CREATE TABLE admin_tokens (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    app_id TEXT,
+                    read_only \(schema: .boolean) NOT NULL,
+                    hash \(schema: .bytes) NOT NULL UNIQUE,
+                    created_at \(schema: .bigint) NOT NULL,
+                    revoked_at \(schema: .bigint)
+                )
+                """,
+                "CREATE UNIQUE INDEX admin_tokens_live_name ON admin_tokens (name) WHERE revoked_at IS NULL",
+                "CREATE INDEX users_by_app_created ON users (app_id, created_at)",
+            ]),
+        // A rotated refresh token may be presented once more within the grace window; this marks that use spent.
+        Migration(
+            version: 3,
+            statements: [
+                "ALTER TABLE refresh_tokens ADD COLUMN grace_used \(schema: .boolean) NOT NULL DEFAULT \(schema: .false)"
+            ]),
+        // Profiles field by field: the Mini App's allows_write_to_pm, and the last recorded login.
+        Migration(
+            version: 4,
+            statements: [
+                "ALTER TABLE users ADD COLUMN allows_write_to_pm \(schema: .boolean) NOT NULL DEFAULT \(schema: .false)",
+                "ALTER TABLE users ADD COLUMN last_login_at \(schema: .bigint)",
+                "ALTER TABLE users ADD COLUMN last_proof TEXT",
+            ]),
+        // The engines' schemas made equal: a user's links by user (a PostgreSQL database already has this index
+        // from its first migration).
+        Migration(
+            version: 5,
+            statements: ["CREATE INDEX IF NOT EXISTS provider_links_by_user ON provider_links (user_id)"]),
+    ]
+
+    /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and
+    /// returns their versions.
+    package static func migrate(_ session: any SQLSession) async throws -> [Int] {
+        try await session.query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at \(schema: .bigint) NOT NULL)")
+        let applied = Set(try await session.query("SELECT version FROM schema_migrations").compactMap { $0.integer(0) })
+        var done: [Int] = []
+        for migration in migrations where !applied.contains(Int64(migration.version)) {
+            for statement in migration.statements { try await session.query(statement) }
+            let now = Int64(Date().timeIntervalSince1970)
+            try await session.query(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (\(migration.version), \(now))")
+            done.append(migration.version)
+        }
+        return done
+    }
+}

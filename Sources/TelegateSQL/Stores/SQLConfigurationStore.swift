@@ -1,0 +1,135 @@
+import Foundation
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+struct SQLConfigurationStore: ConfigurationStore {
+    let database: any SQLDatabase
+
+    func apps() async throws -> [StoredApp] {
+        try await database.read { session in
+            var apps: [StoredApp] = []
+            for row in try await session.query("SELECT id FROM apps ORDER BY id") {
+                if let id = row.text(0).flatMap(AppID.init(rawValue:)), let app = try await Self.load(id, session) {
+                    apps.append(app)
+                }
+            }
+            return apps
+        }
+    }
+
+    func app(_ id: AppID) async throws -> StoredApp? {
+        try await database.read { try await Self.load(id, $0) }
+    }
+
+    func apply(saving apps: [StoredApp], deleting ids: [AppID]) async throws {
+        guard !apps.isEmpty || !ids.isEmpty else { return }
+        try await database.write { session in
+            for app in apps { try await Self.write(app, session) }
+            for id in ids { try await session.query("DELETE FROM apps WHERE id = \(id.rawValue)") }
+            try await session.query("UPDATE config_revision SET revision = revision + 1 WHERE id = 1")
+        }
+    }
+
+    func deleteApp(_ id: AppID) async throws -> Bool {
+        try await database.write { session in
+            let deleted = try await session.query("DELETE FROM apps WHERE id = \(id.rawValue) RETURNING 1")
+            if !deleted.isEmpty { try await session.query("UPDATE config_revision SET revision = revision + 1 WHERE id = 1") }
+            return !deleted.isEmpty
+        }
+    }
+
+    func revision() async throws -> Int64 {
+        try await database.read("SELECT revision FROM config_revision WHERE id = 1").first?.integer(0) ?? 0
+    }
+
+    /// Writes one app's rows inside the caller's transaction.
+    private static func write(_ app: StoredApp, _ session: any SQLSession) async throws {
+        let id = app.settings.id.rawValue
+        let now = Int64(Date.now.timeIntervalSince1970)
+        try await session.query(
+            """
+            INSERT INTO apps (id, settings, created_at, updated_at)
+            VALUES (\(id), \(StoredAppSettingsJSON.encode(app)), \(now), \(now))
+            ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+            """)
+        try await session.query("DELETE FROM bots WHERE app_id = \(id)")
+        for bot in app.bots {
+            var mode = "third_party"
+            var environment: String?
+            var sealed: String?
+            var reference: String?
+            var fingerprint: String?
+            var lastFour: String?
+            switch bot.mode {
+            case .token(let keys, let ref, let print, let four):
+                mode = "token"
+                (sealed, reference, fingerprint, lastFour) = (keys, ref, print, four)
+            case .thirdParty(let env):
+                environment = env.rawValue
+            }
+            let algorithms = bot.oidcAlgorithms.map(\.rawValue).joined(separator: ",")
+            try await session.query(
+                """
+                INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
+                    token_fingerprint, token_last_four, oidc_algorithms, require_nonce)
+                VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
+                    \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce))
+                """)
+        }
+        try await session.query("DELETE FROM adapters WHERE app_id = \(id)")
+        for adapter in app.adapters {
+            try await session.query(
+                """
+                INSERT INTO adapters (app_id, name, kind, is_default, config, sealed_secrets)
+                VALUES (\(id), \(adapter.name.rawValue), \(adapter.kind), \(adapter.isDefault),
+                    \(adapter.config.serialized), \(adapter.sealedSecrets))
+                """)
+        }
+    }
+
+    private static func load(_ id: AppID, _ session: any SQLSession) async throws -> StoredApp? {
+        guard let row = try await session.query("SELECT settings FROM apps WHERE id = \(id.rawValue)").first,
+            let json = row.text(0).flatMap({ try? JSONValue.parse($0) })
+        else { return nil }
+        let settings = StoredAppSettingsJSON.decode(json, id: id)
+        let declared = StoredAppSettingsJSON.declared(json)
+        let bots = try await session.query(
+            """
+            SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
+                token_last_four, oidc_algorithms, require_nonce
+            FROM bots WHERE app_id = \(id.rawValue) ORDER BY bot_id
+            """
+        ).map(StoredBot.init(row:))
+        let adapters = try await session.query(
+            "SELECT name, kind, is_default, config, sealed_secrets FROM adapters WHERE app_id = \(id.rawValue) ORDER BY name"
+        ).compactMap(StoredAdapter.init(row:))
+        return StoredApp(settings: settings, bots: bots, adapters: adapters, declared: declared)
+    }
+}
+
+extension StoredBot {
+    /// A row of the `bots` columns ``SQLConfigurationStore`` selects.
+    init(row: any SQLRow) {
+        let mode: StoredBot.Mode =
+            row.text(3) == "token"
+            ? .token(
+                sealedKeys: row.text(5) ?? "", reference: row.text(6), fingerprint: row.text(7) ?? "",
+                lastFour: row.text(8) ?? "")
+            : .thirdParty(environment: TelegramEnvironment(rawValue: row.text(4) ?? "") ?? .production)
+        self.init(
+            botID: row.integer(0) ?? 0, label: row.text(1), isDefault: row.bool(2), mode: mode,
+            oidcAlgorithms: (row.text(9) ?? "").split(separator: ",").compactMap { JWSAlgorithm(rawValue: String($0)) },
+            requireNonce: row.bool(10))
+    }
+}
+
+extension StoredAdapter {
+    /// A row of the `adapters` columns ``SQLConfigurationStore`` selects.
+    init?(row: any SQLRow) {
+        guard let name = row.text(0).flatMap(AdapterName.init(rawValue:)) else { return nil }
+        self.init(
+            name: name, kind: row.text(1) ?? "", isDefault: row.bool(2),
+            config: row.text(3).flatMap { try? JSONValue.parse($0) } ?? .object([]), sealedSecrets: row.text(4))
+    }
+}

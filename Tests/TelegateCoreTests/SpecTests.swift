@@ -1,0 +1,98 @@
+import StrictJSON
+import Testing
+
+@testable import TelegateCore
+
+/// One typed spec per concept: the file and the admin API read the same values, keep member order, refuse what
+/// they do not know, and one rule set validates them.
+@Suite("Specs")
+struct SpecTests {
+    static let file: JSONValue = .object([
+        ("id", .string("poll")), ("corsOrigins", .array([.string("https://web.telegram.org")])),
+        ("initData", .object([("maxAge", .integer(120))])), ("widget", .object([("maxAge", .integer(300))])),
+        (
+            "bots",
+            .array([
+                .object([
+                    ("token", .string("env:POLL_BOT_TOKEN")), ("label", .string("prod")), ("default", .bool(true)),
+                    ("oidc", .object([("algorithms", .array([.string("RS256"), .string("ES256")])), ("requireNonce", .bool(true))])),
+                ]),
+                .object([
+                    ("id", .integer(7_342_037_359)), ("environment", .string("test")), ("default", .bool(false)),
+                    ("oidc", .object([("algorithms", .array([.string("EdDSA")])), ("requireNonce", .bool(false))])),
+                ]),
+            ])
+        ),
+        (
+            "adapters",
+            .array([
+                .object([
+                    ("name", .string("convex")), ("kind", .string("oidc")), ("default", .bool(true)),
+                    ("config", .object([("audience", .string("convex")), ("algorithm", .string("RS256"))])),
+                ])
+            ])
+        ),
+    ])
+
+    @Test("An app read from the file spelling writes back the same members in the same order")
+    func fileRoundTrip() throws {
+        let app = try SpecFormat.file.decoder.decode(AppSpec.self, from: Self.file)
+        try app.validate()
+        #expect(app.settings.initDataMaxAge == 120)
+        #expect(app.bots[0].token == .environment("POLL_BOT_TOKEN"))
+        #expect(app.bots[0].label == "prod")
+        let numbered = Self.file.patched(with: [("bots", .array([.object([("id", .integer(1)), ("label", .number("2024"))])]))])
+        #expect(try SpecFormat.file.decoder.decode(AppSpec.self, from: numbered).bots[0].label == "2024")
+        #expect(app.bots[1].environment == .test)
+        #expect(app.adapters[0].config["audience"] == .string("convex"))
+        #expect(SpecFormat.file.encode(app) == Self.file)
+    }
+
+    @Test("The admin spelling of an app's settings is flat, in the order the API has always answered")
+    func adminSpelling() throws {
+        let app = AppSpec(settings: AppSettings(id: AppID(rawValue: "poll")!))
+        #expect(
+            SpecFormat.admin.encode(app).serialized
+                == #"{"id":"poll","corsOrigins":[],"initDataMaxAge":3600,"widgetMaxAge":300}"#)
+        let patched = SpecFormat.admin.encode(app).patched(with: [("widgetMaxAge", .integer(10))])
+        let refused = #expect(throws: TelegateError.self) { try SpecFormat.admin.decode(AppSpec.self, from: patched).validate() }
+        #expect(refused?.message == "widgetMaxAge must be at least 30 seconds")
+        #expect(refused?.code == .invalidField)
+    }
+
+    @Test("Unknown, duplicate and mistyped members are refused with their place")
+    func strictness() throws {
+        let decoder = SpecFormat.file.decoder
+        let unknown = #expect(throws: JSONDecodingError.self) {
+            try decoder.decode(AppSpec.self, from: .object([("id", .string("poll")), ("widgit", .object([]))]))
+        }
+        #expect(unknown?.problem == .unknownMember("widgit", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters"]))
+        let twice = #expect(throws: JSONDecodingError.self) {
+            try decoder.decode(AppSpec.self, from: .object([("id", .string("poll")), ("id", .string("quiz"))]))
+        }
+        #expect(twice?.problem == .duplicateMember("id"))
+        let mistyped = #expect(throws: JSONDecodingError.self) {
+            try decoder.decode(
+                AppSpec.self,
+                from: .object([("id", .string("poll")), ("bots", .array([.object([("id", .string("x")), ("default", .string("yes"))])]))]))
+        }
+        #expect(mistyped?.dottedPath == "bots[0].id")
+        #expect(mistyped?.problem == .wrongType(expected: "integer"))
+    }
+
+    @Test("A bot needs a token reference or an id, not both; an environment only with an id")
+    func botRules() throws {
+        #expect(throws: TelegateError.self) { try BotSpec().validate() }
+        #expect(throws: TelegateError.self) { try BotSpec(token: .environment("T"), id: 1).validate() }
+        #expect(throws: TelegateError.self) { try BotSpec(token: .environment("T"), environment: .test).validate() }
+        #expect(throws: TelegateError.self) { try BotSpec(id: 0).validate() }
+        try BotSpec(id: 7, environment: .test).validate()
+        let twoDefaults = AppSpec(
+            settings: AppSettings(id: AppID(rawValue: "poll")!), bots: [BotSpec(id: 1, isDefault: true), BotSpec(id: 2, isDefault: true)])
+        #expect(throws: TelegateError.self) { try twoDefaults.validate() }
+        let literal = #expect(throws: TelegateError.self) {
+            try SpecFormat.admin.decode(BotSpec.self, from: .object([("tokenReference", .string("123:abc"))]))
+        }
+        #expect(literal?.code.rawValue == "literal_secret")
+    }
+}
