@@ -164,7 +164,7 @@ struct AdapterAdminRoutes {
         let before = app.adapters[index]
         let secretValues = try Self.secrets(call.body)
         var stored = before.config.objectMembers ?? []
-        stored.removeAll { $0.key == ConfigurationRows.fingerprintKey }
+        stored.removeAll { $0.key == StoredAdapter.fingerprintKey }
         var members = config(stored)
         let named = Set((call.body.value("config")?.objectMembers ?? []).map(\.key)).union(secretValues.keys)
         for field in backend.services.registry.type(for: before.kind)?.configSchema.secretFields ?? []

@@ -39,9 +39,9 @@ enum AdminJSON {
 
     /// An adapter: plain config values as stored, each secret field as `{reference, fingerprint, lastFour}`.
     static func adapter(_ adapter: StoredAdapter) -> JSONValue {
-        let fingerprints = adapter.config[ConfigurationRows.fingerprintKey]
+        let fingerprints = adapter.config[StoredAdapter.fingerprintKey]
         var config: [(key: String, value: JSONValue)] = []
-        for member in adapter.config.objectMembers ?? [] where member.key != ConfigurationRows.fingerprintKey {
+        for member in adapter.config.objectMembers ?? [] where member.key != StoredAdapter.fingerprintKey {
             if let print = fingerprints?[member.key] {
                 config.append(
                     (member.key, .object([("reference", member.value)] + (print.objectMembers ?? []))))

@@ -90,7 +90,7 @@ struct BotAdminRoutes {
             if !body.has("tokenReference") {
                 let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
                 members.append(
-                    ("tokenReference", .string(ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: botID))))
+                    ("tokenReference", .string(SecretReference.suggestedBotToken(appID: appID, botID: botID))))
             }
         }
         var spec = try SpecFormat.admin.decode(BotSpec.self, from: .object(members))

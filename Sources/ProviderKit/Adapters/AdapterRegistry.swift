@@ -1,3 +1,5 @@
+import TelegateCore
+
 /// The adapter kinds this build knows, by kind name. Adding a provider adds one entry.
 public struct AdapterRegistry: Sendable {
     private let types: [String: any ProviderAdapter.Type]

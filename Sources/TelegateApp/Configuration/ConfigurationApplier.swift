@@ -185,7 +185,7 @@ public struct ConfigurationPlan: Sendable {
             if let before = old.adapters.first(where: { $0.name == adapter.name }) {
                 if before != adapter {
                     let fields = (AuditDiff.between(before.config, adapter.config).objectMembers ?? []).map(\.key)
-                        .map { $0 == ConfigurationRows.fingerprintKey ? "secrets" : $0 }
+                        .map { $0 == StoredAdapter.fingerprintKey ? "secrets" : $0 }
                     let detail = fields.isEmpty ? "" : ": " + fields.joined(separator: ", ")
                     changes.append(Change(.changed, "adapter \(id)/\(adapter.name)\(detail)"))
                 } else if new.declared.adapters.contains(adapter.name), !old.declared.adapters.contains(adapter.name) {

@@ -52,6 +52,6 @@ extension AdapterSpec {
     public init(_ adapter: StoredAdapter) {
         self.init(
             name: adapter.name, kind: adapter.kind, isDefault: adapter.isDefault,
-            config: .object((adapter.config.objectMembers ?? []).filter { $0.key != ConfigurationRows.fingerprintKey }))
+            config: .object((adapter.config.objectMembers ?? []).filter { $0.key != StoredAdapter.fingerprintKey }))
     }
 }

@@ -137,7 +137,7 @@ extension BotSpec {
         self.init(label: bot.label, isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
         switch bot.mode {
         case .token(_, let reference, _, _):
-            let text = reference ?? ConfigurationRows.suggestedBotTokenReference(appID: appID, botID: bot.botID)
+            let text = reference ?? SecretReference.suggestedBotToken(appID: appID, botID: bot.botID)
             token = try? SecretReference(text)
         case .thirdParty(let environment):
             id = bot.botID

@@ -81,6 +81,9 @@ public struct StoredBot: Sendable, Equatable {
 
 /// A provider adapter as stored.
 public struct StoredAdapter: Sendable, Equatable {
+    /// The config member holding secret fingerprints; never part of an adapter's schema.
+    public static let fingerprintKey = "_secretFingerprints"
+
     public var name: AdapterName
     public var kind: String
     public var isDefault: Bool

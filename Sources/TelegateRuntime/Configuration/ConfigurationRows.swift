@@ -51,7 +51,7 @@ public struct ConfigurationRows: Sendable {
     ///
     /// `secretValues` are secret values given directly (the admin API and the CLI, which read them from the
     /// environment, a file or stdin); they win over the field's reference, and a field given only as a value gets
-    /// the reference ``suggestedReference(appID:adapter:field:)`` so an export names where to find it. A reference
+    /// the reference ``SecretReference.suggested(appID:adapter:field:)`` so an export names where to find it. A reference
     /// that cannot be resolved here but is unchanged from `existing` keeps the sealed value (the instance that
     /// stored it could resolve it).
     ///
@@ -69,14 +69,14 @@ public struct ConfigurationRows: Sendable {
         }
         let schema = type.configSchema
         var members = config.objectMembers ?? []
-        members.removeAll { $0.key == Self.fingerprintKey }
+        members.removeAll { $0.key == StoredAdapter.fingerprintKey }
         for field in secretValues.keys.sorted() {
             guard schema.secretFields.contains(field) else {
                 throw TelegateError(
                     .invalidConfig, "\(field.prefix(40)) is not a secret field of \(kind) adapters")
             }
             if !members.contains(where: { $0.key == field }) {
-                members.append((field, .string(Self.suggestedReference(appID: appID, adapter: name, field: field))))
+                members.append((field, .string(SecretReference.suggested(appID: appID, adapter: name, field: field))))
             }
         }
         let values = try schema.validate(.object(members))
@@ -110,7 +110,7 @@ public struct ConfigurationRows: Sendable {
                 (field, .object([("fingerprint", .string(box.fingerprint(of: secret))), ("lastFour", .string(String(secret.suffix(4))))])))
         }
         // The fingerprints ride along in the config so a change of secret value is a change of row.
-        if !fingerprints.isEmpty { members.append((Self.fingerprintKey, .object(fingerprints))) }
+        if !fingerprints.isEmpty { members.append((StoredAdapter.fingerprintKey, .object(fingerprints))) }
         let storedConfig = JSONValue.object(members)
         if let existing, existing.kind == kind, existing.isDefault == isDefault, existing.config == storedConfig {
             return existing
@@ -130,29 +130,4 @@ public struct ConfigurationRows: Sendable {
         for member in (try? JSONValue.parse(text))?.objectMembers ?? [] { values[member.key] = member.value.stringValue }
         return values
     }
-
-    /// The reference recorded for a secret given only as a value: `env:TELEGATE_<APP>_<ADAPTER>_<FIELD>`.
-    public static func suggestedReference(appID: AppID, adapter: AdapterName, field: String) -> String {
-        "env:" + ["TELEGATE", appID.rawValue, adapter.rawValue, field].map(environmentName).joined(separator: "_")
-    }
-
-    /// The reference recorded for a bot token given only as a value: `env:TELEGATE_<APP>_BOT_<ID>_TOKEN`.
-    public static func suggestedBotTokenReference(appID: AppID, botID: Int64) -> String {
-        "env:TELEGATE_\(environmentName(appID.rawValue))_BOT_\(botID)_TOKEN"
-    }
-
-    private static func environmentName(_ text: String) -> String {
-        var output = ""
-        var previous: Character?
-        for character in text {
-            // camelCase words are separated: apiKey → API_KEY.
-            if character.isUppercase, previous?.isLowercase == true { output.append("_") }
-            output.append(character.isLetter || character.isNumber ? Character(character.uppercased()) : "_")
-            previous = character
-        }
-        return output
-    }
-
-    /// The config member holding secret fingerprints; never part of an adapter's schema.
-    public static let fingerprintKey = "_secretFingerprints"
 }

@@ -66,7 +66,7 @@ public struct RuntimeBuilder: Sendable {
             throw TelegateError(.invalidConfig, "unknown adapter kind \"\(stored.kind)\"")
         }
         var members = stored.config.objectMembers ?? []
-        members.removeAll { $0.key == ConfigurationRows.fingerprintKey }
+        members.removeAll { $0.key == StoredAdapter.fingerprintKey }
         let values = try type.configSchema.validate(.object(members))
         var secrets: [String: String] = [:]
         if let sealed = stored.sealedSecrets {
