@@ -50,6 +50,14 @@ final class GuardedTestServer: Sendable {
     let connectionGuard: ConnectionGuard
     let holds = Holds()
 
+    /// Waits until `count` requests are held, for at most `limit`.
+    func waitForHolds(_ count: Int, within limit: Duration) async throws {
+        let start = ContinuousClock.now
+        while holds.count < count, ContinuousClock.now - start < limit {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     private init(port: Int, connectionGuard: ConnectionGuard) {
         self.port = port
         self.connectionGuard = connectionGuard
