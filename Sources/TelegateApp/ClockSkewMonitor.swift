@@ -1,25 +1,15 @@
 import Logging
-import ServiceLifecycle
 import TelegateCore
 
 /// Measures this process's clock against the database's at start and every minute, so the time Telegate stores
 /// and signs follows the database (``DatabaseClock``), and says so in the log when the two disagree by more than
-/// the clock leeway. `/readyz` and `telegate_clock_skew_seconds` report the same measurement. Stops at graceful
-/// shutdown.
-struct ClockSkewMonitor: Service {
+/// the clock leeway (run every `interval` by a ``PeriodicService``). `/readyz` and `telegate_clock_skew_seconds`
+/// report the same measurement.
+struct ClockSkewMonitor {
     let clock: DatabaseClock
     let time: TimePolicy
     let logger: Logger
-    var interval: Duration = .seconds(60)
-
-    func run() async {
-        await cancelWhenGracefulShutdown {
-            // The sleep ends early, with an error, when shutdown cancels this task.
-            while (try? await Task.sleep(for: interval)) != nil {
-                await check()
-            }
-        }
-    }
+    static let interval: Duration = .seconds(60)
 
     /// One measurement; a skew beyond the leeway is logged, a database that did not answer keeps the last offset.
     func check() async {

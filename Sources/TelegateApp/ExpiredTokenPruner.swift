@@ -1,26 +1,17 @@
 import Logging
-import ServiceLifecycle
 import TelegateCore
 import TelegramAuth
 
-/// Deletes expired refresh tokens and families now and then, so the tables hold only what can still be used.
+/// Deletes expired refresh tokens and families every `interval` (run by a ``PeriodicService``), so the tables hold
+/// only what can still be used.
 ///
 /// An expired token is refused whether or not its row exists, so pruning late or twice (several instances on one
-/// database) is harmless. Stops at graceful shutdown.
-struct ExpiredTokenPruner: Service {
+/// database) is harmless.
+struct ExpiredTokenPruner {
     let store: any RefreshTokenStore
     let clock: WallClock
     let logger: Logger
-    var interval: Duration = .seconds(600)
-
-    func run() async {
-        await cancelWhenGracefulShutdown {
-            // The sleep ends early, with an error, when shutdown cancels this task.
-            while (try? await Task.sleep(for: interval)) != nil {
-                await prune()
-            }
-        }
-    }
+    static let interval: Duration = .seconds(600)
 
     /// One pass; a failure is logged and retried at the next tick.
     func prune() async {

@@ -153,6 +153,9 @@ public final class TelegateApplication: Sendable {
         let options = TelegateRouter.Options(
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
             trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
+        let pruner = ExpiredTokenPruner(store: services.storage.refreshTokens, clock: services.clock, logger: services.logger)
+        let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
+        let probe = ReachabilityProbe(services: services, runtimes: runtimes)
         return Application(
             router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
             server: connections.http1(),
@@ -160,12 +163,14 @@ public final class TelegateApplication: Sendable {
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
                 serverName: "Telegate", backlog: Self.listenBacklog),
             services: [
-                ExpiredTokenPruner(
-                    store: services.storage.refreshTokens, clock: services.clock, logger: services.logger),
-                RuntimeReloadService(reloader: reloader, interval: Self.reloadInterval),
-                ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger),
-                ReachabilityProbeService(
-                    probe: ReachabilityProbe(services: services, runtimes: runtimes), interval: Self.reachabilityInterval),
+                // Expired refresh tokens and families leave the tables.
+                PeriodicService(interval: ExpiredTokenPruner.interval) { [pruner] in await pruner.prune() },
+                // Changes made elsewhere (another instance, the CLI on the database, `config apply`) take effect here.
+                PeriodicService(interval: Self.reloadInterval) { [reloader] in await reloader.reloadReportingFailure() },
+                // Times follow the database's clock.
+                PeriodicService(interval: ClockSkewMonitor.interval) { [skew] in await skew.check() },
+                // An adapter that cannot reach its provider is named in the log, `/readyz` and `/metrics`.
+                PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [probe] in await probe.probe() },
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

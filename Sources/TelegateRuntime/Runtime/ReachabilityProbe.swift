@@ -36,13 +36,6 @@ public struct ReachabilityProbe: Sendable {
         reachability.retain(probed)
     }
 
-    /// Probes now and then every `interval` until the task is cancelled.
-    public func run(every interval: Duration) async {
-        repeat {
-            await probe()
-        } while (try? await Task.sleep(for: interval)) != nil
-    }
-
     /// A refusal over a host that does not resolve over an allowed answer.
     private static func worst(_ verdicts: [OutboundDestination]) -> OutboundDestination {
         verdicts.first { if case .refused = $0 { true } else { false } }

@@ -66,11 +66,16 @@ public actor RuntimeReloader {
     /// Reloads every `interval` until the task is cancelled; failures are logged and retried at the next change.
     public func poll(every interval: Duration) async {
         while (try? await Task.sleep(for: interval)) != nil {
-            do {
-                try await reload()
-            } catch {
-                services.logger.warning("configuration reload failed", metadata: ["error_type": "\(type(of: error))"])
-            }
+            await reloadReportingFailure()
+        }
+    }
+
+    /// Reloads once; a failure is logged, and the next reload tries again.
+    public func reloadReportingFailure() async {
+        do {
+            try await reload()
+        } catch {
+            services.logger.warning("configuration reload failed", metadata: ["error_type": "\(type(of: error))"])
         }
     }
 }
