@@ -2,7 +2,8 @@ import StrictJSON
 
 /// An adapter as configured: its name in the app, its kind, whether exchanges that name no provider use it, and
 /// its config, whose secret fields hold references (`env:…`, `file:…`), never values. The kind's
-/// ``AdapterConfigSchema`` checks the config when the adapter is stored (``ConfigurationRows``).
+/// ``AdapterConfigSchema`` checks the config when the adapter is stored (``ConfigurationRows``); ``validate()`` holds
+/// the rules that do not depend on the kind.
 ///
 /// Spelled the same in the file and the admin API: `{name, kind, default, config}`.
 public struct AdapterSpec: Sendable, Equatable {
@@ -19,6 +20,11 @@ public struct AdapterSpec: Sendable, Equatable {
         self.isDefault = isDefault
         self.config = config
     }
+
+    /// Checks the rules of an adapter of any kind; a refusal is `422 invalid_field`.
+    public func validate() throws(TelegateError) {
+        guard config.objectMembers != nil else { throw .invalidSpec("config must be an object") }
+    }
 }
 
 extension AdapterSpec: Codable {
@@ -29,13 +35,10 @@ extension AdapterSpec: Codable {
         guard let name = AdapterName(rawValue: try members.decode(String.self, forKey: .name)) else {
             throw JSONDecodingError(members.codingPath + [CodingKeys.name], .invalid("must be a lowercase slug like clerk"))
         }
-        let config = try members.decodeIfPresent(JSONValue.self, forKey: .config) ?? .object([])
-        guard config.objectMembers != nil else {
-            throw JSONDecodingError(members.codingPath + [CodingKeys.config], .wrongType(expected: "object"))
-        }
         self.init(
             name: name, kind: try members.decode(String.self, forKey: .kind),
-            isDefault: try members.decodeIfPresent(Bool.self, forKey: .default) ?? false, config: config)
+            isDefault: try members.decodeIfPresent(Bool.self, forKey: .default) ?? false,
+            config: try members.decodeIfPresent(JSONValue.self, forKey: .config) ?? .object([]))
     }
 
     public func encode(to encoder: any Encoder) throws {
