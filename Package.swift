@@ -218,6 +218,7 @@ let package = Package(
             dependencies: [
                 "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", httpClient, hummingbird,
                 hummingbirdTesting, logging,
+                "TelegateTesting",
             ]),
         .testTarget(
             name: "TelegateSQLTests",

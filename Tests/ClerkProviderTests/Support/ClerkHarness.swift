@@ -53,11 +53,13 @@ final class ClerkHarness: Sendable {
     }
 
     /// Runs `body` against a fresh simulator and Telegate. `adapterConfig` adds members to the clerk adapter's
-    /// config; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port.
+    /// config; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
+    /// `clock`, or the system's clock without one.
     static func run(
         live: Bool = false, settings: ClerkInstanceSettings = ClerkInstanceSettings(secretKey: ClerkHarness.secretKey),
         adapterConfig: [(key: String, value: JSONValue)] = [], secretKey: String = ClerkHarness.secretKey,
-        corsOrigins: [String] = [], faults: FaultInjector? = nil, _ body: (ClerkHarness) async throws -> Void
+        corsOrigins: [String] = [], faults: FaultInjector? = nil, clock: TestClock? = nil,
+        _ body: (ClerkHarness) async throws -> Void
     ) async throws {
         let simulator = ClerkSimulator(settings: settings)
         let logs = LogCapture()
@@ -83,7 +85,7 @@ final class ClerkHarness: Sendable {
             let application = try await TelegateApplication.prepare(
                 configuration: configuration,
                 environment: ["TELEGATE_MASTER_KEY": masterKey, "SHOP_BOT_TOKEN": botToken, "CLERK_SECRET_KEY": secretKey],
-                logger: logs.logger, faults: faults)
+                logger: logs.logger, clock: clock?.wallClock ?? .system, faults: faults)
             // Tests send up to 50 exchanges at once: enough connections for them, and a wait for one that a busy
             // machine cannot outlast.
             var clientConfiguration = HTTPClient.Configuration()
@@ -132,15 +134,15 @@ final class ClerkHarness: Sendable {
             method, url, body: body, contentType: contentType, headers: headers)
     }
 
-    /// initData for `user`, signed for the test bot.
-    static func initData(for user: TelegramUser = ClerkHarness.user) throws -> String {
-        try InitDataSigner(botToken: BotToken(botToken)).sign(
-            user: user, authDate: Int64(Date().timeIntervalSince1970) - 5, queryID: "AAHdF6IQ")
+    /// initData for `user`, signed for the test bot five seconds before `now` (by default the system's time).
+    static func initData(for user: TelegramUser = ClerkHarness.user, now: Int64 = WallClock.system.now) throws -> String {
+        try InitDataSigner(botToken: BotToken(botToken)).sign(user: user, authDate: now - 5, queryID: "AAHdF6IQ")
     }
 
-    /// `POST /v1/apps/shop/exchange` for `user`; error bodies are checked for leaks.
+    /// `POST /v1/apps/shop/exchange` for `user`, signed at Telegate's time; error bodies are checked for leaks.
     func exchange(_ user: TelegramUser = ClerkHarness.user, provider: String? = nil) async throws -> Reply {
-        var members: [(key: String, value: JSONValue)] = [("initData", .string(try Self.initData(for: user)))]
+        let initData = try Self.initData(for: user, now: application.services.clock.now)
+        var members: [(key: String, value: JSONValue)] = [("initData", .string(initData))]
         if let provider { members.append(("provider", .string(provider))) }
         let reply = try await request(.POST, baseURL + "/v1/apps/shop/exchange", body: JSONValue.object(members).serialized)
         if reply.status >= 400 {
