@@ -46,7 +46,7 @@ struct Provider {
                     .testTarget(
                         name: name + "ProviderTests",
                         dependencies: [
-                            adapter, simulator, "TestSupport", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateSQLite",
+                            adapter, simulator, "TestSupport", "TelegateTesting", "SimulatorKit", "TelegateApp", "TelegateServer", "TelegateSQLite",
                             "TelegateAdmin", "TelegateRuntime", "ProviderKit", "TelegateCore", "TelegramAuth", "StrictJSON", hummingbird,
                             httpClient, jwtKit, logging, .product(name: "Yams", package: "Yams"),
                             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,6 +76,8 @@ let package = Package(
         // Parsing targets with no server dependencies, for the fuzz package (Fuzz/).
         .library(name: "ConfigurationDocument", targets: ["ConfigurationDocument"]),
         .library(name: "ExchangeSubmission", targets: ["ExchangeSubmission"]),
+        // What a provider's tests build on: configurations, an in-process server, fakes.
+        .library(name: "TelegateTesting", targets: ["TelegateTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -192,13 +194,22 @@ let package = Package(
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        // The testing kit: a typed configuration builder, Telegate in process (no socket) or on a port, the HTTP
+        // reply helper, a fake adapter and a fake upstream, captured logs, the provider identity contract.
+        .target(
+            name: "TelegateTesting",
+            dependencies: [
+                "TelegateApp", "TelegateServer", "TelegateCore", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", "SimulatorKit",
+                hummingbird,
+                hummingbirdTesting, httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
         // What several test targets share (a free port for a server whose URL must be known before it starts).
         .target(
             name: "TestSupport",
             dependencies: [
-                "TelegateApp", httpClient, logging, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // The provider identity contract every adapter's suite runs.
-                "TelegateCore", "SimulatorKit", "StrictJSON",
+                "TelegateTesting", "TelegateApp", httpClient, logging,
             ],
             path: "Tests/TestSupport"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
@@ -207,6 +218,7 @@ let package = Package(
             dependencies: [
                 "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", httpClient, hummingbird,
                 hummingbirdTesting, logging,
+                "TelegateTesting",
             ]),
         .testTarget(
             name: "TelegateSQLTests",
@@ -215,7 +227,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "TelegateServerTests",
-            dependencies: ["TestSupport", 
+            dependencies: ["TestSupport", "TelegateTesting",
                 "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
                 "OIDCProvider", "OIDCSimulator",
                 "TelegatePostgres",
@@ -223,6 +235,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "TelegateTestingTests",
+            dependencies: [
+                "TelegateTesting", "TelegateApp", "TelegateCore", "ProviderKit", "TelegateRuntime", "OIDCProvider", "TelegramAuth", "StrictJSON",
+                httpClient,
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(
             name: "TelegateCLITests",

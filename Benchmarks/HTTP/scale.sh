@@ -6,7 +6,8 @@
 #   Benchmarks/HTTP/scale.sh          # from the repository root; needs wrk, and PostgreSQL binaries (initdb, pg_ctl)
 #
 # Environment: USERS (default 1000), DURATION (default 20s), CONNECTIONS (default 64), PORT (default 18180).
-# TELEGATE_BENCH_POSTGRES_URL uses an existing database instead of starting a throwaway server.
+# TELEGATE_BENCH_POSTGRES_URL uses an existing database instead of starting a throwaway server; TELEGATE=/path/to/telegate
+# measures that binary instead of building this checkout (to compare two builds on one machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -29,9 +30,11 @@ if [ -z "${TELEGATE_BENCH_POSTGRES_URL:-}" ]; then
   launch_postgres "${BENCH_POSTGRES_PORT:-55532}"
   TELEGATE_BENCH_POSTGRES_URL=$LAUNCHED_URL
 fi
-BUILD_CONFIGURATION=${BUILD_CONFIGURATION:-release}
-swift build -c "$BUILD_CONFIGURATION" --product telegate >/dev/null 2>&1
-TELEGATE="$ROOT/.build/$BUILD_CONFIGURATION/telegate"
+if [ -z "${TELEGATE:-}" ]; then
+  BUILD_CONFIGURATION=${BUILD_CONFIGURATION:-release}
+  swift build -c "$BUILD_CONFIGURATION" --product telegate >/dev/null 2>&1
+  TELEGATE="$ROOT/.build/$BUILD_CONFIGURATION/telegate"
+fi
 
 export BENCH_BOT_TOKEN="7000000042:AAbenchmarkBotSecretValue0123456789ab"
 export TELEGATE_MASTER_KEY=$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())')

@@ -35,22 +35,22 @@ struct AdapterAdminRoutes {
                 status: 201
             ) { call in
                 var app = try await backend.app(call)
-                guard let name = call.body.string("name").flatMap(AdapterName.init(rawValue:)) else {
-                    throw TelegateError(.invalidField, "name must be a lowercase slug like clerk", reason: "invalid_value")
+                var spec = try SpecFormat.admin.decode(
+                    AdapterSpec.self, from: .object(call.body.members.filter { $0.key != Self.secretsMember.name }))
+                if app.adapters.contains(where: { $0.name == spec.name }) {
+                    throw TelegateError(.adapterExists, "this app already has an adapter named \(spec.name)")
                 }
-                if app.adapters.contains(where: { $0.name == name }) {
-                    throw TelegateError(.adapterExists, "this app already has an adapter named \(name)")
-                }
-                let isDefault = call.body.bool("default") ?? app.adapters.isEmpty
+                // The first adapter becomes the default.
+                if !call.body.has("default") { spec.isDefault = app.adapters.isEmpty }
+                try spec.validate()
                 var warnings: [String] = []
                 let adapter = try backend.rows.adapter(
-                    appID: app.settings.id, name: name, kind: call.body.string("kind") ?? "", isDefault: isDefault,
-                    config: call.body.value("config") ?? .object([]), existing: nil, secretValues: try Self.secrets(call.body),
+                    spec, appID: app.settings.id, existing: nil, secretValues: try Self.secrets(call.body),
                     onWarning: { warnings.append($0) })
-                if isDefault { for index in app.adapters.indices { app.adapters[index].isDefault = false } }
+                if spec.isDefault { for index in app.adapters.indices { app.adapters[index].isDefault = false } }
                 app.adapters.append(adapter)
                 try await backend.save(
-                    app, call: call, action: "adapter.added", target: "adapter:\(name)", before: nil,
+                    app, call: call, action: "adapter.added", target: "adapter:\(spec.name)", before: nil,
                     after: AdminJSON.adapter(adapter))
                 return Self.reply(adapter, warnings: warnings)
             },
@@ -163,20 +163,20 @@ struct AdapterAdminRoutes {
         let index = try Self.index(call, in: app)
         let before = app.adapters[index]
         let secretValues = try Self.secrets(call.body)
-        var stored = before.config.objectMembers ?? []
-        stored.removeAll { $0.key == StoredAdapter.fingerprintKey }
-        var members = config(stored)
+        var spec = AdapterSpec(before)
+        var members = config(spec.config.objectMembers ?? [])
         let named = Set((call.body.value("config")?.objectMembers ?? []).map(\.key)).union(secretValues.keys)
         for field in backend.services.registry.type(for: before.kind)?.configSchema.secretFields ?? []
         where !named.contains(field) && !members.contains(where: { $0.key == field }) {
             if let kept = before.config[field] { members.append((field, kept)) }
         }
-        let isDefault = call.body.bool("default") ?? before.isDefault
+        spec.config = .object(members)
+        spec.isDefault = call.body.bool("default") ?? before.isDefault
+        try spec.validate()
         var warnings: [String] = []
         let adapter = try backend.rows.adapter(
-            appID: app.settings.id, name: before.name, kind: before.kind, isDefault: isDefault,
-            config: .object(members), existing: before, secretValues: secretValues, onWarning: { warnings.append($0) })
-        if isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
+            spec, appID: app.settings.id, existing: before, secretValues: secretValues, onWarning: { warnings.append($0) })
+        if spec.isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
         app.adapters[index] = adapter
         if adapter != before {
             try await backend.save(

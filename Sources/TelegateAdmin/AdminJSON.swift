@@ -16,43 +16,35 @@ enum AdminJSON {
     /// The app's own settings, also the audited fields of an app change.
     static func appSettings(_ settings: AppSettings) -> JSONValue { SpecFormat.admin.encode(AppSpec(settings: settings)) }
 
+    /// A bot: its id, then its settings as its spec spells them, with how it verifies (its mode, and the token's
+    /// reference, fingerprint and last four characters, or the environment) before the Telegram Login settings.
     static func bot(_ bot: StoredBot) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [("id", .integer(bot.botID))]
-        if let label = bot.label { members.append(("label", .string(label))) }
-        members.append(("default", .bool(bot.isDefault)))
+        let settings = SpecFormat.admin.encode(BotSpec(settingsOf: bot)).objectMembers ?? []
+        let login = settings.firstIndex { $0.key == "oidcAlgorithms" } ?? settings.endIndex
+        let mode: [(key: String, value: JSONValue)]
         switch bot.mode {
         case .token(_, let reference, let fingerprint, let lastFour):
-            members.append(("mode", .string("token")))
             var token: [(key: String, value: JSONValue)] = []
             if let reference { token.append(("reference", .string(reference))) }
             token.append(("fingerprint", .string(fingerprint)))
             token.append(("lastFour", .string(lastFour)))
-            members.append(("token", .object(token)))
+            mode = [("mode", .string("token")), ("token", .object(token))]
         case .thirdParty(let environment):
-            members.append(("mode", .string("id")))
-            members.append(("environment", .string(environment.rawValue)))
+            mode = [("mode", .string("id")), ("environment", .string(environment.rawValue))]
         }
-        members.append(("oidcAlgorithms", .array(bot.oidcAlgorithms.map { .string($0.rawValue) })))
-        members.append(("requireNonce", .bool(bot.requireNonce)))
-        return .object(members)
+        return .object([("id", .integer(bot.botID))] + settings[..<login] + mode + settings[login...])
     }
 
-    /// An adapter: plain config values as stored, each secret field as `{reference, fingerprint, lastFour}`.
+    /// An adapter as its spec spells it, each secret field of its config as `{reference, fingerprint, lastFour}`.
     static func adapter(_ adapter: StoredAdapter) -> JSONValue {
+        var spec = AdapterSpec(adapter)
         let fingerprints = adapter.config[StoredAdapter.fingerprintKey]
-        var config: [(key: String, value: JSONValue)] = []
-        for member in adapter.config.objectMembers ?? [] where member.key != StoredAdapter.fingerprintKey {
-            if let print = fingerprints?[member.key] {
-                config.append(
-                    (member.key, .object([("reference", member.value)] + (print.objectMembers ?? []))))
-            } else {
-                config.append(member)
-            }
-        }
-        return .object([
-            ("name", .string(adapter.name.rawValue)), ("kind", .string(adapter.kind)), ("default", .bool(adapter.isDefault)),
-            ("config", .object(config)),
-        ])
+        spec.config = .object(
+            (spec.config.objectMembers ?? []).map { member in
+                guard let print = fingerprints?[member.key] else { return member }
+                return (member.key, .object([("reference", member.value)] + (print.objectMembers ?? [])))
+            })
+        return SpecFormat.admin.encode(spec)
     }
 
     static func link(_ link: ProviderLink) -> JSONValue {

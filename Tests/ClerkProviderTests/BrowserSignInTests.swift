@@ -20,7 +20,7 @@ struct BrowserSignInTests {
     func miniAppSignIn() async throws {
         let pagePort = FreePort.next()
         let origin = "http://127.0.0.1:\(pagePort)"
-        try await ClerkHarness.run(corsOrigins: [origin]) { harness in
+        try await ClerkHarness.run(live: true, corsOrigins: [origin]) { harness in
             let page = Self.page(
                 telegate: harness.baseURL, fapi: harness.simulatorURL, initData: try ClerkHarness.initData())
             let router = Router()

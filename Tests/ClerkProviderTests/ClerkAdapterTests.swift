@@ -194,7 +194,7 @@ struct ClerkAdapterTests {
 
     @Test("An instance that requires a username refuses users created without one: adapter_misconfigured")
     func missingIdentifier() async throws {
-        try await ClerkHarness.run(adapterConfig: "username: null, skipUserRequirement: false") { harness in
+        try await ClerkHarness.run(adapterConfig: [("username", .null), ("skipUserRequirement", .bool(false))]) { harness in
             let reply = try await harness.exchange()
             #expect(reply.status == 502)
             #expect(reply.json["code"]?.stringValue == "adapter_misconfigured")
@@ -210,7 +210,7 @@ struct ClerkAdapterTests {
             #expect(reply.status == 200)
             #expect(harness.simulator.users.count == 1)
         }
-        try await ClerkHarness.run(settings: settings, adapterConfig: "skipUserRequirement: false") { harness in
+        try await ClerkHarness.run(settings: settings, adapterConfig: [("skipUserRequirement", .bool(false))]) { harness in
             let reply = try await harness.exchange()
             #expect(reply.json["code"]?.stringValue == "adapter_misconfigured")
         }
@@ -218,9 +218,11 @@ struct ClerkAdapterTests {
 
     @Test("Configurations that cannot work are refused at start, naming the key")
     func invalidConfiguration() async throws {
-        for (config, key) in [
-            ("username: bob", "username"), ("metadata: {public: [phone]}", "phone"), ("apiVersion: \"2021-02-05\"", "apiVersion"),
-        ] {
+        let configs: [([(key: String, value: JSONValue)], String)] = [
+            ([("username", .string("bob"))], "username"), ([("metadata", .object([("public", .array([.string("phone")]))]))], "phone"),
+            ([("apiVersion", .string("2021-02-05"))], "apiVersion"),
+        ]
+        for (config, key) in configs {
             await #expect {
                 try await ClerkHarness.run(adapterConfig: config) { _ in }
             } throws: { error in

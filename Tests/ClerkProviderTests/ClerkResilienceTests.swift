@@ -1,6 +1,8 @@
 import ClerkSimulator
 import SimulatorKit
 import StrictJSON
+import TelegateTesting
+import TelegramAuth
 import Testing
 
 /// How Clerk's bad days reach Mini Apps: documented codes, bounded waits, nothing of Clerk's answer.
@@ -74,7 +76,8 @@ struct ClerkResilienceTests {
 
     @Test("H3: the breaker opens after repeated failures, stops calling Clerk, and recovers after its pause")
     func breaker() async throws {
-        try await ClerkHarness.run { harness in
+        let clock = TestClock(WallClock.system.now)
+        try await ClerkHarness.run(clock: clock) { harness in
             #expect(try await harness.exchange().status == 200)
             harness.simulator.control.resetCalls()
             harness.simulator.control.inject(SimulatorFault(.status(503), operation: "sign_in_token", times: 5))
@@ -84,7 +87,7 @@ struct ClerkResilienceTests {
             #expect(refused.json["code"]?.stringValue == "upstream_unavailable")
             #expect(refused.header("Retry-After") == "10")
             #expect(harness.simulator.control.calls("sign_in_token") == 5)
-            try await Task.sleep(for: .seconds(10.5))
+            clock.advance(10)
             #expect(try await harness.exchange().status == 200)
         }
     }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import StrictJSON
+import Synchronization
 import Testing
 
 /// The simulator holds Clerk's contract: what Clerk refuses, it refuses, in Clerk's error shape.
@@ -43,9 +44,10 @@ struct ClerkSimulatorTests {
 
     private func withSimulator(
         _ settings: ClerkInstanceSettings = ClerkInstanceSettings(secretKey: ClerkSimulatorTests.key),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         _ body: (Served) async throws -> Void
     ) async throws {
-        let simulator = ClerkSimulator(settings: settings)
+        let simulator = ClerkSimulator(settings: settings, now: now)
         let (ports, ready) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.serve(port: 0, logger: quietLogger) { ready.yield($0) } }
@@ -153,7 +155,8 @@ struct ClerkSimulatorTests {
 
     @Test("Sign-in tokens: 404 for an unknown user, 30 days unless told otherwise, single use, revocable, expiring")
     func signInTokens() async throws {
-        try await withSimulator { served in
+        let skipped = Mutex(Duration.zero)
+        try await withSimulator(now: { ContinuousClock.now + skipped.withLock { $0 } }) { served in
             let missing = try await served.call(.POST, "/v1/sign_in_tokens", #"{"user_id":"user_missing"}"#)
             #expect(missing.status == 404)
             #expect(missing.json["errors"]?[0]?["code"]?.stringValue == "resource_not_found")
@@ -174,7 +177,7 @@ struct ClerkSimulatorTests {
             #expect(afterRevoke.json["errors"]?[0]?["code"]?.stringValue == "ticket_invalid_code")
 
             let short = try await served.ticket(for: userID, #","expires_in_seconds":1"#)
-            try await Task.sleep(for: .milliseconds(1100))
+            skipped.withLock { $0 += .seconds(2) }
             let expired = try await served.call(.POST, "/v1/client/sign_ins", "strategy=ticket&ticket=\(short["token"]?.stringValue ?? "")", key: nil, form: true)
             #expect(expired.json["errors"]?[0]?["code"]?.stringValue == "ticket_expired_code")
             #expect(served.simulator.sessions.count == 1)

@@ -1,14 +1,12 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
+import HTTPTypes
 import StrictJSON
 import TelegateAdmin
 import TelegateApp
 import TelegateCore
 import TelegateRuntime
+import TelegateTesting
 import TelegramAuth
-import TestSupport
 import Testing
 
 /// One provider's DNS never takes Telegate down: a `clerk` adapter whose host does not resolve is accepted, named
@@ -22,32 +20,21 @@ struct ClerkUnresolvableHostTests {
         let logs = LogCapture()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-dns-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = FreePort.next()
-        let configuration = try ConfigurationFile.parse(
-            """
-            server:
-              host: 127.0.0.1
-              port: \(port)
-              publicURL: http://127.0.0.1:\(port)
-              rateLimit: {perClient: 0}
-            database: {url: "sqlite://\(directory)/telegate.sqlite"}
-            masterKey: env:TELEGATE_MASTER_KEY
-            apps:
-              - id: poll
-                bots:
-                  - token: env:POLL_BOT_TOKEN
-                adapters:
-                  - name: clerk
-                    kind: clerk
-                    config: {secretKey: env:CLERK_SECRET_KEY, apiURL: "https://nonexistent.invalid"}
-              - id: shop
-                bots:
-                  - token: env:SHOP_BOT_TOKEN
-                adapters:
-                  - name: convex
-                    kind: oidc
-                    config: {audience: convex, algorithm: ES256}
-            """)
+        let configuration = try TestConfiguration(
+            directory: directory,
+            apps: [
+                .init(
+                    "poll", bots: [.init(token: "env:POLL_BOT_TOKEN")],
+                    adapters: [
+                        .init(
+                            "clerk", kind: "clerk",
+                            config: [("secretKey", .string("env:CLERK_SECRET_KEY")), ("apiURL", .string("https://nonexistent.invalid"))])
+                    ]),
+                .init(
+                    "shop", bots: [.init(token: "env:SHOP_BOT_TOKEN")],
+                    adapters: [.init("convex", kind: "oidc", config: [("audience", .string("convex")), ("algorithm", .string("ES256"))])]),
+            ]
+        ).configuration()
         let application = try await TelegateApplication.prepare(
             configuration: configuration,
             environment: [
@@ -55,32 +42,23 @@ struct ClerkUnresolvableHostTests {
                 "SHOP_BOT_TOKEN": ClerkHarness.botToken, "CLERK_SECRET_KEY": ClerkHarness.secretKey,
             ],
             logger: logs.logger)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let base = "http://127.0.0.1:\(port)"
-        func call(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> (status: Int, body: String) {
-            var request = HTTPClientRequest(url: base + path)
-            request.method = method
-            if let body {
-                request.body = .bytes(ByteBuffer(string: body))
-                request.headers.add(name: "Content-Type", value: "application/json")
+        try await application.inProcess { client in
+            func call(_ method: HTTPRequest.Method, _ path: String, body: String? = nil) async throws -> (status: Int, body: String) {
+                let reply = try await client.request(method, path, body: body)
+                return (reply.status, reply.body)
             }
-            let response = try await client.execute(request, timeout: .seconds(30))
-            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
-        }
-
-        try await application.serving(closing: client) {
-            #expect(try await call(.GET, "/healthz").status == 200)
+            #expect(try await call(.get, "/healthz").status == 200)
 
             // Another app's oidc adapter exchanges normally.
             let initData = try ClerkHarness.initData()
-            let exchange = try await call(.POST, "/v1/apps/shop/exchange", body: JSONValue.object([("initData", .string(initData))]).serialized)
+            let exchange = try await call(.post, "/v1/apps/shop/exchange", body: JSONValue.object([("initData", .string(initData))]).serialized)
             #expect(exchange.status == 200)
             #expect((try? JSONValue.parse(exchange.body))?["credential"]?["accessToken"]?.stringValue?.isEmpty == false)
 
             // The probe (run at start and then periodically; here once more, awaited) names the adapter in /readyz,
             // which stays ready: one provider is not the instance.
             await ReachabilityProbe(services: application.services, runtimes: application.runtimes).probe()
-            let ready = try await call(.GET, "/readyz")
+            let ready = try await call(.get, "/readyz")
             #expect(ready.status == 200)
             let unhealthy = (try? JSONValue.parse(ready.body))?["detail"]?["adapters"]?.arrayElements ?? []
             let entry = try #require(unhealthy.first)
@@ -95,7 +73,7 @@ struct ClerkUnresolvableHostTests {
             #expect(warning?.contains("clerk") == true)
             #expect(warning?.contains("nonexistent.invalid does not resolve") == true)
 
-            let metrics = try await call(.GET, "/metrics")
+            let metrics = try await call(.get, "/metrics")
             #expect(metrics.body.contains(#"telegate_adapter_healthy{app="poll",adapter="clerk",state="unresolvable"} 0"#))
 
             // `adapters check` names what is wrong.
@@ -106,13 +84,13 @@ struct ClerkUnresolvableHostTests {
 
             // An exchange through the unreachable adapter is a retryable 503, and the server goes on serving.
             let pollExchange = try await call(
-                .POST, "/v1/apps/poll/exchange",
+                .post, "/v1/apps/poll/exchange",
                 body: JSONValue.object([("initData", .string(try InitDataSigner(botToken: BotToken(Self.pollBotToken)).sign(
                     user: ClerkHarness.user, authDate: Int64(Date().timeIntervalSince1970) - 5, queryID: "AAHdF6IQ")))]).serialized)
             #expect(pollExchange.status == 503)
             #expect((try? JSONValue.parse(pollExchange.body))?["code"] == .string("upstream_unavailable"))
             #expect(!pollExchange.body.contains("nonexistent.invalid"), "the host is for admins, not for clients")
-            #expect(try await call(.GET, "/healthz").status == 200)
+            #expect(try await call(.get, "/healthz").status == 200)
 
             // Saving another such adapter through the admin API is accepted with a warning; an internal one is not.
             let added = try await application.admin.handle(

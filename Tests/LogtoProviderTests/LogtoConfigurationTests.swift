@@ -18,7 +18,7 @@ struct LogtoConfigurationTests {
             if change.value != .null { members.append(change) }
         }
         let values = try LogtoAdapter.configSchema.validate(.object(members))
-        return try LogtoSettings(AdapterConfig(values: values, secrets: ["m2mClientSecret": "secret"]))
+        return try AdapterConfig(values: values, secrets: ["m2mClientSecret": "secret"]).decode(LogtoSettings.self)
     }
 
     private func refusal(_ changes: [(key: String, value: JSONValue)]) -> String? {

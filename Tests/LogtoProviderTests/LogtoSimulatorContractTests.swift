@@ -4,6 +4,7 @@ import JWTKit
 import LogtoSimulator
 import NIOHTTP1
 import StrictJSON
+import TelegateTesting
 import Testing
 
 /// The simulator keeps Logto's contract: what it accepts, what it refuses, and in which shapes.
@@ -59,7 +60,7 @@ struct LogtoSimulatorContractTests {
     private func withTenant(_ simulator: LogtoSimulator = LogtoSimulator(), _ body: (Tenant) async throws -> Void) async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            try await LogtoHarness.withSimulator(simulator) { url in try await body(Tenant(url: url, client: client)) }
+            try await simulator.serving { url in try await body(Tenant(url: url, client: client)) }
         } catch {
             try? await client.shutdown()
             throw error

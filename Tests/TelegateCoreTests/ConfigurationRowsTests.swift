@@ -24,8 +24,8 @@ struct ConfigurationRowsTests {
 
     private func save(_ members: [(key: String, value: JSONValue)], onWarning: (String) -> Void = { _ in }) throws -> StoredAdapter {
         try rows.adapter(
-            appID: AppID(rawValue: "poll")!, name: AdapterName(rawValue: "probe")!, kind: "probe", isDefault: true,
-            config: .object(members), existing: nil, onWarning: onWarning)
+            AdapterSpec(name: AdapterName(rawValue: "probe")!, kind: "probe", isDefault: true, config: .object(members)),
+            appID: AppID(rawValue: "poll")!, existing: nil, onWarning: onWarning)
     }
 
     @Test("M2, K11: an internal or plain-http URL is refused with unsafe_url unless the config allows it", arguments: [

@@ -6,6 +6,7 @@ import NIOCore
 @testable import ProviderKit
 import Synchronization
 @testable import TelegateCore
+import TelegateTesting
 import Testing
 
 /// The rules every adapter's calls follow, against a local server that misbehaves on demand.
@@ -150,14 +151,15 @@ struct UpstreamClientTests {
             let base = "http://127.0.0.1:\(client.port!)"
             var policy = UpstreamClient.Policy()
             policy.maxAttempts = 1
-            let breaker = CircuitBreaker(failureThreshold: 3, openDuration: .milliseconds(200))
+            let clock = TestClock()
+            let breaker = CircuitBreaker(failureThreshold: 3, openDuration: .seconds(10), clock: clock.wallClock)
             let client = upstream(policy, breaker: breaker)
             for _ in 0..<3 { _ = await code { _ = try await client.send(.init(.GET, base + "/500", idempotent: true, operation: "get")) } }
             #expect(calls.value == 3)
             let (code, _) = await code { _ = try await client.send(.init(.GET, base + "/500", idempotent: true, operation: "get")) }
             #expect(code == "upstream_unavailable")
             #expect(calls.value == 3, "an open breaker makes no call")
-            try await Task.sleep(for: .milliseconds(250))
+            clock.advance(10)
             let ok = try await client.send(.init(.GET, base + "/ok", idempotent: true, operation: "get"))
             #expect(ok.status == 200)
             #expect(breaker.state == .closed)

@@ -31,7 +31,7 @@ struct AdminAPITests {
 
     @Test("K1, K2, P1: without a token or with a wrong one every admin route answers 401 with WWW-Authenticate, and it is audited per client a trusted proxy names")
     func unauthenticated() async throws {
-        try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
+        try await TestService.run(live: true, configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
             var client = 0
             for route in service.application.admin.routes {
                 // A different wrong token each time: one token tried from many addresses is throttled by its prefix.
@@ -77,7 +77,7 @@ struct AdminAPITests {
 
     @Test("K13: ten wrong tokens and then the right one from the same address: the right one is let in; wrong ones get 429")
     func validTokenBypassesTheAddressBudget() async throws {
-        try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
+        try await TestService.run(live: true, configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
             let token = try await service.adminToken()
             let (failures, throttled) = try await Self.failUntilThrottled(service, token: { Self.wrongToken() }, address: { _ in "10.9.0.1" })
             #expect(failures == 10)
@@ -100,7 +100,7 @@ struct AdminAPITests {
 
     @Test("K2: a token prefix being guessed is throttled across addresses; other prefixes and the valid token are not")
     func prefixBudgetAcrossAddresses() async throws {
-        try await TestService.run(configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
+        try await TestService.run(live: true, configure: { $0.server.trustedProxies = ["127.0.0.1"] }) { service in
             let token = try await service.adminToken()
             let prefix = String(token.prefix(AdminTokens.prefixLength))
             let (failures, throttled) = try await Self.failUntilThrottled(
@@ -191,7 +191,7 @@ struct AdminAPITests {
 
     @Test("K4, K14: secrets are write-only: bot tokens and adapter secrets come back as fingerprint and last four, never in audit or logs")
     func secretsWriteOnly() async throws {
-        try await TestService.run(registry: TestService.adminRegistry) { service in
+        try await TestService.run(live: true, registry: TestService.adminRegistry) { service in
             let token = try await service.adminToken()
             let apiKey = "sk_canary_adapter_secret_value_0042"
             let botToken = "7000000009:AAcanaryAdminBotSecretValue01234567x"

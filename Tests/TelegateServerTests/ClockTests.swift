@@ -3,6 +3,7 @@ import StrictJSON
 import Synchronization
 @testable import TelegateApp
 import TelegateCore
+import TelegateTesting
 import Testing
 
 /// The database's clock as the deployment's clock, and the one leeway setting, seen over HTTP. The database's

@@ -70,7 +70,7 @@ struct ConnectionConfigurationTests {
 
     @Test("The configured limits reach Telegate's server: a half-open connection is closed, and counted on /metrics")
     func served() async throws {
-        try await TestService.run(configure: { $0.server.connections.headerTimeout = .seconds(1) }) { service in
+        try await TestService.run(live: true, configure: { $0.server.connections.headerTimeout = .seconds(1) }) { service in
             let port = try #require(service.baseURL.split(separator: ":").last.flatMap { Int($0) })
             let connection = try await RawConnection.open(port: port)
             try await connection.send("GET /healthz HTTP/1.1\r\nHost: telegate\r\n")

@@ -17,10 +17,7 @@ struct ConnectionLimitTests {
 
     /// Waits until `count` requests are held.
     func waitForHolds(_ server: GuardedTestServer, _ count: Int) async throws {
-        let start = ContinuousClock.now
-        while server.holds.count < count, ContinuousClock.now - start < Self.margin {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await server.waitForHolds(count, within: Self.margin)
         #expect(server.holds.count == count)
     }
 

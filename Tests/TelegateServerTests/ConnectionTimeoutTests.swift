@@ -43,8 +43,9 @@ struct ConnectionTimeoutTests {
         var limits = Self.relaxed
         limits.headerTimeout = Self.timeout
         try await GuardedTestServer.run(limits: limits) { server in
-            let connection = try await server.connect()
-            try await connection.send("GET /healthz HTTP/1.1\r\nHost: telegate\r\n\r\n")
+            // The first request is on its way before the server accepts the connection: its header clock, started
+            // at the accept, cannot run out while this test waits for a turn on a busy machine.
+            let connection = try await server.connect(sending: "GET /healthz HTTP/1.1\r\nHost: telegate\r\n\r\n")
             #expect(try await connection.waitForReply()?.status == 200)
             let sent = ContinuousClock.now
             try await connection.send("GET /healthz HTTP/1.1\r\nHo")
@@ -123,18 +124,23 @@ struct ConnectionTimeoutTests {
 
     @Test("No timeout runs while a request is being answered")
     func answering() async throws {
+        // Once a request's headers are in, the timeout that would close its connection is the idle one, counted
+        // from the connection's opening; the header timeout is left long so nothing else races the busy request.
         var limits = Self.relaxed
-        limits.headerTimeout = Self.timeout
         limits.idleTimeout = Self.timeout
         try await GuardedTestServer.run(limits: limits) { server in
             let busy = try await server.connect()
             try await busy.send("GET /hold HTTP/1.1\r\nHost: telegate\r\n\r\n")
-            // A connection opened after the busy one, with half a request, is closed by the header timeout...
-            let slow = try await server.connect()
-            try await slow.send("GET /healthz HTTP/1.1\r\n")
-            #expect(try await slow.waitForClose(within: Self.timeout + Self.margin) != nil)
-            // ...while the busy one, older, is still open and gets its answer.
+            try await server.waitForHolds(1, within: Self.margin)
+            #expect(server.holds.count == 1)
+            // A connection opened after the busy one is answered, then closed by the idle timeout...
+            let idle = try await server.connect()
+            try await idle.send("GET /healthz HTTP/1.1\r\nHost: telegate\r\n\r\n")
+            #expect(try await idle.waitForReply()?.status == 200)
+            #expect(try await idle.waitForClose(within: Self.timeout + Self.margin) != nil)
+            // ...while the busy one, whose idle clock started earlier, is still open and gets its answer.
             #expect(busy.closedAt == nil)
+            #expect(server.connectionGuard.metrics.closedCount(.idleTimeout) == 1)
             server.holds.release()
             #expect(try await busy.waitForReply()?.status == 200)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StrictJSON
 import TelegateCore
+import TelegateTesting
 import TelegramAuth
 import Testing
 

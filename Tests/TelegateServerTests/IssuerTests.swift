@@ -45,7 +45,7 @@ struct IssuerTests {
 
     @Test("The ID token passes Convex's OIDC provider checks and its custom JWT checks")
     func convex() async throws {
-        try await TestService.run { service in
+        try await TestService.run(live: true) { service in
             let exchange = try await service.exchange(initData: service.signedInitData())
             let credentials = Credentials(exchange)
             service.rememberSecrets(credentials.all)
@@ -101,7 +101,7 @@ struct IssuerTests {
 
     @Test("F12: the access token passes RFC 9068 §4 resource-server checks")
     func accessToken() async throws {
-        try await TestService.run { service in
+        try await TestService.run(live: true) { service in
             let exchange = try await service.exchange(initData: service.signedInitData())
             let token = Credentials(exchange).accessToken
             service.rememberSecrets(Credentials(exchange).all)
@@ -179,7 +179,7 @@ struct IssuerTests {
     func interoperability() async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/verify_tokens.py").path
-        try await TestService.run(clock: TestClock(Int64(Date().timeIntervalSince1970))) { service in
+        try await TestService.run(live: true, clock: TestClock(Int64(Date().timeIntervalSince1970))) { service in
             for provider in ["convex", "supabase"] {
                 let exchange = try await service.exchange(initData: service.signedInitData(), provider: provider)
                 let credentials = Credentials(exchange)
@@ -197,7 +197,7 @@ struct IssuerTests {
 
     @Test("F9: key rotation with tokens outstanding: old tokens keep verifying, new ones use the new kid")
     func rotation() async throws {
-        try await TestService.run { service in
+        try await TestService.run(live: true) { service in
             let before = try await service.exchange(initData: service.signedInitData())
             let oldToken = Credentials(before).idToken
             let oldKid = try #require(try JWT.header(oldToken)["kid"]?.stringValue)

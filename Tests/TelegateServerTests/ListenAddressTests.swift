@@ -49,7 +49,7 @@ struct ListenAddressTests {
 
     @Test("A port another server listens on is named with the fix, before anything starts")
     func portInUse() async throws {
-        try await TestService.run { service in
+        try await TestService.run(live: true) { service in
             let port = Int(service.baseURL.split(separator: ":").last ?? "") ?? 0
             let error = #expect(throws: TelegateError.self) { try ListenAddress(host: "127.0.0.1", port: port).checkAvailable() }
             #expect(error?.code.rawValue == "address_in_use")

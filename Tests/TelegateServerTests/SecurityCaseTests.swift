@@ -1,6 +1,7 @@
 import Foundation
 import StrictJSON
 import TelegateCore
+import TelegateTesting
 import TelegramAuth
 import Testing
 
@@ -82,7 +83,7 @@ struct SecurityCaseTests {
     @Test("A14: raw 0xFF or overlong C0 80 in the tma header or the JSON body is 400 and stores nothing, though the proof is MAC'd over U+FFFD",
         arguments: [[0xFF], [0xC0, 0x80]] as [[UInt8]])
     func invalidUTF8Bytes(_ bad: [UInt8]) async throws {
-        try await TestService.run { service in
+        try await TestService.run(live: true) { service in
             let initData = try signedOverReplacementCharacters(service, count: bad.count)
             let raw = withRawBytes(initData, bad, count: bad.count)
             let users = service.application.services.storage.users
@@ -254,7 +255,7 @@ struct SecurityCaseTests {
 
     @Test("N1/P1: a client flooding the API gets 429 with Retry-After; X-Forwarded-For from a client is ignored")
     func rateLimit() async throws {
-        try await TestService.run(configure: { configuration in
+        try await TestService.run(live: true, configure: { configuration in
             configuration.server.rateLimit = (perClient: 1, burst: 3)
         }) { service in
             // One request per second refills the bucket, so a slow machine may see a few more pass than the burst:

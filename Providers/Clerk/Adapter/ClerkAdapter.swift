@@ -22,7 +22,7 @@ public struct ClerkAdapter: ProviderAdapter, ProviderUserDeleting {
     private let linker: ProviderUserLinker
 
     public init(config: AdapterConfig, context: AdapterContext) throws {
-        let settings = try ClerkSettings(config)
+        let settings = try config.decode(ClerkSettings.self)
         self.settings = settings
         self.context = context
         self.api = ClerkBackendAPI(

@@ -2,8 +2,8 @@ import ProviderKit
 import StrictJSON
 import TelegateCore
 
-/// The configuration of a Clerk adapter, read from its validated ``AdapterConfig``.
-struct ClerkSettings: Sendable {
+/// The configuration of a Clerk adapter, decoded from its validated ``AdapterConfig``.
+struct ClerkSettings: AdapterSettings {
     /// A Telegram profile field that can be copied into Clerk metadata.
     enum TelegramField: String, Sendable, CaseIterable {
         case telegramID = "telegram_id"
@@ -67,48 +67,50 @@ struct ClerkSettings: Sendable {
                 description: "Keep the Clerk user's first and last name equal to the Telegram profile."),
         ] + AdapterConfigSchema.outboundFields)
 
-    init(_ config: AdapterConfig) throws {
-        guard let secretKey = config.secret("secretKey"), !secretKey.isEmpty else { throw Self.invalid("secretKey is required") }
-        self.secretKey = secretKey
-        let apiURL = config.string("apiURL") ?? "https://api.clerk.com"
+    enum CodingKeys: String, CodingKey {
+        case secretKey, apiURL, apiVersion, ticketTTL, username, skipUserRequirement, metadata, syncProfile
+    }
+
+    /// The metadata lists: `{public: [...], private: [...]}`.
+    private struct Metadata: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case `public`, `private` }
+        let `public`: [TelegramField]
+        let `private`: [TelegramField]
+
+        init(from decoder: any Decoder) throws {
+            let members = try decoder.container(keyedBy: CodingKeys.self)
+            self.public = try members.decodeIfPresent([TelegramField].self, forKey: .public) ?? []
+            self.private = try members.decodeIfPresent([TelegramField].self, forKey: .private) ?? []
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let members = try decoder.container(keyedBy: CodingKeys.self)
+        self.secretKey = try members.decode(String.self, forKey: .secretKey)
+        guard !secretKey.isEmpty else { throw AdapterConfigSchema.invalid("secretKey is required") }
+        let apiURL = try members.decode(String.self, forKey: .apiURL)
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
-        self.apiVersion = config.string("apiVersion") ?? "2026-05-12"
-        self.ticketTTL = config.integer("ticketTTL") ?? 120
-        if config.isNull("username") {
-            self.usernameTemplate = nil
-        } else {
-            let template = config.string("username") ?? "tg_{telegram_id}"
-            guard Self.usernamePlaceholders.contains(where: { template.contains($0) }) else {
-                throw Self.invalid("username must contain {telegram_id} or {user_id}, so that each user's is unique")
-            }
-            self.usernameTemplate = template
+        self.apiVersion = try members.decode(String.self, forKey: .apiVersion)
+        self.ticketTTL = try members.decode(Int64.self, forKey: .ticketTTL)
+        self.usernameTemplate = try members.decodeIfPresent(String.self, forKey: .username)
+        if let usernameTemplate, !Self.usernamePlaceholders.contains(where: { usernameTemplate.contains($0) }) {
+            throw AdapterConfigSchema.invalid("username must contain {telegram_id} or {user_id}, so that each user's is unique")
         }
-        self.skipUserRequirement = config.bool("skipUserRequirement") ?? true
-        let metadata = config.value("metadata")
-        self.publicMetadata = try Self.fields(metadata?["public"], name: "metadata.public")
-        self.privateMetadata = try Self.fields(metadata?["private"], name: "metadata.private")
-        if let unknown = metadata?.objectMembers?.first(where: { $0.key != "public" && $0.key != "private" }) {
-            throw Self.invalid("metadata has only public and private lists, not \"\(unknown.key.prefix(40))\"")
-        }
-        self.syncProfile = config.bool("syncProfile") ?? true
+        self.skipUserRequirement = try members.decode(Bool.self, forKey: .skipUserRequirement)
+        let metadata = try members.decode(Metadata.self, forKey: .metadata)
+        self.publicMetadata = metadata.public
+        self.privateMetadata = metadata.private
+        self.syncProfile = try members.decode(Bool.self, forKey: .syncProfile)
     }
+}
 
-    private static func fields(_ value: JSONValue?, name: String) throws -> [TelegramField] {
-        guard let value else { return [] }
-        guard let names = value.arrayElements?.map(\.stringValue), !names.contains(nil) else {
-            throw invalid("\(name) must be a list of Telegram field names")
+extension ClerkSettings.TelegramField: Decodable {
+    init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let field = Self(rawValue: name) else {
+            throw AdapterConfigSchema.invalid(
+                "unknown Telegram field \"\(name.prefix(40))\"; known: " + Self.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        return try names.compactMap { $0 }.map { name in
-            guard let field = TelegramField(rawValue: name) else {
-                throw invalid(
-                    "unknown Telegram field \"\(name.prefix(40))\"; known: "
-                        + TelegramField.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return field
-        }
-    }
-
-    private static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.invalidConfig, message)
+        self = field
     }
 }

@@ -78,9 +78,12 @@ final class ClerkInstance: Sendable {
 
     private let state = Mutex(State())
     private let configured: Mutex<ClerkInstanceSettings>
+    /// The monotonic clock sign-in token lifetimes are measured on.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(settings: ClerkInstanceSettings) {
+    init(settings: ClerkInstanceSettings, now: @escaping @Sendable () -> ContinuousClock.Instant) {
         self.configured = Mutex(settings)
+        self.now = now
     }
 
     /// The instance's current settings.
@@ -256,7 +259,7 @@ final class ClerkInstance: Sendable {
             guard state.users.contains(where: { $0.id == userID }) else { throw .notFound("user") }
             let token = SignInToken(
                 id: ClerkIdentifiers.make("sit_"), userID: userID, token: ClerkIdentifiers.make("", length: 64),
-                status: .pending, expiresInSeconds: expiresInSeconds ?? Self.defaultTokenLifetime, createdAt: .now,
+                status: .pending, expiresInSeconds: expiresInSeconds ?? Self.defaultTokenLifetime, createdAt: now(),
                 createdAtMilliseconds: Self.nowMilliseconds)
             state.tokens.append(token)
             return token
@@ -289,7 +292,7 @@ final class ClerkInstance: Sendable {
             guard let index = state.tokens.firstIndex(where: { $0.token == ticket }) else { throw .ticketInvalid }
             let token = state.tokens[index]
             guard token.status == .pending, state.users.contains(where: { $0.id == token.userID }) else { throw .ticketInvalid }
-            guard ContinuousClock.now - token.createdAt < .seconds(token.expiresInSeconds) else { throw .ticketExpired }
+            guard now() - token.createdAt < .seconds(token.expiresInSeconds) else { throw .ticketExpired }
             state.tokens[index].status = .accepted
             let session = Session(id: ClerkIdentifiers.make("sess_"), clientID: ClerkIdentifiers.make("client_"), userID: token.userID)
             state.sessions.append(session)

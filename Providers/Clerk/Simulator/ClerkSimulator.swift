@@ -42,9 +42,11 @@ public struct ClerkSimulator: ProviderSimulator {
     private let rateLimit: ClerkRateLimit
     private let recorded = ClerkRequestLog()
 
-    /// A simulator of an instance set up with `settings`.
-    public init(settings: ClerkInstanceSettings) {
-        self.instance = ClerkInstance(settings: settings)
+    /// A simulator of an instance set up with `settings`; sign-in tokens expire by `now` (tests move it by hand).
+    public init(
+        settings: ClerkInstanceSettings, now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.instance = ClerkInstance(settings: settings, now: now)
         self.rateLimit = ClerkRateLimit(limit: settings.rateLimit, window: settings.rateWindow)
     }
 

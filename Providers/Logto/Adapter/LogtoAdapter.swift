@@ -25,7 +25,7 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
     private let linker: ProviderUserLinker
 
     public init(config: AdapterConfig, context: AdapterContext) throws {
-        let settings = try LogtoSettings(config)
+        let settings = try config.decode(LogtoSettings.self)
         // Logto's refusals are read here: a 401 renews the cached Management API token, a 403 names its reason.
         var policy = UpstreamClient.Policy()
         policy.refusalsAreMisconfiguration = false

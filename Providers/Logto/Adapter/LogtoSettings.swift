@@ -2,10 +2,10 @@ import ProviderKit
 import StrictJSON
 import TelegateCore
 
-/// The configuration of a Logto adapter, read from its validated ``AdapterConfig``.
-struct LogtoSettings: Sendable {
+/// The configuration of a Logto adapter, decoded from its validated ``AdapterConfig``.
+struct LogtoSettings: AdapterSettings {
     /// What an exchange returns.
-    enum Mode: String, Sendable {
+    enum Mode: String, Sendable, Decodable {
         /// Telegate performs the token exchange and returns Logto's access token.
         case accessToken
         /// Telegate returns the one-time subject token; a public client exchanges it itself.
@@ -60,35 +60,36 @@ struct LogtoSettings: Sendable {
             description: "accessToken: return Logto's access token. subjectToken: return the one-time subject token."),
     ]
 
-    init(_ config: AdapterConfig) throws {
-        guard var endpoint = config.string("endpoint") else { throw Self.invalid("endpoint is required") }
-        while endpoint.hasSuffix("/") { endpoint.removeLast() }
-        self.endpoint = endpoint
-        self.managementResource = config.string("managementResource") ?? "https://default.logto.app/api"
-        guard let m2mClientID = config.string("m2mClientId"), !m2mClientID.isEmpty,
-            let m2mClientSecret = config.secret("m2mClientSecret"), !m2mClientSecret.isEmpty
-        else { throw Self.invalid("m2mClientId and m2mClientSecret are required") }
-        self.m2mClientID = m2mClientID
-        self.m2mClientSecret = m2mClientSecret
-        guard let exchangeClientID = config.string("exchangeClientId"), !exchangeClientID.isEmpty else {
-            throw Self.invalid("exchangeClientId is required")
-        }
-        self.exchangeClientID = exchangeClientID
-        self.exchangeClientSecret = config.secret("exchangeClientSecret").flatMap { $0.isEmpty ? nil : $0 }
-        self.mode = config.string("mode").flatMap(Mode.init(rawValue:)) ?? .accessToken
-        self.resource = config.string("resource").flatMap { $0.isEmpty ? nil : $0 }
-        if mode == .accessToken, resource == nil {
-            throw Self.invalid("resource is required in accessToken mode: the API resource indicator the tokens are for")
-        }
-        self.scopes = config.strings("scopes") ?? []
-        if let scope = scopes.first(where: { $0.isEmpty || $0.contains(" ") }) {
-            throw Self.invalid("scopes must be single words; \"\(scope.prefix(40))\" is not")
-        }
-        self.organizations = try OrganizationAllowList(config.strings("organizations") ?? [])
-        self.username = try UsernameTemplate(config.string("username") ?? "tg_{telegram_id}")
+    enum CodingKeys: String, CodingKey {
+        case endpoint, managementResource, m2mClientId, m2mClientSecret, exchangeClientId, exchangeClientSecret
+        case resource, scopes, organizations, username, mode
     }
 
-    static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.invalidConfig, message)
+    init(from decoder: any Decoder) throws {
+        let members = try decoder.container(keyedBy: CodingKeys.self)
+        var endpoint = try members.decode(String.self, forKey: .endpoint)
+        while endpoint.hasSuffix("/") { endpoint.removeLast() }
+        self.endpoint = endpoint
+        self.managementResource = try members.decode(String.self, forKey: .managementResource)
+        guard let m2mClientID = try members.decodeIfPresent(String.self, forKey: .m2mClientId), !m2mClientID.isEmpty,
+            let m2mClientSecret = try members.decodeIfPresent(String.self, forKey: .m2mClientSecret), !m2mClientSecret.isEmpty
+        else { throw AdapterConfigSchema.invalid("m2mClientId and m2mClientSecret are required") }
+        self.m2mClientID = m2mClientID
+        self.m2mClientSecret = m2mClientSecret
+        guard let exchangeClientID = try members.decodeIfPresent(String.self, forKey: .exchangeClientId), !exchangeClientID.isEmpty
+        else { throw AdapterConfigSchema.invalid("exchangeClientId is required") }
+        self.exchangeClientID = exchangeClientID
+        self.exchangeClientSecret = try members.decodeIfPresent(String.self, forKey: .exchangeClientSecret).flatMap { $0.isEmpty ? nil : $0 }
+        self.mode = try members.decode(Mode.self, forKey: .mode)
+        self.resource = try members.decodeIfPresent(String.self, forKey: .resource).flatMap { $0.isEmpty ? nil : $0 }
+        if mode == .accessToken, resource == nil {
+            throw AdapterConfigSchema.invalid("resource is required in accessToken mode: the API resource indicator the tokens are for")
+        }
+        self.scopes = try members.decode([String].self, forKey: .scopes)
+        if let scope = scopes.first(where: { $0.isEmpty || $0.contains(" ") }) {
+            throw AdapterConfigSchema.invalid("scopes must be single words; \"\(scope.prefix(40))\" is not")
+        }
+        self.organizations = try OrganizationAllowList(members.decode([String].self, forKey: .organizations))
+        self.username = try UsernameTemplate(members.decode(String.self, forKey: .username))
     }
 }

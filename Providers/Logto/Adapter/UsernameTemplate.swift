@@ -1,3 +1,4 @@
+import ProviderKit
 import TelegateCore
 
 /// The Logto username of a Telegram user, from a template such as `tg_{telegram_id}`.
@@ -10,12 +11,12 @@ struct UsernameTemplate: Sendable {
 
     init(_ template: String) throws {
         guard template.contains(Self.placeholder) else {
-            throw LogtoSettings.invalid("username must contain {telegram_id}")
+            throw AdapterConfigSchema.invalid("username must contain {telegram_id}")
         }
         self.template = template
         // Telegram ids are positive; the longest one checks the length, the digits check the characters.
         guard Self.fitsLogto(render(9_999_999_999_999)) else {
-            throw LogtoSettings.invalid("username must fit Logto's rule ^[A-Z_a-z]\\w*$ (start with a letter or _, then letters, digits or _)")
+            throw AdapterConfigSchema.invalid("username must fit Logto's rule ^[A-Z_a-z]\\w*$ (start with a letter or _, then letters, digits or _)")
         }
     }
 

@@ -15,7 +15,7 @@ public struct OIDCAdapter: SigningAdapter, RefreshGrantAdapter {
     private let tokens: OIDCTokenFactory
 
     public init(config: AdapterConfig, context: AdapterContext) throws {
-        self.settings = try OIDCSettings(config, adapterName: context.adapterName, issuer: context.issuer)
+        self.settings = try OIDCSettings.decode(config, adapterName: context.adapterName, issuer: context.issuer)
         self.context = context
         self.tokens = OIDCTokenFactory(settings: settings, issuer: context.issuer)
     }

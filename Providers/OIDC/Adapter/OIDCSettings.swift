@@ -2,8 +2,8 @@ import ProviderKit
 import StrictJSON
 import TelegateCore
 
-/// The configuration of a built-in issuer adapter, read from its validated ``AdapterConfig``.
-struct OIDCSettings: Sendable {
+/// The configuration of a built-in issuer adapter, decoded from its validated ``AdapterConfig``.
+struct OIDCSettings: AdapterSettings {
     /// The ID token's `aud`: one string, the relying party's application id (Convex's `applicationID`).
     let audience: String
     /// The access token's `aud`: the resource server's identifier (RFC 9068 §5: one per resource). By default
@@ -55,29 +55,52 @@ struct OIDCSettings: Sendable {
         .init("idTokenClaims", .object, description: "Extra claims for the ID token."),
     ])
 
-    init(_ config: AdapterConfig, adapterName: AdapterName, issuer: String) throws {
-        guard let audience = config.string("audience"), !audience.isEmpty else { throw Self.invalid("audience is required") }
+    /// The adapter the settings are for, whose name and issuer the defaults of `resource` and `clientId` come from;
+    /// passed to the decoder in its `userInfo`.
+    struct Scope: Sendable {
+        static let userInfoKey = CodingUserInfoKey(rawValue: "telegate.oidc.scope")!
+        let adapterName: AdapterName
+        let issuer: String
+    }
+
+    /// The settings of the adapter `adapterName` of the app whose issuer is `issuer`.
+    static func decode(_ config: AdapterConfig, adapterName: AdapterName, issuer: String) throws -> OIDCSettings {
+        try config.decode(Self.self, userInfo: [Scope.userInfoKey: Scope(adapterName: adapterName, issuer: issuer)])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case audience, resource, clientId, algorithm, idTokenTTL, accessTokenTTL, refreshTokenTTL, refreshTokenAbsoluteTTL
+        case scopes, accessTokenClaims, idTokenClaims
+    }
+
+    init(from decoder: any Decoder) throws {
+        guard let scope = decoder.userInfo[Scope.userInfoKey] as? Scope else {
+            throw AdapterConfigSchema.invalid("an oidc adapter's settings are read for an adapter and its issuer")
+        }
+        let members = try decoder.container(keyedBy: CodingKeys.self)
+        let audience = try members.decode(String.self, forKey: .audience)
+        guard !audience.isEmpty else { throw AdapterConfigSchema.invalid("audience is required") }
         self.audience = audience
-        if let resource = config.string("resource") {
-            guard !resource.isEmpty else { throw Self.invalid("resource must not be empty") }
+        if let resource = try members.decodeIfPresent(String.self, forKey: .resource) {
+            guard !resource.isEmpty else { throw AdapterConfigSchema.invalid("resource must not be empty") }
             // Equal to the audience only when written so: the documented way to keep tokens from before the default.
             self.resource = resource
         } else {
-            let resource = Self.defaultResource(issuer: issuer, adapterName: adapterName)
+            let resource = Self.defaultResource(issuer: scope.issuer, adapterName: scope.adapterName)
             guard resource != audience else {
-                throw Self.invalid("audience equals the access tokens' default aud \(resource); set resource explicitly")
+                throw AdapterConfigSchema.invalid("audience equals the access tokens' default aud \(resource); set resource explicitly")
             }
             self.resource = resource
         }
-        self.clientID = config.string("clientId") ?? adapterName.rawValue
-        self.algorithm = config.string("algorithm").flatMap(SigningAlgorithm.init(rawValue:)) ?? .rs256
-        self.idTokenTTL = config.integer("idTokenTTL") ?? 3600
-        self.accessTokenTTL = config.integer("accessTokenTTL") ?? 900
-        self.refreshTokenTTL = config.integer("refreshTokenTTL") ?? 2_592_000
-        self.refreshTokenAbsoluteTTL = max(config.integer("refreshTokenAbsoluteTTL") ?? 7_776_000, refreshTokenTTL)
-        self.scopes = config.strings("scopes") ?? ["openid", "profile"]
-        self.accessTokenClaims = try Self.extraClaims(config.value("accessTokenClaims"), name: "accessTokenClaims")
-        self.idTokenClaims = try Self.extraClaims(config.value("idTokenClaims"), name: "idTokenClaims")
+        self.clientID = try members.decodeIfPresent(String.self, forKey: .clientId) ?? scope.adapterName.rawValue
+        self.algorithm = try members.decode(SigningAlgorithm.self, forKey: .algorithm)
+        self.idTokenTTL = try members.decode(Int64.self, forKey: .idTokenTTL)
+        self.accessTokenTTL = try members.decode(Int64.self, forKey: .accessTokenTTL)
+        self.refreshTokenTTL = try members.decode(Int64.self, forKey: .refreshTokenTTL)
+        self.refreshTokenAbsoluteTTL = max(try members.decode(Int64.self, forKey: .refreshTokenAbsoluteTTL), refreshTokenTTL)
+        self.scopes = try members.decode([String].self, forKey: .scopes)
+        self.accessTokenClaims = try Self.extraClaims(members.decodeIfPresent(JSONValue.self, forKey: .accessTokenClaims), name: "accessTokenClaims")
+        self.idTokenClaims = try Self.extraClaims(members.decodeIfPresent(JSONValue.self, forKey: .idTokenClaims), name: "idTokenClaims")
     }
 
     /// The access token's `aud` when `resource` is not configured: `<issuer>/api/<adapter name>`, a URI of the
@@ -89,12 +112,8 @@ struct OIDCSettings: Sendable {
     private static func extraClaims(_ value: JSONValue?, name: String) throws -> [(key: String, value: JSONValue)] {
         let members = value?.objectMembers ?? []
         if let reserved = members.first(where: { reservedClaims.contains($0.key) }) {
-            throw invalid("\(name) may not set the registered claim \"\(reserved.key)\"")
+            throw AdapterConfigSchema.invalid("\(name) may not set the registered claim \"\(reserved.key)\"")
         }
         return members
-    }
-
-    private static func invalid(_ message: String) -> TelegateError {
-        TelegateError(.invalidConfig, message)
     }
 }

@@ -128,7 +128,8 @@ public struct AdapterConfigSchema: Sendable {
         }
     }
 
-    static func invalid(_ message: String) -> TelegateError {
+    /// `invalid_config` with `message`: a configuration the schema or an adapter's settings refuse.
+    public static func invalid(_ message: String) -> TelegateError {
         TelegateError(.invalidConfig, message)
     }
 

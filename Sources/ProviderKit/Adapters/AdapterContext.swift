@@ -54,14 +54,15 @@ public struct AdapterContext: Sendable {
     }
 
     /// The client an adapter calls its provider with: the shared connection pool, this adapter's own circuit
-    /// breaker, the standard deadlines and retries, `urlPolicy` checked on the address each connection is made to,
-    /// and what each call learns reported to ``reachability``. Build it once, in the adapter's initializer.
+    /// breaker (its pause measured on ``clock``), the standard deadlines and retries, `urlPolicy` checked on the
+    /// address each connection is made to, and what each call learns reported to ``reachability``. Build it once,
+    /// in the adapter's initializer.
     public func upstreamClient(
         provider: String, urlPolicy: OutboundURLPolicy, policy: UpstreamClient.Policy = UpstreamClient.Policy()
     ) -> UpstreamClient {
         let key = AdapterReachability.Key(app: appID, adapter: adapterName)
         return UpstreamClient(
-            provider: provider, client: httpClient, breaker: CircuitBreaker(), policy: policy, urlPolicy: urlPolicy,
+            provider: provider, client: httpClient, breaker: CircuitBreaker(clock: clock), policy: policy, urlPolicy: urlPolicy,
             metrics: metrics, logger: logger, report: { [reachability] state in reachability?.record(state, for: key) })
     }
 }

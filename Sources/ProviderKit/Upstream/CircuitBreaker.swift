@@ -1,10 +1,15 @@
 import Synchronization
+import TelegramAuth
 
 /// Stops calling a provider that keeps failing, so a dead upstream costs fast `503`s instead of piled-up
 /// timeouts, then lets one trial call through to see whether it recovered.
 ///
 /// Closed: calls pass; `failureThreshold` consecutive failures open it. Open: calls are refused for
 /// `openDuration`. Half-open: one trial call passes; success closes, failure reopens.
+///
+/// The pause is measured on `clock`. A reading earlier than the one the breaker opened at (the clock was set back)
+/// ends the pause, so a clock that jumps costs at most one early trial call, never a provider refused for longer
+/// than `openDuration`.
 public final class CircuitBreaker: Sendable {
     public enum State: Sendable, Equatable {
         case closed
@@ -15,24 +20,26 @@ public final class CircuitBreaker: Sendable {
     private struct Status {
         var state: State = .closed
         var consecutiveFailures = 0
-        var openedAt: ContinuousClock.Instant?
+        var openedAt: Double?
         var trialInFlight = false
     }
 
     public let failureThreshold: Int
     public let openDuration: Duration
+    private let clock: WallClock
     private let status = Mutex(Status())
 
-    /// Creates a closed breaker.
-    public init(failureThreshold: Int = 5, openDuration: Duration = .seconds(10)) {
+    /// Creates a closed breaker whose pause is measured on `clock`.
+    public init(failureThreshold: Int = 5, openDuration: Duration = .seconds(10), clock: WallClock = .system) {
         self.failureThreshold = failureThreshold
         self.openDuration = openDuration
+        self.clock = clock
     }
 
     /// The current state.
     public var state: State {
         status.withLock { status in
-            if status.state == .open, let openedAt = status.openedAt, ContinuousClock.now - openedAt >= openDuration {
+            if status.state == .open, let openedAt = status.openedAt, pauseIsOver(since: openedAt) {
                 return .halfOpen
             }
             return status.state
@@ -46,7 +53,7 @@ public final class CircuitBreaker: Sendable {
             case .closed:
                 return true
             case .open:
-                guard let openedAt = status.openedAt, ContinuousClock.now - openedAt >= openDuration else { return false }
+                guard let openedAt = status.openedAt, pauseIsOver(since: openedAt) else { return false }
                 status.state = .halfOpen
                 status.trialInFlight = true
                 return true
@@ -70,8 +77,15 @@ public final class CircuitBreaker: Sendable {
             status.trialInFlight = false
             if status.state == .halfOpen || status.consecutiveFailures >= failureThreshold {
                 status.state = .open
-                status.openedAt = ContinuousClock.now
+                status.openedAt = clock.preciseNow
             }
         }
+    }
+
+    /// Whether the pause of a breaker opened at `openedAt` (a reading of ``clock``) is over.
+    private func pauseIsOver(since openedAt: Double) -> Bool {
+        let elapsed = clock.preciseNow - openedAt
+        let pause = Double(openDuration.components.seconds) + Double(openDuration.components.attoseconds) / 1e18
+        return elapsed >= pause || elapsed < 0
     }
 }

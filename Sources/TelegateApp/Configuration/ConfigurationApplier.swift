@@ -103,9 +103,7 @@ public struct ConfigurationApplier: Sendable {
             bots.append(stored)
         }
         let adapters = try app.adapters.map { adapter in
-            try rows.adapter(
-                appID: appID, name: adapter.name, kind: adapter.kind, isDefault: adapter.isDefault, config: adapter.config,
-                existing: existing?.adapters.first { $0.name == adapter.name })
+            try rows.adapter(adapter, appID: appID, existing: existing?.adapters.first { $0.name == adapter.name })
         }
         return StoredApp(
             settings: app.settings, bots: bots, adapters: adapters,

@@ -2,7 +2,8 @@ import StrictJSON
 
 /// An adapter as configured: its name in the app, its kind, whether exchanges that name no provider use it, and
 /// its config, whose secret fields hold references (`env:…`, `file:…`), never values. The kind's
-/// ``AdapterConfigSchema`` checks the config when the adapter is stored (``ConfigurationRows``).
+/// ``AdapterConfigSchema`` checks the config when the adapter is stored (``ConfigurationRows``); ``validate()`` holds
+/// the rules that do not depend on the kind.
 ///
 /// Spelled the same in the file and the admin API: `{name, kind, default, config}`.
 public struct AdapterSpec: Sendable, Equatable {
@@ -19,6 +20,11 @@ public struct AdapterSpec: Sendable, Equatable {
         self.isDefault = isDefault
         self.config = config
     }
+
+    /// Checks the rules of an adapter of any kind; a refusal is `422 invalid_field`.
+    public func validate() throws(TelegateError) {
+        guard config.objectMembers != nil else { throw .invalidSpec("config must be an object") }
+    }
 }
 
 extension AdapterSpec: Codable {
@@ -27,13 +33,10 @@ extension AdapterSpec: Codable {
     public init(from decoder: any Decoder) throws {
         let members = try decoder.container(keyedBy: CodingKeys.self)
         let name = try members.decode(.name, as: AdapterName.init(rawValue:), rule: "must be a lowercase slug like clerk")
-        let config = try members.decodeIfPresent(JSONValue.self, forKey: .config) ?? .object([])
-        guard config.objectMembers != nil else {
-            throw JSONDecodingError(members.codingPath + [CodingKeys.config], .wrongType(expected: "object"))
-        }
         self.init(
             name: name, kind: try members.decode(String.self, forKey: .kind),
-            isDefault: try members.decodeIfPresent(Bool.self, forKey: .default) ?? false, config: config)
+            isDefault: try members.decodeIfPresent(Bool.self, forKey: .default) ?? false,
+            config: try members.decodeIfPresent(JSONValue.self, forKey: .config) ?? .object([]))
     }
 
     public func encode(to encoder: any Encoder) throws {

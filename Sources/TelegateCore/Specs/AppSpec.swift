@@ -27,6 +27,9 @@ public struct AppSpec: Sendable, Equatable {
         for (index, bot) in bots.enumerated() {
             do throws(TelegateError) { try bot.validate() } catch { throw error.within("bots[\(index)]") }
         }
+        for (index, adapter) in adapters.enumerated() {
+            do throws(TelegateError) { try adapter.validate() } catch { throw error.within("adapters[\(index)]") }
+        }
         if Set(adapters.map(\.name)).count != adapters.count {
             throw .invalidSpec("app \(settings.id) has two adapters with the same name")
         }

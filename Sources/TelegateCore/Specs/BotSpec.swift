@@ -133,7 +133,7 @@ extension BotSpec {
     /// The spec of a stored bot: a token bot by its recorded reference (or the one suggested for it), a bot
     /// given by id with its environment.
     public init(_ bot: StoredBot, appID: AppID) {
-        self.init(label: bot.label, isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
+        self.init(settingsOf: bot)
         switch bot.mode {
         case .token(_, let reference, _, _):
             let text = reference ?? SecretReference.suggestedBotToken(appID: appID, botID: bot.botID)
@@ -142,6 +142,11 @@ extension BotSpec {
             id = bot.botID
             self.environment = environment
         }
+    }
+
+    /// The settings of a stored bot (label, default flag, Telegram Login settings), without its mode.
+    public init(settingsOf bot: StoredBot) {
+        self.init(label: bot.label, isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
     }
 
     /// `bot` with this spec's label, default flag and Telegram Login settings (its mode is fixed once added).

@@ -45,7 +45,7 @@ public struct ConfigurationRows: Sendable {
             mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour))
     }
 
-    /// An adapter: its config validated against the kind's schema, secret fields resolved from their
+    /// An adapter as `spec` configures it: its config validated against the kind's schema, secret fields resolved from their
     /// references and sealed. The stored config keeps the references, never the values. An adapter whose
     /// config and secret fingerprints are unchanged keeps its stored row.
     ///
@@ -59,9 +59,10 @@ public struct ConfigurationRows: Sendable {
     /// `422 unsafe_url`; a host that does not resolve now is accepted, and `onWarning` hears it, because a DNS
     /// outage must not stop a start or a save (the adapter reports unhealthy until it resolves).
     public func adapter(
-        appID: AppID, name: AdapterName, kind: String, isDefault: Bool, config: JSONValue, existing: StoredAdapter?,
-        secretValues: [String: String] = [:], onWarning: (String) -> Void = { _ in }
+        _ spec: AdapterSpec, appID: AppID, existing: StoredAdapter?, secretValues: [String: String] = [:],
+        onWarning: (String) -> Void = { _ in }
     ) throws -> StoredAdapter {
+        let (name, kind, isDefault, config) = (spec.name, spec.kind, spec.isDefault, spec.config)
         guard let type = registry.type(for: kind) else {
             throw TelegateError(
                 .invalidConfig,

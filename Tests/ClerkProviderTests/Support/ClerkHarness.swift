@@ -1,14 +1,14 @@
 import AsyncHTTPClient
 import ClerkSimulator
 import Foundation
+import HTTPTypes
 import Logging
-import NIOCore
 import NIOHTTP1
 import StrictJSON
 import TelegateApp
 import TelegateCore
+import TelegateTesting
 import TelegramAuth
-import TestSupport
 import Testing
 
 /// A logger for servers the tests stop by cancellation, which Hummingbird reports at error level.
@@ -18,8 +18,9 @@ let quietLogger: Logger = {
     return logger
 }()
 
-/// A live Clerk simulator and a live Telegate whose app `shop` has a `clerk` adapter pointing at it (and an
-/// `oidc` adapter `convex`), both over real HTTP on free ports. Canary secrets must never reach logs or bodies.
+/// A Clerk simulator on a loopback port and a Telegate whose app `shop` has a `clerk` adapter pointing at it (and
+/// an `oidc` adapter `convex`), called in process (or, with `live`, over HTTP on a free port). Canary secrets must
+/// never reach logs or bodies.
 final class ClerkHarness: Sendable {
     static let botToken = "7100000001:AAcanaryShopBotSecretValue0123456789x"
     static let secretKey = "sk_test_canaryClerkSecretKeyValue0123456789"
@@ -34,11 +35,13 @@ final class ClerkHarness: Sendable {
     let baseURL: String
     let application: TelegateApplication
     let logs: LogCapture
+    /// The test's client for the simulator (and a live Telegate).
     let client: HTTPClient
+    private let telegate: TelegateClient
 
     private init(
         simulator: ClerkSimulator, simulatorURL: String, baseURL: String, application: TelegateApplication,
-        logs: LogCapture, client: HTTPClient
+        logs: LogCapture, client: HTTPClient, telegate: TelegateClient
     ) {
         self.simulator = simulator
         self.simulatorURL = simulatorURL
@@ -46,71 +49,68 @@ final class ClerkHarness: Sendable {
         self.application = application
         self.logs = logs
         self.client = client
+        self.telegate = telegate
     }
 
     /// Runs `body` against a fresh simulator and Telegate. `adapterConfig` adds members to the clerk adapter's
-    /// config (YAML flow syntax, e.g. `username: null`); `secretKey` is what Telegate sends.
+    /// config; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
+    /// `clock`, or the system's clock without one.
     static func run(
-        settings: ClerkInstanceSettings = ClerkInstanceSettings(secretKey: ClerkHarness.secretKey),
-        adapterConfig: String = "", secretKey: String = ClerkHarness.secretKey, corsOrigins: [String] = [],
-        faults: FaultInjector? = nil, _ body: (ClerkHarness) async throws -> Void
+        live: Bool = false, settings: ClerkInstanceSettings = ClerkInstanceSettings(secretKey: ClerkHarness.secretKey),
+        adapterConfig: [(key: String, value: JSONValue)] = [], secretKey: String = ClerkHarness.secretKey,
+        corsOrigins: [String] = [], faults: FaultInjector? = nil, clock: TestClock? = nil,
+        _ body: (ClerkHarness) async throws -> Void
     ) async throws {
         let simulator = ClerkSimulator(settings: settings)
         let logs = LogCapture()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-clerk-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            let (simulatorPorts, simulatorReady) = AsyncStream.makeStream(of: Int.self)
-            tasks.addTask {
-                try await simulator.serve(port: 0, logger: quietLogger) { simulatorReady.yield($0) }
-            }
-            var simulatorPort = 0
-            for await port in simulatorPorts {
-                simulatorPort = port
-                break
-            }
-            let port = FreePort.next()
-            let extra = adapterConfig.isEmpty ? "" : ", " + adapterConfig
-            let origins = corsOrigins.map { "\"\($0)\"" }.joined(separator: ", ")
-            let configuration = try ConfigurationFile.parse(
-                """
-                server:
-                  host: 127.0.0.1
-                  port: \(port)
-                  publicURL: http://127.0.0.1:\(port)
-                  rateLimit: {perClient: 0}
-                database: {url: "sqlite://\(directory)/telegate.sqlite"}
-                masterKey: env:TELEGATE_MASTER_KEY
-                apps:
-                  - id: shop
-                    corsOrigins: [\(origins)]
-                    bots:
-                      - token: env:SHOP_BOT_TOKEN
-                        default: true
-                    adapters:
-                      - name: clerk
-                        kind: clerk
-                        default: true
-                        config: {secretKey: env:CLERK_SECRET_KEY, apiURL: "http://127.0.0.1:\(simulatorPort)", allowInsecureLoopback: true, ticketTTL: \(ticketTTL)\(extra)}
-                      - name: convex
-                        kind: oidc
-                        config: {audience: convex, algorithm: ES256}
-                """)
+        try await simulator.serving { simulatorURL in
+            let configuration = try TestConfiguration(
+                port: live ? FreePort.next() : nil, directory: directory,
+                apps: [
+                    .init(
+                        "shop", corsOrigins: corsOrigins, bots: [.init(token: "env:SHOP_BOT_TOKEN", isDefault: true)],
+                        adapters: [
+                            .init(
+                                "clerk", kind: "clerk", isDefault: true,
+                                config: [
+                                    ("secretKey", .string("env:CLERK_SECRET_KEY")), ("apiURL", .string(simulatorURL)),
+                                    ("allowInsecureLoopback", .bool(true)), ("ticketTTL", .integer(ticketTTL)),
+                                ] + adapterConfig),
+                            .init("convex", kind: "oidc", config: [("audience", .string("convex")), ("algorithm", .string("ES256"))]),
+                        ])
+                ]
+            ).configuration()
             let application = try await TelegateApplication.prepare(
                 configuration: configuration,
                 environment: ["TELEGATE_MASTER_KEY": masterKey, "SHOP_BOT_TOKEN": botToken, "CLERK_SECRET_KEY": secretKey],
-                logger: logs.logger, faults: faults)
+                logger: logs.logger, clock: clock?.wallClock ?? .system, faults: faults)
             // Tests send up to 50 exchanges at once: enough connections for them, and a wait for one that a busy
             // machine cannot outlast.
             var clientConfiguration = HTTPClient.Configuration()
             clientConfiguration.timeout = .init(connect: .seconds(120))
             clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-            let harness = ClerkHarness(
-                simulator: simulator, simulatorURL: "http://127.0.0.1:\(simulatorPort)", baseURL: "http://127.0.0.1:\(port)",
-                application: application, logs: logs, client: client)
-            defer { tasks.cancelAll() }
-            try await application.serving(closing: client) { try await body(harness) }
+            let baseURL = configuration.server.publicURL
+            func harness(_ telegate: TelegateClient) -> ClerkHarness {
+                ClerkHarness(
+                    simulator: simulator, simulatorURL: simulatorURL, baseURL: baseURL, application: application, logs: logs,
+                    client: client, telegate: telegate)
+            }
+            if live {
+                try await application.serving(closing: client) {
+                    try await body(harness(TelegateClient(client: client, baseURL: baseURL)))
+                }
+            } else {
+                do {
+                    try await application.inProcess { try await body(harness($0)) }
+                } catch {
+                    try? await client.shutdown()
+                    throw error
+                }
+                try await client.shutdown()
+            }
         }
         #expect(logs.leaks(of: [botToken, secretKey, masterKey]).isEmpty, "a secret reached the logs")
         #expect(logs.leaks(of: simulator.signInTokenValues).isEmpty, "a sign-in ticket reached the logs")
@@ -118,40 +118,31 @@ final class ClerkHarness: Sendable {
 
     // MARK: HTTP
 
-    struct Reply: Sendable {
-        let status: Int
-        let headers: [(String, String)]
-        let body: String
+    typealias Reply = HTTPReply
 
-        var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-    }
-
+    /// A request to `url`: Telegate's (under ``baseURL``) or the simulator's.
     func request(
-        _ method: HTTPMethod, _ url: String, body: String? = nil, contentType: String = "application/json",
+        _ method: NIOHTTP1.HTTPMethod, _ url: String, body: String? = nil, contentType: String = "application/json",
         headers: [(String, String)] = []
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let body {
-            request.body = .bytes(ByteBuffer(string: body))
-            request.headers.add(name: "Content-Type", value: contentType)
+        let method = HTTPRequest.Method(method.rawValue) ?? .get
+        if url.hasPrefix(baseURL) {
+            return try await telegate.request(
+                method, String(url.dropFirst(baseURL.count)), body: body, contentType: contentType, headers: headers)
         }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: bytes))
+        return try await TelegateClient(client: client, baseURL: "").request(
+            method, url, body: body, contentType: contentType, headers: headers)
     }
 
-    /// initData for `user`, signed for the test bot.
-    static func initData(for user: TelegramUser = ClerkHarness.user) throws -> String {
-        try InitDataSigner(botToken: BotToken(botToken)).sign(
-            user: user, authDate: Int64(Date().timeIntervalSince1970) - 5, queryID: "AAHdF6IQ")
+    /// initData for `user`, signed for the test bot five seconds before `now` (by default the system's time).
+    static func initData(for user: TelegramUser = ClerkHarness.user, now: Int64 = WallClock.system.now) throws -> String {
+        try InitDataSigner(botToken: BotToken(botToken)).sign(user: user, authDate: now - 5, queryID: "AAHdF6IQ")
     }
 
-    /// `POST /v1/apps/shop/exchange` for `user`; error bodies are checked for leaks.
+    /// `POST /v1/apps/shop/exchange` for `user`, signed at Telegate's time; error bodies are checked for leaks.
     func exchange(_ user: TelegramUser = ClerkHarness.user, provider: String? = nil) async throws -> Reply {
-        var members: [(key: String, value: JSONValue)] = [("initData", .string(try Self.initData(for: user)))]
+        let initData = try Self.initData(for: user, now: application.services.clock.now)
+        var members: [(key: String, value: JSONValue)] = [("initData", .string(initData))]
         if let provider { members.append(("provider", .string(provider))) }
         let reply = try await request(.POST, baseURL + "/v1/apps/shop/exchange", body: JSONValue.object(members).serialized)
         if reply.status >= 400 {

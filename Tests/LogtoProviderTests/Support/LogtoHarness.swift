@@ -1,20 +1,19 @@
 import AsyncHTTPClient
 import Foundation
-import Logging
+import HTTPTypes
 import LogtoSimulator
-import NIOCore
 import NIOHTTP1
 import StrictJSON
 import Synchronization
 import TelegateApp
 import TelegateCore
 import TelegateRuntime
+import TelegateTesting
 import TelegramAuth
-import TestSupport
 import Testing
 
-/// A Logto simulator and a Telegate instance configured with Logto adapters pointing at it, both over real HTTP
-/// on loopback, with a clock Telegate reads that the test moves, and captured logs checked for secrets.
+/// A Logto simulator on a loopback port and a Telegate, called in process, configured with Logto adapters
+/// pointing at it, with a clock Telegate reads that the test moves, and captured logs checked for secrets.
 final class LogtoHarness: Sendable {
     /// Canary secrets: they must never appear in logs or error bodies.
     static let botToken = "7000000001:AAcanaryPollBotSecretValue0123456789x"
@@ -27,45 +26,57 @@ final class LogtoHarness: Sendable {
 
     /// The adapters every harness configures: `logto` (access tokens, default), `logto-subject` (subject tokens
     /// for a public app) and `logto-no-exchange` (an app without token exchange).
-    static func adapters(endpoint: String, extra: String) -> String {
-        let common = """
-            endpoint: "\(endpoint)", m2mClientId: m2m-telegate, m2mClientSecret: "env:LOGTO_M2M_SECRET", \
-            allowInsecureLoopback: true
-            """
-        return """
-                  - name: logto
-                    kind: logto
-                    default: true
-                    config: {\(common), exchangeClientId: telegate-exchange, exchangeClientSecret: "env:LOGTO_EXCHANGE_SECRET", \
-            resource: "https://api.example.com", \
-            scopes: ["read:polls", "write:polls", "admin:polls", "read:members"], organizations: ["org_acme_*", org_other]\(extra)}
-                  - name: logto-subject
-                    kind: logto
-                    config: {\(common), exchangeClientId: telegate-spa, mode: subjectToken, organizations: [org_acme_1]}
-                  - name: logto-no-exchange
-                    kind: logto
-                    config: {\(common), exchangeClientId: no-exchange, exchangeClientSecret: "env:LOGTO_NO_EXCHANGE_SECRET", \
-            resource: "https://api.example.com"}
-            """
+    static func adapters(endpoint: String) -> [TestConfiguration.Adapter] {
+        let common: [(key: String, value: JSONValue)] = [
+            ("endpoint", .string(endpoint)), ("m2mClientId", .string("m2m-telegate")),
+            ("m2mClientSecret", .string("env:LOGTO_M2M_SECRET")), ("allowInsecureLoopback", .bool(true)),
+        ]
+        return [
+            .init(
+                "logto", kind: "logto", isDefault: true,
+                config: common + [
+                    ("exchangeClientId", .string("telegate-exchange")), ("exchangeClientSecret", .string("env:LOGTO_EXCHANGE_SECRET")),
+                    ("resource", .string("https://api.example.com")),
+                    ("scopes", .array(["read:polls", "write:polls", "admin:polls", "read:members"].map(JSONValue.string))),
+                    ("organizations", .array([.string("org_acme_*"), .string("org_other")])),
+                ]),
+            .init(
+                "logto-subject", kind: "logto",
+                config: common + [
+                    ("exchangeClientId", .string("telegate-spa")), ("mode", .string("subjectToken")),
+                    ("organizations", .array([.string("org_acme_1")])),
+                ]),
+            .init(
+                "logto-no-exchange", kind: "logto",
+                config: common + [
+                    ("exchangeClientId", .string("no-exchange")), ("exchangeClientSecret", .string("env:LOGTO_NO_EXCHANGE_SECRET")),
+                    ("resource", .string("https://api.example.com")),
+                ]),
+        ]
     }
 
     let simulator: LogtoSimulator
     let simulatorURL: String
     let baseURL: String
-    let clock: HarnessClock
+    let clock: TestClock
     let logs: LogCapture
+    /// The test's client for the simulator.
     let client: HTTPClient
+    private let telegate: TelegateClient
     /// Fault points Telegate reaches around its provider calls.
     let faults: FaultInjector
     /// The running apps, for reaching an adapter directly.
     let runtimes: RuntimeRegistry
     /// Telegate's audit log.
     let audit: any AuditStore
-    private let secrets = Mutex<[String]>([LogtoHarness.botToken, LogtoHarness.masterKey, LogtoHarness.m2mSecret, LogtoHarness.exchangeSecret])
+    private let secrets: SecretCanaries
 
-    private init(simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: HarnessClock, logs: LogCapture, client: HTTPClient, faults: FaultInjector,
-        runtimes: RuntimeRegistry, audit: any AuditStore
+    private init(
+        simulator: LogtoSimulator, simulatorURL: String, baseURL: String, clock: TestClock, logs: LogCapture, client: HTTPClient,
+        telegate: TelegateClient, secrets: SecretCanaries, faults: FaultInjector, runtimes: RuntimeRegistry, audit: any AuditStore
     ) {
+        self.telegate = telegate
+        self.secrets = secrets
         self.simulator = simulator
         self.simulatorURL = simulatorURL
         self.baseURL = baseURL
@@ -82,117 +93,63 @@ final class LogtoHarness: Sendable {
     /// Moves Telegate's clock.
     func advance(_ seconds: Int64) { clock.advance(seconds) }
 
-    /// Runs `body` against a fresh simulator and Telegate; `extraConfig` is appended to the `logto` adapter's
-    /// config (`, username: "u_{telegram_id}"`).
-    static func run(
-        simulator: LogtoSimulator = LogtoSimulator(), extraConfig: String = "", _ body: (LogtoHarness) async throws -> Void
-    ) async throws {
+    /// Runs `body` against a fresh simulator and Telegate.
+    static func run(simulator: LogtoSimulator = LogtoSimulator(), _ body: (LogtoHarness) async throws -> Void) async throws {
         let logs = LogCapture()
-        try await withSimulator(simulator) { simulatorURL in
-            try await runTelegate(simulator: simulator, simulatorURL: simulatorURL, extraConfig: extraConfig, logs: logs, body)
-        }
-    }
-
-    /// Serves `simulator` on a free loopback port while `body` runs with its base URL.
-    static func withSimulator(_ simulator: LogtoSimulator, _ body: (String) async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            let (ports, portReady) = AsyncStream.makeStream(of: Int.self)
-            tasks.addTask {
-                // A simulator that fails to start ends the stream, so the wait below ends too.
-                defer { portReady.finish() }
-                try await simulator.serve(port: 0, logger: Logger(label: "logto.simulator") { _ in SwiftLogNoOpLogHandler() }) { port in
-                    portReady.yield(port)
-                }
-            }
-            var started: Int?
-            for await port in ports {
-                started = port
-                break
-            }
-            defer { tasks.cancelAll() }
-            guard let simulatorPort = started else {
-                try await tasks.next()
-                throw HarnessFailure("the Logto simulator did not start")
-            }
-            try await body("http://127.0.0.1:\(simulatorPort)")
-        }
-    }
-
-    private static func runTelegate(
-        simulator: LogtoSimulator, simulatorURL: String, extraConfig: String, logs: LogCapture, _ body: (LogtoHarness) async throws -> Void
-    ) async throws {
-        let port = FreePort.next()
+        let secrets = SecretCanaries([botToken, masterKey, m2mSecret, exchangeSecret])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-logto-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let text = """
-            server:
-              host: 127.0.0.1
-              port: \(port)
-              publicURL: http://127.0.0.1:\(port)
-              rateLimit: {perClient: 0}
-            database: {url: "sqlite://\(directory)/telegate.sqlite"}
-            masterKey: env:TELEGATE_MASTER_KEY
-            apps:
-              - id: poll
-                bots:
-                  - token: env:POLL_BOT_TOKEN
-                    default: true
-                adapters:
-            \(adapters(endpoint: simulatorURL, extra: extraConfig))
-            """
-        let configuration = try ConfigurationFile.parse(text)
-        let environment = [
-            "TELEGATE_MASTER_KEY": masterKey, "POLL_BOT_TOKEN": botToken, "LOGTO_M2M_SECRET": m2mSecret,
-            "LOGTO_EXCHANGE_SECRET": exchangeSecret, "LOGTO_NO_EXCHANGE_SECRET": "no-exchange-secret",
-        ]
-        let clock = HarnessClock()
-        let wallClock = WallClock { clock.now }
-        let faults = FaultInjector()
-        let application = try await TelegateApplication.prepare(
-            configuration: configuration, environment: environment, logger: logs.logger, clock: wallClock, faults: faults)
-        // Enough connections for the concurrency tests' 50 simultaneous exchanges, none waiting for another.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
-        let harness = LogtoHarness(
-            simulator: simulator, simulatorURL: simulatorURL, baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs,
-            client: client, faults: faults, runtimes: application.runtimes, audit: application.services.storage.audit)
-        try await application.serving(closing: client) { try await body(harness) }
-        #expect(logs.leaks(of: harness.secrets.withLock { $0 }).isEmpty, "a secret reached the logs")
+        try await simulator.serving { simulatorURL in
+            let configuration = try TestConfiguration(
+                directory: directory,
+                apps: [.init("poll", bots: [.init(token: "env:POLL_BOT_TOKEN", isDefault: true)], adapters: adapters(endpoint: simulatorURL))]
+            ).configuration()
+            let environment = [
+                "TELEGATE_MASTER_KEY": masterKey, "POLL_BOT_TOKEN": botToken, "LOGTO_M2M_SECRET": m2mSecret,
+                "LOGTO_EXCHANGE_SECRET": exchangeSecret, "LOGTO_NO_EXCHANGE_SECRET": "no-exchange-secret",
+            ]
+            let clock = TestClock(Int64(Date().timeIntervalSince1970))
+            let faults = FaultInjector()
+            let application = try await TelegateApplication.prepare(
+                configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
+                faults: faults)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            do {
+                try await application.inProcess { telegate in
+                    try await body(
+                        LogtoHarness(
+                            simulator: simulator, simulatorURL: simulatorURL, baseURL: configuration.server.publicURL, clock: clock,
+                            logs: logs, client: client, telegate: telegate, secrets: secrets, faults: faults,
+                            runtimes: application.runtimes, audit: application.services.storage.audit))
+                }
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+        }
+        #expect(logs.leaks(of: secrets.all).isEmpty, "a secret reached the logs")
     }
 
     /// Marks `values` as secrets: the run fails if any of them appears in the logs or an error body.
     func rememberSecrets(_ values: [String]) {
-        secrets.withLock { $0.append(contentsOf: values.filter { !$0.isEmpty }) }
+        secrets.remember(values)
     }
 
     // MARK: HTTP
 
-    struct Reply: Sendable {
-        let status: Int
-        let headers: [(String, String)]
-        let body: String
+    typealias Reply = HTTPReply
 
-        var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
-        var credential: JSONValue { json["credential"] ?? .null }
-        var code: String? { json["code"]?.stringValue }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-    }
-
-    /// A request to `url` (absolute).
+    /// A request to `url` (absolute): Telegate's (under ``baseURL``) or the simulator's.
     func send(_ method: NIOHTTP1.HTTPMethod, _ url: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let body {
-            request.body = .bytes(ByteBuffer(string: body))
-            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
-                request.headers.add(name: "Content-Type", value: "application/json")
-            }
+        let method = HTTPRequest.Method(method.rawValue) ?? .get
+        let contentType = headers.contains(where: { $0.0.lowercased() == "content-type" }) ? nil : "application/json"
+        if url.hasPrefix(baseURL) {
+            return try await telegate.request(
+                method, String(url.dropFirst(baseURL.count)), body: body, contentType: contentType, headers: headers)
         }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: bytes))
+        return try await TelegateClient(client: client, baseURL: "").request(
+            method, url, body: body, contentType: contentType, headers: headers)
     }
 
     /// `POST /v1/apps/poll/exchange` for `user`.
@@ -206,9 +163,7 @@ final class LogtoHarness: Sendable {
         rememberSecrets(
             [reply.credential["accessToken"]?.stringValue, reply.credential["subjectToken"]?.stringValue].compactMap { $0 })
         if reply.status >= 400 {
-            for secret in secrets.withLock({ $0 }) where secret.count >= 8 {
-                #expect(!reply.body.contains(secret), "a secret reached an error body")
-            }
+            #expect(secrets.found(in: reply.body).isEmpty, "a secret reached an error body")
             #expect(!reply.body.contains("sub_"), "a subject token or Logto body reached an error body")
         }
         return reply
@@ -232,16 +187,7 @@ func telegramUser(_ id: Int64, firstName: String = "Ada") -> TelegramUser {
     TelegramUser(id: id, firstName: firstName, lastName: nil, username: "ada\(id)", languageCode: "en", isPremium: false, allowsWriteToPM: true, photoURL: nil)
 }
 
-/// A wall clock the tests move by hand, starting at the real time.
-final class HarnessClock: Sendable {
-    private let seconds = Mutex(Int64(Date().timeIntervalSince1970))
-
-    var now: Int64 { seconds.withLock { $0 } }
-    func advance(_ delta: Int64) { seconds.withLock { $0 += delta } }
-}
-
-/// The harness could not set up what a test needs.
-struct HarnessFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+extension HTTPReply {
+    /// The exchange's credential.
+    var credential: JSONValue { json["credential"] ?? .null }
 }

@@ -50,6 +50,14 @@ final class GuardedTestServer: Sendable {
     let connectionGuard: ConnectionGuard
     let holds = Holds()
 
+    /// Waits until `count` requests are held, for at most `limit`.
+    func waitForHolds(_ count: Int, within limit: Duration) async throws {
+        let start = ContinuousClock.now
+        while holds.count < count, ContinuousClock.now - start < limit {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     private init(port: Int, connectionGuard: ConnectionGuard) {
         self.port = port
         self.connectionGuard = connectionGuard
@@ -105,17 +113,18 @@ final class GuardedTestServer: Sendable {
         }
     }
 
-    /// Opens a raw connection from `source`.
-    func connect(from source: String = "127.0.0.1") async throws -> RawConnection {
-        try await RawConnection.open(port: port, from: source)
+    /// Opens a raw connection from `source`, sending `first` as soon as it connects
+    /// (see ``RawConnection/open(port:from:sending:)``).
+    func connect(from source: String = "127.0.0.1", sending first: String? = nil) async throws -> RawConnection {
+        try await RawConnection.open(port: port, from: source, sending: first)
     }
 
     /// `GET /healthz` on a new connection from `source`: the status, or `nil` when the connection was closed
     /// without an answer.
     func healthz(from source: String = "127.0.0.1") async throws -> Int? {
-        let connection = try await connect(from: source)
+        let connection = try await connect(
+            from: source, sending: "GET /healthz HTTP/1.1\r\nHost: telegate\r\nConnection: close\r\n\r\n")
         defer { connection.close() }
-        try? await connection.send("GET /healthz HTTP/1.1\r\nHost: telegate\r\nConnection: close\r\n\r\n")
         return try await connection.waitForReply()?.status
     }
 }

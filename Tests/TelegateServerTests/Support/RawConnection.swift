@@ -43,8 +43,10 @@ final class RawConnection: Sendable {
         self.inbox = inbox
     }
 
-    /// Connects to `127.0.0.1:port` from `source` (any 127.x.y.z address is this host's loopback).
-    static func open(port: Int, from source: String = "127.0.0.1") async throws -> RawConnection {
+    /// Connects to `127.0.0.1:port` from `source` (any 127.x.y.z address is this host's loopback). `first`, when
+    /// given, is sent from the connection's event loop the moment it connects, usually before the server has
+    /// accepted it, so a starved test task cannot hold it back past a short header timeout.
+    static func open(port: Int, from source: String = "127.0.0.1", sending first: String? = nil) async throws -> RawConnection {
         let inbox = Inbox()
         let openedAt = ContinuousClock.now
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -52,7 +54,16 @@ final class RawConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(inbox)) }
             }
-            .connect(host: "127.0.0.1", port: port).get()
+            .connect(host: "127.0.0.1", port: port)
+            .flatMap { channel in
+                guard let first else { return channel.eventLoop.makeSucceededFuture(channel) }
+                return channel.writeAndFlush(ByteBuffer(string: first)).map { channel }.flatMapErrorThrowing { error in
+                    // As in `send(_:)`: a connection the server has already closed is what the tests look for.
+                    guard !channel.isActive else { throw error }
+                    return channel
+                }
+            }
+            .get()
         channel.closeFuture.whenComplete { _ in inbox.closedAt.withLock { $0 = ContinuousClock.now } }
         return RawConnection(channel: channel, openedAt: openedAt, inbox: inbox)
     }

@@ -1,20 +1,18 @@
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
-import Logging
-import NIOCore
-import NIOHTTP1
+import HTTPTypes
 import ProviderKit
 import StrictJSON
 import Synchronization
 import TelegateApp
 import TelegateCore
+import TelegateTesting
 import TelegramAuth
-import TestSupport
 import Testing
 
-/// One Telegate instance per test: its own SQLite database and master key, canary secrets, a controllable clock,
-/// captured logs, and a live HTTP server on a known port (so issuer URLs are real URLs).
+/// One Telegate instance per test: its own SQLite database and master key, canary secrets, a controllable clock and
+/// captured logs, called in process through its router; or, for what needs a socket (relying parties fetching the
+/// issuer's keys, client addresses, raw connections), a live HTTP server on a known port.
 final class TestService: Sendable {
     /// Canary secrets: they must never appear in logs or error bodies.
     static let pollToken = "7000000001:AAcanaryPollBotSecretValue0123456789x"
@@ -29,68 +27,64 @@ final class TestService: Sendable {
     let logs: LogCapture
     let telegram: TelegramLoginStub
     let application: TelegateApplication
+    /// A client for third parties calling the live server (relying parties fetching keys); only with `live`.
     let client: HTTPClient
-    private let secrets = Mutex<[String]>([TestService.pollToken, TestService.quizToken, TestService.masterKey])
+    private let telegate: TelegateClient
+    private let secrets: SecretCanaries
 
     private init(
         baseURL: String, clock: TestClock, logs: LogCapture, telegram: TelegramLoginStub, application: TelegateApplication,
-        client: HTTPClient
+        client: HTTPClient, telegate: TelegateClient, secrets: SecretCanaries
     ) {
+        self.secrets = secrets
         self.baseURL = baseURL
         self.clock = clock
         self.logs = logs
         self.telegram = telegram
         self.application = application
         self.client = client
+        self.telegate = telegate
     }
 
     /// The standard configuration: app `poll` with an HMAC bot and a third-party bot, adapters `convex` (RS256)
-    /// and `supabase` (ES256, role claim); app `quiz` with its own bot.
-    static func standardConfiguration(port: Int, directory: String) throws -> TelegateConfiguration {
-        let text = """
-            server:
-              host: 127.0.0.1
-              port: \(port)
-              publicURL: http://127.0.0.1:\(port)
-              rateLimit: {perClient: 0}
-            database: {url: "sqlite://\(directory)/telegate.sqlite"}
-            masterKey: env:TELEGATE_MASTER_KEY
-            apps:
-              - id: poll
-                corsOrigins: ["https://web.telegram.org"]
-                bots:
-                  - token: env:POLL_BOT_TOKEN
-                    label: prod
-                    default: true
-                  - id: 7342037359
-                    environment: production
-                adapters:
-                  - name: convex
-                    kind: oidc
-                    default: true
-                    config: {audience: convex, algorithm: RS256, idTokenTTL: 3600, accessTokenTTL: 900, refreshTokenTTL: 2592000}
-                  - name: supabase
-                    kind: oidc
-                    config: {audience: authenticated, algorithm: ES256, accessTokenClaims: {role: authenticated}}
-              - id: quiz
-                bots:
-                  - token: env:QUIZ_BOT_TOKEN
-                adapters:
-                  - name: convex
-                    kind: oidc
-                    config: {audience: convex, algorithm: ES256}
-            """
-        return try ConfigurationFile.parse(text)
+    /// and `supabase` (ES256, role claim); app `quiz` with its own bot. With a port, for a live server on it.
+    static func standardConfiguration(port: Int?, directory: String) throws -> TelegateConfiguration {
+        try TestConfiguration(
+            port: port, directory: directory,
+            apps: [
+                .init(
+                    "poll", corsOrigins: ["https://web.telegram.org"],
+                    bots: [.init(token: "env:POLL_BOT_TOKEN", label: "prod", isDefault: true), .init(id: 7_342_037_359, environment: "production")],
+                    adapters: [
+                        .init(
+                            "convex", kind: "oidc", isDefault: true,
+                            config: [
+                                ("audience", .string("convex")), ("algorithm", .string("RS256")), ("idTokenTTL", .integer(3600)), ("accessTokenTTL", .integer(900)),
+                                ("refreshTokenTTL", .integer(2_592_000)),
+                            ]),
+                        .init(
+                            "supabase", kind: "oidc",
+                            config: [
+                                ("audience", .string("authenticated")), ("algorithm", .string("ES256")),
+                                ("accessTokenClaims", .object([("role", .string("authenticated"))])),
+                            ]),
+                    ]),
+                .init(
+                    "quiz", bots: [.init(token: "env:QUIZ_BOT_TOKEN")],
+                    adapters: [.init("convex", kind: "oidc", config: [("audience", .string("convex")), ("algorithm", .string("ES256"))])]),
+            ]
+        ).configuration()
     }
 
     /// Starts a service, runs `body` against it, stops it, and checks that no secret reached the logs.
-    /// `databaseTime` stands in for the database's clock (by default SQLite's, which is this process's).
+    /// `databaseTime` stands in for the database's clock (by default SQLite's, which is this process's). With
+    /// `live`, the service listens on a free port of 127.0.0.1, and requests go over HTTP.
     static func run(
-        clock: TestClock = TestClock(), databaseTime: DatabaseClock.Reading? = nil,
+        live: Bool = false, clock: TestClock = TestClock(), databaseTime: DatabaseClock.Reading? = nil,
         configure: (inout TelegateConfiguration) -> Void = { _ in },
         registry: AdapterRegistry = BuiltinProviders.registry, _ body: (TestService) async throws -> Void
     ) async throws {
-        let port = FreePort.next()
+        let port = live ? FreePort.next() : nil
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = try standardConfiguration(port: port, directory: directory)
@@ -104,49 +98,45 @@ final class TestService: Sendable {
             configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
             databaseTime: databaseTime, telegramKeys: telegram.keySet(), registry: registry)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let service = TestService(
-            baseURL: "http://127.0.0.1:\(port)", clock: clock, logs: logs, telegram: telegram, application: application,
-            client: client)
-        try await application.serving(closing: client) { try await body(service) }
-        #expect(logs.leaks(of: service.secrets.withLock { $0 }).isEmpty, "a secret reached the logs")
+        let baseURL = configuration.server.publicURL
+        let secrets = SecretCanaries([pollToken, quizToken, masterKey])
+        func service(_ telegate: TelegateClient) -> TestService {
+            TestService(
+                baseURL: baseURL, clock: clock, logs: logs, telegram: telegram, application: application, client: client,
+                telegate: telegate, secrets: secrets)
+        }
+        if live {
+            try await application.serving(closing: client) {
+                try await body(service(TelegateClient(client: client, baseURL: baseURL)))
+            }
+        } else {
+            do {
+                try await application.inProcess { try await body(service($0)) }
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+        }
+        #expect(logs.leaks(of: secrets.all).isEmpty, "a secret reached the logs")
     }
 
     /// Marks `values` as secrets: the run fails if any of them appears in the logs.
     func rememberSecrets(_ values: [String]) {
-        secrets.withLock { $0.append(contentsOf: values) }
+        secrets.remember(values)
     }
 
     // MARK: HTTP
 
-    struct Reply: Sendable {
-        let status: Int
-        let headers: [(String, String)]
-        let body: String
-
-        var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-    }
+    typealias Reply = HTTPReply
 
     func request(
         _ method: HTTPMethodName, _ path: String, body: String? = nil, contentType: String? = "application/json",
         headers: [(String, String)] = []
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method.nio
-        if let body {
-            request.body = .bytes(ByteBuffer(string: body))
-            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-        }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        let reply = Reply(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-            body: String(buffer: bytes))
+        let reply = try await telegate.request(method, path, body: body, contentType: contentType, headers: headers)
         if reply.status >= 400 {
-            for secret in secrets.withLock({ $0 }) where secret.count >= 8 {
-                #expect(!reply.body.contains(secret), "a secret reached an error body")
-            }
+            #expect(secrets.found(in: reply.body).isEmpty, "a secret reached an error body")
         }
         return reply
     }
@@ -167,17 +157,4 @@ final class TestService: Sendable {
 }
 
 /// The HTTP methods the tests use.
-enum HTTPMethodName {
-    case get, post, options, patch, put, delete
-
-    var nio: NIOHTTP1.HTTPMethod {
-        switch self {
-        case .get: .GET
-        case .post: .POST
-        case .options: .OPTIONS
-        case .patch: .PATCH
-        case .put: .PUT
-        case .delete: .DELETE
-        }
-    }
-}
+typealias HTTPMethodName = HTTPRequest.Method
