@@ -50,51 +50,47 @@ public struct JSONReader {
     public mutating func readObject(_ member: (inout JSONReader, String) throws(JSONSyntaxError) -> Void)
         throws(JSONSyntaxError)
     {
-        try expect(UInt8(ascii: "{"))
-        depth += 1
-        guard depth <= Self.maxDepth else { throw JSONSyntaxError("JSON nested deeper than \(Self.maxDepth)") }
         var seen: [String] = []
         seen.reserveCapacity(16)
-        skipWhitespace()
-        if peekByte() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            let key = try readString()
+        try readContainer(from: UInt8(ascii: "{"), to: UInt8(ascii: "}"), kind: "object") {
+            reader throws(JSONSyntaxError) in
+            reader.skipWhitespace()
+            let key = try reader.readString()
             if seen.contains(key) { throw JSONSyntaxError("duplicate member \"\(key.prefix(40))\"") }
             seen.append(key)
-            try expect(UInt8(ascii: ":"))
-            try member(&self, key)
-            skipWhitespace()
-            guard let next = peekByte() else { throw JSONSyntaxError("unterminated object") }
-            index += 1
-            if next == UInt8(ascii: "}") { break }
-            guard next == UInt8(ascii: ",") else { throw JSONSyntaxError("expected \",\" or \"}\" in object") }
+            try reader.expect(UInt8(ascii: ":"))
+            try member(&reader, key)
         }
-        depth -= 1
     }
 
     /// Reads an array, calling `element` once per element; `element` must consume the value.
     public mutating func readArray(_ element: (inout JSONReader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
-        try expect(UInt8(ascii: "["))
+        try readContainer(from: UInt8(ascii: "["), to: UInt8(ascii: "]"), kind: "array", element)
+    }
+
+    /// Reads an object or an array from `open` to `close`, nested no deeper than ``maxDepth``, calling `item` once
+    /// per comma-separated item; `item` must consume it.
+    private mutating func readContainer(
+        from open: UInt8, to close: UInt8, kind: String, _ item: (inout JSONReader) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        try expect(open)
         depth += 1
         guard depth <= Self.maxDepth else { throw JSONSyntaxError("JSON nested deeper than \(Self.maxDepth)") }
         skipWhitespace()
-        if peekByte() == UInt8(ascii: "]") {
+        if peekByte() == close {
             index += 1
             depth -= 1
             return
         }
         while true {
-            try element(&self)
+            try item(&self)
             skipWhitespace()
-            guard let next = peekByte() else { throw JSONSyntaxError("unterminated array") }
+            guard let next = peekByte() else { throw JSONSyntaxError("unterminated \(kind)") }
             index += 1
-            if next == UInt8(ascii: "]") { break }
-            guard next == UInt8(ascii: ",") else { throw JSONSyntaxError("expected \",\" or \"]\" in array") }
+            if next == close { break }
+            guard next == UInt8(ascii: ",") else {
+                throw JSONSyntaxError("expected \",\" or \"\(Character(Unicode.Scalar(close)))\" in \(kind)")
+            }
         }
         depth -= 1
     }

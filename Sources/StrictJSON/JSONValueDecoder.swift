@@ -205,14 +205,6 @@ private struct KeyedValues<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> any Decoder { decoder.nested(try value(key), key: key) }
 }
 
-private struct IndexKey: CodingKey {
-    let intValue: Int?
-    var stringValue: String { "\(intValue ?? 0)" }
-    init(_ index: Int) { intValue = index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { self.intValue = intValue }
-}
-
 private struct UnkeyedValues: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let decoder: ValueDecoder

@@ -136,14 +136,6 @@ private struct KeyedMembers<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder(forKey key: Key) -> any Encoder { member(key) }
 }
 
-private struct ElementKey: CodingKey {
-    let intValue: Int?
-    var stringValue: String { "\(intValue ?? 0)" }
-    init(_ index: Int) { intValue = index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { self.intValue = intValue }
-}
-
 private struct UnkeyedElements: UnkeyedEncodingContainer {
     let encoder: ValueEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
@@ -154,7 +146,7 @@ private struct UnkeyedElements: UnkeyedEncodingContainer {
 
     private func element() -> ValueEncoder {
         let index = count
-        return encoder.nested(encoder.node.element(), key: ElementKey(index))
+        return encoder.nested(encoder.node.element(), key: IndexKey(index))
     }
 
     mutating func encodeNil() throws { try element().encode(JSONValue.null) }

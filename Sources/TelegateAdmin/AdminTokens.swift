@@ -16,7 +16,7 @@ public struct AdminTokens: Sendable {
 
     /// A new token; its text is returned once and never stored.
     public func create(name: String, appID: AppID?, readOnly: Bool) async throws -> (token: String, record: AdminToken) {
-        guard Self.isValidName(name) else {
+        guard PlainName.isValid(name) else {
             throw TelegateError(
                 .invalidField, "a token name is 1 to 64 letters, digits, '.', '_' or '-'", reason: "invalid_value")
         }
@@ -47,14 +47,5 @@ public struct AdminTokens: Sendable {
     /// these keys holds nothing of any token.
     public static func prefixKey(of presented: String) -> String {
         Base64.urlEncode(Array(SHA256.hash(data: Array(presented.utf8.prefix(prefixLength))).prefix(16)))
-    }
-
-    static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count)
-            && name.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-            }
     }
 }

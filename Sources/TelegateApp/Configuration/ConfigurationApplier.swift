@@ -159,42 +159,47 @@ public struct ConfigurationPlan: Sendable {
 
     static func changes(from old: StoredApp?, to new: StoredApp) -> [Change] {
         let id = new.settings.id
-        guard let old else {
-            return [Change(.added, "app \(id)")] + new.bots.map { Change(.added, "bot \(id)/\($0.botID)") }
-                + new.adapters.map { Change(.added, "adapter \(id)/\($0.name) (\($0.kind))") }
-        }
         var changes: [Change] = []
-        if old.settings != new.settings { changes.append(Change(.changed, "app \(id) settings")) }
-        for bot in new.bots {
-            if let before = old.bots.first(where: { $0.botID == bot.botID }) {
-                if before != bot {
-                    changes.append(Change(.changed, "bot \(id)/\(bot.botID)"))
-                } else if new.declared.bots.contains(bot.botID), !old.declared.bots.contains(bot.botID) {
-                    changes.append(Change(.changed, "bot \(id)/\(bot.botID): declared by the file"))
+        if let old {
+            if old.settings != new.settings { changes.append(Change(.changed, "app \(id) settings")) }
+        } else {
+            changes.append(Change(.added, "app \(id)"))
+        }
+        changes += rowChanges(
+            old.map { ($0.bots, $0.declared.bots) }, (new.bots, new.declared.bots), key: \.botID,
+            name: { "bot \(id)/\($0.botID)" }, addedDetail: { _ in "" }, changedDetail: { _, _ in "" })
+        changes += rowChanges(
+            old.map { ($0.adapters, $0.declared.adapters) }, (new.adapters, new.declared.adapters), key: \.name,
+            name: { "adapter \(id)/\($0.name)" }, addedDetail: { " (\($0.kind))" },
+            changedDetail: { before, adapter in
+                let fields = (AuditDiff.between(before.config, adapter.config).objectMembers ?? []).map(\.key)
+                    .map { $0 == StoredAdapter.fingerprintKey ? "secrets" : $0 }
+                return fields.isEmpty ? "" : ": " + fields.joined(separator: ", ")
+            })
+        return changes
+    }
+
+    /// The changes of one kind of row (bots or adapters), each row found by `key`: rows added, changed, newly
+    /// declared by the file, and removed.
+    private static func rowChanges<Row: Equatable, Key: Hashable>(
+        _ old: (rows: [Row], declared: Set<Key>)?, _ new: (rows: [Row], declared: Set<Key>), key: (Row) -> Key,
+        name: (Row) -> String, addedDetail: (Row) -> String, changedDetail: (Row, Row) -> String
+    ) -> [Change] {
+        let oldRows = old?.rows ?? []
+        var changes: [Change] = []
+        for row in new.rows {
+            if let before = oldRows.first(where: { key($0) == key(row) }) {
+                if before != row {
+                    changes.append(Change(.changed, name(row) + changedDetail(before, row)))
+                } else if new.declared.contains(key(row)), old?.declared.contains(key(row)) == false {
+                    changes.append(Change(.changed, name(row) + ": declared by the file"))
                 }
             } else {
-                changes.append(Change(.added, "bot \(id)/\(bot.botID)"))
+                changes.append(Change(.added, name(row) + addedDetail(row)))
             }
         }
-        for bot in old.bots where !new.bots.contains(where: { $0.botID == bot.botID }) {
-            changes.append(Change(.removed, "bot \(id)/\(bot.botID)"))
-        }
-        for adapter in new.adapters {
-            if let before = old.adapters.first(where: { $0.name == adapter.name }) {
-                if before != adapter {
-                    let fields = (AuditDiff.between(before.config, adapter.config).objectMembers ?? []).map(\.key)
-                        .map { $0 == StoredAdapter.fingerprintKey ? "secrets" : $0 }
-                    let detail = fields.isEmpty ? "" : ": " + fields.joined(separator: ", ")
-                    changes.append(Change(.changed, "adapter \(id)/\(adapter.name)\(detail)"))
-                } else if new.declared.adapters.contains(adapter.name), !old.declared.adapters.contains(adapter.name) {
-                    changes.append(Change(.changed, "adapter \(id)/\(adapter.name): declared by the file"))
-                }
-            } else {
-                changes.append(Change(.added, "adapter \(id)/\(adapter.name) (\(adapter.kind))"))
-            }
-        }
-        for adapter in old.adapters where !new.adapters.contains(where: { $0.name == adapter.name }) {
-            changes.append(Change(.removed, "adapter \(id)/\(adapter.name)"))
+        for row in oldRows where !new.rows.contains(where: { key($0) == key(row) }) {
+            changes.append(Change(.removed, name(row)))
         }
         return changes
     }

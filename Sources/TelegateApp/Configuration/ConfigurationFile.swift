@@ -43,8 +43,9 @@ public enum ConfigurationFile {
                 guard let address = value.stringValue else { throw ConfigurationError("server.trustedProxies lists IP addresses") }
                 return address
             }
-            configuration.server = .init(
-                host: host, port: port, publicURL: publicURL, rateLimit: rateLimit, trustedProxies: proxies)
+            configuration.server = .init(host: host, port: port, publicURL: publicURL)
+            configuration.server.rateLimit = rateLimit
+            configuration.server.trustedProxies = proxies
             if let connections = try server.integer("upstreamConnectionsPerHost") {
                 guard (1...4096).contains(connections) else {
                     throw ConfigurationError("server.upstreamConnectionsPerHost must be between 1 and 4096")

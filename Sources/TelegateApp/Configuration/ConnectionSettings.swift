@@ -3,33 +3,45 @@ import TelegateServer
 extension ConfigurationFile {
     /// `server.connections`: client connection timeouts (whole seconds) and limits, each within a safe range.
     enum ConnectionSettings {
-        static let keys: Set<String> = [
-            "headerTimeout", "bodyTimeout", "minBodyRate", "bodyRateGracePeriod", "idleTimeout", "max", "maxPerAddress",
+        /// One setting: its key, the range its value must be in, the unit named when it is not, and where it goes.
+        private struct Setting: Sendable {
+            let key: String
+            let range: ClosedRange<Int>
+            let unit: String
+            let apply: @Sendable (inout ConnectionLimits, Int) -> Void
+
+            static func seconds(
+                _ key: String, _ range: ClosedRange<Int>,
+                _ apply: @escaping @Sendable (inout ConnectionLimits, Duration) -> Void
+            ) -> Setting {
+                Setting(key: key, range: range, unit: "seconds") { apply(&$0, .seconds($1)) }
+            }
+
+            static func count(_ key: String, _ apply: @escaping @Sendable (inout ConnectionLimits, Int) -> Void) -> Setting {
+                Setting(key: key, range: 1...1_000_000, unit: "connections", apply: apply)
+            }
+        }
+
+        /// The settings, in the order they are checked.
+        private static let settings: [Setting] = [
+            // At most 30 s: a request whose headers take longer is dropped, whatever the file says.
+            .seconds("headerTimeout", 1...30) { $0.headerTimeout = $1 },
+            .seconds("bodyTimeout", 1...300) { $0.bodyTimeout = $1 },
+            Setting(key: "minBodyRate", range: 0...1_048_576, unit: "bytes per second") { $0.minimumBodyRate = $1 },
+            .seconds("bodyRateGracePeriod", 1...60) { $0.bodyRateGracePeriod = $1 },
+            .seconds("idleTimeout", 1...3600) { $0.idleTimeout = $1 },
+            .count("max") { $0.maxConnections = $1 },
+            .count("maxPerAddress") { $0.maxConnectionsPerAddress = $1 },
         ]
+
+        static let keys = Set(settings.map(\.key))
 
         static func limits(_ object: Object) throws -> ConnectionLimits {
             var limits = ConnectionLimits()
-            // At most 30 s: a request whose headers take longer is dropped, whatever the file says.
-            if let seconds = try integer(object, "headerTimeout", in: 1...30, unit: "seconds") {
-                limits.headerTimeout = .seconds(seconds)
-            }
-            if let seconds = try integer(object, "bodyTimeout", in: 1...300, unit: "seconds") {
-                limits.bodyTimeout = .seconds(seconds)
-            }
-            if let rate = try integer(object, "minBodyRate", in: 0...1_048_576, unit: "bytes per second") {
-                limits.minimumBodyRate = rate
-            }
-            if let seconds = try integer(object, "bodyRateGracePeriod", in: 1...60, unit: "seconds") {
-                limits.bodyRateGracePeriod = .seconds(seconds)
-            }
-            if let seconds = try integer(object, "idleTimeout", in: 1...3600, unit: "seconds") {
-                limits.idleTimeout = .seconds(seconds)
-            }
-            if let count = try integer(object, "max", in: 1...1_000_000, unit: "connections") {
-                limits.maxConnections = count
-            }
-            if let count = try integer(object, "maxPerAddress", in: 1...1_000_000, unit: "connections") {
-                limits.maxConnectionsPerAddress = count
+            for setting in settings {
+                if let value = try integer(object, setting.key, in: setting.range, unit: setting.unit) {
+                    setting.apply(&limits, value)
+                }
             }
             guard limits.maxConnectionsPerAddress <= limits.maxConnections else {
                 throw ConfigurationError(

@@ -19,9 +19,9 @@ public struct TelegateConfiguration: Sendable {
         /// `server.publicURL` as configured; `nil` when it follows `host` and `port`.
         public var configuredPublicURL: String?
         /// Requests per second per client on `/v1/` (`0` disables), and the burst allowed.
-        public var rateLimit: (perClient: Double, burst: Double)
+        public var rateLimit: (perClient: Double, burst: Double) = (20, 40)
         /// Reverse proxies whose `X-Forwarded-For` is believed.
-        public var trustedProxies: [String]
+        public var trustedProxies: [String] = []
         /// Pooled keep-alive connections per provider host: enough that calls to a slow provider never queue
         /// behind each other at the rates Telegate serves (500 exchanges/s at 50 ms upstream latency need ~25).
         public var upstreamConnectionsPerHost: Int = 256
@@ -32,15 +32,11 @@ public struct TelegateConfiguration: Sendable {
         /// overall and per address (`server.connections`).
         public var connections = ConnectionLimits()
 
-        public init(
-            host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
-            rateLimit: (perClient: Double, burst: Double) = (20, 40), trustedProxies: [String] = []
-        ) {
+        /// Creates the settings; the rest starts at its default.
+        public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
             self.host = host
             self.port = port
             self.configuredPublicURL = publicURL
-            self.rateLimit = rateLimit
-            self.trustedProxies = trustedProxies
         }
     }
 
@@ -60,22 +56,14 @@ public struct TelegateConfiguration: Sendable {
         }
     }
 
-    public var server: Server
+    public var server = Server()
     /// `sqlite://./.telegate/telegate.sqlite` (default), `sqlite:///absolute/path` or
     /// `postgres://user:password@host:5432/database`.
-    public var databaseURL: String
+    public var databaseURL = "sqlite://./.telegate/telegate.sqlite"
     /// PostgreSQL pool size, statement timeout and TLS mode.
     public var databaseOptions = DatabaseOptions()
     /// Where the master key comes from; `nil` only in quickstart mode.
     public var masterKey: SecretReference?
     /// The apps, each with its bots and adapters.
-    public var apps: [AppSpec]
-
-    public init(server: Server = Server(), databaseURL: String = "sqlite://./.telegate/telegate.sqlite",
-        masterKey: SecretReference? = nil, apps: [AppSpec] = []) {
-        self.server = server
-        self.databaseURL = databaseURL
-        self.masterKey = masterKey
-        self.apps = apps
-    }
+    public var apps: [AppSpec] = []
 }

@@ -32,9 +32,7 @@ extension AdapterSpec: Codable {
 
     public init(from decoder: any Decoder) throws {
         let members = try decoder.container(keyedBy: CodingKeys.self)
-        guard let name = AdapterName(rawValue: try members.decode(String.self, forKey: .name)) else {
-            throw JSONDecodingError(members.codingPath + [CodingKeys.name], .invalid("must be a lowercase slug like clerk"))
-        }
+        let name = try members.decode(.name, as: AdapterName.init(rawValue:), rule: "must be a lowercase slug like clerk")
         self.init(
             name: name, kind: try members.decode(String.self, forKey: .kind),
             isDefault: try members.decodeIfPresent(Bool.self, forKey: .default) ?? false,

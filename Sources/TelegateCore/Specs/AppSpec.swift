@@ -72,10 +72,7 @@ extension AppSpec: Codable {
     }
 
     private static func id<Key: CodingKey>(_ members: KeyedDecodingContainer<Key>, _ key: Key) throws -> AppID {
-        guard let id = AppID(rawValue: try members.decode(String.self, forKey: key)) else {
-            throw JSONDecodingError(members.codingPath + [key], .invalid("must be a lowercase slug like poll (letters, digits, -)"))
-        }
-        return id
+        try members.decode(key, as: AppID.init(rawValue:), rule: "must be a lowercase slug like poll (letters, digits, -)")
     }
 
     /// The file spelling leaves out an empty `corsOrigins`; the admin spelling writes the settings only.

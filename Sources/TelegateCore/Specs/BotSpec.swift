@@ -87,10 +87,7 @@ extension BotSpec: Codable {
             token: try members.decodeIfPresent(String.self, forKey: token).map(SecretReference.init),
             id: try members.decodeIfPresent(Int64.self, forKey: id),
             environment: try members.decodeIfPresent(String.self, forKey: environment).map { name in
-                guard let value = TelegramEnvironment(rawValue: name) else {
-                    throw JSONDecodingError(members.codingPath + [environment], .invalid("must be production or test"))
-                }
-                return value
+                try members.converted(name, at: environment, TelegramEnvironment.init(rawValue:), rule: "must be production or test")
             },
             label: try members.decodeIfPresent(String.self, forKey: label),
             isDefault: try members.decodeIfPresent(Bool.self, forKey: isDefault) ?? false)
@@ -98,10 +95,7 @@ extension BotSpec: Codable {
 
     private static func algorithms<Key: CodingKey>(_ members: KeyedDecodingContainer<Key>, _ key: Key) throws -> [JWSAlgorithm]? {
         try members.decodeIfPresent([String].self, forKey: key)?.map { name in
-            guard let algorithm = JWSAlgorithm(rawValue: name) else {
-                throw JSONDecodingError(members.codingPath + [key], .invalid("must list RS256, ES256 or EdDSA"))
-            }
-            return algorithm
+            try members.converted(name, at: key, JWSAlgorithm.init(rawValue:), rule: "must list RS256, ES256 or EdDSA")
         }
     }
 
@@ -109,24 +103,29 @@ extension BotSpec: Codable {
         switch SpecFormat.of(encoder.userInfo) {
         case .file:
             var members = encoder.container(keyedBy: FileKeys.self)
-            try members.encodeIfPresent(token?.description, forKey: .token)
-            try members.encodeIfPresent(id, forKey: .id)
-            try members.encodeIfPresent(environment?.rawValue, forKey: .environment)
-            try members.encodeIfPresent(label, forKey: .label)
-            try members.encode(isDefault, forKey: .default)
+            try encode(into: &members, token: .token, id: .id, environment: .environment, label: .label, isDefault: .default)
             var oidc = members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc)
             try oidc.encode(oidcAlgorithms.map(\.rawValue), forKey: .algorithms)
             try oidc.encode(requireNonce, forKey: .requireNonce)
         case .admin:
             var members = encoder.container(keyedBy: AdminKeys.self)
-            try members.encodeIfPresent(token?.description, forKey: .tokenReference)
-            try members.encodeIfPresent(id, forKey: .id)
-            try members.encodeIfPresent(environment?.rawValue, forKey: .environment)
-            try members.encodeIfPresent(label, forKey: .label)
-            try members.encode(isDefault, forKey: .default)
+            try encode(
+                into: &members, token: .tokenReference, id: .id, environment: .environment, label: .label,
+                isDefault: .default)
             try members.encode(oidcAlgorithms.map(\.rawValue), forKey: .oidcAlgorithms)
             try members.encode(requireNonce, forKey: .requireNonce)
         }
+    }
+
+    /// The members both spellings share, under their keys; the counterpart of the shared decoding initializer.
+    private func encode<Key: CodingKey>(
+        into members: inout KeyedEncodingContainer<Key>, token: Key, id: Key, environment: Key, label: Key, isDefault: Key
+    ) throws {
+        try members.encodeIfPresent(self.token?.description, forKey: token)
+        try members.encodeIfPresent(self.id, forKey: id)
+        try members.encodeIfPresent(self.environment?.rawValue, forKey: environment)
+        try members.encodeIfPresent(self.label, forKey: label)
+        try members.encode(self.isDefault, forKey: isDefault)
     }
 }
 

@@ -46,14 +46,14 @@ public struct ExchangeService: Sendable {
             }
             appLabel = appID.rawValue
             let bot = try runtime.bot(request.botID)
-            let (adapterName, adapter) = try runtime.adapter(request.provider)
+            let (adapterName, adapter) = try runtime.adapter(request.body.provider)
             providerLabel = adapterName.rawValue
-            if request.organization != nil, !type(of: adapter).supportsOrganizations {
+            if request.body.organization != nil, !type(of: adapter).supportsOrganizations {
                 throw TelegateError.invalidRequest(
                     "the \(adapterName) provider does not take an organization", reason: "organization_not_supported")
             }
             var mark = clock.now
-            let identity = try await bot.verify(request.proof)
+            let identity = try await bot.verify(request.body.proof)
             mark = stage(.verify, app: appLabel, since: mark)
             let subject = try await identities.resolve(
                 appID: appID, identity: identity, botID: bot.settings.botID, requestID: request.requestID)
@@ -61,7 +61,7 @@ public struct ExchangeService: Sendable {
             let upstream = UpstreamTimer()
             let credential = try await UpstreamTimer.$current.withValue(upstream) {
                 try await adapter.issue(
-                    for: subject, options: IssueOptions(organization: request.organization, requestID: request.requestID))
+                    for: subject, options: IssueOptions(organization: request.body.organization, requestID: request.requestID))
             }
             _ = stage(.issue, app: appLabel, since: mark)
             try faults.reach(.afterProviderBeforeResponse)
@@ -75,7 +75,7 @@ public struct ExchangeService: Sendable {
             logger.info(
                 "exchange refused",
                 metadata: [
-                    "app": "\(appLabel)", "provider": "\(providerLabel)", "proof": "\(request.proof.kindName)",
+                    "app": "\(appLabel)", "provider": "\(providerLabel)", "proof": "\(request.body.proof.kindName)",
                     "code": "\(error.code)", "reason": "\(error.reason ?? "-")", "request_id": "\(request.requestID ?? "-")",
                 ])
             throw error

@@ -14,7 +14,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
-        if let supplied = request.headers[RequestID.header], RequestID.isAcceptable(supplied) {
+        if let supplied = request.headers[RequestID.header], PlainName.isValid(supplied) {
             context.requestID = supplied
         }
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"

@@ -28,9 +28,7 @@ struct ExchangeRoutes {
         }
         let body = try await ExchangeBody.read(request, context: context)
         let result = try await exchange.exchange(
-            ExchangeRequest(
-                appID: appID, botID: botID, proof: body.proof, provider: body.provider, organization: body.organization,
-                requestID: context.requestID))
+            ExchangeRequest(appID: appID, botID: botID, body: body, requestID: context.requestID))
         return JSONResponse.make(Self.responseBody(result), headers: [.cacheControl: "no-store"])
     }
 

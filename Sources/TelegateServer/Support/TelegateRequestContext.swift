@@ -30,14 +30,4 @@ enum RequestID {
         var generator = SystemRandomNumberGenerator()
         return String((0..<20).map { _ in alphabet[Int.random(in: 0..<32, using: &generator)] })
     }
-
-    /// Whether a caller-supplied id is safe to log: 1 to 64 characters of `[A-Za-z0-9._-]`.
-    static func isAcceptable(_ value: String) -> Bool {
-        (1...64).contains(value.utf8.count)
-            && value.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-            }
-    }
 }

@@ -6,10 +6,4 @@ public struct Hint: Sendable, Hashable, Codable {
     public let code: String
     /// What happened and how to fix it.
     public let message: String
-
-    /// Creates a hint.
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
 }

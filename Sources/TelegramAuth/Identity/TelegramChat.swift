@@ -25,27 +25,16 @@ public struct TelegramChat: Sendable, Hashable {
     /// Decodes the signed `chat` JSON object.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) -> TelegramChat {
         var chat = TelegramChat(id: 0, type: "", title: "")
-        var sawID = false
-        do throws(JSONSyntaxError) {
-            var reader = JSONReader(bytes)
-            guard try reader.peekKind() == .object else { throw JSONSyntaxError("not a JSON object") }
-            try reader.readObject { reader, key throws(JSONSyntaxError) in
-                switch key {
-                case "id":
-                    chat.id = try reader.readInteger()
-                    sawID = true
-                case "type": chat.type = try TelegramUser.readText(&reader) ?? ""
-                case "title": chat.title = try TelegramUser.readText(&reader) ?? ""
-                case "username": chat.username = try TelegramUser.readText(&reader)
-                case "photo_url": chat.photoURL = try TelegramUser.readText(&reader)
-                default: try reader.skipValue()
-                }
+        let id = try SignedObject.read(bytes, field: "chat") { reader, key throws(JSONSyntaxError) in
+            switch key {
+            case "type": chat.type = try TelegramUser.readText(&reader) ?? ""
+            case "title": chat.title = try TelegramUser.readText(&reader) ?? ""
+            case "username": chat.username = try TelegramUser.readText(&reader)
+            case "photo_url": chat.photoURL = try TelegramUser.readText(&reader)
+            default: try reader.skipValue()
             }
-            try reader.expectEnd()
-        } catch {
-            throw TelegramAuthError(.userMalformed, "the signed chat JSON is invalid: \(error.message)")
         }
-        guard sawID else { throw TelegramAuthError(.userMalformed, "the signed chat JSON has no id") }
+        chat.id = id
         return chat
     }
 }

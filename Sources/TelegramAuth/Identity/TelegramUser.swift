@@ -60,33 +60,21 @@ extension TelegramUser {
         -> TelegramUser
     {
         var user = TelegramUser(id: 0, firstName: "")
-        var sawID = false
-        do throws(JSONSyntaxError) {
-            var reader = JSONReader(bytes)
-            guard try reader.peekKind() == .object else { throw JSONSyntaxError("not a JSON object") }
-            try reader.readObject { reader, key throws(JSONSyntaxError) in
-                switch key {
-                case "id":
-                    guard try reader.peekKind() == .number else { throw JSONSyntaxError("id is not a number") }
-                    user.id = try reader.readInteger()
-                    sawID = true
-                case "first_name": user.firstName = try readText(&reader) ?? ""
-                case "last_name": user.lastName = try readText(&reader)
-                case "username": user.username = try readText(&reader)
-                case "language_code": user.languageCode = try readText(&reader)
-                case "photo_url": user.photoURL = try readText(&reader)
-                case "is_premium": user.isPremium = try readFlag(&reader)
-                case "is_bot": user.isBot = try readFlag(&reader)
-                case "allows_write_to_pm": user.allowsWriteToPM = try readFlag(&reader)
-                case "added_to_attachment_menu": user.addedToAttachmentMenu = try readFlag(&reader)
-                default: try reader.skipValue()
-                }
+        let id = try SignedObject.read(bytes, field: field) { reader, key throws(JSONSyntaxError) in
+            switch key {
+            case "first_name": user.firstName = try readText(&reader) ?? ""
+            case "last_name": user.lastName = try readText(&reader)
+            case "username": user.username = try readText(&reader)
+            case "language_code": user.languageCode = try readText(&reader)
+            case "photo_url": user.photoURL = try readText(&reader)
+            case "is_premium": user.isPremium = try readFlag(&reader)
+            case "is_bot": user.isBot = try readFlag(&reader)
+            case "allows_write_to_pm": user.allowsWriteToPM = try readFlag(&reader)
+            case "added_to_attachment_menu": user.addedToAttachmentMenu = try readFlag(&reader)
+            default: try reader.skipValue()
             }
-            try reader.expectEnd()
-        } catch {
-            throw TelegramAuthError(.userMalformed, "the signed \(field) JSON is invalid: \(error.message)")
         }
-        guard sawID else { throw TelegramAuthError(.userMalformed, "the signed \(field) JSON has no id") }
+        user.id = id
         guard isValidID(user.id) else {
             throw TelegramAuthError(.userMalformed, "the signed \(field) id is not a Telegram user id")
         }

@@ -1,16 +1,27 @@
 import ArgumentParser
 import Foundation
 import StrictJSON
+import TelegateAdmin
 
 /// `telegate adapters …`: `/admin/v1/adapter-kinds` and `/admin/v1/apps/{app}/adapters`.
-struct AdaptersCommand: AsyncParsableCommand {
+struct AdaptersCommand: AsyncParsableCommand, AppCollection {
     static let configuration = CommandConfiguration(
         commandName: "adapters", abstract: "Configure an app's identity-provider adapters.",
-        subcommands: [Kinds.self, List.self, Get.self, Add.self, Update.self, Remove.self, Default.self, Check.self])
+        subcommands: [
+            Kinds.self, ListCommand<AdaptersCommand>.self, GetCommand<Reference>.self, Add.self, Update.self, RemoveCommand<Reference>.self,
+            Default.self, Check.self,
+        ])
 
+    typealias ItemID = String
+    static let names = AppCollectionNames(
+        path: "adapters", item: "adapter", argumentHelp: "The adapter name.", listAbstract: "List an app's adapters.",
+        removeAbstract: "Remove an adapter.")
     static let columns: [AdminOutput.Column] = [
         .init("NAME", "name"), .init("KIND", "kind"), .init("DEFAULT", "default"),
     ]
+
+    /// The app and the adapter a command acts on.
+    typealias Reference = AppItem<AdaptersCommand>
 
     /// Configuration given on the command line: plain values with --set, secrets with --secret.
     struct Configuration: ParsableArguments {
@@ -69,10 +80,7 @@ struct AdaptersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let reply = try await admin.call(.get, "/adapter-kinds")
-            if admin.json {
-                AdminOutput.show(reply, json: true, columns: [])
-                return
-            }
+            if admin.json { return AdminOutput.show(reply, json: true, columns: []) }
             for kind in reply?["items"]?.arrayElements ?? [] {
                 print(TerminalText.escaped(kind["kind"]?.stringValue ?? ""))
                 let fields = kind["config"]?.arrayElements ?? []
@@ -88,29 +96,6 @@ struct AdaptersCommand: AsyncParsableCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an app's adapters.")
-        @Argument(help: "The app id.") var app: String
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            AdminOutput.show(
-                try await admin.call(.get, "/apps/\(app)/adapters"), json: admin.json, columns: AdaptersCommand.columns)
-        }
-    }
-
-    struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show an adapter; secrets appear as reference, fingerprint and last four characters.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The adapter name.") var name: String
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            AdminOutput.show(try await admin.call(.get, "/apps/\(app)/adapters/\(name)"), json: admin.json, columns: [])
-        }
-    }
-
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an adapter.")
         @Argument(help: "The app id.") var app: String
@@ -121,10 +106,10 @@ struct AdaptersCommand: AsyncParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
-            var members: [(key: String, value: JSONValue)] = [("name", .string(name)), ("kind", .string(kind))]
-            if isDefault { members.append(("default", .bool(true))) }
-            let reply = try await admin.call(.post, "/apps/\(app)/adapters", body: .object(members + (try config.members())))
-            AdminOutput.show(reply, json: admin.json, columns: [])
+            let members = JSONValue.givenMembers([
+                "name": .string(name), "kind": .string(kind), "default": isDefault ? .bool(true) : nil,
+            ])
+            try await admin.show(.post, "/apps/\(app)/adapters", body: .object(members + (try config.members())))
         }
     }
 
@@ -135,8 +120,7 @@ struct AdaptersCommand: AsyncParsableCommand {
                 --set key=value changes that key only; --set key=null removes it (back to its default). With --replace \
                 the given values form the whole new config instead; secret fields left out keep their value.
                 """)
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var target: Reference
         @Flag(help: "Replace the whole config with the values given, instead of changing only those keys.") var replace = false
         @OptionGroup var config: Configuration
         @OptionGroup var admin: AdminOptions
@@ -148,47 +132,30 @@ struct AdaptersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let reply = try await admin.call(
-                replace ? .put : .patch, "/apps/\(app)/adapters/\(name)", body: .object(try config.members()))
-            AdminOutput.show(reply, json: admin.json, columns: [])
+            try await admin.show(replace ? .put : .patch, target.path(admin), body: .object(try config.members()))
         }
     }
 
-    struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an adapter.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The adapter name.") var name: String
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            _ = try await admin.call(.delete, "/apps/\(app)/adapters/\(name)")
-            if !admin.json { print("removed adapter \(name) from \(app)") }
-        }
-    }
-
-    struct Default: AsyncParsableCommand {
+    struct Default: AdminAction {
         static let configuration = CommandConfiguration(abstract: "Make an adapter the default of its app.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The adapter name.") var name: String
+        static let request = (method: AdminMethod.post, suffix: "/default")
+        @OptionGroup var target: Reference
         @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            AdminOutput.show(
-                try await admin.call(.post, "/apps/\(app)/adapters/\(name)/default"), json: admin.json, columns: [])
-        }
     }
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Test the connection: the adapter reaches and authenticates to its provider (exit 1 when not).")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The adapter name.") var name: String
+        @OptionGroup var target: Reference
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
-            let reply = try await admin.call(.post, "/apps/\(app)/adapters/\(name)/check")
-            AdminOutput.show(reply, json: admin.json, columns: [])
+            let reply = try await admin.show(.post, target.path(admin) + "/check")
             if reply?["ok"] != .bool(true) { throw ExitCode(1) }
         }
     }
+}
+
+extension AppItem: ShownTarget where Collection == AdaptersCommand {
+    static var shownAbstract: String { "Show an adapter; secrets appear as reference, fingerprint and last four characters." }
 }

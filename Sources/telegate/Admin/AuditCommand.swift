@@ -1,4 +1,5 @@
 import ArgumentParser
+import TelegateAdmin
 
 /// `telegate audit`: `/admin/v1/audit`, newest first.
 struct AuditCommand: AsyncParsableCommand {
@@ -11,12 +12,10 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var admin: AdminOptions
 
     func run() async throws {
-        var query: [String: String] = [:]
-        if let app { query["app"] = app }
-        if let before { query["before"] = String(before) }
-        if let limit { query["limit"] = String(limit) }
-        AdminOutput.show(
-            try await admin.call(.get, "/audit", query: query), json: admin.json,
+        let query = ["app": app, "before": before.map { String($0) }, "limit": limit.map { String($0) }]
+            .compactMapValues { $0 }
+        try await admin.show(
+            .get, "/audit", query: query,
             columns: [
                 .init("SEQ", "sequence"), .init("AT", "at"), .init("APP", "app"), .init("ACTOR", "actor"),
                 .init("ACTION", "action"), .init("TARGET", "target"), .init("OUTCOME", "outcome"),

@@ -1,38 +1,39 @@
 import ArgumentParser
 import StrictJSON
+import TelegateAdmin
 
 /// `telegate bots …`: `/admin/v1/apps/{app}/bots`.
-struct BotsCommand: AsyncParsableCommand {
+struct BotsCommand: AsyncParsableCommand, AppCollection {
     static let configuration = CommandConfiguration(
         commandName: "bots", abstract: "Add, list, change and remove an app's Telegram bots.",
-        subcommands: [List.self, Add.self, Update.self, Remove.self])
+        subcommands: [
+            ListCommand<BotsCommand>.self, Add.self, UpdateCommand<Reference, Flags>.self, RemoveCommand<Reference>.self,
+        ])
 
+    typealias ItemID = Int64
+    static let names = AppCollectionNames(
+        path: "bots", item: "bot", argumentHelp: "The bot id.", listAbstract: "List an app's bots.",
+        removeAbstract: "Remove a bot.")
     static let columns: [AdminOutput.Column] = [
         .init("ID", "id"), .init("LABEL", "label"), .init("DEFAULT", "default"), .init("MODE", "mode"),
         .init("TOKEN", "token.lastFour"), .init("FINGERPRINT", "token.fingerprint"), .init("ENVIRONMENT", "environment"),
     ]
 
-    struct Flags: ParsableArguments {
+    /// The app and the bot a command acts on.
+    typealias Reference = AppItem<BotsCommand>
+
+    struct Flags: ChangeOptions {
+        static let updateAbstract = "Change a bot's label or make it the default."
+
         @Option(help: "A label for admins (prod, dev).") var label: String?
         @Flag(name: .customLong("default"), help: "Exchanges without a bot in the URL use this bot.") var isDefault = false
         @Flag(help: "Telegram Login id_tokens must carry the login's nonce.") var requireNonce = false
 
         var members: [(key: String, value: JSONValue)] {
-            var members: [(key: String, value: JSONValue)] = []
-            if let label { members.append(("label", .string(label))) }
-            if isDefault { members.append(("default", .bool(true))) }
-            if requireNonce { members.append(("requireNonce", .bool(true))) }
-            return members
-        }
-    }
-
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an app's bots.")
-        @Argument(help: "The app id.") var app: String
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            AdminOutput.show(try await admin.call(.get, "/apps/\(app)/bots"), json: admin.json, columns: BotsCommand.columns)
+            JSONValue.givenMembers([
+                "label": label.map { .string($0) }, "default": isDefault ? .bool(true) : nil,
+                "requireNonce": requireNonce ? .bool(true) : nil,
+            ])
         }
     }
 
@@ -51,41 +52,13 @@ struct BotsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var members: [(key: String, value: JSONValue)] = []
-            if let token {
-                let secret = try SecretInput(token)
-                members.append(("token", .string(secret.value)))
-                if let reference = secret.reference { members.append(("tokenReference", .string(reference))) }
-            }
-            if let id { members.append(("id", .integer(id))) }
-            if let environment { members.append(("environment", .string(environment))) }
-            let reply = try await admin.call(.post, "/apps/\(app)/bots", body: .object(members + flags.members))
-            AdminOutput.show(reply, json: admin.json, columns: [])
+            let secret = try token.map { try SecretInput($0) }
+            let members = JSONValue.givenMembers([
+                "token": secret.map { .string($0.value) }, "tokenReference": secret?.reference.map { .string($0) },
+                "id": id.map { .integer($0) }, "environment": environment.map { .string($0) },
+            ])
+            try await admin.show(.post, "/apps/\(app)/bots", body: .object(members + flags.members))
         }
     }
 
-    struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a bot's label or make it the default.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The bot id.") var bot: Int64
-        @OptionGroup var flags: Flags
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            let reply = try await admin.call(.patch, "/apps/\(app)/bots/\(bot)", body: .object(flags.members))
-            AdminOutput.show(reply, json: admin.json, columns: [])
-        }
-    }
-
-    struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a bot.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The bot id.") var bot: Int64
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            _ = try await admin.call(.delete, "/apps/\(app)/bots/\(bot)")
-            if !admin.json { print("removed bot \(bot) from \(app)") }
-        }
-    }
 }

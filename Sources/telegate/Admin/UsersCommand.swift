@@ -1,28 +1,43 @@
 import ArgumentParser
 import Foundation
 import StrictJSON
+import TelegateAdmin
 
 /// `telegate users …`: `/admin/v1/apps/{app}/users`. Commands that act on one user take its local id, or a
 /// Telegram id or `@username` that finds exactly one user.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "List, find, inspect, disable, enable, unlink and erase users.",
-        subcommands: [List.self, Get.self, Disable.self, Enable.self, Unlink.self, Erase.self])
+        subcommands: [List.self, GetCommand<Reference>.self, Disable.self, Enable.self, Unlink.self, Erase.self])
 
     static let columns: [AdminOutput.Column] = [
         .init("ID", "id"), .init("TELEGRAM ID", "telegramId"), .init("USERNAME", "username"), .init("NAME", "firstName"),
         .init("STATUS", "status"), .init("LAST LOGIN", "lastLoginAt"), .init("PROOF", "lastProof"),
     ]
 
-    /// The local id of the user `reference` names: a local id as is, otherwise the single search result.
-    static func userID(_ reference: String, app: String, admin: AdminOptions) async throws -> String {
-        if reference.hasPrefix("usr_") { return reference }
-        let found = try await admin.call(.get, "/apps/\(app)/users", query: ["q": reference])?["items"]?.arrayElements ?? []
-        guard found.count == 1, let id = found[0]["id"]?.stringValue else {
-            throw ValidationError(
-                found.isEmpty ? "no user matches \(reference)" : "\(found.count) users match \(reference); use the local id")
+    /// The app and the user a command acts on: a local id, or a Telegram id or `@username` that finds exactly
+    /// one user.
+    struct Reference: ShownTarget {
+        static let shownAbstract = "Show a user with provider links and refresh-token families."
+
+        @OptionGroup var owner: AppsCommand.Reference
+        @Argument(help: "The user: usr_…, a Telegram id or @username.") var user: String
+
+        /// The user's local id: a local id as is, otherwise the single search result.
+        func id(_ admin: AdminOptions) async throws -> String {
+            if user.hasPrefix("usr_") { return user }
+            let found = try await admin.call(.get, owner.path(admin) + "/users", query: ["q": user])?["items"]?.arrayElements ?? []
+            guard found.count == 1, let id = found[0]["id"]?.stringValue else {
+                throw ValidationError(
+                    found.isEmpty ? "no user matches \(user)" : "\(found.count) users match \(user); use the local id")
+            }
+            return id
         }
-        return id
+
+        func path(_ admin: AdminOptions) async throws -> String {
+            let id = try await id(admin)
+            return owner.path(admin) + "/users/\(id)"
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -37,81 +52,51 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
-            var parameters: [String: String] = [:]
-            if let query { parameters["q"] = query }
-            if let limit { parameters["limit"] = String(limit) }
-            if let cursor { parameters["cursor"] = cursor }
-            let reply = try await admin.call(.get, "/apps/\(app)/users", query: parameters)
-            AdminOutput.show(reply, json: admin.json, columns: UsersCommand.columns, empty: "no user matches")
+            let parameters = ["q": query, "limit": limit.map { String($0) }, "cursor": cursor].compactMapValues { $0 }
+            let reply = try await admin.show(
+                .get, "/apps/\(app)/users", query: parameters, columns: UsersCommand.columns, empty: "no user matches")
             if !admin.json, let next = reply?["nextCursor"]?.stringValue {
                 FileHandle.standardError.write(Data("more users follow: repeat with --cursor \(next)\n".utf8))
             }
         }
     }
 
-    struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a user with provider links and refresh-token families.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The user: usr_…, a Telegram id or @username.") var user: String
-        @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            let id = try await UsersCommand.userID(user, app: app, admin: admin)
-            AdminOutput.show(try await admin.call(.get, "/apps/\(app)/users/\(id)"), json: admin.json, columns: [])
-        }
-    }
-
-    struct Disable: AsyncParsableCommand {
+    struct Disable: AdminAction {
         static let configuration = CommandConfiguration(abstract: "Disable a user: exchanges are refused, every session ends.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The user: usr_…, a Telegram id or @username.") var user: String
+        static let request = (method: AdminMethod.post, suffix: "/disable")
+        @OptionGroup var target: Reference
         @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            let id = try await UsersCommand.userID(user, app: app, admin: admin)
-            AdminOutput.show(try await admin.call(.post, "/apps/\(app)/users/\(id)/disable"), json: admin.json, columns: [])
-        }
     }
 
-    struct Enable: AsyncParsableCommand {
+    struct Enable: AdminAction {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled user.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The user: usr_…, a Telegram id or @username.") var user: String
+        static let request = (method: AdminMethod.post, suffix: "/enable")
+        @OptionGroup var target: Reference
         @OptionGroup var admin: AdminOptions
-
-        func run() async throws {
-            let id = try await UsersCommand.userID(user, app: app, admin: admin)
-            AdminOutput.show(try await admin.call(.post, "/apps/\(app)/users/\(id)/enable"), json: admin.json, columns: [])
-        }
     }
 
     struct Unlink: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a user's link to one adapter's provider user.")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The user: usr_…, a Telegram id or @username.") var user: String
+        @OptionGroup var target: Reference
         @Argument(help: "The adapter name.") var adapter: String
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
-            let id = try await UsersCommand.userID(user, app: app, admin: admin)
-            _ = try await admin.call(.delete, "/apps/\(app)/users/\(id)/links/\(adapter)")
-            if !admin.json { print("unlinked \(id) from \(adapter)") }
+            let id = try await target.id(admin)
+            try await admin.perform(
+                .delete, "/apps/\(target.owner.app)/users/\(id)/links/\(adapter)", done: "unlinked \(id) from \(adapter)")
         }
     }
 
     struct Erase: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a user: mapping, provider links and refresh tokens (--at-provider: provider users too).")
-        @Argument(help: "The app id.") var app: String
-        @Argument(help: "The user: usr_…, a Telegram id or @username.") var user: String
+        @OptionGroup var target: Reference
         @Flag(help: "Also delete the users the adapters created at their providers, where supported.") var atProvider = false
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
-            let id = try await UsersCommand.userID(user, app: app, admin: admin)
-            let reply = try await admin.call(
-                .delete, "/apps/\(app)/users/\(id)", query: atProvider ? ["atProvider": "true"] : [:])
-            AdminOutput.show(reply, json: admin.json, columns: [])
+            try await admin.show(.delete, try await target.path(admin), query: atProvider ? ["atProvider": "true"] : [:])
         }
     }
 }

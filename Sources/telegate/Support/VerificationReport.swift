@@ -1,11 +1,31 @@
 import ArgumentParser
+import StrictJSON
 import TelegramAuth
 
 /// The single JSON object `telegate verify` prints.
 enum VerificationReport {
+    /// Reads the proof `argument` names (the text, or `-` for standard input), verifies it and prints the report. A
+    /// refused proof prints the report with the hints `explain` finds for it, and exits with status 1.
+    static func verify(
+        _ argument: String, with verify: (String) throws(TelegramAuthError) -> TelegramIdentity,
+        explain: (String, TelegramAuthError) -> [Hint]
+    ) throws {
+        let text: String
+        do {
+            text = try ProofInput.read(argument)
+        } catch {
+            try refuse(error)
+        }
+        do {
+            print(valid(try verify(text)).serialized)
+        } catch {
+            try refuse(error, hints: explain(text, error))
+        }
+    }
+
     /// The report for a verified identity.
-    static func valid(_ identity: TelegramIdentity) -> JSONOutput {
-        var members: [(String, JSONOutput)] = [
+    private static func valid(_ identity: TelegramIdentity) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
             ("valid", .bool(true)), ("proof", .string(identity.proof.rawValue)),
             ("mode", .string(identity.mode.rawValue)), ("user", user(identity.user)),
             ("authDate", .integer(identity.authDate)),
@@ -20,13 +40,13 @@ enum VerificationReport {
 
     /// Prints the report for a refused proof and exits with status 1.
     static func refuse(_ error: TelegramAuthError, hints: [Hint] = []) throws -> Never {
-        print(invalid(error, hints: hints))
+        print(invalid(error, hints: hints).serialized)
         throw ExitCode(1)
     }
 
     /// The report for a refused proof.
-    private static func invalid(_ error: TelegramAuthError, hints: [Hint]) -> JSONOutput {
-        var members: [(String, JSONOutput)] = [("valid", .bool(false)), ("code", .string(error.code.rawValue))]
+    private static func invalid(_ error: TelegramAuthError, hints: [Hint]) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("valid", .bool(false)), ("code", .string(error.code.rawValue))]
         if let reason = error.reason { members.append(("reason", .string(reason))) }
         members.append(("message", .string(error.message)))
         members.append(
@@ -34,8 +54,8 @@ enum VerificationReport {
         return .object(members)
     }
 
-    private static func user(_ user: TelegramUser) -> JSONOutput {
-        var members: [(String, JSONOutput)] = [("id", .integer(user.id)), ("firstName", .string(user.firstName))]
+    private static func user(_ user: TelegramUser) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("id", .integer(user.id)), ("firstName", .string(user.firstName))]
         if let lastName = user.lastName { members.append(("lastName", .string(lastName))) }
         if let username = user.username { members.append(("username", .string(username))) }
         if let languageCode = user.languageCode { members.append(("languageCode", .string(languageCode))) }

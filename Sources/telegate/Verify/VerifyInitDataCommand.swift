@@ -53,23 +53,12 @@ struct VerifyInitDataCommand: ParsableCommand {
         } else {
             verifier = InitDataVerifier(botToken: try token.requiredToken(), freshness: policy, clock: clock)
         }
-        let input: String
-        do {
-            input = try ProofInput.read(initData)
-        } catch {
-            try VerificationReport.refuse(error)
-        }
-        do {
-            print(VerificationReport.valid(try verifier.verify(input)))
-        } catch {
-            var hints: [Hint] = []
-            if freshness.explain {
-                let diagnosis = ProofDiagnosis(
-                    botToken: try? token.rawToken(), botID: botId, environment: environment,
-                    customPublicKey: customKey, freshness: policy, clock: clock)
-                hints = diagnosis.explainInitData(input, failure: error, mode: verifier.mode)
-            }
-            try VerificationReport.refuse(error, hints: hints)
+        try VerificationReport.verify(initData, with: verifier.verify) { input, error in
+            guard freshness.explain else { return [] }
+            let diagnosis = ProofDiagnosis(
+                botToken: try? token.rawToken(), botID: botId, environment: environment, customPublicKey: customKey,
+                freshness: policy, clock: clock)
+            return diagnosis.explainInitData(input, failure: error, mode: verifier.mode)
         }
     }
 }

@@ -21,20 +21,10 @@ struct VerifyWidgetCommand: ParsableCommand {
         let policy = TimePolicy.standard.freshness(maxAge: freshness.maxAge ?? FreshnessPolicy.widget.maxAge)
         let clock = freshness.now.map(WallClock.fixed) ?? .system
         let verifier = WidgetVerifier(botToken: botToken, freshness: policy, clock: clock)
-        let text: String
-        do {
-            text = try ProofInput.read(input)
-        } catch {
-            try VerificationReport.refuse(error)
-        }
-        do {
-            print(VerificationReport.valid(try verifier.verify(text)))
-        } catch {
-            let hints =
-                freshness.explain
+        try VerificationReport.verify(input, with: verifier.verify) { text, error in
+            freshness.explain
                 ? ProofDiagnosis(botToken: botToken, botID: nil, freshness: policy, clock: clock)
                     .explainWidget(text, failure: error) : []
-            try VerificationReport.refuse(error, hints: hints)
         }
     }
 }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import StrictJSON
+import TelegateAdmin
+
+/// `get`: shows the resource its target names.
+struct GetCommand<Target: ShownTarget>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "get", abstract: Target.shownAbstract)
+    }
+
+    @OptionGroup var target: Target
+    @OptionGroup var admin: AdminOptions
+
+    func run() async throws {
+        try await admin.show(.get, try await target.path(admin))
+    }
+}
+
+/// `remove` (or `delete`): deletes the resource its target names.
+struct RemoveCommand<Target: RemovableTarget>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration { Target.removal }
+
+    @OptionGroup var target: Target
+    @OptionGroup var admin: AdminOptions
+
+    func run() async throws {
+        try await admin.perform(.delete, try await target.path(admin), done: target.removed)
+    }
+}
+
+/// `list`: an app's bots or adapters, as a table.
+struct ListCommand<Collection: AppCollection>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "list", abstract: Collection.names.listAbstract)
+    }
+
+    @OptionGroup var owner: AppsCommand.Reference
+    @OptionGroup var admin: AdminOptions
+
+    func run() async throws {
+        try await admin.show(.get, owner.path(admin) + "/" + Collection.names.path, columns: Collection.columns)
+    }
+}
+
+/// Options that change some settings of a resource, as the members of a `PATCH` body.
+protocol ChangeOptions: ParsableArguments {
+    /// The help of the `update` command that takes them.
+    static var updateAbstract: String { get }
+    /// The members to change.
+    var members: [(key: String, value: JSONValue)] { get }
+}
+
+/// `update`: changes the settings given, the rest stays.
+struct UpdateCommand<Target: AdminTarget, Changes: ChangeOptions>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "update", abstract: Changes.updateAbstract)
+    }
+
+    @OptionGroup var target: Target
+    @OptionGroup var changes: Changes
+    @OptionGroup var admin: AdminOptions
+
+    func run() async throws {
+        try await admin.show(.patch, try await target.path(admin), body: .object(changes.members))
+    }
+}
+
+/// A command that makes one call on its target's path (followed by a suffix) and prints the answer.
+protocol AdminAction: AsyncParsableCommand {
+    associatedtype Target: AdminTarget
+    /// The method, and what follows the target's path.
+    static var request: (method: AdminMethod, suffix: String) { get }
+    var target: Target { get }
+    var admin: AdminOptions { get }
+}
+
+extension AdminAction {
+    func run() async throws {
+        try await admin.show(Self.request.method, try await target.path(admin) + Self.request.suffix)
+    }
+}
