@@ -35,7 +35,7 @@ public final class SQLiteStorage: SQLStorage, TelegateStorage, @unchecked Sendab
     /// Moves every logged page into the database file and empties the log, so a database that was closed cleanly is
     /// complete in its one file and the next open has nothing to copy.
     public func close() async throws {
-        engine.close()
+        await engine.close()
     }
 
     /// `nil`: SQLite runs in this process and shares its clock.

@@ -1,9 +1,10 @@
 import Foundation
 import TestSupport
 
-/// Runs the built `telegate` executable as a child process.
+/// Runs the built `telegate` executable as a child process. The caller is suspended while the child runs, not
+/// blocked: a thread of the cooperative pool (two on two cores) is never held for a child's lifetime.
 struct CLIProcess {
-    struct Result {
+    struct Result: Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
@@ -27,20 +28,28 @@ struct CLIProcess {
 
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, directory: URL? = nil
-    ) throws -> Result {
-        try run(arguments, environment: environment, stdinBytes: stdin.map { Array($0.utf8) }, directory: directory)
+    ) async throws -> Result {
+        try await run(arguments, environment: environment, stdinBytes: stdin.map { Array($0.utf8) }, directory: directory)
     }
 
     /// Runs `script` with bash, `arguments` as `$0`, `$1`, …: for arguments holding bytes that are not UTF-8,
     /// which `Process` cannot pass.
-    static func shell(_ script: String, arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        try run(["-c", script] + arguments, environment: environment, stdinBytes: nil, executable: URL(fileURLWithPath: "/bin/bash"))
+    static func shell(_ script: String, arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await run(["-c", script] + arguments, environment: environment, stdinBytes: nil, executable: URL(fileURLWithPath: "/bin/bash"))
     }
 
     /// Runs with exactly `stdinBytes` on standard input (bytes that need not be UTF-8).
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stdinBytes: [UInt8]?, directory: URL? = nil,
         executable: URL = CLIProcess.executable
+    ) async throws -> Result {
+        try await offCooperativePool {
+            try runBlocking(arguments, environment: environment, stdinBytes: stdinBytes, directory: directory, executable: executable)
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], environment: [String: String], stdinBytes: [UInt8]?, directory: URL?, executable: URL
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable

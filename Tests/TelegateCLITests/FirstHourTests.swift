@@ -207,9 +207,7 @@ struct FirstHourRun {
     /// Runs a `telegate` command here to its end.
     func cli(_ arguments: [String]) async throws -> CLIProcess.Result {
         let (environment, directory) = (self.environment, self.directory)
-        return try await offCooperativePool {
-            try CLIProcess.run(arguments, environment: environment, directory: directory)
-        }
+        return try await CLIProcess.run(arguments, environment: environment, directory: directory)
     }
 
     /// Starts `telegate serve …` here and waits until it answers `/readyz` on `port`.

@@ -87,7 +87,7 @@ struct MultiInstanceTests {
         try await TelegateCluster.run { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
             let before = try #require(try await cluster.exchange(on: b, telegramID: 45_000_001).credential("idToken"))
-            let rotation = try cluster.command(["keys", "rotate", "--app", "poll"])
+            let rotation = try await cluster.command(["keys", "rotate", "--app", "poll"])
             #expect(rotation.status == 0, "\(rotation.stdout) \(rotation.stderr)")
             let after = try #require(try await cluster.exchange(on: b, telegramID: 45_000_001).credential("idToken"))
             for instance in [a, b] {

@@ -41,7 +41,7 @@ struct ServeReportTests {
 
     /// Runs the CLI off the shared threads: waiting for a child process blocks its thread.
     static func cli(_ arguments: [String], environment: [String: String], directory: URL) async throws -> CLIProcess.Result {
-        try await offCooperativePool { try CLIProcess.run(arguments, environment: environment, directory: directory) }
+        try await CLIProcess.run(arguments, environment: environment, directory: directory)
     }
 
     @Test("serve prints each app's issuer, discovery URL, bots, adapters and their health, the admin URL; logs its shutdown")

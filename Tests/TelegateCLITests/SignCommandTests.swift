@@ -8,8 +8,8 @@ struct SignCommandTests {
     static let token = "7000000001:AAFZehRPBRs8Seg40oDjTMIW8uTGPuW1zfQ"
 
     @Test("initdata sign sets every WebAppUser field and the launch fields, and verify reads them all back")
-    func initDataEveryField() throws {
-        let signed = try CLIProcess.run(
+    func initDataEveryField() async throws {
+        let signed = try await CLIProcess.run(
             [
                 "initdata", "sign", "--user-id", "279058397", "--first-name", "Ada", "--last-name", "Lovelace",
                 "--username", "ada", "--language-code", "en", "--is-premium", "--added-to-attachment-menu",
@@ -18,7 +18,7 @@ struct SignCommandTests {
                 "--auth-date", "1733584787",
             ], environment: ["TELEGRAM_BOT_TOKEN": Self.token])
         #expect(signed.status == 0, "\(signed.stderr)")
-        let verified = try CLIProcess.run(
+        let verified = try await CLIProcess.run(
             ["verify", "initdata", "--max-age", "0", "-"], environment: ["TELEGRAM_BOT_TOKEN": Self.token], stdin: signed.stdout)
         #expect(verified.status == 0, "\(verified.stdout)")
         let user = verified.json["user"] as? [String: Any] ?? [:]
@@ -40,12 +40,12 @@ struct SignCommandTests {
     }
 
     @Test("initdata sign --no-allows-write-to-pm leaves the flag out, as Telegram does for false")
-    func initDataWithoutWriteAccess() throws {
-        let signed = try CLIProcess.run(
+    func initDataWithoutWriteAccess() async throws {
+        let signed = try await CLIProcess.run(
             ["initdata", "sign", "--user-id", "42", "--no-allows-write-to-pm"], environment: ["TELEGRAM_BOT_TOKEN": Self.token])
         #expect(signed.status == 0)
         #expect(!signed.stdout.contains("allows_write_to_pm"))
-        let verified = try CLIProcess.run(
+        let verified = try await CLIProcess.run(
             ["verify", "initdata", signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)],
             environment: ["TELEGRAM_BOT_TOKEN": Self.token])
         #expect(verified.status == 0)
@@ -53,8 +53,8 @@ struct SignCommandTests {
     }
 
     @Test("widget sign makes the query string, the callback's JSON object and tgAuthResult; each verifies", arguments: ["query", "json", "tgAuthResult"])
-    func widget(format: String) throws {
-        let signed = try CLIProcess.run(
+    func widget(format: String) async throws {
+        let signed = try await CLIProcess.run(
             [
                 "widget", "sign", "--format", format, "--user-id", "279058397", "--first-name", "Ada Ü & /",
                 "--last-name", "Lovelace", "--username", "ada", "--photo-url", "https://t.me/i/userpic/320/ada.jpg",
@@ -66,7 +66,7 @@ struct SignCommandTests {
         case "query": #expect(data.hasPrefix("id=279058397&"))
         default: #expect(!data.contains("=") && !data.contains("{"))
         }
-        let verified = try CLIProcess.run(["verify", "widget", data], environment: ["TELEGRAM_BOT_TOKEN": Self.token])
+        let verified = try await CLIProcess.run(["verify", "widget", data], environment: ["TELEGRAM_BOT_TOKEN": Self.token])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.json["proof"] as? String == "widget")
         let user = verified.json["user"] as? [String: Any] ?? [:]
@@ -76,16 +76,16 @@ struct SignCommandTests {
         #expect(user["username"] as? String == "ada")
         #expect(user["photoUrl"] as? String == "https://t.me/i/userpic/320/ada.jpg")
 
-        let other = try CLIProcess.run(
+        let other = try await CLIProcess.run(
             ["verify", "widget", data], environment: ["TELEGRAM_BOT_TOKEN": "7000000001:AAFZehRPBRs8Seg40oDjTMIW8uTGPuW1zfR"])
         #expect(other.status == 1)
         #expect(other.json["code"] as? String == "signature_invalid")
     }
 
     @Test("widget sign needs a well-formed token and a user id in range")
-    func widgetUsage() throws {
-        #expect(try CLIProcess.run(["widget", "sign", "--user-id", "42"]).status == 2)
-        #expect(try CLIProcess.run(["widget", "sign", "--user-id", "0"], environment: ["TELEGRAM_BOT_TOKEN": Self.token]).status == 2)
-        #expect(try CLIProcess.run(["widget", "sign", "--user-id", "42"], environment: ["TELEGRAM_BOT_TOKEN": "not-a-token"]).status == 2)
+    func widgetUsage() async throws {
+        #expect(try await CLIProcess.run(["widget", "sign", "--user-id", "42"]).status == 2)
+        #expect(try await CLIProcess.run(["widget", "sign", "--user-id", "0"], environment: ["TELEGRAM_BOT_TOKEN": Self.token]).status == 2)
+        #expect(try await CLIProcess.run(["widget", "sign", "--user-id", "42"], environment: ["TELEGRAM_BOT_TOKEN": "not-a-token"]).status == 2)
     }
 }

@@ -4,12 +4,12 @@ import Testing
 @Suite("simulate logto")
 struct SimulateLogtoTests {
     @Test("The help lists the Logto simulator, and a missing port is a usage error naming it")
-    func listed() throws {
-        let help = try CLIProcess.run(["simulate", "--help"])
+    func listed() async throws {
+        let help = try await CLIProcess.run(["simulate", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("logto"))
         #expect(help.stdout.contains("ES384"))
-        let unknown = try CLIProcess.run(["simulate", "nope", "--port", "0"])
+        let unknown = try await CLIProcess.run(["simulate", "nope", "--port", "0"])
         #expect(unknown.stderr.contains("available: ") && unknown.stderr.contains("logto"))
     }
 }

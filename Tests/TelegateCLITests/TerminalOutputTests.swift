@@ -51,18 +51,14 @@ struct TerminalOutputTests {
         let firstName = "\u{1b}[2J\nadmin\tok"
         let config = try await Self.databaseWithUser(firstName: firstName, lastName: "\u{202E}evil\u{9B}31m\r", in: directory)
 
-        let table = try await offCooperativePool {
-            try CLIProcess.run(["users", "search", "poll", "--config", config], environment: Self.environment)
-        }
+        let table = try await CLIProcess.run(["users", "search", "poll", "--config", config], environment: Self.environment)
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
         #expect(lines.count == 2, "a header and one row: \(lines)")
         #expect(lines.last?.contains(#"\u{1b}[2J\nadmin\tok"#) == true, "\(lines)")
         #expect(lines.last?.contains("mallory") == true)
 
-        let single = try await offCooperativePool {
-            try CLIProcess.run(["users", "get", "poll", "@mallory", "--config", config], environment: Self.environment)
-        }
+        let single = try await CLIProcess.run(["users", "get", "poll", "@mallory", "--config", config], environment: Self.environment)
         #expect(single.status == 0, "\(single.stderr)")
         #expect(single.stdout.contains(#"firstName: \u{1b}[2J\nadmin\tok"#), "\(single.stdout)")
         #expect(single.stdout.contains(#"lastName: \u{202e}evil\u{9b}31m\r"#), "\(single.stdout)")
@@ -74,9 +70,7 @@ struct TerminalOutputTests {
             #expect(unsafe.isEmpty, "raw control characters reached the terminal")
         }
 
-        let json = try await offCooperativePool {
-            try CLIProcess.run(["users", "search", "poll", "--json", "--config", config], environment: Self.environment)
-        }
+        let json = try await CLIProcess.run(["users", "search", "poll", "--json", "--config", config], environment: Self.environment)
         let items = (json.json["items"] as? [[String: Any]]) ?? []
         #expect(items.first?["firstName"] as? String == firstName, "JSON carries the name exactly, escaped as JSON")
         #expect(json.stdout.split(separator: "\n").count == 1)

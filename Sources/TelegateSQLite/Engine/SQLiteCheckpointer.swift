@@ -31,9 +31,9 @@ final class SQLiteCheckpointer: @unchecked Sendable {
     }
 
     /// Cancels the timer and waits for a checkpoint under way to finish.
-    func stop() {
+    func stop() async {
         timer.cancel()
-        queue.sync {}
+        await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
     }
 
     deinit {

@@ -63,9 +63,9 @@ final class SQLiteEngine: SQLDatabase {
 
     /// Stops the periodic checkpoints and checkpoints the whole log into the database file, truncating it. A log
     /// that another process still reads from stays as it is; the database is consistent either way.
-    func close() {
-        checkpointer.stop()
-        _ = try? writer.runSynchronously { try $0.query("PRAGMA wal_checkpoint(TRUNCATE)") }
+    func close() async {
+        await checkpointer.stop()
+        _ = try? await writer.run { try $0.query("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Reports SQLite's failures as ``TelegateError``s; anything else (a store's own errors) passes through.

@@ -40,9 +40,12 @@ final class SQLiteWriteQueue: @unchecked Sendable {
         return try result.get() as! T
     }
 
-    /// Runs `body` on the writer's thread outside any transaction (pragmas); waits for it.
-    func runSynchronously<T>(_ body: (SQLiteHandle) throws -> T) rethrows -> T {
-        try executor.queue.sync { try body(handle) }
+    /// Runs `body` on the writer's thread outside any transaction (pragmas). The caller is suspended, not blocked:
+    /// a checkpoint's fsync never holds a thread of the cooperative pool.
+    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            executor.queue.async { continuation.resume(with: Result { try body(self.handle) }) }
+        }
     }
 
     /// Asks for the log to be restarted (checkpointed to its end and begun again) between two transactions.

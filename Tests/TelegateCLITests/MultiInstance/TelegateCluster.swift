@@ -142,8 +142,8 @@ final class TelegateCluster: Sendable {
     }
 
     /// Runs `telegate` with `arguments` against the cluster's database (for `keys rotate`).
-    func command(_ arguments: [String]) throws -> CLIProcess.Result {
-        try CLIProcess.run(arguments + ["--config", instances[0].configURL.path], environment: instances[0].environment)
+    func command(_ arguments: [String]) async throws -> CLIProcess.Result {
+        try await CLIProcess.run(arguments + ["--config", instances[0].configURL.path], environment: instances[0].environment)
     }
 
     private func send(_ method: HTTPMethod, _ instance: TelegateInstance, _ path: String, body: Data?, contentType: String?)
