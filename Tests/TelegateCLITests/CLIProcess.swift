@@ -38,19 +38,13 @@ struct CLIProcess {
         try await run(["-c", script] + arguments, environment: environment, stdinBytes: nil, executable: URL(fileURLWithPath: "/bin/bash"))
     }
 
-    /// Runs with exactly `stdinBytes` on standard input (bytes that need not be UTF-8).
+    /// Runs with exactly `stdinBytes` on standard input (bytes that need not be UTF-8). The child is started on the
+    /// caller's thread (Foundation's `Process.run()` crashed when called from a dispatch worker thread); only the
+    /// waiting for its output and exit moves off the cooperative pool.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stdinBytes: [UInt8]?, directory: URL? = nil,
         executable: URL = CLIProcess.executable
     ) async throws -> Result {
-        try await offCooperativePool {
-            try runBlocking(arguments, environment: environment, stdinBytes: stdinBytes, directory: directory, executable: executable)
-        }
-    }
-
-    private static func runBlocking(
-        _ arguments: [String], environment: [String: String], stdinBytes: [UInt8]?, directory: URL?, executable: URL
-    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -66,12 +60,15 @@ struct CLIProcess {
         process.standardError = errors
         process.standardInput = input
         try ChildProcess.launch(process)
-        if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        return try await offCooperativePool {
+            if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
+            try input.fileHandleForWriting.close()
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                stderr: String(decoding: err, as: UTF8.self))
+        }
     }
 }
