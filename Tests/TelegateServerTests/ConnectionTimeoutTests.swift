@@ -2,11 +2,14 @@ import TelegateServer
 import Testing
 
 /// Slow clients over real sockets: each connection is closed by the timeout it misses, within the configured time
-/// and a generous margin, waiting for the close itself. Timeouts are 1 s; the margin absorbs a busy machine.
+/// and a generous margin, waiting for the close itself. Timeouts are 1 s; the margin absorbs a busy machine: in the
+/// full suite the event loops are shared with hundreds of in-process tests, and a 300-connection flood was seen
+/// closed after 20 s. The close itself, its reason and the lower bound are what the tests prove; the margin only
+/// bounds how long a failing test waits.
 @Suite("Connection timeouts")
 struct ConnectionTimeoutTests {
     static let timeout = Duration.seconds(1)
-    static let margin = Duration.seconds(15)
+    static let margin = Duration.seconds(60)
     /// Everything long except what a test shortens.
     static let relaxed = ConnectionLimits(
         headerTimeout: .seconds(3600), bodyTimeout: .seconds(3600), minimumBodyRate: 0, bodyRateGracePeriod: .seconds(60),
