@@ -102,8 +102,10 @@ struct ConnectionTimeoutTests {
         try await GuardedTestServer.run(limits: limits) { server in
             let connection = try await server.connect()
             let chunk = String(repeating: "x", count: 500)
-            try await connection.send("POST /echo HTTP/1.1\r\nHost: telegate\r\nContent-Length: 10000\r\n\r\n")
-            for _ in 0..<20 { try await connection.send(chunk) }
+            // The first chunk travels with the headers, so a busy test process cannot leave the body empty past the
+            // grace period; after it the rate stays above the minimum unless a send is delayed by 50 s.
+            try await connection.send("POST /echo HTTP/1.1\r\nHost: telegate\r\nContent-Length: 10000\r\n\r\n" + chunk)
+            for _ in 1..<20 { try await connection.send(chunk) }
             let reply = try #require(try await connection.waitForReply())
             #expect(reply.status == 200)
             #expect(reply.body == "10000")
