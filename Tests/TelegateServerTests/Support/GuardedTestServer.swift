@@ -14,6 +14,15 @@ final class GuardedTestServer: Sendable {
         private struct State {
             var released = false
             var waiting: [CheckedContinuation<Void, Never>] = []
+            /// Who waits for a number of held requests, and that number.
+            var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+            /// Takes out the watchers whose number is reached.
+            mutating func reached() -> [CheckedContinuation<Void, Never>] {
+                let count = waiting.count
+                defer { watchers.removeAll { $0.count <= count } }
+                return watchers.filter { $0.count <= count }.map(\.continuation)
+            }
         }
 
         private let state = Mutex(State())
@@ -23,12 +32,24 @@ final class GuardedTestServer: Sendable {
 
         func wait() async {
             await withCheckedContinuation { continuation in
-                let resume = state.withLock { state in
-                    if state.released { return true }
+                let (resume, reached) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    if state.released { return (true, []) }
                     state.waiting.append(continuation)
-                    return false
+                    return (false, state.reached())
                 }
                 if resume { continuation.resume() }
+                for watcher in reached { watcher.resume() }
+            }
+        }
+
+        /// Returns once `count` requests are held (at once when they already are).
+        func held(_ count: Int) async {
+            await withCheckedContinuation { continuation in
+                let reached = state.withLock { state in
+                    state.watchers.append((count, continuation))
+                    return state.reached()
+                }
+                for watcher in reached { watcher.resume() }
             }
         }
 
@@ -50,12 +71,9 @@ final class GuardedTestServer: Sendable {
     let connectionGuard: ConnectionGuard
     let holds = Holds()
 
-    /// Waits until `count` requests are held, for at most `limit`.
-    func waitForHolds(_ count: Int, within limit: Duration) async throws {
-        let start = ContinuousClock.now
-        while holds.count < count, ContinuousClock.now - start < limit {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+    /// Returns once `count` requests are held: it waits for the requests themselves, not for a clock.
+    func waitForHolds(_ count: Int) async {
+        await holds.held(count)
     }
 
     private init(port: Int, connectionGuard: ConnectionGuard) {
