@@ -94,3 +94,13 @@ enum Crockford {
         return String(decoding: output, as: UTF8.self)
     }
 }
+
+/// The `client_id` of an OAuth client of an app's OpenID Provider (`django`, `keycloak`): a lowercase slug, unique
+/// within its app.
+public struct ClientID: Identifier {
+    public let rawValue: String
+    public init?(rawValue: String) {
+        guard Slug.isValid(rawValue) else { return nil }
+        self.rawValue = rawValue
+    }
+}

@@ -1,7 +1,7 @@
 import StrictJSON
 import TelegramAuth
 
-/// An app with its bots and adapters, as stored: the rows that the configuration file, the CLI and the admin API
+/// An app with its bots, adapters and OAuth clients, as stored: the rows that the configuration file, the CLI and the admin API
 /// all end in. Secrets appear only sealed.
 public struct StoredApp: Sendable, Equatable {
     public var settings: AppSettings
@@ -9,16 +9,20 @@ public struct StoredApp: Sendable, Equatable {
     public var bots: [StoredBot]
     /// The adapters; a loaded app lists them by name.
     public var adapters: [StoredAdapter]
+    /// The OAuth clients of the app's OpenID Provider; a loaded app lists them by id.
+    public var clients: [StoredClient]
     /// Which of the bots and adapters the configuration file declared when it was last applied.
     public var declared: DeclaredRows
 
     /// Creates a stored app.
     public init(
-        settings: AppSettings, bots: [StoredBot] = [], adapters: [StoredAdapter] = [], declared: DeclaredRows = DeclaredRows()
+        settings: AppSettings, bots: [StoredBot] = [], adapters: [StoredAdapter] = [], clients: [StoredClient] = [],
+        declared: DeclaredRows = DeclaredRows()
     ) {
         self.settings = settings
         self.bots = bots
         self.adapters = adapters
+        self.clients = clients
         self.declared = declared
     }
 }

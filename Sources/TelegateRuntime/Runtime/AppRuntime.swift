@@ -16,6 +16,13 @@ public struct AppRuntime: Sendable {
     /// The URLs each adapter connects to, with the policy they are checked against (adapters without any are
     /// absent).
     let outbound: [AdapterName: (policy: OutboundURLPolicy, urls: [String])]
+    /// The OAuth clients of the app's OpenID Provider.
+    let clients: [ClientID: RegisteredClient]
+
+    /// The client with this `client_id`, if the app has it.
+    public func client(_ id: String) -> RegisteredClient? {
+        ClientID(rawValue: id).flatMap { clients[$0] }
+    }
 
     /// The bot named by the route, or the default one.
     public func bot(_ botID: Int64?) throws -> BotRuntime {
