@@ -132,6 +132,18 @@ extension TelegateError.Code {
     public static let adminTokenNotFound = Self("admin_token_not_found", status: 404)
 }
 
+// MARK: OAuth clients
+
+extension TelegateError.Code {
+    /// The app already has an OAuth client with this id.
+    public static let clientExists = Self("client_exists", status: 409)
+    /// No such OAuth client in the app.
+    public static let clientNotFound = Self("client_not_found", status: 404)
+
+    /// The codes of OAuth client configuration.
+    static let oauthClientCodes: [Self] = [.clientExists, .clientNotFound]
+}
+
 extension TelegateError.Code {
     /// Every code declared above, each once.
     public static let catalogue: [Self] =
@@ -149,4 +161,5 @@ extension TelegateError.Code {
             .adminUnauthorized, .adminForbidden, .invalidField, .appExists, .botExists, .adapterExists,
             .adminTokenExists, .userNotFound, .linkNotFound, .adminTokenNotFound,
         ]
+        + oauthClientCodes
 }
