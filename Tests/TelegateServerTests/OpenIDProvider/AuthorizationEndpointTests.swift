@@ -1,4 +1,5 @@
 import Foundation
+@testable import TelegateApp
 import TelegateCore
 import TelegateIssuer
 import TelegateTesting
@@ -327,6 +328,44 @@ struct AuthorizationEndpointTests {
             service.clock.advance(14 * 86_400)
             let reply = try await browser.authorize(Self.request(["prompt": "none"]))
             #expect(TestService.query(of: reply.header("Location"))["error"] == "login_required")
+        }
+    }
+
+    @Test("A warm authorization writes a session's last use at most once an hour")
+    func lastSeenIsWriteLight() async throws {
+        try await Self.run { service, browser in
+            _ = try await Self.logIn(browser)
+            let started = service.clock.now
+            let hash = RandomSecret.hash(try #require(browser.jar["telegate_session"]))
+            let sessions = service.application.services.storage.browserSessions
+            service.clock.advance(1800)
+            #expect(try await browser.authorize(Self.request()).status == 303)
+            #expect(try await sessions.session(appID: AppID(rawValue: "poll")!, hash: hash)?.lastSeenAt == started)
+            service.clock.advance(1800)
+            #expect(try await browser.authorize(Self.request()).status == 303)
+            #expect(try await sessions.session(appID: AppID(rawValue: "poll")!, hash: hash)?.lastSeenAt == started + 3600)
+        }
+    }
+
+    @Test("The pruner deletes codes a day after they expire and sessions past their lifetime")
+    func pruning() async throws {
+        try await Self.run { service, browser in
+            let done = try await Self.logIn(browser)
+            let code = try #require(TestService.query(of: done.header("Location"))["code"])
+            let hash = RandomSecret.hash(try #require(browser.jar["telegate_session"]))
+            let storage = service.application.services.storage
+            let poll = AppID(rawValue: "poll")!
+            let pruner = ExpiredTokenPruner(
+                store: storage.refreshTokens, codes: storage.authorizationCodes, sessions: storage.browserSessions,
+                clock: service.clock.wallClock, logger: service.application.services.logger)
+            service.clock.advance(3600)
+            await pruner.prune()
+            #expect(try await storage.authorizationCodes.redeem(appID: poll, hash: RandomSecret.hash(code), at: service.clock.now - 3599) != .unknown)
+            #expect(try await storage.browserSessions.session(appID: poll, hash: hash) != nil)
+            service.clock.advance(90 * 86_400)
+            await pruner.prune()
+            #expect(try await storage.authorizationCodes.redeem(appID: poll, hash: RandomSecret.hash(code), at: service.clock.now) == .unknown)
+            #expect(try await storage.browserSessions.session(appID: poll, hash: hash) == nil)
         }
     }
 
