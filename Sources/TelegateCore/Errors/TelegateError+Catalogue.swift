@@ -144,6 +144,17 @@ extension TelegateError.Code {
     static let oauthClientCodes: [Self] = [.clientExists, .clientNotFound]
 }
 
+// MARK: The OpenID Provider's authorization endpoint (shown on its error page, never redirected)
+
+extension TelegateError.Code {
+    /// The authorization request names no client of the app.
+    public static let unknownClient = Self("unknown_client", status: 400)
+    /// The authorization request's redirect URI is not one the client registered.
+    public static let redirectURINotRegistered = Self("redirect_uri_not_registered", status: 400)
+    /// A login or consent form's `csrf` field does not match the browser's `telegate_csrf` cookie.
+    public static let csrfMismatch = Self("csrf_mismatch", status: 403)
+}
+
 extension TelegateError.Code {
     /// Every code declared above, each once.
     public static let catalogue: [Self] =
@@ -162,4 +173,5 @@ extension TelegateError.Code {
             .adminTokenExists, .userNotFound, .linkNotFound, .adminTokenNotFound,
         ]
         + oauthClientCodes
+        + [.unknownClient, .redirectURINotRegistered, .csrfMismatch]
 }
