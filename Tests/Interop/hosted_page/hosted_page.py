@@ -137,7 +137,7 @@ def stand_in(run, pages):
     # A Mini App: posts initData at once, no click, in Telegram's theme.
     context = run.context()
     context.add_init_script(mini_app_init_script(init_data))
-    posts = serve_pages(context, pages)
+    serve_pages(context, pages)
     page = context.new_page()
     events = run.watch(page)
     posted = submitted(page, lambda: page.goto(AUTHORIZE, wait_until="commit"))
@@ -152,7 +152,7 @@ def stand_in(run, pages):
 
     # The return from oauth.telegram.org: the fragment is posted as tgAuthResult and leaves the address bar.
     context = run.context()
-    posts = serve_pages(context, pages)
+    serve_pages(context, pages)
     page = context.new_page()
     events = run.watch(page)
     result = "eyJpZCI6NDIsImZpcnN0X25hbWUiOiJBbmEiLCJhdXRoX2RhdGUiOjEsImhhc2giOiJhYiJ9"
@@ -178,7 +178,7 @@ def stand_in(run, pages):
                  "photo_url": "https://t.me/i/userpic/320/ana.jpg", "auth_date": 1, "hash": "ab"}
     for color_scheme in ["light", "dark"]:
         context = run.context(color_scheme=color_scheme)
-        posts = serve_pages(context, pages)
+        serve_pages(context, pages)
         context.route("https://oauth.telegram.org/embed/**",
                       lambda route: route.fulfill(content_type="text/html", body=widget_frame(auth_data)))
         page = context.new_page()
@@ -247,7 +247,7 @@ def live(run, authorize_url, redirect_uri, init_data, tg_auth_result):
         context.route(redirect_uri + "*", lambda route: route.fulfill(content_type="text/plain", body="redirected"))
         page = context.new_page()
         events = run.watch(page)
-        page.goto(url)
+        page.goto(url, wait_until="commit")
         page.wait_for_url(redirect_uri + "*")
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
         run.check(name, "code" in query, f"no code in {page.url}")
