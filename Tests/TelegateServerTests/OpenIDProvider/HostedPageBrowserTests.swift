@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TelegateServer
@@ -26,7 +27,7 @@ struct HostedPageBrowserTests {
             try Data(html.utf8).write(to: pages.appendingPathComponent(name + ".html"))
         }
         try Data(PageHeaders.contentSecurityPolicy(scriptNonce: PagesTests.nonce).utf8).write(to: pages.appendingPathComponent("csp.txt"))
-        let result = try await run(
+        let result = try await ChildProcess.run(
             "/usr/bin/env", ["python3", script, "stand-in", "--pages", pages.path, "--artifacts", pages.path])
         #expect(result.status == 0, "python3 \(script): \(result.output) — install Playwright with pip install playwright")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("ok"))
