@@ -29,19 +29,26 @@ public struct AdminAPI: Sendable {
             + TokenAdminRoutes(backend: backend).routes
     }
 
-    /// Runs one request: finds its route, checks what the caller may do, validates the body, runs the handler.
-    public func handle(_ request: AdminRequest) async throws -> AdminReply {
-        let candidates = routes.compactMap { route in route.match(request.path).map { (route, $0) } }
+    /// Runs one call of `method` on `path` (below `/admin/v1`): finds its route, checks what the caller may do,
+    /// validates the body, runs the handler.
+    public func handle(
+        _ method: AdminMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil, caller: AdminCaller
+    ) async throws -> AdminReply {
+        let candidates = routes.compactMap { route in route.match(path).map { (route, $0) } }
         guard !candidates.isEmpty else { throw TelegateError(.notFound, "no such endpoint") }
-        guard let match = candidates.first(where: { $0.0.method == request.method }) else {
+        guard let match = candidates.first(where: { $0.0.method == method }) else {
             throw TelegateError(.methodNotAllowed, "this method is not allowed here")
         }
-        return try await perform(match.0, parameters: match.1, request: request)
+        return try await perform(match.0, parameters: match.1, path: path, query: query, body: body, caller: caller)
     }
 
-    /// Runs `route` with its matched `parameters`.
-    public func perform(_ route: AdminRoute, parameters: [String: String], request: AdminRequest) async throws -> AdminReply {
-        let principal = request.principal
+    /// Runs `route` with its matched `parameters` on `path` (below `/admin/v1`).
+    public func perform(
+        _ route: AdminRoute, parameters: [String: String], path: String, query: [String: String] = [:],
+        body: JSONValue? = nil, caller: AdminCaller
+    ) async throws -> AdminReply {
+        let request = AdminRequest(method: route.method, path: path, query: query, body: body, caller: caller)
+        let principal = caller.principal
         if route.writes, principal.readOnly {
             throw TelegateError(.adminForbidden, "this admin token is read-only", reason: "read_only_token")
         }

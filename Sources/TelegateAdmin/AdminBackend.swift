@@ -57,7 +57,7 @@ struct AdminBackend: Sendable {
     ) async {
         var details = extra
         if before != nil || after != nil { details.append(("diff", AuditDiff.between(before, after))) }
-        if let client = call.request.client { details.append(("client", .string(client))) }
+        if let client = call.request.caller.client { details.append(("client", .string(client))) }
         await services.audit.record(
             action, appID: appID, actor: call.actor, target: target, outcome: outcome, details: details,
             requestID: call.requestID)

@@ -54,8 +54,7 @@ extension TestService {
         var members: [(key: String, value: JSONValue)] = [("name", .string(name))]
         if let app { members.append(("app", .string(app))) }
         if readOnly { members.append(("readOnly", .bool(true))) }
-        let reply = try await application.admin.handle(
-            AdminRequest(.post, "/tokens", body: .object(members), principal: .local))
+        let reply = try await application.admin.handle(.post, "/tokens", body: .object(members), caller: .local)
         let token = reply.body?["token"]?.stringValue ?? ""
         rememberSecrets([token])
         return token
