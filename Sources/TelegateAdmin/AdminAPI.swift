@@ -16,12 +16,10 @@ public struct AdminAPI: Sendable {
     public init(
         services: TelegateServices, runtimes: RuntimeRegistry, reloader: RuntimeReloader, environment: [String: String]
     ) {
-        let tokens = AdminTokens(store: services.storage.adminTokens, clock: services.clock)
         let backend = AdminBackend(
             services: services, runtimes: runtimes, reloader: reloader,
-            rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment),
-            tokens: tokens)
-        self.tokens = tokens
+            rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment))
+        self.tokens = backend.tokens
         self.routes =
             AppAdminRoutes(backend: backend).routes + BotAdminRoutes(backend: backend).routes
             + AdapterAdminRoutes(backend: backend).routes + UserAdminRoutes(backend: backend).routes

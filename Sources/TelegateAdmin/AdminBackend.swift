@@ -10,7 +10,9 @@ struct AdminBackend: Sendable {
     let runtimes: RuntimeRegistry
     let reloader: RuntimeReloader
     let rows: ConfigurationRows
-    let tokens: AdminTokens
+
+    /// Admin token creation and checking, over the services' token store and clock.
+    var tokens: AdminTokens { AdminTokens(store: services.storage.adminTokens, clock: services.clock) }
 
     /// The app named by the `{app}` parameter; `404` when it does not exist or the caller may not see it (the
     /// same answer, so a restricted token learns nothing about other apps). A look at another app is audited.
