@@ -152,7 +152,6 @@ public final class TelegateApplication: Sendable {
             store: services.storage.refreshTokens, codes: services.storage.authorizationCodes, clock: services.clock,
             logger: services.logger)
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
-        let probe = ReachabilityProbe(services: services, runtimes: runtimes)
         return Application(
             router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
             server: connections.http1(),
@@ -167,7 +166,9 @@ public final class TelegateApplication: Sendable {
                 // Times follow the database's clock.
                 PeriodicService(interval: ClockSkewMonitor.interval) { [skew] in await skew.check() },
                 // An adapter that cannot reach its provider is named in the log, `/readyz` and `/metrics`.
-                PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [probe] in await probe.probe() },
+                PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [services, runtimes] in
+                    await ReachabilityProbe.probe(runtimes, services: services)
+                },
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

@@ -57,7 +57,7 @@ struct ClerkUnresolvableHostTests {
 
             // The probe (run at start and then periodically; here once more, awaited) names the adapter in /readyz,
             // which stays ready: one provider is not the instance.
-            await ReachabilityProbe(services: application.services, runtimes: application.runtimes).probe()
+            await ReachabilityProbe.probe(application.runtimes, services: application.services)
             let ready = try await call(.get, "/readyz")
             #expect(ready.status == 200)
             let unhealthy = (try? JSONValue.parse(ready.body))?["detail"]?["adapters"]?.arrayElements ?? []
