@@ -1,14 +1,9 @@
+import HTTPTypes
 import StrictJSON
 import TelegateCore
 
-/// The HTTP methods of the admin API.
-public enum AdminMethod: String, Sendable, CaseIterable {
-    case get = "GET"
-    case post = "POST"
-    case patch = "PATCH"
-    case put = "PUT"
-    case delete = "DELETE"
-}
+/// The HTTP methods of the admin API (`.get`, `.post`, `.patch`, `.put`, `.delete`): HTTP's own.
+public typealias AdminMethod = HTTPRequest.Method
 
 /// One admin operation: where it lives, what it accepts, who may call it and what it does. The HTTP server, the
 /// local CLI and the OpenAPI document are all driven by the same list of routes.

@@ -37,7 +37,7 @@ struct AdminRoutes {
         }
         for route in api.routes {
             let path = Self.prefix + route.path.replacing("{", with: ":").replacing("}", with: "")
-            router.on(RouterPath(path), method: HTTPRequest.Method(route.method.rawValue)!) { request, context in
+            router.on(RouterPath(path), method: route.method) { request, context in
                 try await handle(route, request, context)
             }
         }

@@ -69,15 +69,3 @@ extension TestService {
         return try await request(method, "/admin/v1" + path, body: body?.serialized, headers: all)
     }
 }
-
-extension HTTPMethodName {
-    init(_ method: AdminMethod) {
-        switch method {
-        case .get: self = .get
-        case .post: self = .post
-        case .patch: self = .patch
-        case .put: self = .put
-        case .delete: self = .delete
-        }
-    }
-}
