@@ -132,7 +132,10 @@ let package = Package(
         // and the OpenAPI document describing them.
         .target(
             name: "TelegateAdmin",
-            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto]),
+            dependencies: [
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
 
         // The store protocols written once in SQL, over a small seam the engines implement, with the one ordered
         // list of migrations.
