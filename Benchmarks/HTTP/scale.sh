@@ -5,6 +5,9 @@
 #
 #   Benchmarks/HTTP/scale.sh          # from the repository root; needs wrk, and PostgreSQL binaries (initdb, pg_ctl)
 #
+# Each RESULT line also gives the Telegate instances' CPU time per exchange (user + system), which compares two builds
+# more steadily than exchanges/s when the machine's speed drifts.
+#
 # Environment: USERS (default 1000), DURATION (default 20s), CONNECTIONS (default 64), PORT (default 18180).
 # TELEGATE_BENCH_POSTGRES_URL uses an existing database instead of starting a throwaway server; TELEGATE=/path/to/telegate
 # measures that binary instead of building this checkout (to compare two builds on one machine).
@@ -62,9 +65,14 @@ stop_all() {
   SERVERS=()
 }
 
+# CPU time (user + system, clock ticks) of every Telegate instance running: per exchange it tells two builds apart
+# far more steadily than throughput does on a machine whose speed drifts between runs.
+server_ticks() { local total=0 pid; for pid in "${SERVERS[@]}"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$total"; }
+
 load() {  # load DURATION CONNECTIONS PORT...: one wrk per instance, connections split evenly; prints the summed rps
   local duration=$1 connections=$2; shift 2
-  local per=$(( connections / $# )) index=0 pids=()
+  local per=$(( connections / $# )) index=0 pids=() ticks_before
+  ticks_before=$(server_ticks)
   for port in "$@"; do
     BODIES="$WORK/bodies.jsonl" EXCHANGE_PATH="/v1/apps/bench-es/exchange" DELAY_MS=0 \
       wrk -t1 -c"$per" -d"$duration" --latency -s Benchmarks/HTTP/exchange.lua "http://127.0.0.1:$port" \
@@ -72,10 +80,13 @@ load() {  # load DURATION CONNECTIONS PORT...: one wrk per instance, connections
     pids+=($!); index=$((index + 1))
   done
   wait "${pids[@]}"
-  cat "$WORK"/wrk.* | awk '{
+  local ticks=$(( $(server_ticks) - ticks_before )) hertz
+  hertz=$(getconf CLK_TCK)
+  cat "$WORK"/wrk.* | awk -v ticks="$ticks" -v hertz="$hertz" '{
       for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       rps += v["rps"]; requests += v["requests"]; errors += v["errors_status"]; if (v["p99_ms"] > p99) p99 = v["p99_ms"]
-    } END { printf "RESULT instances=%d requests=%d errors_status=%d rps=%.1f worst_p99_ms=%.3f\n", NR, requests, errors, rps, p99 }'
+    } END { printf "RESULT instances=%d requests=%d errors_status=%d rps=%.1f worst_p99_ms=%.3f telegate_cpu_us_per_exchange=%.1f\n",
+              NR, requests, errors, rps, p99, ticks * 1e6 / hertz / requests }'
   rm -f "$WORK"/wrk.*
 }
 

@@ -153,7 +153,9 @@ public final class TelegateApplication: Sendable {
         let options = TelegateRouter.Options(
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
             trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
-        let pruner = ExpiredTokenPruner(store: services.storage.refreshTokens, clock: services.clock, logger: services.logger)
+        let pruner = ExpiredTokenPruner(
+            store: services.storage.refreshTokens, codes: services.storage.authorizationCodes, clock: services.clock,
+            logger: services.logger)
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
         let probe = ReachabilityProbe(services: services, runtimes: runtimes)
         return Application(
@@ -163,7 +165,7 @@ public final class TelegateApplication: Sendable {
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
                 serverName: "Telegate", backlog: Self.listenBacklog),
             services: [
-                // Expired refresh tokens and families leave the tables.
+                // Expired refresh tokens, families and authorization codes leave the tables.
                 PeriodicService(interval: ExpiredTokenPruner.interval) { [pruner] in await pruner.prune() },
                 // Changes made elsewhere (another instance, the CLI on the database, `config apply`) take effect here.
                 PeriodicService(interval: Self.reloadInterval) { [reloader] in await reloader.reloadReportingFailure() },

@@ -11,6 +11,7 @@ open class SQLStorage: @unchecked Sendable {
     public let refreshTokens: any RefreshTokenStore
     public let audit: any AuditStore
     public let adminTokens: any AdminTokenStore
+    public let authorizationCodes: any AuthorizationCodeStore
 
     /// The stores on `database`.
     public init(database: any SQLDatabase) {
@@ -21,5 +22,6 @@ open class SQLStorage: @unchecked Sendable {
         refreshTokens = SQLRefreshTokenStore(database: database)
         audit = SQLAuditStore(database: database)
         adminTokens = SQLAdminTokenStore(database: database)
+        authorizationCodes = SQLAuthorizationCodeStore(database: database)
     }
 }

@@ -183,7 +183,9 @@ struct RefreshTokenTests {
             let live = try #require(try await refresh(service, fresh).json["refresh_token"]?.stringValue)
             let store = service.application.services.storage.refreshTokens
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) != nil)
-            let pruner = ExpiredTokenPruner(store: store, clock: service.clock.wallClock, logger: service.application.services.logger)
+            let pruner = ExpiredTokenPruner(
+                store: store, codes: service.application.services.storage.authorizationCodes, clock: service.clock.wallClock,
+                logger: service.application.services.logger)
             await pruner.prune()
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) == nil)
             #expect(try await store.token(familyID: Self.familyID(live), hash: Self.hash(live)) != nil)

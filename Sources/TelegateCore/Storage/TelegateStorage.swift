@@ -8,6 +8,8 @@ public protocol TelegateStorage: Sendable {
     var refreshTokens: any RefreshTokenStore { get }
     var audit: any AuditStore { get }
     var adminTokens: any AdminTokenStore { get }
+    /// The OpenID Provider's authorization codes.
+    var authorizationCodes: any AuthorizationCodeStore { get }
 
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult

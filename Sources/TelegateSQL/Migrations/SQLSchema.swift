@@ -184,6 +184,32 @@ package enum SQLSchema {
         Migration(
             version: 5,
             statements: ["CREATE INDEX IF NOT EXISTS provider_links_by_user ON provider_links (user_id)"]),
+        // The OpenID Provider's authorization codes: only their SHA-256, single use, bound to the request they answer.
+        Migration(
+            version: 7,
+            statements: [
+                """
+                CREATE TABLE authorization_codes (
+                    app_id TEXT NOT NULL,
+                    hash \(schema: .bytes) NOT NULL,
+                    client_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    auth_time \(schema: .bigint) NOT NULL,
+                    proof TEXT NOT NULL,
+                    redirect_uri TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    nonce TEXT,
+                    code_challenge TEXT,
+                    session_id TEXT,
+                    expires_at \(schema: .bigint) NOT NULL,
+                    redeemed_at \(schema: .bigint),
+                    grant_id TEXT,
+                    PRIMARY KEY (app_id, hash)
+                )\(schema: .withoutRowID)
+                """,
+                "CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at)",
+                "CREATE INDEX authorization_codes_by_user ON authorization_codes (user_id)",
+            ]),
         // OpenID Provider grants: a refresh-token family issued at the token endpoint records its client, its scopes
         // and the user's authentication time.
         Migration(
