@@ -112,13 +112,21 @@ public struct TokenEndpointService: Sendable {
         let requested = parameters["scope"].map { $0.split(separator: " ").map(String.init) }
         let appID = runtime.settings.id
         var narrowed: [String]?
+        var scopeRefused = false
+        // Checked before the token rotates: a refused request leaves the client its token.
         let outcome = try await services.refreshTokens.rotate(presented, appID: appID) { family in
             guard let grant = family.grant, grant.clientID == client.id else { return nil }
-            narrowed = requested ?? grant.scopes
+            let scopes = requested ?? grant.scopes
+            guard Set(scopes).isSubset(of: grant.scopes), scopes.contains("openid") else {
+                scopeRefused = true
+                return nil
+            }
+            narrowed = scopes
             return lifetimes.refreshToken
         }
         switch outcome {
         case .failure(.invalid):
+            if scopeRefused { throw OAuthError(.invalidScope, "scope may only narrow what was granted, and keeps openid") }
             throw OAuthError.invalidGrant
         case .failure(.reused(let familyID, let userID)):
             await services.audit.record(
@@ -127,9 +135,6 @@ public struct TokenEndpointService: Sendable {
             throw OAuthError.invalidGrant
         case .success(let rotation):
             guard let grant = rotation.family.grant, let scopes = narrowed else { throw OAuthError.invalidGrant }
-            guard Set(scopes).isSubset(of: grant.scopes), scopes.contains("openid") else {
-                throw OAuthError(.invalidScope, "scope may only narrow what was granted, and keeps openid")
-            }
             guard let user = try await services.storage.users.user(id: rotation.family.userID),
                 user.mayRefresh(familyCreatedAt: rotation.family.createdAt)
             else {

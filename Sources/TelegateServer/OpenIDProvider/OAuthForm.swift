@@ -36,5 +36,5 @@ enum OAuthForm {
     }
 
     /// The headers every token endpoint answer carries (RFC 6749 §5.1).
-    static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
+    static let noStore: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
 }

@@ -14,7 +14,8 @@ struct UserInfoRoutes {
         }
         router.post("/apps/:app/userinfo") { request, context in
             let appID = try OAuthForm.appID(context)
-            let form = request.headers[.contentType] == nil ? nil : try await OAuthForm.parameters(request, context)
+            let form: [String: String]? =
+                if request.headers[.contentType] == nil { nil } else { try await OAuthForm.parameters(request, context) }
             return try await answer(appID: appID, token: try Self.bearer(request, form: form))
         }
     }

@@ -26,7 +26,7 @@ extension TelegateError: ProblemRenderable {
 extension OAuthError: ProblemRenderable {
     func response(requestID: String) -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store"]
-        headers[HTTPField.Name("Pragma")!] = "no-cache"
+        headers[.pragma] = "no-cache"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if let challenge { headers[.wwwAuthenticate] = challenge }
         return JSONResponse.make(json, status: HTTPResponse.Status(code: status), headers: headers)
