@@ -136,7 +136,11 @@ struct TokenEndpointConformanceTests {
             #expect(wrongPost.header("WWW-Authenticate") == nil)
             #expect(try await basicOnly.redeem(try await basicOnly.code(), as: .post).status == 401, "a method the client does not use")
             #expect(try await rp.redeem(try await rp.code(), as: .none).status == 401, "a confidential client without its secret")
-            #expect(try await spa.redeem(try await spa.code(), as: .post).status == 401, "a public client has no secret")
+            let spaWithSecret = try await spa.post(
+                "/apps/poll/token",
+                [("grant_type", "authorization_code"), ("code", try await spa.code()), ("redirect_uri", Rig.redirectURI), ("code_verifier", Rig.verifier)],
+                as: .post, secret: "guess")
+            #expect(spaWithSecret.status == 401, "a public client has no secret")
 
             let stolen = try await basicOnly.redeem(try await rp.code())
             #expect(stolen.status == 400)
@@ -205,7 +209,8 @@ struct TokenEndpointConformanceTests {
             let rig = try await Rig.install(service, Rig.Setup())
             let before = try await rig.redeem(try await rig.code())
             let oldToken = try #require(before.json["access_token"]?.stringValue)
-            let runtime = try #require(service.application.runtimes.app(try #require(AppID(rawValue: "poll"))))
+            let poll = try #require(AppID(rawValue: "poll"))
+            let runtime = try #require(service.application.runtimes.app(poll))
             try await runtime.keyRing.rotate(retiredKeyLifetime: 86_400)
             let after = try await rig.redeem(try await rig.code())
             let newToken = try #require(after.json["access_token"]?.stringValue)
