@@ -209,9 +209,11 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "TelegateTesting", "TelegateApp", httpClient, logging,
+                "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
             ],
             path: "Tests/TestSupport"),
+        // The glibc extensions the tests' child-process launcher needs (Swift's Glibc module leaves out _GNU_SOURCE).
+        .target(name: "CPosixSpawn", path: "Tests/CPosixSpawn"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TelegateCoreTests",

@@ -184,6 +184,22 @@ package enum SQLSchema {
         Migration(
             version: 5,
             statements: ["CREATE INDEX IF NOT EXISTS provider_links_by_user ON provider_links (user_id)"]),
+        // The OAuth clients of the apps' OpenID Providers: the spec as its file spelling, the secret as a digest.
+        Migration(
+            version: 6,
+            statements: [
+                """
+                CREATE TABLE oauth_clients (
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    client_id TEXT NOT NULL,
+                    spec TEXT NOT NULL,
+                    secret_digest \(schema: .bytes),
+                    created_at \(schema: .bigint) NOT NULL,
+                    updated_at \(schema: .bigint) NOT NULL,
+                    PRIMARY KEY (app_id, client_id)
+                )
+                """
+            ]),
         // The OpenID Provider's authorization codes: only their SHA-256, single use, bound to the request they answer.
         Migration(
             version: 7,
