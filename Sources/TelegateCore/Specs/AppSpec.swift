@@ -3,9 +3,9 @@ import StrictJSON
 /// An app as configured: its settings with the bots, adapters and OAuth clients it declares. The configuration file, the admin
 /// API, export and the runtime builder all read and write this one value, and ``validate()`` holds every rule.
 ///
-/// Spelled in the file as `{id, corsOrigins, initData: {maxAge}, widget: {maxAge}, bots, adapters, clients}` and in
-/// the admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge}` (bots, adapters and clients have their own
-/// routes).
+/// Spelled in the file as `{id, corsOrigins, initData: {maxAge}, widget: {maxAge}, sessions: {idleTimeout, lifetime},
+/// bots, adapters, clients}` and in the admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge,
+/// sessionIdleTimeout, sessionLifetime}` (bots, adapters and clients have their own routes).
 public struct AppSpec: Sendable, Equatable {
     public var settings: AppSettings
     public var bots: [BotSpec]
@@ -28,6 +28,9 @@ public struct AppSpec: Sendable, Equatable {
         }
         guard settings.initDataMaxAge >= 60 else { throw .invalidSpec("initDataMaxAge must be at least 60 seconds") }
         guard settings.widgetMaxAge >= 30 else { throw .invalidSpec("widgetMaxAge must be at least 30 seconds") }
+        guard settings.sessionIdleTimeout >= 60, settings.sessionLifetime >= settings.sessionIdleTimeout else {
+            throw .invalidSpec("sessions.idleTimeout must be at least 60 seconds and at most sessions.lifetime")
+        }
         for (index, bot) in bots.enumerated() {
             do throws(TelegateError) { try bot.validate() } catch { throw error.within("bots[\(index)]") }
         }
@@ -50,9 +53,14 @@ public struct AppSpec: Sendable, Equatable {
 }
 
 extension AppSpec: Codable {
-    enum FileKeys: String, CodingKey, CaseIterable { case id, corsOrigins, bots, initData, widget, adapters, clients }
-    enum AdminKeys: String, CodingKey, CaseIterable { case id, corsOrigins, initDataMaxAge, widgetMaxAge }
+    enum FileKeys: String, CodingKey, CaseIterable {
+        case id, corsOrigins, bots, initData, widget, adapters, clients, sessions
+    }
+    enum AdminKeys: String, CodingKey, CaseIterable {
+        case id, corsOrigins, initDataMaxAge, widgetMaxAge, sessionIdleTimeout, sessionLifetime
+    }
     enum MaxAgeKeys: String, CodingKey, CaseIterable { case maxAge }
+    enum SessionKeys: String, CodingKey, CaseIterable { case idleTimeout, lifetime }
 
     public init(from decoder: any Decoder) throws {
         switch SpecFormat.of(decoder.userInfo) {
@@ -68,6 +76,12 @@ extension AppSpec: Codable {
                 let widget = try members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .widget)
                 settings.widgetMaxAge = try widget.decodeIfPresent(Int64.self, forKey: .maxAge) ?? settings.widgetMaxAge
             }
+            if members.contains(.sessions), try !members.decodeNil(forKey: .sessions) {
+                let sessions = try members.nestedContainer(keyedBy: SessionKeys.self, forKey: .sessions)
+                settings.sessionIdleTimeout =
+                    try sessions.decodeIfPresent(Int64.self, forKey: .idleTimeout) ?? settings.sessionIdleTimeout
+                settings.sessionLifetime = try sessions.decodeIfPresent(Int64.self, forKey: .lifetime) ?? settings.sessionLifetime
+            }
             self.init(
                 settings: settings, bots: try members.decodeIfPresent([BotSpec].self, forKey: .bots) ?? [],
                 adapters: try members.decodeIfPresent([AdapterSpec].self, forKey: .adapters) ?? [],
@@ -78,6 +92,9 @@ extension AppSpec: Codable {
             settings.corsOrigins = try members.decodeIfPresent([String].self, forKey: .corsOrigins) ?? []
             settings.initDataMaxAge = try members.decodeIfPresent(Int64.self, forKey: .initDataMaxAge) ?? settings.initDataMaxAge
             settings.widgetMaxAge = try members.decodeIfPresent(Int64.self, forKey: .widgetMaxAge) ?? settings.widgetMaxAge
+            settings.sessionIdleTimeout =
+                try members.decodeIfPresent(Int64.self, forKey: .sessionIdleTimeout) ?? settings.sessionIdleTimeout
+            settings.sessionLifetime = try members.decodeIfPresent(Int64.self, forKey: .sessionLifetime) ?? settings.sessionLifetime
             self.init(settings: settings)
         }
     }
@@ -86,7 +103,8 @@ extension AppSpec: Codable {
         try members.decode(key, as: AppID.init(rawValue:), rule: "must be a lowercase slug like poll (letters, digits, -)")
     }
 
-    /// The file spelling leaves out an empty `corsOrigins` and empty `clients`; the admin spelling writes the settings only.
+    /// The file spelling leaves out an empty `corsOrigins`, empty `clients` and default `sessions`; the admin spelling
+    /// writes the settings only.
     public func encode(to encoder: any Encoder) throws {
         switch SpecFormat.of(encoder.userInfo) {
         case .file:
@@ -97,6 +115,13 @@ extension AppSpec: Codable {
             try initData.encode(settings.initDataMaxAge, forKey: .maxAge)
             var widget = members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .widget)
             try widget.encode(settings.widgetMaxAge, forKey: .maxAge)
+            if settings.sessionIdleTimeout != AppSettings.defaultSessionIdleTimeout
+                || settings.sessionLifetime != AppSettings.defaultSessionLifetime
+            {
+                var sessions = members.nestedContainer(keyedBy: SessionKeys.self, forKey: .sessions)
+                try sessions.encode(settings.sessionIdleTimeout, forKey: .idleTimeout)
+                try sessions.encode(settings.sessionLifetime, forKey: .lifetime)
+            }
             try members.encode(bots, forKey: .bots)
             try members.encode(adapters, forKey: .adapters)
             if !clients.isEmpty { try members.encode(clients, forKey: .clients) }
@@ -106,6 +131,8 @@ extension AppSpec: Codable {
             try members.encode(settings.corsOrigins, forKey: .corsOrigins)
             try members.encode(settings.initDataMaxAge, forKey: .initDataMaxAge)
             try members.encode(settings.widgetMaxAge, forKey: .widgetMaxAge)
+            try members.encode(settings.sessionIdleTimeout, forKey: .sessionIdleTimeout)
+            try members.encode(settings.sessionLifetime, forKey: .sessionLifetime)
         }
     }
 }

@@ -24,6 +24,7 @@ public enum StoredAppSettingsJSON {
         [
             ("corsOrigins", .array(settings.corsOrigins.map { .string($0) })),
             ("initDataMaxAge", .integer(settings.initDataMaxAge)), ("widgetMaxAge", .integer(settings.widgetMaxAge)),
+            ("sessionIdleTimeout", .integer(settings.sessionIdleTimeout)), ("sessionLifetime", .integer(settings.sessionLifetime)),
         ]
     }
 
@@ -32,7 +33,9 @@ public enum StoredAppSettingsJSON {
         AppSettings(
             id: id, corsOrigins: json["corsOrigins"]?.arrayElements?.compactMap(\.stringValue) ?? [],
             initDataMaxAge: json["initDataMaxAge"]?.integerValue ?? 3600,
-            widgetMaxAge: json["widgetMaxAge"]?.integerValue ?? 300)
+            widgetMaxAge: json["widgetMaxAge"]?.integerValue ?? 300,
+            sessionIdleTimeout: json["sessionIdleTimeout"]?.integerValue ?? AppSettings.defaultSessionIdleTimeout,
+            sessionLifetime: json["sessionLifetime"]?.integerValue ?? AppSettings.defaultSessionLifetime)
     }
 
     /// The declared rows recorded in a stored document (none when absent).
