@@ -232,6 +232,7 @@ let package = Package(
             dependencies: ["TestSupport", "TelegateTesting",
                 "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
                 "OIDCProvider", "OIDCSimulator",
+                "TelegateRuntime",
                 "TelegatePostgres",
                 // OpenID Provider tests install clients into the running app.
                 "TelegateRuntime",

@@ -28,7 +28,7 @@ struct ExpiredTokenPruner {
             let sessionsDeleted = try await sessions.deleteExpired(before: clock.now)
             if sessionsDeleted > 0 { logger.info("pruned expired browser sessions", metadata: ["count": "\(sessionsDeleted)"]) }
         } catch {
-            logger.warning("pruning expired refresh tokens failed", metadata: ["error": "\(type(of: error))"])
+            logger.warning("pruning expired tokens, codes and sessions failed", metadata: ["error": "\(type(of: error))"])
         }
     }
 }

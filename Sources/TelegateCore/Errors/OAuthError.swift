@@ -27,8 +27,6 @@ public struct OAuthError: Error, Sendable, Equatable {
         // The OpenID Provider's token, userinfo, revocation and introspection endpoints.
         /// Client authentication failed (RFC 6749 §5.2).
         public static let invalidClient = Self("invalid_client", status: 401)
-        /// The requested scope exceeds what was granted.
-        public static let invalidScope = Self("invalid_scope", status: 400)
         /// The bearer access token is missing, malformed, expired or revoked (RFC 6750 §3.1).
         public static let invalidToken = Self("invalid_token", status: 401)
 

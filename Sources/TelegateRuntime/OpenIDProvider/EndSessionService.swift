@@ -1,4 +1,3 @@
-import Crypto
 import TelegateCore
 import TelegateIssuer
 import TelegramAuth
@@ -57,7 +56,7 @@ public struct EndSessionService: Sendable {
         let now = services.clock.now
         var hashes: [[UInt8]] = []
         if let sessionCookie, !sessionCookie.isEmpty, sessionCookie.utf8.count <= 64 {
-            hashes.append(Array(SHA256.hash(data: Array(sessionCookie.utf8))))
+            hashes.append(RandomSecret.hash(sessionCookie))
         }
         if let sessionID = hinted.sessionID,
             let hash = Base64.decode(Array(sessionID.utf8), alphabet: .url, allowPadding: false, canonical: true)

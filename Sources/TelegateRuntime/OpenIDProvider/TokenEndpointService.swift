@@ -1,4 +1,3 @@
-import Crypto
 import Logging
 import ProviderKit
 import TelegateCore
@@ -53,7 +52,7 @@ public struct TokenEndpointService: Sendable {
             throw OAuthError(.invalidRequest, "redirect_uri is required")
         }
         let appID = runtime.settings.id
-        let hash = Array(SHA256.hash(data: Array(code.utf8)))
+        let hash = RandomSecret.hash(code)
         let redeemed: AuthorizationCode
         switch try await codes.redeem(appID: appID, hash: hash, at: services.clock.now) {
         case .unknown:
