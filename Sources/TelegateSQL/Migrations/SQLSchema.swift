@@ -258,6 +258,15 @@ package enum SQLSchema {
                 """,
                 "CREATE INDEX consents_by_user ON consents (user_id)",
             ]),
+        // OpenID Provider grants: a refresh-token family issued at the token endpoint records its client, its scopes
+        // and the user's authentication time.
+        Migration(
+            version: 9,
+            statements: [
+                "ALTER TABLE refresh_families ADD COLUMN client_id TEXT",
+                "ALTER TABLE refresh_families ADD COLUMN scope TEXT",
+                "ALTER TABLE refresh_families ADD COLUMN auth_time \(schema: .bigint)",
+            ]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and
