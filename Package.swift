@@ -234,11 +234,7 @@ let package = Package(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", "TelegateTesting",
                 "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
-                "OIDCProvider", "OIDCSimulator",
-                "TelegateRuntime",
-                "TelegatePostgres",
-                // OpenID Provider tests install clients into the running app.
-                "TelegateRuntime",
+                "OIDCProvider", "OIDCSimulator", "TelegateRuntime", "TelegatePostgres",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),

@@ -18,6 +18,8 @@ final class TestService: Sendable {
     static let pollToken = "7000000001:AAcanaryPollBotSecretValue0123456789x"
     static let quizToken = "7000000002:AAcanaryQuizBotSecretValue0123456789x"
     static let masterKey = "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE="
+    /// The secret of an OAuth client a test declares with `secret: env:POLL_DJANGO_CLIENT_SECRET`.
+    static let djangoClientSecret = "canary-django-client-secret-0123456789abcdef"
     static let sampleUser = TelegramUser(
         id: 279_058_397, firstName: "Vladislav", lastName: "Kibenko", username: "vdkfrost", languageCode: "ru",
         isPremium: true, allowsWriteToPM: true, photoURL: "https://t.me/i/userpic/320/4FPEE4tmP3ATHa57u6MqTDih13LTOiMoKoLDRG4PnSA.svg")
@@ -91,6 +93,7 @@ final class TestService: Sendable {
         configure(&configuration)
         let environment = [
             "TELEGATE_MASTER_KEY": masterKey, "POLL_BOT_TOKEN": pollToken, "QUIZ_BOT_TOKEN": quizToken,
+            "POLL_DJANGO_CLIENT_SECRET": djangoClientSecret,
         ]
         let logs = LogCapture()
         let telegram = TelegramLoginStub()
@@ -99,7 +102,7 @@ final class TestService: Sendable {
             databaseTime: databaseTime, telegramKeys: telegram.keySet(), registry: registry)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let baseURL = configuration.server.publicURL
-        let secrets = SecretCanaries([pollToken, quizToken, masterKey])
+        let secrets = SecretCanaries([pollToken, quizToken, masterKey, djangoClientSecret])
         func service(_ telegate: TelegateClient) -> TestService {
             TestService(
                 baseURL: baseURL, clock: clock, logs: logs, telegram: telegram, application: application, client: client,
