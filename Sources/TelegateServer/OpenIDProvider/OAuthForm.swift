@@ -35,6 +35,16 @@ enum OAuthForm {
         return appID
     }
 
+    /// What a client-authenticated request (token, revocation, introspection) carries: the app from the route, the
+    /// form's parameters, and the client's credentials from the `Authorization` header or the form.
+    static func clientRequest(
+        _ request: Request, _ context: TelegateRequestContext
+    ) async throws -> (appID: AppID, parameters: [String: String], credentials: ClientCredentials) {
+        let appID = try appID(context)
+        let parameters = try await parameters(request, context)
+        return (appID, parameters, ClientCredentials(authorization: request.headers[.authorization], parameters: parameters))
+    }
+
     /// The headers every token endpoint answer carries (RFC 6749 §5.1).
     static let noStore: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
 }

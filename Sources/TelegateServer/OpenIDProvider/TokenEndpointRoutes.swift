@@ -10,9 +10,7 @@ struct TokenEndpointRoutes {
 
     func register(on router: Router<TelegateRequestContext>) {
         router.post("/apps/:app/token") { request, context in
-            let appID = try OAuthForm.appID(context)
-            let parameters = try await OAuthForm.parameters(request, context)
-            let credentials = ClientCredentials(authorization: request.headers[.authorization], parameters: parameters)
+            let (appID, parameters, credentials) = try await OAuthForm.clientRequest(request, context)
             do {
                 let response = try await tokens.token(
                     appID: appID, credentials: credentials, parameters: parameters, requestID: context.requestID)

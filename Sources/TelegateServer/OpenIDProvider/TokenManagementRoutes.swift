@@ -9,21 +9,14 @@ struct TokenManagementRoutes {
 
     func register(on router: Router<TelegateRequestContext>) {
         router.post("/apps/:app/revoke") { request, context in
-            let appID = try OAuthForm.appID(context)
-            let parameters = try await OAuthForm.parameters(request, context)
+            let (appID, parameters, credentials) = try await OAuthForm.clientRequest(request, context)
             try await granted.revoke(
-                appID: appID,
-                credentials: ClientCredentials(authorization: request.headers[.authorization], parameters: parameters),
-                token: parameters["token"], requestID: context.requestID)
+                appID: appID, credentials: credentials, token: parameters["token"], requestID: context.requestID)
             return Response(status: .ok, headers: OAuthForm.noStore)
         }
         router.post("/apps/:app/introspect") { request, context in
-            let appID = try OAuthForm.appID(context)
-            let parameters = try await OAuthForm.parameters(request, context)
-            let answer = try await granted.introspect(
-                appID: appID,
-                credentials: ClientCredentials(authorization: request.headers[.authorization], parameters: parameters),
-                token: parameters["token"])
+            let (appID, parameters, credentials) = try await OAuthForm.clientRequest(request, context)
+            let answer = try await granted.introspect(appID: appID, credentials: credentials, token: parameters["token"])
             return JSONResponse.make(answer, headers: OAuthForm.noStore)
         }
     }

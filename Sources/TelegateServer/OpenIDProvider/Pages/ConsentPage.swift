@@ -14,14 +14,6 @@ struct ConsentPage {
     let formAction: String
     let hiddenFields: [(name: String, value: String)]
 
-    init(context: PageContext, clientID: String, scopes: [String], formAction: String, hiddenFields: [(name: String, value: String)]) {
-        self.context = context
-        self.clientID = clientID
-        self.scopes = scopes
-        self.formAction = formAction
-        self.hiddenFields = hiddenFields
-    }
-
     /// The whole document.
     func render() -> String {
         let strings = PageStrings.table(for: context.locale)

@@ -6,13 +6,6 @@ struct ErrorPage {
     let code: String
     let message: String
 
-    init(context: PageContext, status: Int, code: String, message: String) {
-        self.context = context
-        self.status = status
-        self.code = code
-        self.message = message
-    }
-
     /// The whole document.
     func render() -> String {
         let strings = PageStrings.table(for: context.locale)

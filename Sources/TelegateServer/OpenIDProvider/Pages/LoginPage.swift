@@ -7,13 +7,6 @@ struct LoginPage {
     let hiddenFields: [(name: String, value: String)]
     let methods: LoginMethods
 
-    init(context: PageContext, formAction: String, hiddenFields: [(name: String, value: String)], methods: LoginMethods) {
-        self.context = context
-        self.formAction = formAction
-        self.hiddenFields = hiddenFields
-        self.methods = methods
-    }
-
     /// The whole document.
     func render() -> String {
         let strings = PageStrings.table(for: context.locale)
