@@ -10,7 +10,7 @@ import Testing
 struct BotOIDCClientSecretTests {
     static let poll = AppID(rawValue: "poll")!
 
-    @Test("The file's oidc.clientSecret is sealed in the bot row, kept unchanged on a second apply, and exported by reference")
+    @Test("The file's oidc.clientSecret is sealed in the bot row, opened into the runtime, and exported by reference")
     func sealedAndExported() async throws {
         try await TestService.run(configure: { configuration in
             configuration.apps[0].bots[0].oidcClientSecret = .environment("POLL_OIDC_CLIENT_SECRET")
