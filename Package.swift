@@ -218,9 +218,11 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "TelegateTesting", "TelegateApp", httpClient, logging,
+                "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
             ],
             path: "Tests/TestSupport"),
+        // The glibc extensions the tests' child-process launcher needs (Swift's Glibc module leaves out _GNU_SOURCE).
+        .target(name: "CPosixSpawn", path: "Tests/CPosixSpawn"),
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "StrictJSON", cryptoExtras], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TelegateCoreTests",
@@ -239,6 +241,7 @@ let package = Package(
             dependencies: ["TestSupport", "TelegateTesting",
                 "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
                 "OIDCProvider", "OIDCSimulator", "TelegramSimulator", "SimulatorKit",
+                "TelegateRuntime",
                 "TelegatePostgres",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -27,6 +27,7 @@ public struct AdminAPI: Sendable {
             + AdapterAdminRoutes(backend: backend).routes + UserAdminRoutes(backend: backend).routes
             + KeyAdminRoutes(backend: backend).routes + AuditAdminRoutes(backend: backend).routes
             + TokenAdminRoutes(backend: backend).routes
+            + ClientAdminRoutes(backend: backend).routes
     }
 
     /// Runs one request: finds its route, checks what the caller may do, validates the body, runs the handler.

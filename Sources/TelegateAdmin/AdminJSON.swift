@@ -50,6 +50,18 @@ enum AdminJSON {
         return SpecFormat.admin.encode(spec)
     }
 
+    /// An OAuth client as its spec spells it, the secret as `hasSecret` and its `secretReference` (if any): never
+    /// the secret or its digest.
+    static func client(_ client: StoredClient) -> JSONValue {
+        var spec = client.spec
+        spec.secret = nil
+        var members = SpecFormat.admin.encode(spec).objectMembers ?? []
+        var secret: [(key: String, value: JSONValue)] = [("hasSecret", .bool(client.secretDigest != nil))]
+        if let reference = client.spec.secret { secret.append(("secretReference", .string(reference.description))) }
+        members.insert(contentsOf: secret, at: min(1, members.count))
+        return .object(members)
+    }
+
     static func link(_ link: ProviderLink) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("adapter", .string(link.adapter.rawValue)), ("state", .string(link.state.rawValue)),

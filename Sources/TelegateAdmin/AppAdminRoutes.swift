@@ -9,6 +9,8 @@ struct AppAdminRoutes {
         .member("corsOrigins", .stringList, "Exact browser origins allowed to call the app."),
         .member("initDataMaxAge", .integer, "Maximum age of Mini App initData, seconds (at least 60)."),
         .member("widgetMaxAge", .integer, "Maximum age of Login Widget data, seconds (at least 30)."),
+        .member("sessionIdleTimeout", .integer, "How long an unused OpenID Provider browser session lasts, seconds."),
+        .member("sessionLifetime", .integer, "How long an OpenID Provider browser session lasts at most, seconds."),
     ]
 
     var routes: [AdminRoute] {

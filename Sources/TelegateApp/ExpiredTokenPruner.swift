@@ -2,8 +2,8 @@ import Logging
 import TelegateCore
 import TelegramAuth
 
-/// Deletes expired refresh tokens and families, and authorization codes expired long ago, every `interval` (run by
-/// a ``PeriodicService``), so the tables hold only what can still be used.
+/// Deletes expired refresh tokens and families, browser sessions past their lifetime, and authorization codes expired
+/// long ago, every `interval` (run by a ``PeriodicService``), so the tables hold only what can still be used.
 ///
 /// An expired token or code is refused whether or not its row exists, so pruning late or twice (several instances on
 /// one database) is harmless. A redeemed code is kept for ``codeRetention`` after it expires, so a replay within
@@ -11,6 +11,7 @@ import TelegramAuth
 struct ExpiredTokenPruner {
     let store: any RefreshTokenStore
     let codes: any AuthorizationCodeStore
+    let sessions: any BrowserSessionStore
     let clock: WallClock
     let logger: Logger
     static let interval: Duration = .seconds(600)
@@ -24,8 +25,10 @@ struct ExpiredTokenPruner {
             if deleted > 0 { logger.info("pruned expired refresh tokens", metadata: ["count": "\(deleted)"]) }
             let codesDeleted = try await codes.deleteExpired(before: clock.now - Self.codeRetention)
             if codesDeleted > 0 { logger.info("pruned expired authorization codes", metadata: ["count": "\(codesDeleted)"]) }
+            let sessionsDeleted = try await sessions.deleteExpired(before: clock.now)
+            if sessionsDeleted > 0 { logger.info("pruned expired browser sessions", metadata: ["count": "\(sessionsDeleted)"]) }
         } catch {
-            logger.warning("pruning expired refresh tokens failed", metadata: ["error": "\(type(of: error))"])
+            logger.warning("pruning expired tokens, codes and sessions failed", metadata: ["error": "\(type(of: error))"])
         }
     }
 }

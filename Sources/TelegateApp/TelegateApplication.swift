@@ -161,8 +161,8 @@ public final class TelegateApplication: Sendable {
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
             trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
         let pruner = ExpiredTokenPruner(
-            store: services.storage.refreshTokens, codes: services.storage.authorizationCodes, clock: services.clock,
-            logger: services.logger)
+            store: services.storage.refreshTokens, codes: services.storage.authorizationCodes,
+            sessions: services.storage.browserSessions, clock: services.clock, logger: services.logger)
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
         let probe = ReachabilityProbe(services: services, runtimes: runtimes)
         return Application(
@@ -172,7 +172,7 @@ public final class TelegateApplication: Sendable {
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
                 serverName: "Telegate", backlog: Self.listenBacklog),
             services: [
-                // Expired refresh tokens, families and authorization codes leave the tables.
+                // Expired refresh tokens, families, authorization codes and browser sessions leave the tables.
                 PeriodicService(interval: ExpiredTokenPruner.interval) { [pruner] in await pruner.prune() },
                 // Changes made elsewhere (another instance, the CLI on the database, `config apply`) take effect here.
                 PeriodicService(interval: Self.reloadInterval) { [reloader] in await reloader.reloadReportingFailure() },

@@ -12,6 +12,8 @@ open class SQLStorage: @unchecked Sendable {
     public let audit: any AuditStore
     public let adminTokens: any AdminTokenStore
     public let authorizationCodes: any AuthorizationCodeStore
+    public let browserSessions: any BrowserSessionStore
+    public let consents: any ConsentStore
 
     /// The stores on `database`.
     public init(database: any SQLDatabase) {
@@ -23,5 +25,7 @@ open class SQLStorage: @unchecked Sendable {
         audit = SQLAuditStore(database: database)
         adminTokens = SQLAdminTokenStore(database: database)
         authorizationCodes = SQLAuthorizationCodeStore(database: database)
+        browserSessions = SQLBrowserSessionStore(database: database)
+        consents = SQLConsentStore(database: database)
     }
 }

@@ -3,7 +3,7 @@ import StrictJSON
 import TelegateApp
 
 /// A configuration file built from typed values instead of YAML written by hand: the server, the database, the
-/// master key and the apps with their bots and adapters. ``configuration()`` reads it through the same parser as
+/// master key and the apps with their bots, adapters and OAuth clients. ``configuration()`` reads it through the same parser as
 /// `telegate serve`, so what a test configures is what an operator could write.
 public struct TestConfiguration: Sendable {
     /// `server.host` and `server.port` (only a live server listens on them).
@@ -35,13 +35,15 @@ public struct TestConfiguration: Sendable {
         public var corsOrigins: [String]
         public var bots: [Bot]
         public var adapters: [Adapter]
+        public var clients: [Client]
 
         /// An app.
-        public init(_ id: String, corsOrigins: [String] = [], bots: [Bot], adapters: [Adapter]) {
+        public init(_ id: String, corsOrigins: [String] = [], bots: [Bot], adapters: [Adapter], clients: [Client] = []) {
             self.id = id
             self.corsOrigins = corsOrigins
             self.bots = bots
             self.adapters = adapters
+            self.clients = clients
         }
 
         var json: JSONValue {
@@ -49,6 +51,49 @@ public struct TestConfiguration: Sendable {
             if !corsOrigins.isEmpty { members.append(("corsOrigins", .array(corsOrigins.map(JSONValue.string)))) }
             members.append(("bots", .array(bots.map(\.json))))
             members.append(("adapters", .array(adapters.map(\.json))))
+            if !clients.isEmpty { members.append(("clients", .array(clients.map(\.json)))) }
+            return .object(members)
+        }
+    }
+
+    /// One entry of an app's `clients`: an OAuth client of its OpenID Provider.
+    public struct Client: Sendable {
+        public var id: String
+        /// The secret reference (`env:DJANGO_CLIENT_SECRET`); `nil` for a public client.
+        public var secret: String?
+        public var redirectURIs: [String]
+        public var postLogoutRedirectURIs: [String]
+        /// `nil` leaves the default (every supported scope).
+        public var scopes: [String]?
+        /// `skip` or `required`; `nil` leaves the default (`skip`).
+        public var consent: String?
+        /// `client_secret_basic`, `client_secret_post` or `none`; `nil` leaves the default.
+        public var tokenEndpointAuthMethod: String?
+
+        /// A client; with no `secret` it is public.
+        public init(
+            _ id: String, secret: String? = nil, redirectURIs: [String], postLogoutRedirectURIs: [String] = [],
+            scopes: [String]? = nil, consent: String? = nil, tokenEndpointAuthMethod: String? = nil
+        ) {
+            self.id = id
+            self.secret = secret
+            self.redirectURIs = redirectURIs
+            self.postLogoutRedirectURIs = postLogoutRedirectURIs
+            self.scopes = scopes
+            self.consent = consent
+            self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
+        }
+
+        var json: JSONValue {
+            var members: [(key: String, value: JSONValue)] = [("id", .string(id))]
+            if let secret { members.append(("secret", .string(secret))) }
+            members.append(("redirectURIs", .array(redirectURIs.map(JSONValue.string))))
+            if !postLogoutRedirectURIs.isEmpty {
+                members.append(("postLogoutRedirectURIs", .array(postLogoutRedirectURIs.map(JSONValue.string))))
+            }
+            if let scopes { members.append(("scopes", .array(scopes.map(JSONValue.string)))) }
+            if let consent { members.append(("consent", .string(consent))) }
+            if let tokenEndpointAuthMethod { members.append(("tokenEndpointAuthMethod", .string(tokenEndpointAuthMethod))) }
             return .object(members)
         }
     }

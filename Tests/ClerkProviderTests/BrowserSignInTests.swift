@@ -70,31 +70,19 @@ struct BrowserSignInTests {
     /// Runs Chromium headless on `url` and returns the DOM after the page's scripts ran. Waits without blocking a
     /// thread: the servers the page talks to run on the same cooperative pool.
     private static func dumpDOM(_ url: String) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium ?? "/usr/bin/chromium")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputURL = directory.appendingPathComponent("dom.html")
         try Data().write(to: outputURL)
-        let output = try FileHandle(forWritingTo: outputURL)
-        process.arguments = [
+        let arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
             "--disable-dev-shm-usage", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
             "--virtual-time-budget=20000", "--timeout=60000", "--dump-dom", url,
         ]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in finished.resume() }
-            do {
-                try ChildProcess.launch(process)
-            } catch {
-                process.terminationHandler = nil
-                finished.resume()
-            }
+        if let browser = try? ChildProcess(chromium ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path)) {
+            _ = await browser.exitStatus()
         }
-        try output.close()
         return try String(contentsOf: outputURL, encoding: .utf8)
     }
 

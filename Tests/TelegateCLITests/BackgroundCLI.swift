@@ -2,12 +2,6 @@ import Foundation
 import Synchronization
 import TestSupport
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// A long-running `telegate` command (`serve`, `simulate`) in a child process, its standard output and error
 /// collected in a file that tests read while it runs.
 final class BackgroundCLI {
@@ -24,7 +18,7 @@ final class BackgroundCLI {
     }
 
     let outputURL: URL
-    private let process: Process
+    private let child: ChildProcess
     private let collected = Collected()
 
     /// Starts `telegate arguments…` in `directory` with `environment` added.
@@ -32,22 +26,16 @@ final class BackgroundCLI {
         outputURL = directory.appendingPathComponent("output-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let file = try FileHandle(forWritingTo: outputURL)
-        let pipe = Pipe()
-        process = Process()
-        process.executableURL = CLIProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for name in ["TELEGRAM_BOT_TOKEN", "TELEGATE_DATABASE_URL", "TELEGATE_ADMIN_TOKEN", "TELEGATE_LOG_LEVEL"] {
             env.removeValue(forKey: name)
         }
         env.merge(environment) { $1 }
-        process.environment = env
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        child = try ChildProcess(
+            CLIProcess.executable.path, arguments, environment: env, directory: directory.path, stdout: .pipe,
+            stderr: .standardOutput)
         let collected = self.collected
-        pipe.fileHandleForReading.readabilityHandler = { handle in
+        child.output?.readabilityHandler = { handle in
             let chunk = handle.availableData
             if chunk.isEmpty {
                 handle.readabilityHandler = nil
@@ -61,7 +49,6 @@ final class BackgroundCLI {
             }
             for waiter in waiters { waiter.yield() }
         }
-        try ChildProcess.launch(process)
     }
 
     /// Everything the process wrote so far.
@@ -90,15 +77,6 @@ final class BackgroundCLI {
     /// exit status.
     @discardableResult
     func stop(seconds: Int = 30) async throws -> Int32 {
-        let process = self.process
-        if process.isRunning { process.terminate() }
-        let pid = process.processIdentifier
-        let forceStop = DispatchWorkItem { if process.isRunning { _ = kill(pid, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds), execute: forceStop)
-        defer { forceStop.cancel() }
-        return try await offCooperativePool {
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        await child.stop(gracePeriod: seconds)
     }
 }

@@ -33,42 +33,27 @@ struct CLIProcess {
     }
 
     /// Runs `script` with bash, `arguments` as `$0`, `$1`, …: for arguments holding bytes that are not UTF-8,
-    /// which `Process` cannot pass.
+    /// which a Swift `String` cannot carry.
     static func shell(_ script: String, arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         try await run(["-c", script] + arguments, environment: environment, stdinBytes: nil, executable: URL(fileURLWithPath: "/bin/bash"))
     }
 
-    /// Runs with exactly `stdinBytes` on standard input (bytes that need not be UTF-8). The child is started on the
-    /// caller's thread (Foundation's `Process.run()` crashed when called from a dispatch worker thread); only the
-    /// waiting for its output and exit moves off the cooperative pool.
+    /// Runs with exactly `stdinBytes` on standard input (bytes that need not be UTF-8).
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stdinBytes: [UInt8]?, directory: URL? = nil,
         executable: URL = CLIProcess.executable
     ) async throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "TELEGRAM_BOT_TOKEN")
         env.merge(environment) { $1 }
-        process.environment = env
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try ChildProcess.launch(process)
-        return try await offCooperativePool {
-            if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
-            try input.fileHandleForWriting.close()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Result(
-                status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                stderr: String(decoding: err, as: UTF8.self))
+        let child = try ChildProcess(
+            executable.path, arguments, environment: env, directory: directory?.path, stdin: .pipe, stdout: .pipe, stderr: .pipe)
+        let input = child.input
+        try await offCooperativePool {
+            if let stdinBytes { input?.write(Data(stdinBytes)) }
+            try input?.close()
         }
+        let (out, err) = try await child.collectOutput()
+        return Result(status: await child.exitStatus(), stdout: out, stderr: err)
     }
 }

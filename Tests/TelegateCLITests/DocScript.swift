@@ -1,12 +1,6 @@
 import Foundation
 import TestSupport
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// A shell script taken from the docs, run with bash from an empty directory with the built `telegate` first on
 /// the `PATH`, as a reader would run it. Only the ports it names are changed, to free ones.
 struct DocScript {
@@ -32,25 +26,13 @@ struct DocScript {
         for name in ["TELEGATE_ADMIN_TOKEN", "TELEGATE_DATABASE_URL", "TELEGATE_HOST", "TELEGATE_PORT", "TELEGATE_MASTER_KEY"] {
             environment.removeValue(forKey: name)
         }
-        let (status, output) = try await offCooperativePool { [environment] in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", script]
-            process.currentDirectoryURL = directory
-            process.environment = environment
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            process.standardInput = FileHandle.nullDevice
-            try ChildProcess.launch(process)
-            let pid = process.processIdentifier
-            let watchdog = DispatchWorkItem { _ = kill(pid, SIGTERM) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + ceiling, execute: watchdog)
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            watchdog.cancel()
-            return (process.terminationStatus, text)
-        }
+        let bash = try ChildProcess(
+            "/bin/bash", ["-c", script], environment: environment, directory: directory.path, stdout: .pipe, stderr: .standardOutput)
+        let watchdog = DispatchWorkItem { bash.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + ceiling, execute: watchdog)
+        defer { watchdog.cancel() }
+        let output = try await bash.collectOutput().output
+        let status = await bash.exitStatus()
         return DocScript(directory: directory, status: status, output: output)
     }
 

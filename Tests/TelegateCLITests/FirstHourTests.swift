@@ -212,18 +212,10 @@ struct FirstHourRun {
 
     /// Starts `telegate serve …` here and waits until it answers `/readyz` on `port`.
     func serve(_ arguments: [String], port: Int, client: HTTPClient) async throws -> ServeProcess {
-        let process = Process()
-        process.executableURL = CLIProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let log = directory.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcess.launch(process)
+        let process = try ChildProcess(
+            CLIProcess.executable.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            directory: directory.path, stdout: .file(log.path), stderr: .standardOutput)
         let server = ServeProcess(process: process, log: log)
         for _ in 0..<600 {
             guard process.isRunning else { throw ServeFailure(message: "serve exited: \(server.output)") }
@@ -278,7 +270,7 @@ struct FirstHourRun {
 
 /// A running `telegate serve`.
 struct ServeProcess {
-    let process: Process
+    let process: ChildProcess
     let log: URL
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -286,8 +278,10 @@ struct ServeProcess {
     /// SIGTERM, then waits (at most a minute) for the process to finish its requests and exit.
     func stop() async throws {
         process.terminate()
-        for _ in 0..<600 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        if process.isRunning { throw ServeFailure(message: "serve did not stop: \(output)") }
+        guard await process.exitStatus(within: 60) != nil else {
+            process.send(SIGKILL)
+            throw ServeFailure(message: "serve did not stop: \(output)")
+        }
     }
 }
 

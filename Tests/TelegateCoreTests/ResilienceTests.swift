@@ -58,20 +58,58 @@ struct ResilienceTests {
     func singleFlight() async throws {
         let group = SingleFlight<String, Int>()
         let counter = Counter()
+        let gate = Gate()
+        let (arrivals, arrival) = AsyncStream.makeStream(of: Void.self)
         let results = try await withThrowingTaskGroup(of: Int.self) { tasks in
             for _ in 0..<50 {
                 tasks.addTask {
-                    try await group.run("user-1") {
+                    try await group.run("user-1", onArrival: { arrival.yield() }) {
                         await counter.increment()
-                        try await Task.sleep(for: .milliseconds(50))
+                        await gate.wait()
                         return 7
                     }
                 }
             }
+            // The execution ends only once every caller has started or joined it, however late a caller is scheduled.
+            var arrived = 0
+            for await _ in arrivals {
+                arrived += 1
+                if arrived == 50 { break }
+            }
+            await gate.open()
             return try await tasks.reduce(into: []) { $0.append($1) }
         }
+        #expect(results.count == 50)
         #expect(results.allSatisfy { $0 == 7 })
         #expect(await counter.value == 1)
+    }
+}
+
+extension SingleFlight {
+    /// ``run(_:_:)``, calling `onArrival` on the actor just before: by the time the arrival is seen, the caller has
+    /// started the execution or joined the one under way (the two happen in one turn of the actor).
+    func run(
+        _ key: Key, onArrival: @Sendable () -> Void, _ work: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        onArrival()
+        return try await run(key, work)
+    }
+}
+
+/// Holds whoever waits on it until it is opened.
+actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
     }
 }
 

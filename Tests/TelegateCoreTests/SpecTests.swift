@@ -53,7 +53,7 @@ struct SpecTests {
         let app = AppSpec(settings: AppSettings(id: AppID(rawValue: "poll")!))
         #expect(
             SpecFormat.admin.encode(app).serialized
-                == #"{"id":"poll","corsOrigins":[],"initDataMaxAge":3600,"widgetMaxAge":300}"#)
+                == #"{"id":"poll","corsOrigins":[],"initDataMaxAge":3600,"widgetMaxAge":300,"sessionIdleTimeout":1209600,"sessionLifetime":7776000}"#)
         let patched = SpecFormat.admin.encode(app).patched(with: [("widgetMaxAge", .integer(10))])
         let refused = #expect(throws: TelegateError.self) { try SpecFormat.admin.decode(AppSpec.self, from: patched).validate() }
         #expect(refused?.message == "widgetMaxAge must be at least 30 seconds")
@@ -66,7 +66,7 @@ struct SpecTests {
         let unknown = #expect(throws: JSONDecodingError.self) {
             try decoder.decode(AppSpec.self, from: .object([("id", .string("poll")), ("widgit", .object([]))]))
         }
-        #expect(unknown?.problem == .unknownMember("widgit", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters"]))
+        #expect(unknown?.problem == .unknownMember("widgit", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters", "clients", "sessions"]))
         let twice = #expect(throws: JSONDecodingError.self) {
             try decoder.decode(AppSpec.self, from: .object([("id", .string("poll")), ("id", .string("quiz"))]))
         }

@@ -218,6 +218,62 @@ struct ConfigurationStoreTests {
         }
     }
 
+    @Test("OAuth clients load sorted by id; saving again replaces them, keeps unchanged ones and drops the rest", arguments: StorageEngine.available)
+    func clients(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            var app = Fixture.app()
+            let sorted = app.clients
+            app.clients.reverse()
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll)?.clients == sorted)
+
+            let keycloak = Fixture.confidentialClient(ClientID(rawValue: "keycloak")!)
+            var rotated = app.clients[1]
+            rotated.secretDigest = Fixture.randomBytes(32)
+            rotated.spec.redirectURIs.append("https://site.example/second")
+            app.clients = [keycloak, rotated]
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll)?.clients == [rotated, keycloak])
+
+            var becamePublic = rotated
+            becamePublic.spec.secret = nil
+            becamePublic.secretDigest = nil
+            app.clients = [becamePublic]
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll)?.clients == [becamePublic])
+
+            app.clients = []
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll)?.clients == [])
+        }
+    }
+
+    @Test("Deleting an app removes its OAuth clients; another app may use the same client id", arguments: StorageEngine.available)
+    func clientsCascade(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.apply(saving: [Fixture.app(Fixture.poll), Fixture.app(Fixture.quiz)], deleting: [])
+            #expect(try await storage.configuration.deleteApp(Fixture.poll))
+            try await storage.configuration.save(StoredApp(settings: AppSettings(id: Fixture.poll)))
+            #expect(try await storage.configuration.app(Fixture.poll)?.clients == [])
+            #expect(try await storage.configuration.app(Fixture.quiz)?.clients.map(\.spec.id) == [Fixture.django, Fixture.spa])
+        }
+    }
+
+    @Test("The OAuth clients the configuration file declared load back; ids of clients the app no longer has are dropped", arguments: StorageEngine.available)
+    func declaredClients(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            var app = Fixture.app()
+            app.declared = DeclaredRows(clients: [Fixture.django])
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll) == app)
+
+            app.declared = DeclaredRows(clients: [Fixture.django, Fixture.spa])
+            app.clients.removeAll { $0.spec.id == Fixture.django }
+            try await storage.configuration.save(app)
+            #expect(try await storage.configuration.app(Fixture.poll)?.declared == DeclaredRows(clients: [Fixture.spa]))
+        }
+    }
+
     @Test("A reader sees an app as it was before or after a concurrent save, never a mix of both", arguments: StorageEngine.available)
     func readsAreAtomic(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

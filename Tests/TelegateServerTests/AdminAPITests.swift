@@ -14,7 +14,7 @@ struct AdminAPITests {
     /// Every route's path with its parameters filled in.
     static func path(_ route: AdminRoute, app: String = "poll", user: String = "usr_00000000000000000000000000") -> String {
         var path = route.path
-        for (name, value) in [("app", app), ("bot", "7000000001"), ("adapter", "convex"), ("user", user), ("token", "adm_none")] {
+        for (name, value) in [("app", app), ("bot", "7000000001"), ("adapter", "convex"), ("user", user), ("token", "adm_none"), ("client", "django")] {
             path = path.replacing("{\(name)}", with: value)
         }
         return path
@@ -25,7 +25,13 @@ struct AdminAPITests {
         guard let schema = route.body else { return nil }
         return .object(
             schema.members.filter(\.required).map { member in
-                (key: member.name, value: member.type == .object ? JSONValue.object([]) : JSONValue.string("x"))
+                let value: JSONValue =
+                    switch member.type {
+                    case .object: .object([])
+                    case .stringList: .array([.string("x")])
+                    default: .string("x")
+                    }
+                return (key: member.name, value: value)
             })
     }
 
@@ -332,18 +338,7 @@ struct AdminAPITests {
             try Data(document.serialized.utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let path = file.path
-            let (status, text) = try await offCooperativePool {
-                let validator = Process()
-                validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                validator.arguments = ["python3", "-m", "openapi_spec_validator", path]
-                let output = Pipe()
-                validator.standardOutput = output
-                validator.standardError = output
-                try ChildProcess.launch(validator)
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                validator.waitUntilExit()
-                return (validator.terminationStatus, text)
-            }
+            let (status, text) = try await ChildProcess.run("/usr/bin/env", ["python3", "-m", "openapi_spec_validator", path])
             #expect(status == 0, "openapi-spec-validator: \(text) — install openapi-spec-validator with pip")
         }
     }

@@ -185,7 +185,7 @@ struct IssuerTests {
                 let credentials = Credentials(exchange)
                 service.rememberSecrets(credentials.all)
                 let audience = provider == "convex" ? "convex" : "authenticated"
-                let result = try await run(
+                let result = try await ChildProcess.run(
                     "/usr/bin/env",
                     ["python3", script, service.baseURL + "/apps/poll/.well-known/openid-configuration", audience,
                      service.baseURL + "/apps/poll/api/\(provider)", credentials.idToken, credentials.accessToken])
@@ -224,21 +224,5 @@ struct IssuerTests {
             #expect(jwksLater.body.contains(newKid))
             service.rememberSecrets(Credentials(before).all + Credentials(after).all)
         }
-    }
-}
-
-/// Runs a program and captures its output.
-func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await offCooperativePool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try ChildProcess.launch(process)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -184,7 +184,8 @@ struct RefreshTokenTests {
             let store = service.application.services.storage.refreshTokens
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) != nil)
             let pruner = ExpiredTokenPruner(
-                store: store, codes: service.application.services.storage.authorizationCodes, clock: service.clock.wallClock,
+                store: store, codes: service.application.services.storage.authorizationCodes,
+                sessions: service.application.services.storage.browserSessions, clock: service.clock.wallClock,
                 logger: service.application.services.logger)
             await pruner.prune()
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) == nil)

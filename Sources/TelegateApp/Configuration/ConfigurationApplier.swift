@@ -6,9 +6,9 @@ import TelegateRuntime
 /// is just another way to configure.
 ///
 /// The file reconciles, it does not accumulate. A bot is identified by its bot id (the number before `:` in its
-/// token, or the configured `id`): a new token for the same bot replaces the sealed keys. The bots and adapters the
-/// file declared when it was last applied are the file's: when it stops naming one, applying it removes the row.
-/// Bots and adapters added through the admin API are kept unless `prune` is set; apps the file does not name are
+/// token, or the configured `id`): a new token for the same bot replaces the sealed keys. The bots, adapters and
+/// clients the file declared when it was last applied are the file's: when it stops naming one, applying it removes
+/// the row. Bots, adapters and clients added through the admin API are kept unless `prune` is set; apps the file does not name are
 /// deleted only with `prune`.
 ///
 /// Applying is idempotent: unchanged bots and adapters keep their stored rows, an unchanged app is not written at
@@ -52,6 +52,7 @@ public struct ConfigurationApplier: Sendable {
             // The store lists bots by id and adapters by name; compare in the same order.
             desired.bots.sort { $0.botID < $1.botID }
             desired.adapters.sort { $0.name < $1.name }
+            desired.clients.sort { $0.spec.id < $1.spec.id }
             plan.changes += ConfigurationPlan.changes(from: existing, to: desired)
             if desired != existing { plan.saves.append(desired) }
         }
@@ -107,12 +108,16 @@ public struct ConfigurationApplier: Sendable {
         let adapters = try app.adapters.map { adapter in
             try rows.adapter(adapter, appID: appID, existing: existing?.adapters.first { $0.name == adapter.name })
         }
+        let clients = try app.clients.map { client in
+            try rows.client(client, appID: appID, existing: existing?.clients.first { $0.spec.id == client.id })
+        }
         return StoredApp(
-            settings: app.settings, bots: bots, adapters: adapters,
-            declared: DeclaredRows(bots: Set(bots.map(\.botID)), adapters: Set(adapters.map(\.name))))
+            settings: app.settings, bots: bots, adapters: adapters, clients: clients,
+            declared: DeclaredRows(
+                bots: Set(bots.map(\.botID)), adapters: Set(adapters.map(\.name)), clients: Set(clients.map(\.spec.id))))
     }
 
-    /// Adds the stored bots and adapters that `desired` does not name and that the file did not declare before
+    /// Adds the stored bots, adapters and clients that `desired` does not name and that the file did not declare before
     /// (they were added through the admin API); with `prune`, none. A default named by the file wins.
     private func keepUndeclared(of existing: StoredApp, in desired: inout StoredApp, prune: Bool) {
         guard !prune else { return }
@@ -127,6 +132,10 @@ public struct ConfigurationApplier: Sendable {
         where !existing.declared.adapters.contains(adapter.name) && !desired.adapters.contains(where: { $0.name == adapter.name }) {
             if fileHasDefaultAdapter { adapter.isDefault = false }
             desired.adapters.append(adapter)
+        }
+        for client in existing.clients
+        where !existing.declared.clients.contains(client.spec.id) && !desired.clients.contains(where: { $0.spec.id == client.spec.id }) {
+            desired.clients.append(client)
         }
     }
 }
@@ -178,10 +187,14 @@ public struct ConfigurationPlan: Sendable {
                     .map { $0 == StoredAdapter.fingerprintKey ? "secrets" : $0 }
                 return fields.isEmpty ? "" : ": " + fields.joined(separator: ", ")
             })
+        changes += rowChanges(
+            old.map { ($0.clients, $0.declared.clients) }, (new.clients, new.declared.clients), key: \.spec.id,
+            name: { "client \(id)/\($0.spec.id)" }, addedDetail: { $0.secretDigest == nil ? " (public)" : "" },
+            changedDetail: { before, client in before.secretDigest != client.secretDigest ? ": secret" : "" })
         return changes
     }
 
-    /// The changes of one kind of row (bots or adapters), each row found by `key`: rows added, changed, newly
+    /// The changes of one kind of row (bots, adapters or clients), each row found by `key`: rows added, changed, newly
     /// declared by the file, and removed.
     private static func rowChanges<Row: Equatable, Key: Hashable>(
         _ old: (rows: [Row], declared: Set<Key>)?, _ new: (rows: [Row], declared: Set<Key>), key: (Row) -> Key,

@@ -132,6 +132,29 @@ extension TelegateError.Code {
     public static let adminTokenNotFound = Self("admin_token_not_found", status: 404)
 }
 
+// MARK: OAuth clients
+
+extension TelegateError.Code {
+    /// The app already has an OAuth client with this id.
+    public static let clientExists = Self("client_exists", status: 409)
+    /// No such OAuth client in the app.
+    public static let clientNotFound = Self("client_not_found", status: 404)
+
+    /// The codes of OAuth client configuration.
+    static let oauthClientCodes: [Self] = [.clientExists, .clientNotFound]
+}
+
+// MARK: The OpenID Provider's authorization endpoint (shown on its error page, never redirected)
+
+extension TelegateError.Code {
+    /// The authorization request names no client of the app.
+    public static let unknownClient = Self("unknown_client", status: 400)
+    /// The authorization request's redirect URI is not one the client registered.
+    public static let redirectURINotRegistered = Self("redirect_uri_not_registered", status: 400)
+    /// A login or consent form's `csrf` field does not match the browser's `telegate_csrf` cookie.
+    public static let csrfMismatch = Self("csrf_mismatch", status: 403)
+}
+
 extension TelegateError.Code {
     /// Every code declared above, each once.
     public static let catalogue: [Self] =
@@ -149,6 +172,8 @@ extension TelegateError.Code {
             .adminUnauthorized, .adminForbidden, .invalidField, .appExists, .botExists, .adapterExists,
             .adminTokenExists, .userNotFound, .linkNotFound, .adminTokenNotFound,
         ]
+        + oauthClientCodes
+        + [.unknownClient, .redirectURINotRegistered, .csrfMismatch]
         + telegramLoginCodes
 }
 

@@ -9,12 +9,24 @@ public struct AppSettings: Sendable, Equatable {
     public var initDataMaxAge: Int64
     /// Maximum age of Login Widget data, in seconds (default five minutes).
     public var widgetMaxAge: Int64
+    /// How long an unused browser session at the app's OpenID Provider lasts, in seconds (default 14 days).
+    public var sessionIdleTimeout: Int64
+    /// How long a browser session lasts however much it is used, in seconds (default 90 days).
+    public var sessionLifetime: Int64
+
+    public static let defaultSessionIdleTimeout: Int64 = 14 * 86_400
+    public static let defaultSessionLifetime: Int64 = 90 * 86_400
 
     /// Creates settings.
-    public init(id: AppID, corsOrigins: [String] = [], initDataMaxAge: Int64 = 3600, widgetMaxAge: Int64 = 300) {
+    public init(
+        id: AppID, corsOrigins: [String] = [], initDataMaxAge: Int64 = 3600, widgetMaxAge: Int64 = 300,
+        sessionIdleTimeout: Int64 = defaultSessionIdleTimeout, sessionLifetime: Int64 = defaultSessionLifetime
+    ) {
         self.id = id
         self.corsOrigins = corsOrigins
         self.initDataMaxAge = initDataMaxAge
         self.widgetMaxAge = widgetMaxAge
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.sessionLifetime = sessionLifetime
     }
 }

@@ -1,29 +1,36 @@
 import StrictJSON
 
-/// An app as configured: its settings with the bots and adapters it declares. The configuration file, the admin
+/// An app as configured: its settings with the bots, adapters and OAuth clients it declares. The configuration file, the admin
 /// API, export and the runtime builder all read and write this one value, and ``validate()`` holds every rule.
 ///
-/// Spelled in the file as `{id, corsOrigins, initData: {maxAge}, widget: {maxAge}, bots, adapters}` and in the
-/// admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge}` (bots and adapters have their own routes).
+/// Spelled in the file as `{id, corsOrigins, initData: {maxAge}, widget: {maxAge}, sessions: {idleTimeout, lifetime},
+/// bots, adapters, clients}` and in the admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge,
+/// sessionIdleTimeout, sessionLifetime}` (bots, adapters and clients have their own routes).
 public struct AppSpec: Sendable, Equatable {
     public var settings: AppSettings
     public var bots: [BotSpec]
     public var adapters: [AdapterSpec]
+    /// The OAuth clients of the app's OpenID Provider.
+    public var clients: [ClientSpec]
 
     /// Creates a spec.
-    public init(settings: AppSettings, bots: [BotSpec] = [], adapters: [AdapterSpec] = []) {
+    public init(settings: AppSettings, bots: [BotSpec] = [], adapters: [AdapterSpec] = [], clients: [ClientSpec] = []) {
         self.settings = settings
         self.bots = bots
         self.adapters = adapters
+        self.clients = clients
     }
 
-    /// Checks every rule of an app, its bots and its adapters; a refusal is `422 invalid_field` naming the member.
+    /// Checks every rule of an app, its bots, its adapters and its clients; a refusal is `422 invalid_field` naming the member.
     public func validate() throws(TelegateError) {
         for origin in settings.corsOrigins where origin == "*" || !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) {
             throw .invalidSpec("corsOrigins entries must be exact origins like https://web.telegram.org")
         }
         guard settings.initDataMaxAge >= 60 else { throw .invalidSpec("initDataMaxAge must be at least 60 seconds") }
         guard settings.widgetMaxAge >= 30 else { throw .invalidSpec("widgetMaxAge must be at least 30 seconds") }
+        guard settings.sessionIdleTimeout >= 60, settings.sessionLifetime >= settings.sessionIdleTimeout else {
+            throw .invalidSpec("sessions.idleTimeout must be at least 60 seconds and at most sessions.lifetime")
+        }
         for (index, bot) in bots.enumerated() {
             do throws(TelegateError) { try bot.validate() } catch { throw error.within("bots[\(index)]") }
         }
@@ -33,6 +40,12 @@ public struct AppSpec: Sendable, Equatable {
         if Set(adapters.map(\.name)).count != adapters.count {
             throw .invalidSpec("app \(settings.id) has two adapters with the same name")
         }
+        for (index, client) in clients.enumerated() {
+            do throws(TelegateError) { try client.validate() } catch { throw error.within("clients[\(index)]") }
+        }
+        if Set(clients.map(\.id)).count != clients.count {
+            throw .invalidSpec("app \(settings.id) has two clients with the same id")
+        }
         if adapters.filter(\.isDefault).count > 1 || bots.filter(\.isDefault).count > 1 {
             throw .invalidSpec("app \(settings.id) may mark at most one bot and one adapter as default")
         }
@@ -40,9 +53,14 @@ public struct AppSpec: Sendable, Equatable {
 }
 
 extension AppSpec: Codable {
-    enum FileKeys: String, CodingKey, CaseIterable { case id, corsOrigins, bots, initData, widget, adapters }
-    enum AdminKeys: String, CodingKey, CaseIterable { case id, corsOrigins, initDataMaxAge, widgetMaxAge }
+    enum FileKeys: String, CodingKey, CaseIterable {
+        case id, corsOrigins, bots, initData, widget, adapters, clients, sessions
+    }
+    enum AdminKeys: String, CodingKey, CaseIterable {
+        case id, corsOrigins, initDataMaxAge, widgetMaxAge, sessionIdleTimeout, sessionLifetime
+    }
     enum MaxAgeKeys: String, CodingKey, CaseIterable { case maxAge }
+    enum SessionKeys: String, CodingKey, CaseIterable { case idleTimeout, lifetime }
 
     public init(from decoder: any Decoder) throws {
         switch SpecFormat.of(decoder.userInfo) {
@@ -58,15 +76,25 @@ extension AppSpec: Codable {
                 let widget = try members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .widget)
                 settings.widgetMaxAge = try widget.decodeIfPresent(Int64.self, forKey: .maxAge) ?? settings.widgetMaxAge
             }
+            if members.contains(.sessions), try !members.decodeNil(forKey: .sessions) {
+                let sessions = try members.nestedContainer(keyedBy: SessionKeys.self, forKey: .sessions)
+                settings.sessionIdleTimeout =
+                    try sessions.decodeIfPresent(Int64.self, forKey: .idleTimeout) ?? settings.sessionIdleTimeout
+                settings.sessionLifetime = try sessions.decodeIfPresent(Int64.self, forKey: .lifetime) ?? settings.sessionLifetime
+            }
             self.init(
                 settings: settings, bots: try members.decodeIfPresent([BotSpec].self, forKey: .bots) ?? [],
-                adapters: try members.decodeIfPresent([AdapterSpec].self, forKey: .adapters) ?? [])
+                adapters: try members.decodeIfPresent([AdapterSpec].self, forKey: .adapters) ?? [],
+                clients: try members.decodeIfPresent([ClientSpec].self, forKey: .clients) ?? [])
         case .admin:
             let members = try decoder.container(keyedBy: AdminKeys.self)
             var settings = AppSettings(id: try Self.id(members, .id))
             settings.corsOrigins = try members.decodeIfPresent([String].self, forKey: .corsOrigins) ?? []
             settings.initDataMaxAge = try members.decodeIfPresent(Int64.self, forKey: .initDataMaxAge) ?? settings.initDataMaxAge
             settings.widgetMaxAge = try members.decodeIfPresent(Int64.self, forKey: .widgetMaxAge) ?? settings.widgetMaxAge
+            settings.sessionIdleTimeout =
+                try members.decodeIfPresent(Int64.self, forKey: .sessionIdleTimeout) ?? settings.sessionIdleTimeout
+            settings.sessionLifetime = try members.decodeIfPresent(Int64.self, forKey: .sessionLifetime) ?? settings.sessionLifetime
             self.init(settings: settings)
         }
     }
@@ -75,7 +103,8 @@ extension AppSpec: Codable {
         try members.decode(key, as: AppID.init(rawValue:), rule: "must be a lowercase slug like poll (letters, digits, -)")
     }
 
-    /// The file spelling leaves out an empty `corsOrigins`; the admin spelling writes the settings only.
+    /// The file spelling leaves out an empty `corsOrigins`, empty `clients` and default `sessions`; the admin spelling
+    /// writes the settings only.
     public func encode(to encoder: any Encoder) throws {
         switch SpecFormat.of(encoder.userInfo) {
         case .file:
@@ -86,14 +115,24 @@ extension AppSpec: Codable {
             try initData.encode(settings.initDataMaxAge, forKey: .maxAge)
             var widget = members.nestedContainer(keyedBy: MaxAgeKeys.self, forKey: .widget)
             try widget.encode(settings.widgetMaxAge, forKey: .maxAge)
+            if settings.sessionIdleTimeout != AppSettings.defaultSessionIdleTimeout
+                || settings.sessionLifetime != AppSettings.defaultSessionLifetime
+            {
+                var sessions = members.nestedContainer(keyedBy: SessionKeys.self, forKey: .sessions)
+                try sessions.encode(settings.sessionIdleTimeout, forKey: .idleTimeout)
+                try sessions.encode(settings.sessionLifetime, forKey: .lifetime)
+            }
             try members.encode(bots, forKey: .bots)
             try members.encode(adapters, forKey: .adapters)
+            if !clients.isEmpty { try members.encode(clients, forKey: .clients) }
         case .admin:
             var members = encoder.container(keyedBy: AdminKeys.self)
             try members.encode(settings.id.rawValue, forKey: .id)
             try members.encode(settings.corsOrigins, forKey: .corsOrigins)
             try members.encode(settings.initDataMaxAge, forKey: .initDataMaxAge)
             try members.encode(settings.widgetMaxAge, forKey: .widgetMaxAge)
+            try members.encode(settings.sessionIdleTimeout, forKey: .sessionIdleTimeout)
+            try members.encode(settings.sessionLifetime, forKey: .sessionLifetime)
         }
     }
 }
@@ -101,6 +140,8 @@ extension AppSpec: Codable {
 extension AppSpec {
     /// The spec of a stored app: secrets as the references they were configured with.
     public init(_ app: StoredApp) {
-        self.init(settings: app.settings, bots: app.bots.map { BotSpec($0, appID: app.settings.id) }, adapters: app.adapters.map(AdapterSpec.init))
+        self.init(
+            settings: app.settings, bots: app.bots.map { BotSpec($0, appID: app.settings.id) },
+            adapters: app.adapters.map(AdapterSpec.init), clients: app.clients.map(\.spec))
     }
 }

@@ -27,8 +27,8 @@ public struct StoredApp: Sendable, Equatable {
     }
 }
 
-/// The bots (by bot id) and adapters (by name) of an app that the configuration file declared when it was last
-/// applied. The file owns these rows: when it stops naming one, applying it again removes the row, so a file
+/// The bots (by bot id), adapters (by name) and OAuth clients (by id) of an app that the configuration file declared
+/// when it was last applied. The file owns these rows: when it stops naming one, applying it again removes the row, so a file
 /// reconciles instead of accumulating. Rows added through the admin API are not in here and are kept.
 ///
 /// Stores keep only names of rows the app still has: a declared bot removed through the admin API is forgotten.
@@ -37,17 +37,21 @@ public struct DeclaredRows: Sendable, Equatable {
     public var bots: Set<Int64>
     /// Adapter names.
     public var adapters: Set<AdapterName>
+    /// OAuth client ids.
+    public var clients: Set<ClientID>
 
     /// Creates the set.
-    public init(bots: Set<Int64> = [], adapters: Set<AdapterName> = []) {
+    public init(bots: Set<Int64> = [], adapters: Set<AdapterName> = [], clients: Set<ClientID> = []) {
         self.bots = bots
         self.adapters = adapters
+        self.clients = clients
     }
 
     /// The names of rows `app` has.
     public func present(in app: StoredApp) -> DeclaredRows {
         DeclaredRows(
-            bots: bots.intersection(app.bots.map(\.botID)), adapters: adapters.intersection(app.adapters.map(\.name)))
+            bots: bots.intersection(app.bots.map(\.botID)), adapters: adapters.intersection(app.adapters.map(\.name)),
+            clients: clients.intersection(app.clients.map(\.spec.id)))
     }
 }
 
@@ -127,13 +131,13 @@ public struct StoredAdapter: Sendable, Equatable {
     }
 }
 
-/// Apps, bots and adapters.
+/// Apps, bots, adapters and OAuth clients.
 public protocol ConfigurationStore: Sendable {
     /// Every app, sorted by id.
     func apps() async throws -> [StoredApp]
     /// One app.
     func app(_ id: AppID) async throws -> StoredApp?
-    /// Creates or replaces each app of `saving` with exactly the given bots and adapters, and deletes the apps of
+    /// Creates or replaces each app of `saving` with exactly the given bots, adapters and clients, and deletes the apps of
     /// `deleting` with everything that belongs to them, in one transaction: readers and a failure see every change
     /// or none. Replacing an app keeps its users, provider links, signing keys and refresh tokens. The revision
     /// grows once; with nothing to change, nothing is written.

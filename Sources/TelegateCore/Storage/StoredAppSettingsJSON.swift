@@ -8,14 +8,14 @@ public enum StoredAppSettingsJSON {
         var members = members(of: app.settings)
         let declared = app.declared.present(in: app)
         if declared != DeclaredRows() {
-            members.append(
-                (
-                    "declared",
-                    .object([
-                        ("bots", .array(declared.bots.sorted().map { .integer($0) })),
-                        ("adapters", .array(declared.adapters.sorted().map { .string($0.rawValue) })),
-                    ])
-                ))
+            var rows: [(key: String, value: JSONValue)] = [
+                ("bots", .array(declared.bots.sorted().map { .integer($0) })),
+                ("adapters", .array(declared.adapters.sorted().map { .string($0.rawValue) })),
+            ]
+            if !declared.clients.isEmpty {
+                rows.append(("clients", .array(declared.clients.sorted().map { .string($0.rawValue) })))
+            }
+            members.append(("declared", .object(rows)))
         }
         return JSONValue.object(members).serialized
     }
@@ -24,6 +24,7 @@ public enum StoredAppSettingsJSON {
         [
             ("corsOrigins", .array(settings.corsOrigins.map { .string($0) })),
             ("initDataMaxAge", .integer(settings.initDataMaxAge)), ("widgetMaxAge", .integer(settings.widgetMaxAge)),
+            ("sessionIdleTimeout", .integer(settings.sessionIdleTimeout)), ("sessionLifetime", .integer(settings.sessionLifetime)),
         ]
     }
 
@@ -32,7 +33,9 @@ public enum StoredAppSettingsJSON {
         AppSettings(
             id: id, corsOrigins: json["corsOrigins"]?.arrayElements?.compactMap(\.stringValue) ?? [],
             initDataMaxAge: json["initDataMaxAge"]?.integerValue ?? 3600,
-            widgetMaxAge: json["widgetMaxAge"]?.integerValue ?? 300)
+            widgetMaxAge: json["widgetMaxAge"]?.integerValue ?? 300,
+            sessionIdleTimeout: json["sessionIdleTimeout"]?.integerValue ?? AppSettings.defaultSessionIdleTimeout,
+            sessionLifetime: json["sessionLifetime"]?.integerValue ?? AppSettings.defaultSessionLifetime)
     }
 
     /// The declared rows recorded in a stored document (none when absent).
@@ -41,6 +44,9 @@ public enum StoredAppSettingsJSON {
             bots: Set(json["declared"]?["bots"]?.arrayElements?.compactMap(\.integerValue) ?? []),
             adapters: Set(
                 json["declared"]?["adapters"]?.arrayElements?.compactMap { $0.stringValue.flatMap(AdapterName.init(rawValue:)) }
+                    ?? []),
+            clients: Set(
+                json["declared"]?["clients"]?.arrayElements?.compactMap { $0.stringValue.flatMap(ClientID.init(rawValue:)) }
                     ?? []))
     }
 }

@@ -10,6 +10,10 @@ public protocol TelegateStorage: Sendable {
     var adminTokens: any AdminTokenStore { get }
     /// The OpenID Provider's authorization codes.
     var authorizationCodes: any AuthorizationCodeStore { get }
+    /// The OpenID Provider's browser sessions.
+    var browserSessions: any BrowserSessionStore { get }
+    /// The consents users gave the OpenID Provider's clients.
+    var consents: any ConsentStore { get }
 
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult

@@ -3,7 +3,8 @@ import StrictJSON
 import TelegateCore
 import TelegramAuth
 
-/// Turns configured bots and adapters into stored rows: resolves secret references, validates them, seals them.
+/// Turns configured bots, adapters and OAuth clients into stored rows: resolves secret references, validates them,
+/// seals or digests them.
 /// The configuration file, the CLI and the admin API all go through here, so they store the same thing.
 public struct ConfigurationRows: Sendable {
     private let box: SecretBox
@@ -156,6 +157,34 @@ public struct ConfigurationRows: Sendable {
             ? nil
             : try box.seal(JSONValue.object(secrets).serialized, context: RuntimeBuilder.adapterSecretContext(appID, name))
         return StoredAdapter(name: name, kind: kind, isDefault: isDefault, config: storedConfig, sealedSecrets: sealed)
+    }
+
+    /// An OAuth client as `spec` configures it: its secret stored as its digest (``ClientSecretDigester``), never
+    /// the secret. `secretValue` (a secret Telegate generated, for the admin API and the CLI) wins over the
+    /// reference; a client whose `tokenEndpointAuthMethod` is `none` is public and has no digest.
+    ///
+    /// A client configured without a reference keeps the digest of a secret Telegate generated for it before
+    /// (`existing` has a digest and no reference): so exporting and applying again never turns a confidential
+    /// client public. A reference that cannot be resolved here but is unchanged from `existing` keeps its digest
+    /// (the instance that stored it could resolve it).
+    public func client(_ spec: ClientSpec, appID: AppID, existing: StoredClient?, secretValue: String? = nil) throws
+        -> StoredClient
+    {
+        let digester = ClientSecretDigester(box: box)
+        if spec.tokenEndpointAuthMethod == ClientSpec.AuthMethod.none { return StoredClient(spec: spec, secretDigest: nil) }
+        if let secretValue {
+            return StoredClient(spec: spec, secretDigest: digester.digest(secretValue, appID: appID, clientID: spec.id))
+        }
+        guard let reference = spec.secret else {
+            return StoredClient(spec: spec, secretDigest: existing?.spec.secret == nil ? existing?.secretDigest : nil)
+        }
+        do {
+            let secret = try reference.resolve(environment: environment)
+            return StoredClient(spec: spec, secretDigest: digester.digest(secret, appID: appID, clientID: spec.id))
+        } catch {
+            guard let existing, existing.spec.secret == reference, let digest = existing.secretDigest else { throw error }
+            return StoredClient(spec: spec, secretDigest: digest)
+        }
     }
 
     /// The resolved secret values of a stored adapter, by field.

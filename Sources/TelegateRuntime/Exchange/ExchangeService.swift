@@ -1,3 +1,4 @@
+import ExchangeSubmission
 import Logging
 import ProviderKit
 import StrictJSON
@@ -35,33 +36,35 @@ public struct ExchangeService: Sendable {
         self.wallClock = services.clock
     }
 
-    /// Runs one exchange.
-    public func exchange(_ request: ExchangeRequest) async throws -> ExchangeResult {
+    /// Runs one exchange: the proof `body` submits for app `appID` (the app as named in the URL), checked by the bot
+    /// `botID` when the route names one (else the app's default), issued by the adapter the body names (else the
+    /// app's default). `requestID` is for logs and audit.
+    public func exchange(appID: String, botID: Int64?, body: ExchangeBody, requestID: String?) async throws -> ExchangeResult {
         let started = clock.now
         var appLabel = "_unknown"
         var providerLabel = "_none"
         do {
-            guard let appID = AppID(rawValue: request.appID), let runtime = runtimes.app(appID) else {
+            guard let appID = AppID(rawValue: appID), let runtime = runtimes.app(appID) else {
                 throw TelegateError(.appNotFound, "there is no such app")
             }
             appLabel = appID.rawValue
-            let bot = try runtime.bot(request.botID)
-            let (adapterName, adapter) = try runtime.adapter(request.body.provider)
+            let bot = try runtime.bot(botID)
+            let (adapterName, adapter) = try runtime.adapter(body.provider)
             providerLabel = adapterName.rawValue
-            if request.body.organization != nil, !type(of: adapter).supportsOrganizations {
+            if body.organization != nil, !type(of: adapter).supportsOrganizations {
                 throw TelegateError.invalidRequest(
                     "the \(adapterName) provider does not take an organization", reason: "organization_not_supported")
             }
             var mark = clock.now
-            let identity = try await bot.verify(request.body.proof)
+            let identity = try await bot.verify(body.proof)
             mark = stage(.verify, app: appLabel, since: mark)
             let subject = try await identities.resolve(
-                appID: appID, identity: identity, botID: bot.settings.botID, requestID: request.requestID)
+                appID: appID, identity: identity, botID: bot.settings.botID, requestID: requestID)
             mark = stage(.resolve, app: appLabel, since: mark)
             let upstream = UpstreamTimer()
             let credential = try await UpstreamTimer.$current.withValue(upstream) {
                 try await adapter.issue(
-                    for: subject, options: IssueOptions(organization: request.body.organization, requestID: request.requestID))
+                    for: subject, options: IssueOptions(organization: body.organization, requestID: requestID))
             }
             _ = stage(.issue, app: appLabel, since: mark)
             try faults.reach(.afterProviderBeforeResponse)
@@ -70,19 +73,19 @@ public struct ExchangeService: Sendable {
             metrics.recordOwnTime(app: appLabel, provider: providerLabel, duration: duration - upstream.elapsed)
             return ExchangeResult(subject: subject, adapterName: adapterName, credential: credential)
         } catch let error as TelegateError {
-            await recordSecurityEvent(error, app: appLabel, provider: providerLabel, requestID: request.requestID)
+            await recordSecurityEvent(error, app: appLabel, provider: providerLabel, requestID: requestID)
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: error.code.rawValue, duration: clock.now - started)
             logger.info(
                 "exchange refused",
                 metadata: [
-                    "app": "\(appLabel)", "provider": "\(providerLabel)", "proof": "\(request.body.proof.kindName)",
-                    "code": "\(error.code)", "reason": "\(error.reason ?? "-")", "request_id": "\(request.requestID ?? "-")",
+                    "app": "\(appLabel)", "provider": "\(providerLabel)", "proof": "\(body.proof.kindName)",
+                    "code": "\(error.code)", "reason": "\(error.reason ?? "-")", "request_id": "\(requestID ?? "-")",
                 ])
             throw error
         } catch {
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "internal_error", duration: clock.now - started)
             logger.error(
-                "exchange failed", metadata: ["app": "\(appLabel)", "error_type": "\(type(of: error))", "request_id": "\(request.requestID ?? "-")"])
+                "exchange failed", metadata: ["app": "\(appLabel)", "error_type": "\(type(of: error))", "request_id": "\(requestID ?? "-")"])
             throw TelegateError.internalError()
         }
     }

@@ -184,6 +184,22 @@ package enum SQLSchema {
         Migration(
             version: 5,
             statements: ["CREATE INDEX IF NOT EXISTS provider_links_by_user ON provider_links (user_id)"]),
+        // The OAuth clients of the apps' OpenID Providers: the spec as its file spelling, the secret as a digest.
+        Migration(
+            version: 6,
+            statements: [
+                """
+                CREATE TABLE oauth_clients (
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    client_id TEXT NOT NULL,
+                    spec TEXT NOT NULL,
+                    secret_digest \(schema: .bytes),
+                    created_at \(schema: .bigint) NOT NULL,
+                    updated_at \(schema: .bigint) NOT NULL,
+                    PRIMARY KEY (app_id, client_id)
+                )
+                """
+            ]),
         // The OpenID Provider's authorization codes: only their SHA-256, single use, bound to the request they answer.
         Migration(
             version: 7,
@@ -209,6 +225,38 @@ package enum SQLSchema {
                 """,
                 "CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at)",
                 "CREATE INDEX authorization_codes_by_user ON authorization_codes (user_id)",
+            ]),
+        // The OpenID Provider's browser sessions (only the SHA-256 of the cookie's id) and remembered consents.
+        Migration(
+            version: 8,
+            statements: [
+                """
+                CREATE TABLE browser_sessions (
+                    app_id TEXT NOT NULL,
+                    hash \(schema: .bytes) NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    auth_time \(schema: .bigint) NOT NULL,
+                    proof TEXT NOT NULL,
+                    created_at \(schema: .bigint) NOT NULL,
+                    last_seen_at \(schema: .bigint) NOT NULL,
+                    expires_at \(schema: .bigint) NOT NULL,
+                    revoked_at \(schema: .bigint),
+                    PRIMARY KEY (app_id, hash)
+                )\(schema: .withoutRowID)
+                """,
+                "CREATE INDEX browser_sessions_by_expiry ON browser_sessions (expires_at)",
+                "CREATE INDEX browser_sessions_by_user ON browser_sessions (user_id)",
+                """
+                CREATE TABLE consents (
+                    app_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    client_id TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    granted_at \(schema: .bigint) NOT NULL,
+                    PRIMARY KEY (app_id, user_id, client_id)
+                )\(schema: .withoutRowID)
+                """,
+                "CREATE INDEX consents_by_user ON consents (user_id)",
             ]),
         // A bot's Telegram Login (OIDC) client secret, sealed, for the hosted login page's code flow with Telegram.
         Migration(

@@ -89,6 +89,41 @@ struct SQLConfigurationStore: ConfigurationStore {
                     \(adapter.config.serialized), \(adapter.sealedSecrets))
                 """)
         }
+        try await writeClients(app.clients, appID: id, now: now, session)
+    }
+
+    /// Replaces the app's OAuth clients with `clients`; an unchanged client keeps its row and times, a changed one
+    /// keeps its creation time.
+    private static func writeClients(_ clients: [StoredClient], appID id: String, now: Int64, _ session: any SQLSession)
+        async throws
+    {
+        var stored: [String: (spec: String?, digest: [UInt8]?)] = [:]
+        for row in try await session.query("SELECT client_id, spec, secret_digest FROM oauth_clients WHERE app_id = \(id)") {
+            if let clientID = row.text(0) { stored[clientID] = (row.text(1), row.blob(2)) }
+        }
+        let kept = Set(clients.map(\.spec.id.rawValue))
+        for clientID in stored.keys.sorted() where !kept.contains(clientID) {
+            try await session.query("DELETE FROM oauth_clients WHERE app_id = \(id) AND client_id = \(clientID)")
+        }
+        for client in clients {
+            let clientID = client.spec.id.rawValue
+            let spec = SpecFormat.file.encode(client.spec).serialized
+            let digest = client.secretDigest.map(SQLValue.blob) ?? .null
+            if let existing = stored[clientID] {
+                guard existing.spec != spec || existing.digest != client.secretDigest else { continue }
+                try await session.query(
+                    """
+                    UPDATE oauth_clients SET spec = \(spec), secret_digest = \(digest), updated_at = \(now)
+                    WHERE app_id = \(id) AND client_id = \(clientID)
+                    """)
+            } else {
+                try await session.query(
+                    """
+                    INSERT INTO oauth_clients (app_id, client_id, spec, secret_digest, created_at, updated_at)
+                    VALUES (\(id), \(clientID), \(spec), \(digest), \(now), \(now))
+                    """)
+            }
+        }
     }
 
     private static func load(_ id: AppID, _ session: any SQLSession) async throws -> StoredApp? {
@@ -108,7 +143,10 @@ struct SQLConfigurationStore: ConfigurationStore {
         let adapters = try await session.query(
             "SELECT name, kind, is_default, config, sealed_secrets FROM adapters WHERE app_id = \(id.rawValue) ORDER BY name"
         ).compactMap(StoredAdapter.init(row:))
-        return StoredApp(settings: settings, bots: bots, adapters: adapters, declared: declared)
+        let clients = try await session.query(
+            "SELECT spec, secret_digest FROM oauth_clients WHERE app_id = \(id.rawValue) ORDER BY client_id"
+        ).compactMap(StoredClient.init(row:))
+        return StoredApp(settings: settings, bots: bots, adapters: adapters, clients: clients, declared: declared)
     }
 }
 
@@ -138,5 +176,15 @@ extension StoredAdapter {
         self.init(
             name: name, kind: row.text(1) ?? "", isDefault: row.bool(2),
             config: row.text(3).flatMap { try? JSONValue.parse($0) } ?? .object([]), sealedSecrets: row.text(4))
+    }
+}
+
+extension StoredClient {
+    /// A row of the `oauth_clients` columns ``SQLConfigurationStore`` selects.
+    init?(row: any SQLRow) {
+        guard let json = row.text(0).flatMap({ try? JSONValue.parse($0) }),
+            let spec = try? SpecFormat.file.decode(ClientSpec.self, from: json)
+        else { return nil }
+        self.init(spec: spec, secretDigest: row.blob(1))
     }
 }

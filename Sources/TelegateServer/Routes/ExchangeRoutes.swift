@@ -27,8 +27,7 @@ struct ExchangeRoutes {
             botID = id
         }
         let body = try await ExchangeBody.read(request, context: context)
-        let result = try await exchange.exchange(
-            ExchangeRequest(appID: appID, botID: botID, body: body, requestID: context.requestID))
+        let result = try await exchange.exchange(appID: appID, botID: botID, body: body, requestID: context.requestID)
         return JSONResponse.make(Self.responseBody(result), headers: [.cacheControl: "no-store"])
     }
 

@@ -12,16 +12,11 @@ import TestSupport
 final class ClerkCluster: ClusterProvider {
     private let port = FreePort.next()
     private let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    private let process = Mutex<Process?>(nil)
+    private let process = Mutex<ChildProcess?>(nil)
     private var base: String { "http://127.0.0.1:\(port)" }
 
     func start() async throws {
-        let simulator = Process()
-        simulator.executableURL = CLIProcess.executable
-        simulator.arguments = ["simulate", "clerk", "--port", String(port)]
-        simulator.standardOutput = FileHandle.nullDevice
-        simulator.standardError = FileHandle.nullDevice
-        try ChildProcess.launch(simulator)
+        let simulator = try ChildProcess(CLIProcess.executable.path, ["simulate", "clerk", "--port", String(port)])
         process.withLock { $0 = simulator }
         for _ in 0..<100 {
             if (try? await send(.GET, "/_simulator/calls").status) == 200 { break }
@@ -55,10 +50,7 @@ final class ClerkCluster: ClusterProvider {
     }
 
     func stop() async {
-        if let simulator = process.withLock({ $0 }), simulator.isRunning {
-            simulator.terminate()
-            for _ in 0..<50 where simulator.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
-        }
+        if let simulator = process.withLock({ $0 }) { await simulator.stop(gracePeriod: 5) }
         try? await client.shutdown()
     }
 

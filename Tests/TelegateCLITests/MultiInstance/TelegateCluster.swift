@@ -75,7 +75,7 @@ final class TelegateCluster: Sendable {
         } catch {
             failure = error
         }
-        for instance in instances { try? await instance.stop() }
+        for instance in instances { await instance.stop() }
         await provider.stop()
         try? await storage.dropSchema(String(schema))
         try? await storage.close()

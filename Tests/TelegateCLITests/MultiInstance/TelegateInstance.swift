@@ -3,12 +3,6 @@ import Foundation
 import TestSupport
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// One `telegate serve` process of a cluster: its configuration file, port and log; started, killed (`kill -9`) and
 /// restarted by tests.
 final class TelegateInstance: Sendable {
@@ -17,7 +11,7 @@ final class TelegateInstance: Sendable {
     let configURL: URL
     let logURL: URL
     let environment: [String: String]
-    private let process = Mutex<Process?>(nil)
+    private let process = Mutex<ChildProcess?>(nil)
 
     init(name: String, port: Int, directory: URL, databaseURL: String, provider: any ClusterProvider) {
         self.name = name
@@ -48,22 +42,12 @@ final class TelegateInstance: Sendable {
     /// Starts the process (with `faultPoints` armed, e.g. `before-commit:crash`) and waits until `/readyz` answers
     /// `200`.
     func start(client: HTTPClient, faultPoints: String? = nil) async throws {
-        let process = Process()
-        process.executableURL = CLIProcess.executable
-        process.arguments = ["serve", "--config", configURL.path]
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         if let faultPoints { env["TELEGATE_FAULT_POINTS"] = faultPoints } else { env.removeValue(forKey: "TELEGATE_FAULT_POINTS") }
-        process.environment = env
-        if !FileManager.default.fileExists(atPath: logURL.path) {
-            _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        }
-        let log = try FileHandle(forWritingTo: logURL)
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcess.launch(process)
+        let process = try ChildProcess(
+            CLIProcess.executable.path, ["serve", "--config", configURL.path], environment: env, stdout: .file(logURL.path),
+            stderr: .standardOutput)
         self.process.withLock { $0 = process }
         try await waitUntilReady(client: client)
     }
@@ -89,23 +73,15 @@ final class TelegateInstance: Sendable {
     var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
 
     /// Waits for the process to end by itself (a crash at a fault point); `false` after `seconds`.
-    func waitForExit(seconds: Int = 30) async throws -> Bool {
-        for _ in 0..<(seconds * 10) {
-            if !isRunning { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
+    func waitForExit(seconds: Int = 30) async -> Bool {
+        guard let running = process.withLock({ $0 }) else { return true }
+        return await running.exitStatus(within: seconds) != nil
     }
 
     /// Stops the process: `SIGTERM`, then `SIGKILL` if it has not ended within five seconds. Waits without
     /// blocking a thread the other tests' servers need.
-    func stop() async throws {
-        guard let running = process.withLock({ $0 }), running.isRunning else { return }
-        running.terminate()
-        if try await !waitForExit(seconds: 5) {
-            sendSignal(SIGKILL, to: running.processIdentifier)
-            _ = try await waitForExit(seconds: 10)
-        }
+    func stop() async {
+        await process.withLock({ $0 })?.stop(gracePeriod: 5)
     }
 }
 
@@ -113,13 +89,4 @@ final class TelegateInstance: Sendable {
 struct InstanceFailure: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
-}
-
-/// `kill(2)`.
-private func sendSignal(_ signal: Int32, to pid: Int32) {
-    #if canImport(Glibc)
-    _ = Glibc.kill(pid, signal)
-    #else
-    _ = Darwin.kill(pid, signal)
-    #endif
 }

@@ -70,15 +70,36 @@ enum Fixture {
             sealedSecrets: nil)
     }
 
-    /// An app with a token-mode bot and a third-party bot, and two adapters, listed in the order the store returns
-    /// them (bots by id, adapters by name).
+    static let django = ClientID(rawValue: "django")!
+    static let spa = ClientID(rawValue: "spa")!
+
+    /// A confidential client with every member set, its secret referenced from the environment and stored as a
+    /// digest.
+    static func confidentialClient(_ id: ClientID = django) -> StoredClient {
+        StoredClient(
+            spec: ClientSpec(
+                id: id, secret: try! SecretReference("env:DJANGO_CLIENT_SECRET"),
+                redirectURIs: ["https://site.example/accounts/oidc/telegate/login/callback/", "http://localhost:8000/cb"],
+                postLogoutRedirectURIs: ["https://site.example/"], scopes: ["openid", "profile", "offline_access"],
+                consent: .required, tokenEndpointAuthMethod: .clientSecretPost, idTokenAlgorithm: .es256),
+            secretDigest: randomBytes(32))
+    }
+
+    /// A public client: defaults everywhere, no secret.
+    static func publicClient(_ id: ClientID = spa) -> StoredClient {
+        StoredClient(spec: ClientSpec(id: id, redirectURIs: ["https://spa.example/callback"]), secretDigest: nil)
+    }
+
+    /// An app with a token-mode bot and a third-party bot, two adapters and two OAuth clients, listed in the order
+    /// the store returns them (bots by id, adapters by name, clients by id).
     static func app(_ id: AppID = poll) -> StoredApp {
         StoredApp(
             settings: AppSettings(
                 id: id, corsOrigins: ["https://web.telegram.org", "https://\(id).example.com"], initDataMaxAge: 86_400,
                 widgetMaxAge: 120),
             bots: [tokenBot(), thirdPartyBot()],
-            adapters: [clerkAdapter(), convexAdapter()])
+            adapters: [clerkAdapter(), convexAdapter()],
+            clients: [confidentialClient(), publicClient()])
     }
 
     static func json(_ text: String) -> JSONValue {

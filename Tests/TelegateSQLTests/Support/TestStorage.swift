@@ -44,6 +44,18 @@ enum StorageEngine: String, CaseIterable, Sendable, CustomTestStringConvertible 
         }
     }
 
+    /// How the tests reach PostgreSQL: a small pool (the suite runs many stores at once) and a deadline far above
+    /// what any operation needs even when operations queue for the pool on a busy machine (a test's concurrent saves
+    /// wait behind each other), so it only bounds how long a hung test waits and never turns a queue into
+    /// `storage_unavailable`.
+    static func postgresSettings() throws -> PostgresSettings {
+        guard let url = postgresURL else { throw PostgresUnavailable() }
+        var settings = try PostgresSettings(url: url)
+        settings.poolSize = 4
+        settings.statementTimeout = .seconds(120)
+        return settings
+    }
+
     /// A fresh, migrated, empty storage, and what removes it once the test is done.
     func makeStorage() async throws -> (storage: any TelegateStorage, dispose: @Sendable () async -> Void) {
         switch self {
@@ -56,11 +68,9 @@ enum StorageEngine: String, CaseIterable, Sendable, CustomTestStringConvertible 
                 try? FileManager.default.removeItem(at: directory)
             })
         case .postgres:
-            guard let url = Self.postgresURL else { throw PostgresUnavailable() }
-            var settings = try PostgresSettings(url: url)
+            var settings = try Self.postgresSettings()
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             settings.schema = schema
-            settings.poolSize = 4
             let storage = PostgresStorage(settings: settings)
             try await storage.migrate()
             let opened = settings

@@ -1,0 +1,34 @@
+import TelegateCore
+import TelegateIssuer
+
+/// What the authorization endpoint answers with.
+public struct AuthorizationOutcome: Sendable {
+    /// The answer itself.
+    public enum Action: Sendable {
+        /// `303` to this URL: the client's redirect URI with a code or an error.
+        case redirect(String)
+        /// The login page, for this request.
+        case login(LoginPrompt)
+        /// The consent page, for this request.
+        case consent(AuthorizationRequest)
+        /// An error page: the request cannot be answered at the client (unknown client or redirect URI), or the
+        /// proof failed.
+        case errorPage(status: Int, code: String, message: String)
+    }
+
+    public var action: Action
+    /// The new session's cookie value and lifetime in seconds, when this request started one.
+    public var startedSession: (cookie: String, lifetime: Int64)?
+
+    init(_ action: Action, startedSession: (cookie: String, lifetime: Int64)? = nil) {
+        self.action = action
+        self.startedSession = startedSession
+    }
+}
+
+/// What the login page needs to know about a request.
+public struct LoginPrompt: Sendable {
+    public var request: AuthorizationRequest
+    /// The bot the page's Telegram login uses: the app's default one, when it has one.
+    public var botID: Int64?
+}
