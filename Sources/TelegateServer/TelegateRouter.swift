@@ -45,7 +45,10 @@ public enum TelegateRouter {
         ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
         TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
         WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
-        AuthorizationRoutes(authorization: AuthorizationService(runtimes: runtimes, services: services), publicURL: services.publicURL).register(on: router)
+        AuthorizationRoutes(
+            authorization: AuthorizationService(runtimes: runtimes, services: services), runtimes: runtimes,
+            telegramLogin: TelegramOIDCUpstream(services: services), publicURL: services.publicURL
+        ).register(on: router)
         HealthRoutes(
             storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time,
             reachability: services.reachability, connections: options.connectionMetrics

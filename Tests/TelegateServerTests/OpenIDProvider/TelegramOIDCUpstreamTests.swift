@@ -164,4 +164,59 @@ struct TelegramOIDCUpstreamTests {
             #expect(unconfigured?.code == .telegramLoginNotConfigured)
         }
     }
+
+    /// The authorization request of the confidential client, as a query string.
+    private static var authorizationQuery: String {
+        var components = URLComponents()
+        components.queryItems = AuthorizationEndpointTests.request().map { URLQueryItem(name: $0.0, value: $0.1) }
+        return components.percentEncodedQuery ?? ""
+    }
+
+    /// Through the login page: the Telegram Login link, Telegram's approval, and the callback's answer.
+    private static func loginThroughPage(_ tab: AuthorizationBrowser, browser: HTTPClient) async throws -> TestService.Reply {
+        let page = try await tab.authorize(AuthorizationEndpointTests.request())
+        #expect(page.status == 200)
+        #expect(page.body.contains("/apps/poll/authorize/telegram?"), "the login page offers Telegram Login")
+        let started = try await tab.get("/apps/poll/authorize/telegram?" + authorizationQuery)
+        #expect(started.status == 303)
+        #expect(tab.jar[TelegramOIDCUpstream.cookieName]?.isEmpty == false)
+        let response = try await browser.execute(
+            HTTPClientRequest(url: try #require(started.header("Location"))), timeout: .seconds(10))
+        let callback = try #require(response.headers.first(name: "Location"))
+        return try await tab.get(callback)
+    }
+
+    @Test("oidcc-telegram-upstream: the login page's Telegram Login ends in a 303 to the client with a code for the Telegram user")
+    func throughTheAuthorizationEndpoint() async throws {
+        try await Self.run { service, _, _, _, browser in
+            try await service.installClients()
+            let tab = AuthorizationBrowser(service)
+            let done = try await Self.loginThroughPage(tab, browser: browser)
+            #expect(done.status == 303, "\(done.body.prefix(300))")
+            let location = TestService.query(of: done.header("Location"))
+            #expect(location["state"] == AuthorizationEndpointTests.state)
+            let code = try await AuthorizationEndpointTests.redeem(service, done)
+            let user = try await service.application.services.storage.users.user(id: code.userID)
+            #expect(user?.telegramID == TelegramSimulatorConfiguration.development.user.id)
+            #expect(code.login.proof == .telegramOIDC)
+            let cleared = done.headers.contains { name, value in
+                name.lowercased() == "set-cookie" && value.hasPrefix(TelegramOIDCUpstream.cookieName + "=")
+                    && value.contains("Max-Age=0")
+            }
+            #expect(cleared, "the pending login is cleared")
+        }
+    }
+
+    @Test("oidcc-telegram-upstream-refused: a token with a wrong aud ends on an error page, never at the client, nothing stored")
+    func refusedThroughTheAuthorizationEndpoint() async throws {
+        try await Self.run { service, simulator, _, _, browser in
+            try await service.installClients()
+            simulator.control.inject(SimulatorFault(.misbehave(.wrongAudience), operation: "token", times: 1))
+            let done = try await Self.loginThroughPage(AuthorizationBrowser(service), browser: browser)
+            #expect(done.status == 401)
+            #expect(done.header("Location") == nil)
+            #expect(done.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(try await Self.users(service) == 0)
+        }
+    }
 }
