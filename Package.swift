@@ -132,7 +132,10 @@ let package = Package(
         // and the OpenAPI document describing them.
         .target(
             name: "TelegateAdmin",
-            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto]),
+            dependencies: [
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegramAuth", "StrictJSON", crypto,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
 
         // The store protocols written once in SQL, over a small seam the engines implement, with the one ordered
         // list of migrations.
@@ -243,6 +246,8 @@ let package = Package(
                 "OIDCProvider", "OIDCSimulator", "TelegramSimulator", "SimulatorKit",
                 "TelegateRuntime",
                 "TelegatePostgres",
+                // OpenID Provider tests install clients into the running app.
+                "TelegateRuntime",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),

@@ -16,12 +16,10 @@ public struct AdminAPI: Sendable {
     public init(
         services: TelegateServices, runtimes: RuntimeRegistry, reloader: RuntimeReloader, environment: [String: String]
     ) {
-        let tokens = AdminTokens(store: services.storage.adminTokens, clock: services.clock)
         let backend = AdminBackend(
             services: services, runtimes: runtimes, reloader: reloader,
-            rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment),
-            tokens: tokens)
-        self.tokens = tokens
+            rows: ConfigurationRows(box: services.secretBox, registry: services.registry, environment: environment))
+        self.tokens = backend.tokens
         self.routes =
             AppAdminRoutes(backend: backend).routes + BotAdminRoutes(backend: backend).routes
             + AdapterAdminRoutes(backend: backend).routes + UserAdminRoutes(backend: backend).routes
@@ -30,19 +28,26 @@ public struct AdminAPI: Sendable {
             + ClientAdminRoutes(backend: backend).routes
     }
 
-    /// Runs one request: finds its route, checks what the caller may do, validates the body, runs the handler.
-    public func handle(_ request: AdminRequest) async throws -> AdminReply {
-        let candidates = routes.compactMap { route in route.match(request.path).map { (route, $0) } }
+    /// Runs one call of `method` on `path` (below `/admin/v1`): finds its route, checks what the caller may do,
+    /// validates the body, runs the handler.
+    public func handle(
+        _ method: AdminMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil, caller: AdminCaller
+    ) async throws -> AdminReply {
+        let candidates = routes.compactMap { route in route.match(path).map { (route, $0) } }
         guard !candidates.isEmpty else { throw TelegateError(.notFound, "no such endpoint") }
-        guard let match = candidates.first(where: { $0.0.method == request.method }) else {
+        guard let match = candidates.first(where: { $0.0.method == method }) else {
             throw TelegateError(.methodNotAllowed, "this method is not allowed here")
         }
-        return try await perform(match.0, parameters: match.1, request: request)
+        return try await perform(match.0, parameters: match.1, path: path, query: query, body: body, caller: caller)
     }
 
-    /// Runs `route` with its matched `parameters`.
-    public func perform(_ route: AdminRoute, parameters: [String: String], request: AdminRequest) async throws -> AdminReply {
-        let principal = request.principal
+    /// Runs `route` with its matched `parameters` on `path` (below `/admin/v1`).
+    public func perform(
+        _ route: AdminRoute, parameters: [String: String], path: String, query: [String: String] = [:],
+        body: JSONValue? = nil, caller: AdminCaller
+    ) async throws -> AdminReply {
+        let request = AdminRequest(method: route.method, path: path, query: query, body: body, caller: caller)
+        let principal = caller.principal
         if route.writes, principal.readOnly {
             throw TelegateError(.adminForbidden, "this admin token is read-only", reason: "read_only_token")
         }

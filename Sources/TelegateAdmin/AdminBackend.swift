@@ -10,7 +10,9 @@ struct AdminBackend: Sendable {
     let runtimes: RuntimeRegistry
     let reloader: RuntimeReloader
     let rows: ConfigurationRows
-    let tokens: AdminTokens
+
+    /// Admin token creation and checking, over the services' token store and clock.
+    var tokens: AdminTokens { AdminTokens(store: services.storage.adminTokens, clock: services.clock) }
 
     /// The app named by the `{app}` parameter; `404` when it does not exist or the caller may not see it (the
     /// same answer, so a restricted token learns nothing about other apps). A look at another app is audited.
@@ -57,7 +59,7 @@ struct AdminBackend: Sendable {
     ) async {
         var details = extra
         if before != nil || after != nil { details.append(("diff", AuditDiff.between(before, after))) }
-        if let client = call.request.client { details.append(("client", .string(client))) }
+        if let client = call.request.caller.client { details.append(("client", .string(client))) }
         await services.audit.record(
             action, appID: appID, actor: call.actor, target: target, outcome: outcome, details: details,
             requestID: call.requestID)

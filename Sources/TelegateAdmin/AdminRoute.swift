@@ -1,14 +1,9 @@
+import HTTPTypes
 import StrictJSON
 import TelegateCore
 
-/// The HTTP methods of the admin API.
-public enum AdminMethod: String, Sendable, CaseIterable {
-    case get = "GET"
-    case post = "POST"
-    case patch = "PATCH"
-    case put = "PUT"
-    case delete = "DELETE"
-}
+/// The HTTP methods of the admin API (`.get`, `.post`, `.patch`, `.put`, `.delete`): HTTP's own.
+public typealias AdminMethod = HTTPRequest.Method
 
 /// One admin operation: where it lives, what it accepts, who may call it and what it does. The HTTP server, the
 /// local CLI and the OpenAPI document are all driven by the same list of routes.
@@ -78,30 +73,13 @@ public struct AdminRoute: Sendable {
 }
 
 /// A call to the admin API, from HTTP or the local CLI.
-public struct AdminRequest: Sendable {
-    public var method: AdminMethod
+struct AdminRequest: Sendable {
+    let method: AdminMethod
     /// The path below `/admin/v1`.
-    public var path: String
-    public var query: [String: String]
-    public var body: JSONValue?
-    public var principal: AdminPrincipal
-    public var requestID: String?
-    /// Where the call comes from (the client address over HTTP), for the audit log.
-    public var client: String?
-
-    /// Creates a request.
-    public init(
-        _ method: AdminMethod, _ path: String, query: [String: String] = [:], body: JSONValue? = nil,
-        principal: AdminPrincipal, requestID: String? = nil, client: String? = nil
-    ) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
-        self.principal = principal
-        self.requestID = requestID
-        self.client = client
-    }
+    let path: String
+    let query: [String: String]
+    let body: JSONValue?
+    let caller: AdminCaller
 }
 
 /// The answer to an admin call: a status and a JSON body (none for `204`).
@@ -117,9 +95,9 @@ struct AdminCall: Sendable {
     /// The body, checked against the route's schema.
     let body: AdminBody
 
-    var principal: AdminPrincipal { request.principal }
-    var actor: String { request.principal.actor }
-    var requestID: String? { request.requestID }
+    var principal: AdminPrincipal { request.caller.principal }
+    var actor: String { principal.actor }
+    var requestID: String? { request.caller.requestID }
 
     /// A path parameter (always present: the route matched).
     func parameter(_ name: String) -> String { parameters[name] ?? "" }

@@ -27,15 +27,14 @@ public final class TelegateApplication: Sendable {
     /// How often every adapter's URLs are resolved and checked again (``ReachabilityProbe``).
     public static let reachabilityInterval: Duration = .seconds(30)
 
-    private init(
-        services: TelegateServices, runtimes: RuntimeRegistry, reloader: RuntimeReloader, admin: AdminAPI,
-        configuration: TelegateConfiguration
-    ) {
+    /// The application over `services`, its runtimes not yet loaded; `environment` resolves secret references given
+    /// to the admin API.
+    private init(services: TelegateServices, configuration: TelegateConfiguration, environment: [String: String]) {
         self.services = services
-        self.runtimes = runtimes
-        self.reloader = reloader
-        self.admin = admin
         self.configuration = configuration
+        runtimes = RuntimeRegistry()
+        reloader = RuntimeReloader(services: services, runtimes: runtimes)
+        admin = AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment)
     }
 
     /// Prepares everything short of listening: storage (migrated), the configuration applied, every app compiled
@@ -92,18 +91,14 @@ public final class TelegateApplication: Sendable {
             if applyConfiguration {
                 try await ConfigurationApplier(services: services, environment: environment).apply(configuration.apps)
             }
-            let runtimes = RuntimeRegistry()
-            let reloader = RuntimeReloader(services: services, runtimes: runtimes)
-            try await reloader.reload()
+            let application = TelegateApplication(services: services, configuration: configuration, environment: environment)
+            try await application.reloader.reload()
             if applyConfiguration {
                 for app in try await storage.configuration.apps() {
                     for warning in app.warnings { logger.warning("\(warning)", metadata: ["app": "\(app.settings.id)"]) }
                 }
             }
-            return TelegateApplication(
-                services: services, runtimes: runtimes, reloader: reloader,
-                admin: AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment),
-                configuration: configuration)
+            return application
         } catch {
             // A configuration that cannot be applied must not leave the pool or the database open behind it.
             if httpClient == nil { try? await client.shutdown() }
@@ -164,7 +159,6 @@ public final class TelegateApplication: Sendable {
             store: services.storage.refreshTokens, codes: services.storage.authorizationCodes,
             sessions: services.storage.browserSessions, clock: services.clock, logger: services.logger)
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
-        let probe = ReachabilityProbe(services: services, runtimes: runtimes)
         return Application(
             router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
             server: connections.http1(),
@@ -179,7 +173,9 @@ public final class TelegateApplication: Sendable {
                 // Times follow the database's clock.
                 PeriodicService(interval: ClockSkewMonitor.interval) { [skew] in await skew.check() },
                 // An adapter that cannot reach its provider is named in the log, `/readyz` and `/metrics`.
-                PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [probe] in await probe.probe() },
+                PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [services, runtimes] in
+                    await ReachabilityProbe.probe(runtimes, services: services)
+                },
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

@@ -44,7 +44,14 @@ public enum TelegateRouter {
         router.add(middleware: ProblemMiddleware(logger: services.logger))
         ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
         TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
-        WellKnownRoutes(runtimes: runtimes, publicURL: services.publicURL).register(on: router)
+        WellKnownRoutes(runtimes: runtimes).register(on: router)
+        TokenEndpointRoutes(
+            tokens: TokenEndpointService(runtimes: runtimes, services: services, codes: services.storage.authorizationCodes)
+        ).register(on: router)
+        UserInfoRoutes(granted: GrantedTokenService(runtimes: runtimes, services: services)).register(on: router)
+        TokenManagementRoutes(granted: GrantedTokenService(runtimes: runtimes, services: services)).register(on: router)
+        EndSessionRoutes(endSession: EndSessionService(runtimes: runtimes, services: services), publicURL: services.publicURL)
+            .register(on: router)
         AuthorizationRoutes(
             authorization: AuthorizationService(runtimes: runtimes, services: services), runtimes: runtimes,
             telegramLogin: TelegramOIDCUpstream(services: services), publicURL: services.publicURL

@@ -6,10 +6,10 @@ import Testing
 /// An adapter's test harness as the provider identity contract drives it: a live Telegate whose adapter under test
 /// talks to its provider's simulator.
 public protocol ProviderIdentityHarness: Sendable {
+    /// What the contract needs to know of the provider's operations and the adapter's labels.
+    associatedtype Profile: ProviderIdentityProfile
     /// The simulator's call counts and faults.
     var providerControl: SimulatorControl { get }
-    /// What the contract needs to know of the provider's operations and the adapter's labels.
-    var identityProfile: ProviderIdentityProfile { get }
     /// Exchanges a fresh proof of Telegram user `telegramID`, named `firstName`, through the adapter under test.
     func identityExchange(telegramID: Int64, firstName: String) async throws -> ProviderIdentityReply
     /// Every audit event recorded so far.
@@ -19,37 +19,22 @@ public protocol ProviderIdentityHarness: Sendable {
 }
 
 /// The simulator operations (``SimulatorControl`` names) and labels of one adapter, for the contract.
-public struct ProviderIdentityProfile: Sendable {
+public protocol ProviderIdentityProfile {
     /// The app and adapter names, as in metric labels and audit events.
-    public var app: String
-    public var adapter: String
+    static var app: String { get }
+    static var adapter: String { get }
     /// The creation of a provider user (`create_user`).
-    public var create: String
+    static var create: String { get }
     /// The lookup of a provider user created earlier (`list_users`, `search_users`).
-    public var lookup: String
+    static var lookup: String { get }
     /// The first profile update a changed Telegram profile sends (`update_metadata`, `update_user`).
-    public var profileUpdate: String
+    static var profileUpdate: String { get }
     /// The call whose answer becomes the client's credential (`sign_in_token`, `token_exchange`).
-    public var handOut: String
+    static var handOut: String { get }
     /// Every call that issues something at the provider (tickets, subject tokens, token exchanges).
-    public var credentials: Set<String>
+    static var credentials: Set<String> { get }
     /// Every call that changes an existing provider user (profile, metadata, identities).
-    public var writes: Set<String>
-
-    /// Describes an adapter.
-    public init(
-        app: String, adapter: String, create: String, lookup: String, profileUpdate: String, handOut: String,
-        credentials: Set<String>, writes: Set<String>
-    ) {
-        self.app = app
-        self.adapter = adapter
-        self.create = create
-        self.lookup = lookup
-        self.profileUpdate = profileUpdate
-        self.handOut = handOut
-        self.credentials = credentials
-        self.writes = writes
-    }
+    static var writes: Set<String> { get }
 }
 
 /// What an exchange answered, as the contract reads it.
@@ -108,10 +93,10 @@ public enum ProviderIdentityContract {
     public static let user: Int64 = 700_000_002
 
     /// Runs `scenario` against `harness`.
-    public static func check(
-        _ scenario: Scenario, on harness: some ProviderIdentityHarness, sourceLocation: SourceLocation = #_sourceLocation
+    public static func check<Harness: ProviderIdentityHarness>(
+        _ scenario: Scenario, on harness: Harness, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        let profile = harness.identityProfile
+        let profile = Harness.Profile.self
         let control = harness.providerControl
         let victimReply = try await harness.identityExchange(telegramID: victim, firstName: "Victim")
         try #require(victimReply.status == 200, "the victim signs in first", sourceLocation: sourceLocation)

@@ -1,6 +1,7 @@
 import Foundation
 import StrictJSON
 import TelegateApp
+import TelegateCore
 
 /// A configuration file built from typed values instead of YAML written by hand: the server, the database, the
 /// master key and the apps with their bots, adapters and OAuth clients. ``configuration()`` reads it through the same parser as
@@ -35,10 +36,13 @@ public struct TestConfiguration: Sendable {
         public var corsOrigins: [String]
         public var bots: [Bot]
         public var adapters: [Adapter]
-        public var clients: [Client]
+        /// The OAuth clients of the app's OpenID Provider, written in the file's spelling.
+        public var clients: [ClientSpec]
 
         /// An app.
-        public init(_ id: String, corsOrigins: [String] = [], bots: [Bot], adapters: [Adapter], clients: [Client] = []) {
+        public init(
+            _ id: String, corsOrigins: [String] = [], bots: [Bot], adapters: [Adapter], clients: [ClientSpec] = []
+        ) {
             self.id = id
             self.corsOrigins = corsOrigins
             self.bots = bots
@@ -51,81 +55,46 @@ public struct TestConfiguration: Sendable {
             if !corsOrigins.isEmpty { members.append(("corsOrigins", .array(corsOrigins.map(JSONValue.string)))) }
             members.append(("bots", .array(bots.map(\.json))))
             members.append(("adapters", .array(adapters.map(\.json))))
-            if !clients.isEmpty { members.append(("clients", .array(clients.map(\.json)))) }
-            return .object(members)
-        }
-    }
-
-    /// One entry of an app's `clients`: an OAuth client of its OpenID Provider.
-    public struct Client: Sendable {
-        public var id: String
-        /// The secret reference (`env:DJANGO_CLIENT_SECRET`); `nil` for a public client.
-        public var secret: String?
-        public var redirectURIs: [String]
-        public var postLogoutRedirectURIs: [String]
-        /// `nil` leaves the default (every supported scope).
-        public var scopes: [String]?
-        /// `skip` or `required`; `nil` leaves the default (`skip`).
-        public var consent: String?
-        /// `client_secret_basic`, `client_secret_post` or `none`; `nil` leaves the default.
-        public var tokenEndpointAuthMethod: String?
-
-        /// A client; with no `secret` it is public.
-        public init(
-            _ id: String, secret: String? = nil, redirectURIs: [String], postLogoutRedirectURIs: [String] = [],
-            scopes: [String]? = nil, consent: String? = nil, tokenEndpointAuthMethod: String? = nil
-        ) {
-            self.id = id
-            self.secret = secret
-            self.redirectURIs = redirectURIs
-            self.postLogoutRedirectURIs = postLogoutRedirectURIs
-            self.scopes = scopes
-            self.consent = consent
-            self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
-        }
-
-        var json: JSONValue {
-            var members: [(key: String, value: JSONValue)] = [("id", .string(id))]
-            if let secret { members.append(("secret", .string(secret))) }
-            members.append(("redirectURIs", .array(redirectURIs.map(JSONValue.string))))
-            if !postLogoutRedirectURIs.isEmpty {
-                members.append(("postLogoutRedirectURIs", .array(postLogoutRedirectURIs.map(JSONValue.string))))
-            }
-            if let scopes { members.append(("scopes", .array(scopes.map(JSONValue.string)))) }
-            if let consent { members.append(("consent", .string(consent))) }
-            if let tokenEndpointAuthMethod { members.append(("tokenEndpointAuthMethod", .string(tokenEndpointAuthMethod))) }
+            if !clients.isEmpty { members.append(("clients", .array(clients.map { SpecFormat.file.encode($0) }))) }
             return .object(members)
         }
     }
 
     /// One entry of an app's `bots`: an HMAC bot with a token reference, or a third-party bot with only an id.
     public struct Bot: Sendable {
-        public var token: String?
-        public var id: Int64?
-        public var label: String?
-        public var environment: String?
+        /// How the bot is known: an HMAC bot by its token, a third-party bot by its id.
+        public enum Identity: Sendable {
+            /// The secret reference of the token (`env:POLL_BOT_TOKEN`) and an optional label.
+            case token(String, label: String?)
+            /// The bot's id and an optional Telegram environment (`production`, `test`).
+            case id(Int64, environment: String?)
+        }
+
+        public var identity: Identity
         public var isDefault: Bool
 
         /// A bot whose token is the secret reference `token` (`env:POLL_BOT_TOKEN`).
         public init(token: String, label: String? = nil, isDefault: Bool = false) {
-            self.token = token
-            self.label = label
+            identity = .token(token, label: label)
             self.isDefault = isDefault
         }
 
         /// A third-party bot known by its id.
         public init(id: Int64, environment: String? = nil, isDefault: Bool = false) {
-            self.id = id
-            self.environment = environment
+            identity = .id(id, environment: environment)
             self.isDefault = isDefault
         }
 
         var json: JSONValue {
-            var members: [(key: String, value: JSONValue)] = []
-            if let token { members.append(("token", .string(token))) }
-            if let id { members.append(("id", .integer(id))) }
-            if let label { members.append(("label", .string(label))) }
-            if let environment { members.append(("environment", .string(environment))) }
+            var members: [(key: String, value: JSONValue)]
+            switch identity {
+            case .token(let token, let label):
+                members = [("token", .string(token))]
+                if let label { members.append(("label", .string(label))) }
+            case .id(let id, let environment):
+                members = [("id", .integer(id))]
+                if let environment { members.append(("environment", .string(environment))) }
+            }
             if isDefault { members.append(("default", .bool(true))) }
             return .object(members)
         }

@@ -9,12 +9,7 @@ import Testing
 extension ClerkHarness: ProviderIdentityHarness {
     var providerControl: SimulatorControl { simulator.control }
 
-    var identityProfile: ProviderIdentityProfile {
-        ProviderIdentityProfile(
-            app: "shop", adapter: "clerk", create: "create_user", lookup: "list_users", profileUpdate: "update_metadata",
-            handOut: "sign_in_token", credentials: ["sign_in_token", "revoke_sign_in_token"],
-            writes: ["update_user", "update_metadata", "delete_user"])
-    }
+    typealias Profile = ClerkIdentityProfile
 
     func identityExchange(telegramID: Int64, firstName: String) async throws -> ProviderIdentityReply {
         let user = TelegramUser(
@@ -31,6 +26,18 @@ extension ClerkHarness: ProviderIdentityHarness {
     func metricsText() async throws -> String {
         try await request(.GET, baseURL + "/metrics").body
     }
+}
+
+/// The Clerk simulator's operations and the labels of the harness's adapter.
+enum ClerkIdentityProfile: ProviderIdentityProfile {
+    static let app = "shop"
+    static let adapter = "clerk"
+    static let create = "create_user"
+    static let lookup = "list_users"
+    static let profileUpdate = "update_metadata"
+    static let handOut = "sign_in_token"
+    static let credentials: Set = ["sign_in_token", "revoke_sign_in_token"]
+    static let writes: Set = ["update_user", "update_metadata", "delete_user"]
 }
 
 /// The provider identity contract, against the Clerk simulator: whatever Clerk says, a user's ticket is only ever

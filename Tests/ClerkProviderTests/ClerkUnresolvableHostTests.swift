@@ -57,7 +57,7 @@ struct ClerkUnresolvableHostTests {
 
             // The probe (run at start and then periodically; here once more, awaited) names the adapter in /readyz,
             // which stays ready: one provider is not the instance.
-            await ReachabilityProbe(services: application.services, runtimes: application.runtimes).probe()
+            await ReachabilityProbe.probe(application.runtimes, services: application.services)
             let ready = try await call(.get, "/readyz")
             #expect(ready.status == 200)
             let unhealthy = (try? JSONValue.parse(ready.body))?["detail"]?["adapters"]?.arrayElements ?? []
@@ -77,7 +77,7 @@ struct ClerkUnresolvableHostTests {
             #expect(metrics.body.contains(#"telegate_adapter_healthy{app="poll",adapter="clerk",state="unresolvable"} 0"#))
 
             // `adapters check` names what is wrong.
-            let check = try await application.admin.handle(AdminRequest(.post, "/apps/poll/adapters/clerk/check", principal: .local))
+            let check = try await application.admin.handle(.post, "/apps/poll/adapters/clerk/check", caller: .local)
             #expect(check.body?["ok"] == .bool(false))
             #expect(check.body?["message"]?.stringValue?.contains("does not resolve") == true)
             #expect(check.body?["reachability"] == .string("unresolvable: nonexistent.invalid does not resolve"))
@@ -94,23 +94,21 @@ struct ClerkUnresolvableHostTests {
 
             // Saving another such adapter through the admin API is accepted with a warning; an internal one is not.
             let added = try await application.admin.handle(
-                AdminRequest(
-                    .post, "/apps/shop/adapters",
-                    body: .object([
-                        ("name", .string("clerk")), ("kind", .string("clerk")),
-                        ("config", .object([("apiURL", .string("https://also-missing.invalid"))])),
-                        ("secrets", .object([("secretKey", .string(ClerkHarness.secretKey))])),
-                    ]), principal: .local))
+                .post, "/apps/shop/adapters",
+                body: .object([
+                    ("name", .string("clerk")), ("kind", .string("clerk")),
+                    ("config", .object([("apiURL", .string("https://also-missing.invalid"))])),
+                    ("secrets", .object([("secretKey", .string(ClerkHarness.secretKey))])),
+                ]), caller: .local)
             #expect(added.body?["warnings"]?.arrayElements?.first?.stringValue?.contains("apiURL: also-missing.invalid does not resolve") == true)
             await #expect {
                 try await application.admin.handle(
-                    AdminRequest(
-                        .post, "/apps/shop/adapters",
-                        body: .object([
-                            ("name", .string("internal")), ("kind", .string("clerk")),
-                            ("config", .object([("apiURL", .string("https://[2002:a9fe:a9fe::]"))])),
-                            ("secrets", .object([("secretKey", .string(ClerkHarness.secretKey))])),
-                        ]), principal: .local))
+                    .post, "/apps/shop/adapters",
+                    body: .object([
+                        ("name", .string("internal")), ("kind", .string("clerk")),
+                        ("config", .object([("apiURL", .string("https://[2002:a9fe:a9fe::]"))])),
+                        ("secrets", .object([("secretKey", .string(ClerkHarness.secretKey))])),
+                    ]), caller: .local)
             } throws: { ($0 as? TelegateError)?.code == .unsafeURL }
         }
         #expect(logs.leaks(of: [ClerkHarness.botToken, Self.pollBotToken, ClerkHarness.secretKey, ClerkHarness.masterKey]).isEmpty)

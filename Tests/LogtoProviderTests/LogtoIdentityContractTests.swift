@@ -9,12 +9,7 @@ import Testing
 extension LogtoHarness: ProviderIdentityHarness {
     var providerControl: SimulatorControl { simulator.control }
 
-    var identityProfile: ProviderIdentityProfile {
-        ProviderIdentityProfile(
-            app: "poll", adapter: "logto", create: "create_user", lookup: "search_users", profileUpdate: "update_user",
-            handOut: "token_exchange", credentials: ["subject_token", "token_exchange"],
-            writes: ["update_user", "add_identity", "delete_user", "add_organization_members"])
-    }
+    typealias Profile = LogtoIdentityProfile
 
     func identityExchange(telegramID: Int64, firstName: String) async throws -> ProviderIdentityReply {
         let reply = try await exchange(user: telegramUser(telegramID, firstName: firstName))
@@ -29,6 +24,18 @@ extension LogtoHarness: ProviderIdentityHarness {
     func metricsText() async throws -> String {
         try await send(.GET, baseURL + "/metrics").body
     }
+}
+
+/// The Logto simulator's operations and the labels of the harness's adapter.
+enum LogtoIdentityProfile: ProviderIdentityProfile {
+    static let app = "poll"
+    static let adapter = "logto"
+    static let create = "create_user"
+    static let lookup = "search_users"
+    static let profileUpdate = "update_user"
+    static let handOut = "token_exchange"
+    static let credentials: Set = ["subject_token", "token_exchange"]
+    static let writes: Set = ["update_user", "add_identity", "delete_user", "add_organization_members"]
 }
 
 /// The provider identity contract, against the Logto simulator: whatever Logto says, a user's access token is only

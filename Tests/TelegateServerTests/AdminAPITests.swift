@@ -46,7 +46,7 @@ struct AdminAPITests {
                     var headers = [("X-Forwarded-For", "10.1.\(client / 250).\(client % 250)")]
                     if let authorization { headers.append(("Authorization", authorization)) }
                     let reply = try await service.admin(
-                        .init(route.method), Self.path(route), body: Self.body(route), token: nil, headers: headers)
+                        route.method, Self.path(route), body: Self.body(route), token: nil, headers: headers)
                     #expect(reply.status == 401, "\(route.method) \(route.path)")
                     #expect(reply.header("WWW-Authenticate")?.hasPrefix("Bearer realm=\"telegate-admin\"") == true)
                     #expect(reply.json["code"]?.stringValue == "admin_unauthorized")
@@ -145,7 +145,7 @@ struct AdminAPITests {
             let token = try await service.adminToken(readOnly: true)
             #expect(try await service.admin(.get, "/apps", token: token).status == 200)
             for route in service.application.admin.routes where route.writes {
-                let reply = try await service.admin(.init(route.method), Self.path(route), body: Self.body(route), token: token)
+                let reply = try await service.admin(route.method, Self.path(route), body: Self.body(route), token: token)
                 #expect(reply.status == 403, "\(route.method) \(route.path)")
                 #expect(reply.json["reason"]?.stringValue == "read_only_token")
             }
@@ -158,7 +158,7 @@ struct AdminAPITests {
             let token = try await service.adminToken(app: "poll")
             for route in service.application.admin.routes where route.path.contains("{app}") {
                 let reply = try await service.admin(
-                    .init(route.method), Self.path(route, app: "quiz"), body: Self.body(route), token: token)
+                    route.method, Self.path(route, app: "quiz"), body: Self.body(route), token: token)
                 #expect(reply.status == 404, "\(route.method) \(route.path)")
                 #expect(reply.json["code"]?.stringValue == "app_not_found")
             }
@@ -181,13 +181,13 @@ struct AdminAPITests {
             for route in service.application.admin.routes where route.writes {
                 var members = Self.body(route)?.objectMembers ?? []
                 members.append(("isAdmin", .bool(true)))
-                let reply = try await service.admin(.init(route.method), Self.path(route), body: .object(members), token: token)
+                let reply = try await service.admin(route.method, Self.path(route), body: .object(members), token: token)
                 #expect(reply.status == 422, "\(route.method) \(route.path)")
                 #expect(reply.json["code"]?.stringValue == "invalid_field")
                 for field in route.body?.readOnly ?? [] {
                     let readOnly = (Self.body(route)?.objectMembers ?? []) + [(field, .string("x"))]
                     let refused = try await service.admin(
-                        .init(route.method), Self.path(route), body: .object(readOnly), token: token)
+                        route.method, Self.path(route), body: .object(readOnly), token: token)
                     #expect(refused.status == 422, "\(route.path) \(field)")
                     #expect(refused.json["reason"]?.stringValue == "read_only_field")
                 }
@@ -330,7 +330,7 @@ struct AdminAPITests {
             let served = Set(service.application.admin.routes.map { "\($0.method.rawValue) /admin/v1\($0.path)" })
             #expect(documented == served)
             for route in service.application.admin.routes {
-                let reply = try await service.admin(.init(route.method), Self.path(route), body: Self.body(route), token: token)
+                let reply = try await service.admin(route.method, Self.path(route), body: Self.body(route), token: token)
                 #expect(!["not_found", "method_not_allowed"].contains(reply.json["code"]?.stringValue ?? ""), "\(route.path)")
                 #expect(reply.status != 401 && reply.status < 500, "\(route.method) \(route.path): \(reply.status)")
             }

@@ -233,7 +233,7 @@ struct AdminLifecycleTests {
         let poll = AppID(rawValue: "poll")!
         #expect(second.runtimes.app(poll)?.settings.initDataMaxAge == 3600)
         _ = try await first.admin.handle(
-            AdminRequest(.patch, "/apps/poll", body: .object([("initDataMaxAge", .integer(120))]), principal: .local))
+            .patch, "/apps/poll", body: .object([("initDataMaxAge", .integer(120))]), caller: .local)
         #expect(first.runtimes.app(poll)?.settings.initDataMaxAge == 120)
         var waited = 0
         while second.runtimes.app(poll)?.settings.initDataMaxAge != 120, waited < 100 {
@@ -241,7 +241,7 @@ struct AdminLifecycleTests {
             waited += 1
         }
         #expect(second.runtimes.app(poll)?.settings.initDataMaxAge == 120)
-        _ = try await first.admin.handle(AdminRequest(.delete, "/apps/quiz", principal: .local))
+        _ = try await first.admin.handle(.delete, "/apps/quiz", caller: .local)
         waited = 0
         while second.runtimes.app(AppID(rawValue: "quiz")!) != nil, waited < 100 {
             try await Task.sleep(for: .milliseconds(100))

@@ -1,4 +1,4 @@
-import TelegateApp
+@testable import TelegateApp
 import TelegateCore
 import TestSupport
 import Testing

@@ -17,13 +17,7 @@ struct OIDCTokenFactory: Sendable {
             ("iat", .integer(now)), ("exp", .integer(now + settings.idTokenTTL)), ("auth_time", .integer(authTime)),
         ]
         if let method { claims.append(("amr", .array([.string(method)]))) }
-        let profile = user.profile
-        claims.append(("name", .string(profile.displayName)))
-        claims.append(("given_name", .string(profile.firstName)))
-        if let lastName = profile.lastName, !lastName.isEmpty { claims.append(("family_name", .string(lastName))) }
-        if let username = profile.username { claims.append(("preferred_username", .string(username))) }
-        if let picture = profile.photoURL, picture.hasPrefix("https://") { claims.append(("picture", .string(picture))) }
-        if let locale = profile.languageCode { claims.append(("locale", .string(locale))) }
+        claims += ScopeClaims.profile(user.profile)
         claims.append(("telegram_id", .integer(user.telegramID)))
         claims += settings.idTokenClaims
         return try signer.sign(claims: .object(claims), type: "JWT")

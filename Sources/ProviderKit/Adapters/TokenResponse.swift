@@ -3,7 +3,6 @@ import StrictJSON
 /// An OAuth 2.0 token response (RFC 6749 §5.1), as the refresh grant answers it.
 public struct TokenResponse: Sendable {
     public var accessToken: String
-    public var tokenType: String
     public var expiresIn: Int64
     public var idToken: String?
     public var refreshToken: String?
@@ -11,16 +10,17 @@ public struct TokenResponse: Sendable {
 
     /// Creates a response.
     public init(
-        accessToken: String, tokenType: String = "Bearer", expiresIn: Int64, idToken: String? = nil,
-        refreshToken: String? = nil, scope: String? = nil
+        accessToken: String, expiresIn: Int64, idToken: String? = nil, refreshToken: String? = nil, scope: String? = nil
     ) {
         self.accessToken = accessToken
-        self.tokenType = tokenType
         self.expiresIn = expiresIn
         self.idToken = idToken
         self.refreshToken = refreshToken
         self.scope = scope
     }
+
+    /// The token type: every access token Telegate issues is a bearer token (RFC 6750).
+    public var tokenType: String { "Bearer" }
 
     /// The response body.
     public var json: JSONValue {

@@ -18,14 +18,16 @@ import TelegramAuth
 /// (``vouch(_:for:requestID:)``). A mismatch is `502 provider_identity_mismatch`, audited as
 /// `provider.identity_mismatch` and counted, with nothing linked, written or issued.
 public struct ProviderUserLinker: Sendable {
-    private let appID: AppID
-    private let adapter: AdapterName
-    private let provider: String
+    let appID: AppID
+    let adapter: AdapterName
+    /// The provider's name in errors (`Clerk`).
+    let provider: String
     private let links: any ProviderLinkStore
-    private let audit: AuditLog
+    let audit: AuditLog
     private let clock: WallClock
     private let faults: FaultInjector
-    private let identity: ProviderIdentityCheck
+    let metrics: ExchangeMetrics
+    let logger: Logger
     private let flights = SingleFlight<UserID, LinkedProviderUser>()
 
     /// Creates the linker of one adapter; `provider` names it in errors (`Clerk`).
@@ -48,8 +50,8 @@ public struct ProviderUserLinker: Sendable {
         self.audit = audit
         self.clock = clock
         self.faults = faults
-        self.identity = ProviderIdentityCheck(
-            appID: appID, adapter: adapter, provider: provider, audit: audit, metrics: metrics, logger: logger)
+        self.metrics = metrics
+        self.logger = logger
     }
 
     /// The linked provider user of `user`: read from the link when it exists (no provider call), otherwise
@@ -102,7 +104,7 @@ public struct ProviderUserLinker: Sendable {
     public func vouch<Value>(_ answer: ProviderAnswer<Value>, for linked: LinkedProviderUser, requestID: String? = nil)
         async throws -> Value
     {
-        try await identity.confirm(answer.accountID, isLinked: linked.accountID, for: linked.link.userID, requestID: requestID)
+        try await confirmIdentity(answer.accountID, isLinked: linked.accountID, for: linked.link.userID, requestID: requestID)
         return answer.value
     }
 
@@ -118,9 +120,9 @@ public struct ProviderUserLinker: Sendable {
         try faults.reach(.afterCommitBeforeProvider)
 
         let owner = directory.owner(of: user)
-        func verified(_ account: ProviderAccount?, _ step: ProviderIdentityCheck.Step) async throws -> VerifiedProviderAccount? {
+        func verified(_ account: ProviderAccount?, _ step: IdentityStep) async throws -> VerifiedProviderAccount? {
             guard let account else { return nil }
-            return try await identity.verify(account, expecting: owner, for: user.id, step: step, requestID: requestID)
+            return try await verifyIdentity(account, expecting: owner, for: user.id, step: step, requestID: requestID)
         }
         // A `creating` row this call did not insert may mean the user already exists at the provider.
         var account = inserted ? nil : try await verified(directory.find(for: user), .lookup)

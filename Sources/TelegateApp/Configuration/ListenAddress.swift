@@ -12,12 +12,11 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
 
-    /// Creates an address.
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
+    /// `host:port`, with an IPv6 host in brackets.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
 
+extension ListenAddress {
     /// The address from the flags, the environment and the file's `server`, in that order of precedence.
     public init(host: String?, port: Int?, environment: [String: String], file: TelegateConfiguration.Server) throws {
         if let port, !(1...65535).contains(port) { throw ConfigurationError("--port must be between 1 and 65535") }
@@ -32,9 +31,6 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self.host = host ?? environmentHost ?? file.host
         self.port = port ?? environmentPort ?? file.port
     }
-
-    /// `host:port`, with an IPv6 host in brackets.
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// Makes sure the server will be able to listen here, by binding a socket the way the server does and closing
     /// it at once, so a start that cannot listen fails before it creates or writes anything.

@@ -24,8 +24,17 @@ public struct OAuthError: Error, Sendable, Equatable {
         /// The database is unavailable; retry.
         public static let temporarilyUnavailable = Self("temporarily_unavailable", status: 503)
 
-        /// Every code the token endpoint answers with.
-        public static let catalogue: [Self] = [.invalidRequest, .unsupportedGrantType, .invalidGrant, .temporarilyUnavailable]
+        // The OpenID Provider's token, userinfo, revocation and introspection endpoints.
+        /// Client authentication failed (RFC 6749 §5.2).
+        public static let invalidClient = Self("invalid_client", status: 401)
+        /// The bearer access token is missing, malformed, expired or revoked (RFC 6750 §3.1).
+        public static let invalidToken = Self("invalid_token", status: 401)
+
+        /// Every code the token endpoints answer with.
+        public static let catalogue: [Self] = [
+            .invalidRequest, .unsupportedGrantType, .invalidGrant, .temporarilyUnavailable, .invalidClient, .invalidScope,
+            .invalidToken,
+        ]
     }
 
     /// The code.
@@ -34,12 +43,15 @@ public struct OAuthError: Error, Sendable, Equatable {
     public let description: String
     /// Seconds after which a retry may succeed (sent as `Retry-After`).
     public let retryAfter: Int?
+    /// The `WWW-Authenticate` challenge of a `401` (RFC 6749 §5.2, RFC 6750 §3).
+    public let challenge: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ description: String, retryAfter: Int? = nil) {
+    public init(_ code: Code, _ description: String, retryAfter: Int? = nil, challenge: String? = nil) {
         self.code = code
         self.description = description
         self.retryAfter = retryAfter
+        self.challenge = challenge
     }
 
     /// The code's name, the body's `error`.

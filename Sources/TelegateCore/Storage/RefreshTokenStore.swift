@@ -10,11 +10,13 @@ public struct RefreshFamily: Sendable, Equatable {
     /// Set when the family was revoked (reuse detected, user disabled, admin action).
     public var revokedAt: Int64?
     public var revokeReason: String?
+    /// What an OpenID Provider client was granted, when the family is such a grant; `nil` for an exchange's family.
+    public var grant: ClientGrant?
 
     /// Creates a family.
     public init(
         id: String, appID: AppID, userID: UserID, adapter: AdapterName, createdAt: Int64, expiresAt: Int64,
-        revokedAt: Int64? = nil, revokeReason: String? = nil
+        revokedAt: Int64? = nil, revokeReason: String? = nil, grant: ClientGrant? = nil
     ) {
         self.id = id
         self.appID = appID
@@ -24,6 +26,7 @@ public struct RefreshFamily: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
         self.revokeReason = revokeReason
+        self.grant = grant
     }
 }
 
@@ -86,6 +89,8 @@ public protocol RefreshTokenStore: Sendable {
     /// Deletes tokens that expired before `time`, and families (with all their tokens) that did; returns how many
     /// tokens it deleted. An expired token can never be accepted again, so this only reclaims space.
     func deleteExpired(before time: Int64) async throws -> Int
+    /// The stored family with this id, revoked or not.
+    func family(id: String) async throws -> RefreshFamily?
     /// Every stored family of `userID`, newest first.
     func families(userID: UserID) async throws -> [RefreshFamily]
 }

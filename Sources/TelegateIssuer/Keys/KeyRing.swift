@@ -21,6 +21,8 @@ public actor KeyRing {
     private var signers: [SigningAlgorithm: TokenSigner] = [:]
     private var published: [StoredSigningKey] = []
     private var jwksCache: JSONValue = .object([("keys", .array([]))])
+    /// The published keys by kid, for checking tokens the ring signed.
+    private var verificationKeys: [String: VerificationKey] = [:]
     private var loadedAt: Int64?
     /// The reload under way, which concurrent callers join.
     private var reloading: Task<Void, any Error>?
@@ -110,6 +112,20 @@ public actor KeyRing {
         return rotated
     }
 
+    /// The header `typ` and the claims of `token` when one of the ring's published keys (active, next or retired)
+    /// signed it with that key's algorithm; `nil` for anything else (`alg: none`, unsigned, another key, malformed).
+    /// Expiry and audience are the caller's to check.
+    public func verified(_ token: String) async throws -> (type: String?, claims: JSONValue)? {
+        guard token.utf8.count <= 8192, let jws = try? CompactJWS(token), let kid = jws.header["kid"]?.stringValue,
+            let algorithm = jws.header["alg"]?.stringValue
+        else { return nil }
+        try await reloadIfStale()
+        guard let key = verificationKeys[kid], key.algorithm.rawValue == algorithm, await key.verifies(token) else {
+            return nil
+        }
+        return (jws.header["typ"]?.stringValue, jws.claims)
+    }
+
     /// Re-reads the keys from the database.
     public func reload() async throws {
         let now = clock.now
@@ -123,6 +139,15 @@ public actor KeyRing {
         self.signers = signers
         self.published = stored
         self.jwksCache = .object([("keys", .array(stored.map(\.publicJWK)))])
+        var verificationKeys: [String: VerificationKey] = [:]
+        for key in stored {
+            if let known = self.verificationKeys[key.kid] {
+                verificationKeys[key.kid] = known
+            } else if let parsed = await VerificationKey.parse(key.publicJWK) {
+                verificationKeys[key.kid] = parsed
+            }
+        }
+        self.verificationKeys = verificationKeys
         self.loadedAt = now
         snapshot.withLock { $0 = (signers, now) }
     }

@@ -67,6 +67,32 @@ public struct RefreshTokenService: Sendable {
         return ("rt_\(first.familyID).\(try first.seal(appID: appID, key: sealingKey))", first.expiresAt)
     }
 
+    /// Stores a new OpenID Provider grant of `userID`: a family that lives `lifetime` seconds, with a first refresh
+    /// token living `refreshTTL` seconds when one is given. Unlike an exchange's, the family is stored at once,
+    /// because access tokens name it and are checked against it. `nil` when the user no longer exists.
+    public func issueGrant(appID: AppID, userID: UserID, grant: ClientGrant, lifetime: Int64, refreshTTL: Int64?)
+        async throws -> (family: RefreshFamily, refresh: (token: String, expiresAt: Int64)?)?
+    {
+        let now = clock.now
+        let family = RefreshFamily(
+            id: SortableID.generate(milliseconds: UInt64(max(now, 0)) * 1000), appID: appID, userID: userID,
+            adapter: .openIDProvider, createdAt: now, expiresAt: now + lifetime, grant: grant)
+        var first: (token: String, expiresAt: Int64)?
+        var records: [RefreshTokenRecord] = []
+        if let refreshTTL {
+            // A random secret of a successor's length: the token is found by its stored hash like any successor.
+            let token = "rt_\(family.id).\(Base64.urlEncode(SecureRandom.bytes(32)))"
+            let expiresAt = min(now + refreshTTL, family.expiresAt)
+            records.append(
+                RefreshTokenRecord(
+                    hash: Self.hash(token), familyID: family.id, generation: 0, state: .active, createdAt: now,
+                    expiresAt: expiresAt))
+            first = (token, expiresAt)
+        }
+        guard try await store.createFamily(family, tokens: records) else { return nil }
+        return (family, first)
+    }
+
     /// Rotates `presented` for `appID`. `ttl` gives the new token's lifetime for the token's family, or `nil`
     /// when the family may no longer refresh (its adapter is gone).
     public func rotate(_ presented: String, appID: AppID, ttl: (RefreshFamily) -> Int64?) async throws
@@ -127,6 +153,15 @@ public struct RefreshTokenService: Sendable {
             return .failure(.invalid)
         }
         return .failure(.reused(familyID: family.id, userID: family.userID))
+    }
+
+    /// The stored token `presented` of `appID`, whatever its state, and its family; `nil` for anything else
+    /// (including a first token of an exchange's family that was never used, which nothing stores).
+    public func stored(_ presented: String, appID: AppID) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)? {
+        guard let (familyID, _) = Self.parts(of: presented),
+            let found = try await store.token(familyID: familyID, hash: Self.hash(presented)), found.family.appID == appID
+        else { return nil }
+        return found
     }
 
     /// The stored form of a token.

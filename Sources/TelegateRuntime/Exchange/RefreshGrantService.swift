@@ -20,7 +20,9 @@ public struct RefreshGrantService: Sendable {
         guard let runtime = runtimes.app(appID) else { throw TelegateError(.appNotFound, "there is no such app") }
         var adapter: (any RefreshGrantAdapter)?
         let outcome = try await services.refreshTokens.rotate(refreshToken, appID: appID) { family in
-            guard let found = try? runtime.adapter(family.adapter.rawValue).1 as? any RefreshGrantAdapter,
+            // An OpenID Provider grant refreshes only at the OpenID Provider's token endpoint.
+            guard family.grant == nil,
+                let found = try? runtime.adapter(family.adapter.rawValue).1 as? any RefreshGrantAdapter,
                 found.refreshTokenTTL > 0
             else { return nil }
             adapter = found

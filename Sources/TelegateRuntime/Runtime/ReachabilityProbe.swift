@@ -4,18 +4,9 @@ import ProviderKit
 /// so an adapter whose provider cannot be reached is named at once (a warning in the log, `/readyz`, `/metrics`)
 /// without holding the start up, and then periodically, so the state follows DNS and the checked answers the calls
 /// connect to stay warm. Only names are resolved; no request is sent to a provider.
-public struct ReachabilityProbe: Sendable {
-    private let services: TelegateServices
-    private let runtimes: RuntimeRegistry
-
-    /// A probe of the apps in `runtimes`.
-    public init(services: TelegateServices, runtimes: RuntimeRegistry) {
-        self.services = services
-        self.runtimes = runtimes
-    }
-
-    /// Checks every adapter once; adapters no longer configured are forgotten.
-    public func probe() async {
+public enum ReachabilityProbe {
+    /// Checks every adapter of the apps in `runtimes` once; adapters no longer configured are forgotten.
+    public static func probe(_ runtimes: RuntimeRegistry, services: TelegateServices) async {
         let client = services.httpClient
         let reachability = services.reachability
         var probed = Set<AdapterReachability.Key>()

@@ -258,6 +258,15 @@ package enum SQLSchema {
                 """,
                 "CREATE INDEX consents_by_user ON consents (user_id)",
             ]),
+        // OpenID Provider grants: a refresh-token family issued at the token endpoint records its client, its scopes
+        // and the user's authentication time.
+        Migration(
+            version: 9,
+            statements: [
+                "ALTER TABLE refresh_families ADD COLUMN client_id TEXT",
+                "ALTER TABLE refresh_families ADD COLUMN scope TEXT",
+                "ALTER TABLE refresh_families ADD COLUMN auth_time \(schema: .bigint)",
+            ]),
         // A bot's Telegram Login (OIDC) client secret, sealed, for the hosted login page's code flow with Telegram.
         Migration(
             version: 10,

@@ -3,16 +3,19 @@ import TelegateCore
 struct SQLRefreshTokenStore: RefreshTokenStore {
     let database: any SQLDatabase
 
-    static let familyColumns = "id, app_id, user_id, adapter, created_at, expires_at, revoked_at, revoke_reason"
+    static let familyColumns =
+        "id, app_id, user_id, adapter, created_at, expires_at, revoked_at, revoke_reason, client_id, scope, auth_time"
 
     func createFamily(_ family: RefreshFamily, tokens: [RefreshTokenRecord]) async throws -> Bool {
         do {
             return try await database.write { session in
                 let created = try await session.query(
                     """
-                    INSERT INTO refresh_families (id, app_id, user_id, adapter, created_at, expires_at)
+                    INSERT INTO refresh_families (
+                        id, app_id, user_id, adapter, created_at, expires_at, client_id, scope, auth_time)
                     SELECT \(family.id), \(family.appID.rawValue), \(family.userID.rawValue), \(family.adapter.rawValue),
-                        \(family.createdAt), \(family.expiresAt)
+                        \(family.createdAt), \(family.expiresAt), \(family.grant?.clientID.rawValue),
+                        \(family.grant?.scopes.joined(separator: " ")), \(family.grant?.authTime)
                     WHERE EXISTS (SELECT 1 FROM users WHERE id = \(family.userID.rawValue))
                     ON CONFLICT (id) DO NOTHING RETURNING 1
                     """)
@@ -34,7 +37,8 @@ struct SQLRefreshTokenStore: RefreshTokenStore {
             let row = try await database.read(
                 """
                 SELECT t.hash, t.family_id, t.generation, t.state, t.created_at, t.expires_at, t.rotated_at, t.grace_used,
-                    f.id, f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason
+                    f.id, f.app_id, f.user_id, f.adapter, f.created_at, f.expires_at, f.revoked_at, f.revoke_reason,
+                    f.client_id, f.scope, f.auth_time
                 FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
                 WHERE t.family_id = \(familyID) AND t.hash = \(hash)
                 """
@@ -47,6 +51,11 @@ struct SQLRefreshTokenStore: RefreshTokenStore {
             createdAt: row.integer(4) ?? 0, expiresAt: row.integer(5) ?? 0, rotatedAt: row.integer(6),
             graceUsed: row.bool(7))
         return (token, family)
+    }
+
+    func family(id: String) async throws -> RefreshFamily? {
+        try await database.read("SELECT \(raw: Self.familyColumns) FROM refresh_families WHERE id = \(id)")
+            .first.flatMap { RefreshFamily(row: $0, from: 0) }
     }
 
     func families(userID: UserID) async throws -> [RefreshFamily] {
@@ -145,9 +154,15 @@ extension RefreshFamily {
             let userID = row.text(first + 2).flatMap(UserID.init(rawValue:)),
             let adapter = row.text(first + 3).flatMap(AdapterName.init(rawValue:))
         else { return nil }
+        let grant = row.text(first + 8).flatMap(ClientID.init(rawValue:)).map { clientID in
+            ClientGrant(
+                clientID: clientID,
+                scopes: (row.text(first + 9) ?? "").split(separator: " ").map(String.init),
+                authTime: row.integer(first + 10) ?? 0)
+        }
         self.init(
             id: id, appID: appID, userID: userID, adapter: adapter, createdAt: row.integer(first + 4) ?? 0,
             expiresAt: row.integer(first + 5) ?? 0, revokedAt: row.integer(first + 6),
-            revokeReason: row.text(first + 7))
+            revokeReason: row.text(first + 7), grant: grant)
     }
 }

@@ -37,7 +37,7 @@ struct AdminRoutes {
         }
         for route in api.routes {
             let path = Self.prefix + route.path.replacing("{", with: ":").replacing("}", with: "")
-            router.on(RouterPath(path), method: HTTPRequest.Method(route.method.rawValue)!) { request, context in
+            router.on(RouterPath(path), method: route.method) { request, context in
                 try await handle(route, request, context)
             }
         }
@@ -58,11 +58,9 @@ struct AdminRoutes {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let reply = try await api.perform(
-            route, parameters: parameters,
-            request: AdminRequest(
-                route.method, request.uri.path.dropFirst(Self.prefix.count).description, query: query,
-                body: try await body(request, context), principal: principal, requestID: context.requestID,
-                client: client))
+            route, parameters: parameters, path: request.uri.path.dropFirst(Self.prefix.count).description,
+            query: query, body: try await body(request, context),
+            caller: AdminCaller(principal, requestID: context.requestID, client: client))
         guard let body = reply.body else { return Response(status: .noContent, headers: [.cacheControl: "no-store"]) }
         return JSONResponse.make(body, status: HTTPResponse.Status(code: reply.status), headers: [.cacheControl: "no-store"])
     }

@@ -8,14 +8,11 @@ import TelegateRuntime
 /// `application/json` with public keys only.
 struct WellKnownRoutes {
     let runtimes: RuntimeRegistry
-    let publicURL: String
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get("/apps/:app/.well-known/openid-configuration") { _, context in
             let runtime = try app(context)
-            let document = IssuerMetadata.document(
-                issuer: runtime.issuer, tokenEndpoint: "\(publicURL)/v1/apps/\(runtime.settings.id)/token",
-                algorithms: runtime.signingAlgorithms)
+            let document = IssuerMetadata.document(issuer: runtime.issuer, algorithms: runtime.openIDSigningAlgorithms)
             return JSONResponse.make(document, headers: [.cacheControl: "public, max-age=300"])
         }
         router.get("/apps/:app/.well-known/jwks.json") { _, context in

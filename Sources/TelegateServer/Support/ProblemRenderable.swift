@@ -22,11 +22,13 @@ extension TelegateError: ProblemRenderable {
 }
 
 /// An OAuth 2.0 error body (RFC 6749 §5.2), `{"error", "error_description"}`, with the code's status,
-/// `Cache-Control: no-store`, and `Retry-After` when the error has one.
+/// `Cache-Control: no-store`, `Pragma: no-cache`, `Retry-After` and `WWW-Authenticate` when the error has them.
 extension OAuthError: ProblemRenderable {
     func response(requestID: String) -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store"]
+        headers[.pragma] = "no-cache"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let challenge { headers[.wwwAuthenticate] = challenge }
         return JSONResponse.make(json, status: HTTPResponse.Status(code: status), headers: headers)
     }
 }

@@ -10,9 +10,7 @@ public struct ProofDiagnosis: Sendable {
     private let botID: Int64?
     private let environment: TelegramEnvironment
     private let customPublicKey: Curve25519.Signing.PublicKey?
-    private let freshness: FreshnessPolicy
-    private let clock: WallClock
-    private let limits: ProofLimits
+    private let policy: VerificationPolicy
 
     /// Creates a diagnosis. `botToken` enables the key mix-up checks; `botID` the Telegram-signature checks.
     public init(
@@ -24,9 +22,7 @@ public struct ProofDiagnosis: Sendable {
         self.botID = botID ?? botToken.flatMap { try? BotToken($0).botID }
         self.environment = environment
         self.customPublicKey = customPublicKey
-        self.freshness = freshness
-        self.clock = clock
-        self.limits = limits
+        policy = VerificationPolicy(freshness: freshness, limits: limits, clock: clock)
     }
 
     // MARK: Mini App initData
@@ -38,7 +34,7 @@ public struct ProofDiagnosis: Sendable {
             hints += freshnessHints(text)
         }
         if failure.reason == CanonicalFields.reason { hints.append(Self.noncanonical) }
-        guard let fields = try? FormURLEncodedParser.parse(text, limits: limits) else {
+        guard let fields = try? FormURLEncodedParser.parse(text, limits: policy.limits) else {
             return hints + transportHints(text, mode: mode)
         }
         switch failure.code {
@@ -79,7 +75,7 @@ public struct ProofDiagnosis: Sendable {
         }
         if failure.reason == CanonicalFields.reason { hints.append(Self.noncanonical) }
         guard failure.code == .signatureInvalid, let botToken,
-            let payload = try? WidgetPayload(text, limits: limits)
+            let payload = try? WidgetPayload(text, limits: policy.limits)
         else { return hints }
         if matches(payload.fields, key: BotToken.webAppKey(forToken: botToken)) {
             hints.append(
@@ -129,10 +125,10 @@ public struct ProofDiagnosis: Sendable {
     }
 
     private func freshnessHints(_ text: String) -> [Hint] {
-        let authDate = (try? WidgetPayload(text, limits: limits)).flatMap { try? AuthDate.parse($0.fields) }
-            ?? (try? FormURLEncodedParser.parse(text, limits: limits)).flatMap { try? AuthDate.parse($0) }
+        let authDate = (try? WidgetPayload(text, limits: policy.limits)).flatMap { try? AuthDate.parse($0.fields) }
+            ?? (try? FormURLEncodedParser.parse(text, limits: policy.limits)).flatMap { try? AuthDate.parse($0) }
         guard let authDate else { return [] }
-        let now = clock.now
+        let now = policy.clock.now
         if authDate > now {
             return [
                 Hint(
@@ -146,7 +142,7 @@ public struct ProofDiagnosis: Sendable {
             Hint(
                 code: "expired",
                 message:
-                    "auth_date is \(FreshnessPolicy.describe(now - authDate)) old, \(FreshnessPolicy.describe(now - authDate - freshness.maxAge)) past the maximum age of \(FreshnessPolicy.describe(freshness.maxAge)). initData is created when the Mini App opens and is not refreshed: reopen the Mini App, or raise the maximum age."
+                    "auth_date is \(FreshnessPolicy.describe(now - authDate)) old, \(FreshnessPolicy.describe(now - authDate - policy.freshness.maxAge)) past the maximum age of \(FreshnessPolicy.describe(policy.freshness.maxAge)). initData is created when the Mini App opens and is not refreshed: reopen the Mini App, or raise the maximum age."
             )
         ]
     }
@@ -201,7 +197,7 @@ public struct ProofDiagnosis: Sendable {
                         "The signer dropped fields with empty values (such as \"signature=\"); every received field is signed, empty or not."
                 ))
         }
-        if text.contains("+"), let literalPlus = try? FormURLEncodedParser.parse(text, limits: limits, plusIsSpace: false),
+        if text.contains("+"), let literalPlus = try? FormURLEncodedParser.parse(text, limits: policy.limits, plusIsSpace: false),
             matches(literalPlus, key: webAppKey)
         {
             hints.append(
@@ -276,7 +272,7 @@ public struct ProofDiagnosis: Sendable {
                 ))
         }
         if text.contains("%25") || (text.contains("%26") && !text.contains("&")) {
-            if let once = try? FormURLEncodedParser.parse("v=" + text, limits: limits)["v"],
+            if let once = try? FormURLEncodedParser.parse("v=" + text, limits: policy.limits)["v"],
                 verifiesSignature(once, mode: mode)
             {
                 hints.append(
@@ -309,7 +305,7 @@ public struct ProofDiagnosis: Sendable {
     }
 
     private func verifiesSignature(_ text: String, mode: TelegramIdentity.Mode) -> Bool {
-        guard let fields = try? FormURLEncodedParser.parse(text, limits: limits) else { return false }
+        guard let fields = try? FormURLEncodedParser.parse(text, limits: policy.limits) else { return false }
         switch mode {
         case .hmac:
             guard let botToken else { return false }

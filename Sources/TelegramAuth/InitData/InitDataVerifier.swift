@@ -21,12 +21,7 @@ public struct InitDataVerifier: Sendable {
     let check: Check
     /// The bot the data must be signed for, when known.
     public let botID: Int64?
-    /// The freshness policy applied after the signature verifies.
-    public var freshness: FreshnessPolicy
-    /// Size limits applied before parsing.
-    public var limits: ProofLimits
-    /// The clock freshness is measured against.
-    public var clock: WallClock
+    let policy: VerificationPolicy
 
     /// An HMAC verifier for the bot that owns `botToken`.
     public init(
@@ -44,9 +39,7 @@ public struct InitDataVerifier: Sendable {
     ) {
         self.check = .hmac(keyed: HMAC<SHA256>(key: webAppKey))
         self.botID = botID
-        self.freshness = freshness
-        self.limits = limits
-        self.clock = clock
+        policy = VerificationPolicy(freshness: freshness, limits: limits, clock: clock)
     }
 
     /// A third-party (Ed25519) verifier for bot `botID`. `publicKey` replaces Telegram's key for `environment`;
@@ -59,9 +52,7 @@ public struct InitDataVerifier: Sendable {
         self.check = .ed25519(
             publicKey: publicKey ?? environment.publicKey, prefix: Array("\(botID):WebAppData\n".utf8))
         self.botID = botID
-        self.freshness = freshness
-        self.limits = limits
-        self.clock = clock
+        policy = VerificationPolicy(freshness: freshness, limits: limits, clock: clock)
     }
 
     /// The verification mode.
@@ -78,10 +69,10 @@ public struct InitDataVerifier: Sendable {
     /// `auth_date` freshness, then the signed JSON. A proof that fails its signature is never reported as expired.
     public func verify(_ initData: String) throws(TelegramAuthError) -> TelegramIdentity {
         try ProofShape.requireQueryString(initData, expected: "Mini App initData")
-        let fields = try FormURLEncodedParser.parse(initData, limits: limits)
+        let fields = try FormURLEncodedParser.parse(initData, limits: policy.limits)
         try verifySignature(fields)
         let authDate = try AuthDate.parse(fields)
-        try freshness.check(authDate: authDate, now: clock.now)
+        try policy.checkFreshness(authDate: authDate)
         return try InitDataContents.identity(from: fields, authDate: authDate, mode: mode)
     }
 

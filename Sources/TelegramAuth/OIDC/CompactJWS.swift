@@ -2,13 +2,13 @@ import StrictJSON
 
 /// A JWS in compact serialization, split and decoded strictly: exactly three unpadded base64url segments, the
 /// header and payload strict JSON objects. Claims are later read from exactly the bytes whose signature is checked.
-struct CompactJWS {
-    let header: JSONValue
-    let claims: JSONValue
+package struct CompactJWS {
+    package let header: JSONValue
+    package let claims: JSONValue
     /// The token text, for the signature check.
-    let token: String
+    package let token: String
 
-    init(_ token: String) throws(TelegramAuthError) {
+    package init(_ token: String) throws(TelegramAuthError) {
         let segments = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard segments.count == 3 else {
             throw invalid("malformed", "an id_token is a compact JWS with three segments; this has \(segments.count)")

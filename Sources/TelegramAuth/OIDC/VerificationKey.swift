@@ -3,16 +3,16 @@ import JWTKit
 import StrictJSON
 
 /// One usable key from a JSON Web Key Set, bound to exactly one algorithm.
-struct VerificationKey: Sendable {
-    let kid: String
-    let algorithm: JWSAlgorithm
+package struct VerificationKey: Sendable {
+    package let kid: String
+    package let algorithm: JWSAlgorithm
     /// A collection holding only this key; jwt-kit performs the signature check.
     let collection: JWTKeyCollection
 
     /// Reads one JWK. Returns `nil` for keys that must be ignored (RFC 7517 §5): unknown `kty` or curve (such as
     /// Telegram's secp256k1 key), missing members, RSA under 2048 bits, `use` other than `sig`, `key_ops` without
     /// `verify`, an `alg` that does not fit the key.
-    static func parse(_ jwk: JSONValue) async -> VerificationKey? {
+    package static func parse(_ jwk: JSONValue) async -> VerificationKey? {
         guard case .object = jwk, let kid = jwk["kid"]?.stringValue, !kid.isEmpty, kid.utf8.count <= 256 else {
             return nil
         }
@@ -57,7 +57,7 @@ struct VerificationKey: Sendable {
     }
 
     /// Whether `token`'s signature verifies under this key.
-    func verifies(_ token: String) async -> Bool {
+    package func verifies(_ token: String) async -> Bool {
         do {
             _ = try await collection.verify(token, as: SignatureOnly.self)
             return true

@@ -34,12 +34,9 @@ public enum TelegramEncoding {
             case "\"": output += "\\\""
             case "\\": output += "\\\\"
             case "/": output += "\\/"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                output += scalar.shortEscape ?? ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default: output.unicodeScalars.append(scalar)
             }
         }

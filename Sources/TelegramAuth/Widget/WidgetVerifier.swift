@@ -6,12 +6,7 @@ import Crypto
 /// The key derivation differs from Mini App `initData` on purpose; the two are never interchangeable.
 public struct WidgetVerifier: Sendable {
     let key: SymmetricKey
-    /// The freshness policy applied after the hash verifies.
-    public var freshness: FreshnessPolicy
-    /// Size limits applied before parsing.
-    public var limits: ProofLimits
-    /// The clock freshness is measured against.
-    public var clock: WallClock
+    let policy: VerificationPolicy
 
     /// A verifier for the bot that owns `botToken`. Any text is accepted as the token: the key is its SHA-256.
     public init(
@@ -27,14 +22,12 @@ public struct WidgetVerifier: Sendable {
         clock: WallClock = .system
     ) {
         self.key = widgetKey
-        self.freshness = freshness
-        self.limits = limits
-        self.clock = clock
+        policy = VerificationPolicy(freshness: freshness, limits: limits, clock: clock)
     }
 
     /// Verifies widget data given in any of its shapes (see ``WidgetPayload``).
     public func verify(_ input: String) throws(TelegramAuthError) -> TelegramIdentity {
-        try verify(WidgetPayload(input, limits: limits))
+        try verify(WidgetPayload(input, limits: policy.limits))
     }
 
     /// Verifies parsed widget data.
@@ -42,7 +35,7 @@ public struct WidgetVerifier: Sendable {
         let fields = payload.fields
         try verifySignature(fields)
         let authDate = try AuthDate.parse(fields)
-        try freshness.check(authDate: authDate, now: clock.now)
+        try policy.checkFreshness(authDate: authDate)
         return try Self.identity(from: fields, authDate: authDate)
     }
 

@@ -9,7 +9,7 @@ struct AdaptersCommand: AsyncParsableCommand, AppCollection {
         commandName: "adapters", abstract: "Configure an app's identity-provider adapters.",
         subcommands: [
             Kinds.self, ListCommand<AdaptersCommand>.self, GetCommand<Reference>.self, Add.self, Update.self, RemoveCommand<Reference>.self,
-            Default.self, Check.self,
+            ActionCommand<Reference, Default>.self, Check.self,
         ])
 
     typealias ItemID = String
@@ -136,11 +136,10 @@ struct AdaptersCommand: AsyncParsableCommand, AppCollection {
         }
     }
 
-    struct Default: AdminAction {
-        static let configuration = CommandConfiguration(abstract: "Make an adapter the default of its app.")
+    enum Default: AdminAction {
+        static let configuration = CommandConfiguration(
+            commandName: "default", abstract: "Make an adapter the default of its app.")
         static let request = (method: AdminMethod.post, suffix: "/default")
-        @OptionGroup var target: Reference
-        @OptionGroup var admin: AdminOptions
     }
 
     struct Check: AsyncParsableCommand {

@@ -65,17 +65,22 @@ struct UpdateCommand<Target: AdminTarget, Changes: ChangeOptions>: AsyncParsable
     }
 }
 
-/// A command that makes one call on its target's path (followed by a suffix) and prints the answer.
-protocol AdminAction: AsyncParsableCommand {
-    associatedtype Target: AdminTarget
+/// What an ``ActionCommand`` is called and the call it makes.
+protocol AdminAction {
+    /// The command's name and abstract.
+    static var configuration: CommandConfiguration { get }
     /// The method, and what follows the target's path.
     static var request: (method: AdminMethod, suffix: String) { get }
-    var target: Target { get }
-    var admin: AdminOptions { get }
 }
 
-extension AdminAction {
+/// A command that makes one call on its target's path (followed by the action's suffix) and prints the answer.
+struct ActionCommand<Target: AdminTarget, Action: AdminAction>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration { Action.configuration }
+
+    @OptionGroup var target: Target
+    @OptionGroup var admin: AdminOptions
+
     func run() async throws {
-        try await admin.show(Self.request.method, try await target.path(admin) + Self.request.suffix)
+        try await admin.show(Action.request.method, try await target.path(admin) + Action.request.suffix)
     }
 }

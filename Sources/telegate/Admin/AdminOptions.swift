@@ -28,8 +28,7 @@ struct AdminOptions: ParsableArguments {
             configuration: try configuration.load(), logger: ConfigurationOptions.logger(default: .warning),
             applyConfiguration: false)
         do {
-            let reply = try await application.admin.handle(
-                AdminRequest(method, path, query: query, body: body, principal: .local))
+            let reply = try await application.admin.handle(method, path, query: query, body: body, caller: .local)
             try await application.shutdown()
             return reply.body
         } catch {

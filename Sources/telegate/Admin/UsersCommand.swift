@@ -8,7 +8,10 @@ import TelegateAdmin
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "List, find, inspect, disable, enable, unlink and erase users.",
-        subcommands: [List.self, GetCommand<Reference>.self, Disable.self, Enable.self, Unlink.self, Erase.self])
+        subcommands: [
+            List.self, GetCommand<Reference>.self, ActionCommand<Reference, Disable>.self,
+            ActionCommand<Reference, Enable>.self, Unlink.self, Erase.self,
+        ])
 
     static let columns: [AdminOutput.Column] = [
         .init("ID", "id"), .init("TELEGRAM ID", "telegramId"), .init("USERNAME", "username"), .init("NAME", "firstName"),
@@ -61,18 +64,15 @@ struct UsersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Disable: AdminAction {
-        static let configuration = CommandConfiguration(abstract: "Disable a user: exchanges are refused, every session ends.")
+    enum Disable: AdminAction {
+        static let configuration = CommandConfiguration(
+            commandName: "disable", abstract: "Disable a user: exchanges are refused, every session ends.")
         static let request = (method: AdminMethod.post, suffix: "/disable")
-        @OptionGroup var target: Reference
-        @OptionGroup var admin: AdminOptions
     }
 
-    struct Enable: AdminAction {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled user.")
+    enum Enable: AdminAction {
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled user.")
         static let request = (method: AdminMethod.post, suffix: "/enable")
-        @OptionGroup var target: Reference
-        @OptionGroup var admin: AdminOptions
     }
 
     struct Unlink: AsyncParsableCommand {

@@ -1,3 +1,5 @@
+import TelegramAuth
+
 /// Text made safe to print on a terminal: characters a terminal would act on, or that rearrange what is shown,
 /// are written as visible escapes (`\n`, `\u{1b}`), so a Telegram name cannot clear the screen, move the cursor,
 /// start a new table row or reorder its line.
@@ -11,12 +13,10 @@ enum TerminalText {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var output = ""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where isUnsafe(scalar): output += "\\u{\(String(scalar.value, radix: 16))}"
-            default: output.unicodeScalars.append(scalar)
+            if isUnsafe(scalar) {
+                output += scalar.shortEscape ?? "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                output.unicodeScalars.append(scalar)
             }
         }
         return output

@@ -54,8 +54,7 @@ extension TestService {
         var members: [(key: String, value: JSONValue)] = [("name", .string(name))]
         if let app { members.append(("app", .string(app))) }
         if readOnly { members.append(("readOnly", .bool(true))) }
-        let reply = try await application.admin.handle(
-            AdminRequest(.post, "/tokens", body: .object(members), principal: .local))
+        let reply = try await application.admin.handle(.post, "/tokens", body: .object(members), caller: .local)
         let token = reply.body?["token"]?.stringValue ?? ""
         rememberSecrets([token])
         return token
@@ -68,17 +67,5 @@ extension TestService {
         var all = headers
         if let token { all.append(("Authorization", "Bearer \(token)")) }
         return try await request(method, "/admin/v1" + path, body: body?.serialized, headers: all)
-    }
-}
-
-extension HTTPMethodName {
-    init(_ method: AdminMethod) {
-        switch method {
-        case .get: self = .get
-        case .post: self = .post
-        case .patch: self = .patch
-        case .put: self = .put
-        case .delete: self = .delete
-        }
     }
 }
