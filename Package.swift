@@ -176,6 +176,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
 
+        // A stand-in for Telegram Login's OpenID Provider (oauth.telegram.org), which Telegate's hosted login page
+        // is a relying party of; Telegram is not an adapter kind, so it is not under Providers/.
+        .target(
+            name: "TelegramSimulator",
+            dependencies: [
+                "SimulatorKit", "StrictJSON", "TelegramAuth", hummingbird, crypto, cryptoExtras,
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
         // The configuration file's YAML read into the JSON model, with no server dependencies.
         .target(name: "ConfigurationDocument", dependencies: ["StrictJSON", .product(name: "Yams", package: "Yams")]),
 
@@ -184,7 +193,7 @@ let package = Package(
             name: "TelegateApp",
             dependencies: [
                 "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateRuntime", "TelegateAdmin", "TelegateSQLite", "TelegateServer",
-                "TelegramAuth", "TelegatePostgres", "ConfigurationDocument", "SimulatorKit",
+                "TelegramAuth", "TelegatePostgres", "ConfigurationDocument", "SimulatorKit", "TelegramSimulator",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), hummingbird, logging,
             ] + providers.flatMap { [$0.adapter, $0.simulator] }),
 
@@ -234,7 +243,7 @@ let package = Package(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", "TelegateTesting",
                 "TelegateApp", "TelegateServer", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegateAdmin",
-                "OIDCProvider", "OIDCSimulator", "TelegateRuntime", "TelegatePostgres",
+                "OIDCProvider", "OIDCSimulator", "TelegramSimulator", "SimulatorKit", "TelegateRuntime", "TelegatePostgres",
                 "TelegramAuth", "StrictJSON", hummingbird, hummingbirdTesting, httpClient, cryptoExtras, crypto,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),

@@ -110,8 +110,8 @@ public final class SimulatorControl: Sendable {
 
     /// Adds the control routes: `GET /_simulator/calls` (counts by operation), `DELETE /_simulator/calls`,
     /// `POST /_simulator/faults` (one fault: `{"effect": "delay"|"status"|"rateLimited"|"malformedBody"|
-    /// "dropConnection"|"duplicate"|"foreignAccount", "operation"?, "times"?, "milliseconds"?, "status"?,
-    /// "retryAfter"?}`) and `DELETE /_simulator/faults`.
+    /// "dropConnection"|"duplicate"|"foreignAccount"|"wrongAudience"|"unknownKey"|"expiredToken", "operation"?,
+    /// "times"?, "milliseconds"?, "status"?, "retryAfter"?}`) and `DELETE /_simulator/faults`.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get("/_simulator/calls") { _, _ in
             let counts = self.allCalls.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.integer(Int64($0.value))) }

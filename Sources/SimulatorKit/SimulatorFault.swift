@@ -17,7 +17,8 @@ public struct SimulatorFault: Sendable, Equatable {
         case misbehave(Misbehaviour)
     }
 
-    /// A provider answering wrongly about whose user is whose: what Telegate must detect rather than trust.
+    /// A provider answering wrongly about whose user is whose, or with a token Telegate must refuse: what Telegate
+    /// must detect rather than trust.
     public enum Misbehaviour: String, Sendable, Equatable, CaseIterable {
         /// A creation answers that the user already exists (Clerk `422 form_identifier_exists`, Logto
         /// `user.username_already_in_use`) and creates nothing.
@@ -26,6 +27,12 @@ public struct SimulatorFault: Sendable, Equatable {
         /// lookup finds another user than the one searched for, a ticket or token is for another user, an update
         /// reports another user.
         case foreignAccount
+        /// An identity provider's next ID token names another audience than the client it is issued to.
+        case wrongAudience
+        /// An identity provider's next ID token is signed with a key its published key set does not hold.
+        case unknownKey
+        /// An identity provider's next ID token has already expired when it is issued.
+        case expiredToken
     }
 
     /// The operation it applies to (`create_user`); `nil` for every operation.

@@ -17,9 +17,12 @@ enum AdminJSON {
     static func appSettings(_ settings: AppSettings) -> JSONValue { SpecFormat.admin.encode(AppSpec(settings: settings)) }
 
     /// A bot: its id, then its settings as its spec spells them, with how it verifies (its mode, and the token's
-    /// reference, fingerprint and last four characters, or the environment) before the Telegram Login settings.
+    /// reference, fingerprint and last four characters, or the environment) before the Telegram Login settings,
+    /// where the OIDC client secret shows only as `hasOIDCClientSecret`.
     static func bot(_ bot: StoredBot) -> JSONValue {
-        let settings = SpecFormat.admin.encode(BotSpec(settingsOf: bot)).objectMembers ?? []
+        let settings =
+            (SpecFormat.admin.encode(BotSpec(settingsOf: bot)).objectMembers ?? []).filter { $0.key != "oidcClientSecret" }
+            + [("hasOIDCClientSecret", .bool(bot.oidcClientSecret != nil))]
         let login = settings.firstIndex { $0.key == "oidcAlgorithms" } ?? settings.endIndex
         let mode: [(key: String, value: JSONValue)]
         switch bot.mode {

@@ -46,7 +46,8 @@ struct BotAdminRoutes {
                 let changed = SpecFormat.admin.encode(BotSpec(before, appID: app.settings.id)).patched(with: call.body.members)
                 let spec = try SpecFormat.admin.decode(BotSpec.self, from: changed)
                 try spec.validate()
-                let bot = spec.settings(of: before)
+                let bot = try backend.rows.oidcClientSecret(
+                    spec.oidcClientSecret, appID: app.settings.id, bot: spec.settings(of: before), existing: before)
                 if bot.isDefault, !before.isDefault { for other in app.bots.indices { app.bots[other].isDefault = false } }
                 app.bots[index] = bot
                 if bot != before {
@@ -72,6 +73,9 @@ struct BotAdminRoutes {
         .member("default", .boolean, "Whether exchanges without a bot in the URL use this bot."),
         .member("oidcAlgorithms", .stringList, "Algorithms accepted for Telegram Login id_tokens (RS256, ES256, EdDSA)."),
         .member("requireNonce", .boolean, "Whether Telegram Login id_tokens must carry the login's nonce."),
+        .member(
+            "oidcClientSecret", .string,
+            "Where the bot's Telegram Login client secret is kept (env:NAME or file:PATH); stored sealed, never returned."),
     ]
 
     /// The bot a body describes: its spec, with the token value (write-only) beside it. A token bot records where
@@ -96,15 +100,17 @@ struct BotAdminRoutes {
         var spec = try SpecFormat.admin.decode(BotSpec.self, from: .object(members))
         if !body.has("default") { spec.isDefault = app.bots.isEmpty }
         try spec.validate()
+        let bot: StoredBot
         switch (token, spec.id) {
         case (let token?, _):
-            return spec.settings(
+            bot = spec.settings(
                 of: try backend.rows.tokenBot(appID: appID, token: token, reference: spec.token?.description, existing: nil))
         case (nil, let id?):
-            return spec.settings(of: StoredBot(botID: id, mode: .thirdParty(environment: spec.environment ?? .production)))
+            bot = spec.settings(of: StoredBot(botID: id, mode: .thirdParty(environment: spec.environment ?? .production)))
         case (nil, nil):
             throw TelegateError(.invalidField, "give either token or id", reason: "missing_field")
         }
+        return try backend.rows.oidcClientSecret(spec.oidcClientSecret, appID: appID, bot: bot, existing: nil)
     }
 
     private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {

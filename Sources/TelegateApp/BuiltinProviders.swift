@@ -5,6 +5,7 @@ import LogtoSimulator
 import OIDCProvider
 import ProviderKit
 import SimulatorKit
+import TelegramSimulator
 
 /// The providers built into this binary: each one's adapter kind and, where `telegate simulate` serves one, its
 /// simulator. Adding a provider adds its folder under `Providers/`, one entry in `Package.swift`, and its imports
@@ -25,6 +26,9 @@ public enum BuiltinProviders {
     /// The adapter kinds.
     public static let registry = AdapterRegistry(all.map(\.adapter))
 
-    /// The simulators `telegate simulate` can run, in registry order.
-    public static let simulators: [any ProviderSimulator.Type] = all.compactMap(\.simulator)
+    /// Simulators of services Telegate reaches without an adapter: Telegram Login's OpenID Provider.
+    private static let services: [any ProviderSimulator.Type] = [TelegramSimulator.self]
+
+    /// The simulators `telegate simulate` can run: the providers' in registry order, then the services'.
+    public static let simulators: [any ProviderSimulator.Type] = all.compactMap(\.simulator) + services
 }

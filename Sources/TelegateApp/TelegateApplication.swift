@@ -77,10 +77,17 @@ public final class TelegateApplication: Sendable {
             let time = TimePolicy(leeway: configuration.server.clockLeeway)
             let databaseClock = DatabaseClock(local: clock, read: databaseTime ?? { try await storage.databaseTime() })
             await ClockSkewMonitor(clock: databaseClock, time: time, logger: logger).check()
+            let telegramOIDC = configuration.server.telegramOIDC
             let services = TelegateServices(
                 storage: storage, secretBox: box, registry: registry,
-                httpClient: client, telegramKeys: telegramKeys ?? TelegramKeySet(fetcher: HTTPTelegramOIDCFetcher(client: client)),
-                clock: databaseClock, time: time, logger: logger, publicURL: configuration.server.publicURL, faults: faults)
+                httpClient: client,
+                telegramKeys: telegramKeys
+                    ?? TelegramKeySet(
+                        fetcher: HTTPTelegramOIDCFetcher(
+                            client: client, policy: OutboundURLPolicy(allowInsecureLoopback: telegramOIDC.allowInsecureLoopback)),
+                        discoveryURL: telegramOIDC.discoveryURL, issuer: telegramOIDC.issuer),
+                clock: databaseClock, time: time, logger: logger, publicURL: configuration.server.publicURL, faults: faults,
+                telegramOIDC: telegramOIDC)
             if applyConfiguration {
                 try await ConfigurationApplier(services: services, environment: environment).apply(configuration.apps)
             }

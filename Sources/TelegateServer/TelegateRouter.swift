@@ -52,7 +52,10 @@ public enum TelegateRouter {
         TokenManagementRoutes(granted: GrantedTokenService(runtimes: runtimes, services: services)).register(on: router)
         EndSessionRoutes(endSession: EndSessionService(runtimes: runtimes, services: services), publicURL: services.publicURL)
             .register(on: router)
-        AuthorizationRoutes(authorization: AuthorizationService(runtimes: runtimes, services: services), publicURL: services.publicURL).register(on: router)
+        AuthorizationRoutes(
+            authorization: AuthorizationService(runtimes: runtimes, services: services), runtimes: runtimes,
+            telegramLogin: TelegramOIDCUpstream(services: services), publicURL: services.publicURL
+        ).register(on: router)
         HealthRoutes(
             storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time,
             reachability: services.reachability, connections: options.connectionMetrics

@@ -42,7 +42,9 @@ struct AdminSpecSchemaTests {
         try await TestService.run { service in
             let document = service.application.admin.openAPIDocument
             let spec = specMembers([
-                BotSpec(token: try SecretReference("env:POLL_BOT_TOKEN"), label: "prod"),
+                BotSpec(
+                    token: try SecretReference("env:POLL_BOT_TOKEN"), label: "prod",
+                    oidcClientSecret: try SecretReference("env:POLL_OIDC_CLIENT_SECRET")),
                 BotSpec(id: 7_000_000_001, environment: .test, label: "prod"),
             ])
             #expect(bodyMembers(document, "/apps/{app}/bots", "post") == ["token"] + spec)

@@ -42,7 +42,7 @@ public struct LogtoSimulator: ProviderSimulator {
         router.post("/oidc/token") { request, context in
             let body = try await Self.body(request)
             let fields = request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
-                ? LogtoRequestInput.form(body) : nil
+                ? SimulatorFormInput.form(body) : nil
             let operation = fields?["grant_type"] == LogtoTenant.tokenExchangeGrant ? "token_exchange" : "m2m_token"
             return try await respond(operation) { () throws(LogtoSimulatorError) in
                 guard let fields else { throw .oauth(.badRequest, "invalid_request", "the body must be a form without repeated parameters") }
@@ -76,14 +76,14 @@ public struct LogtoSimulator: ProviderSimulator {
                     throw .api(.unprocessableContent, "user.username_already_in_use", "This username is already in use.")
                 case .foreignAccount:
                     return Self.json(LogtoTenant.json(tenant.foreignUser(username: fields["username"]?.stringValue)))
-                case nil:
+                case .wrongAudience, .unknownKey, .expiredToken, nil:
                     return Self.json(try tenant.createUser(fields))
                 }
             }
         }
         router.get("/api/users") { request, _ in
             try await management("search_users", request) { () throws(LogtoSimulatorError) in
-                guard let query = LogtoRequestInput.pairs(request.uri.query ?? "") else { throw .invalidInput("malformed query") }
+                guard let query = SimulatorFormInput.pairs(request.uri.query ?? "") else { throw .invalidInput("malformed query") }
                 var (page, total) = try tenant.searchUsers(query)
                 if control.misbehaviour("search_users") == .foreignAccount {
                     let searched = query.first { $0.name == "search.username" }?.value

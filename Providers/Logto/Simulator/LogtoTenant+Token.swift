@@ -1,3 +1,4 @@
+import SimulatorKit
 import StrictJSON
 
 extension LogtoTenant {
@@ -31,7 +32,7 @@ extension LogtoTenant {
     private func authenticate(_ fields: [String: String], authorization: String?) throws(LogtoSimulatorError)
         -> LogtoSimulatorConfiguration.Application
     {
-        let basic = LogtoRequestInput.basicCredentials(authorization)
+        let basic = SimulatorFormInput.basicCredentials(authorization)
         if authorization != nil, basic == nil { throw .oauth(.badRequest, "invalid_request", "invalid authorization header value format") }
         if basic != nil, fields["client_secret"] != nil {
             throw .oauth(.badRequest, "invalid_request", "client authentication must only be provided using one mechanism")

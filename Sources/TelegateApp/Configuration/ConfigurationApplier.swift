@@ -82,7 +82,7 @@ public struct ConfigurationApplier: Sendable {
         let appID = app.settings.id
         var bots: [StoredBot] = []
         for bot in app.bots {
-            let stored: StoredBot
+            var stored: StoredBot
             if let reference = bot.token {
                 let token = try reference.resolve(environment: environment)
                 let botID = Int64(token.split(separator: ":").first ?? "") ?? 0
@@ -95,6 +95,8 @@ public struct ConfigurationApplier: Sendable {
             } else {
                 continue
             }
+            stored = try rows.oidcClientSecret(
+                bot.oidcClientSecret, appID: appID, bot: stored, existing: existing?.bots.first { $0.botID == stored.botID })
             if bots.contains(where: { $0.botID == stored.botID }) {
                 throw TelegateError(
                     .duplicateBot,

@@ -21,7 +21,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -61,6 +61,13 @@ public enum ConfigurationFile {
             }
             if let connections = try server.object("connections", allowed: ConnectionSettings.keys) {
                 configuration.server.connections = try ConnectionSettings.limits(connections)
+            }
+            if let oidc = try server.object("telegramOIDC", allowed: ["issuer", "discoveryURL", "allowInsecureLoopback"]) {
+                let settings = TelegramOIDCSettings(
+                    issuer: try oidc.string("issuer") ?? TelegramOIDCSettings.telegram.issuer,
+                    discoveryURL: try oidc.string("discoveryURL"), allowInsecureLoopback: try oidc.bool("allowInsecureLoopback") ?? false)
+                if let problem = settings.problem() { throw ConfigurationError("server.telegramOIDC: \(problem)") }
+                configuration.server.telegramOIDC = settings
             }
         }
         if let database = try root.object("database", allowed: ["url", "poolSize", "statementTimeout", "tls"]) {

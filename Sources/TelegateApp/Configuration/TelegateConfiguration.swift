@@ -31,6 +31,9 @@ public struct TelegateConfiguration: Sendable {
         /// Client connections: header, body and idle timeouts, the minimum body rate, and how many may be open
         /// overall and per address (`server.connections`).
         public var connections = ConnectionLimits()
+        /// Where Telegram Login's OpenID Provider is (`server.telegramOIDC`): Telegram's own unless pointed at a
+        /// stand-in.
+        public var telegramOIDC = TelegramOIDCSettings.telegram
 
         /// Creates the settings; the rest starts at its default.
         public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {

@@ -174,4 +174,23 @@ extension TelegateError.Code {
         ]
         + oauthClientCodes
         + [.unknownClient, .redirectURINotRegistered, .csrfMismatch]
+        + telegramLoginCodes
+}
+
+// MARK: Telegram Login through Telegram's OpenID Provider (the hosted login page)
+
+extension TelegateError.Code {
+    /// The bot chosen for Telegram Login has no Telegram-issued client secret configured.
+    public static let telegramLoginNotConfigured = Self("telegram_login_not_configured", status: 400)
+    /// Telegram's answer does not belong to a login started in this browser, or came too late.
+    public static let telegramLoginStateInvalid = Self("telegram_login_state_invalid", status: 400)
+    /// Telegram ended the login with an error (the user declined, or the request was refused).
+    public static let telegramLoginDenied = Self("telegram_login_denied", status: 403)
+    /// Telegram refused to exchange the login's code: the client secret or the code.
+    public static let telegramLoginRejected = Self("telegram_login_rejected", status: 502)
+
+    /// The codes of Telegram Login through Telegram's OpenID Provider.
+    static let telegramLoginCodes: [Self] = [
+        .telegramLoginNotConfigured, .telegramLoginStateInvalid, .telegramLoginDenied, .telegramLoginRejected,
+    ]
 }

@@ -44,11 +44,14 @@ public struct BotSettings: Sendable {
     public var oidcAlgorithms: Set<JWSAlgorithm>
     /// Whether Telegram Login `id_token`s must carry the nonce the login started with.
     public var requireNonce: Bool
+    /// The client secret Telegram issued for the bot's Telegram Login code flow; `nil` when not configured.
+    public var oidcClientSecret: String?
 
     /// Creates settings.
     public init(
         botID: Int64, label: String? = nil, verification: Verification, isDefault: Bool = false,
-        oidcAlgorithms: Set<JWSAlgorithm> = JWSAlgorithm.defaultAllowed, requireNonce: Bool = false
+        oidcAlgorithms: Set<JWSAlgorithm> = JWSAlgorithm.defaultAllowed, requireNonce: Bool = false,
+        oidcClientSecret: String? = nil
     ) {
         self.botID = botID
         self.label = label
@@ -56,5 +59,6 @@ public struct BotSettings: Sendable {
         self.isDefault = isDefault
         self.oidcAlgorithms = oidcAlgorithms
         self.requireNonce = requireNonce
+        self.oidcClientSecret = oidcClientSecret
     }
 }

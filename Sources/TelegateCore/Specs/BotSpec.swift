@@ -5,8 +5,9 @@ import TelegramAuth
 /// flag and Telegram Login settings. The token itself is never part of a spec: the file and export name it by
 /// reference, and the admin API takes its value as a write-only member beside the spec.
 ///
-/// Spelled in the file as `{token, id, environment, label, default, oidc: {algorithms, requireNonce}}` and in the
-/// admin API as `{tokenReference, id, environment, label, default, oidcAlgorithms, requireNonce}`.
+/// Spelled in the file as `{token, id, environment, label, default, oidc: {algorithms, requireNonce, clientSecret}}`
+/// and in the admin API as `{tokenReference, id, environment, label, default, oidcAlgorithms, requireNonce,
+/// oidcClientSecret}`. The OIDC client secret, like the token, is named by reference and stored sealed.
 public struct BotSpec: Sendable, Equatable {
     /// Where the token is kept (`env:…`, `file:…`); exclusive with ``id``.
     public var token: SecretReference?
@@ -22,6 +23,9 @@ public struct BotSpec: Sendable, Equatable {
     public var oidcAlgorithms: [JWSAlgorithm]
     /// Whether Telegram Login `id_token`s must carry the login's nonce.
     public var requireNonce: Bool
+    /// Where the bot's Telegram Login client secret is kept (`env:…`), the one @BotFather issues for the OIDC code
+    /// flow (not the bot token); without it the hosted login page does not offer Telegram Login.
+    public var oidcClientSecret: SecretReference?
 
     /// The algorithms accepted unless configured otherwise.
     public static let defaultAlgorithms: [JWSAlgorithm] = [.rs256, .es256]
@@ -29,7 +33,8 @@ public struct BotSpec: Sendable, Equatable {
     /// Creates a spec.
     public init(
         token: SecretReference? = nil, id: Int64? = nil, environment: TelegramEnvironment? = nil, label: String? = nil,
-        isDefault: Bool = false, oidcAlgorithms: [JWSAlgorithm] = BotSpec.defaultAlgorithms, requireNonce: Bool = false
+        isDefault: Bool = false, oidcAlgorithms: [JWSAlgorithm] = BotSpec.defaultAlgorithms, requireNonce: Bool = false,
+        oidcClientSecret: SecretReference? = nil
     ) {
         self.token = token
         self.id = id
@@ -38,6 +43,7 @@ public struct BotSpec: Sendable, Equatable {
         self.isDefault = isDefault
         self.oidcAlgorithms = oidcAlgorithms
         self.requireNonce = requireNonce
+        self.oidcClientSecret = oidcClientSecret
     }
 
     /// Checks the bot's rules; a refusal is `422 invalid_field`.
@@ -56,9 +62,9 @@ public struct BotSpec: Sendable, Equatable {
 
 extension BotSpec: Codable {
     enum FileKeys: String, CodingKey, CaseIterable { case token, id, environment, label, `default`, oidc }
-    enum OIDCKeys: String, CodingKey, CaseIterable { case algorithms, requireNonce }
+    enum OIDCKeys: String, CodingKey, CaseIterable { case algorithms, requireNonce, clientSecret }
     enum AdminKeys: String, CodingKey, CaseIterable {
-        case tokenReference, id, environment, label, `default`, oidcAlgorithms, requireNonce
+        case tokenReference, id, environment, label, `default`, oidcAlgorithms, requireNonce, oidcClientSecret
     }
 
     public init(from decoder: any Decoder) throws {
@@ -70,6 +76,7 @@ extension BotSpec: Codable {
                 let oidc = try members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc)
                 oidcAlgorithms = try Self.algorithms(oidc, .algorithms) ?? oidcAlgorithms
                 requireNonce = try oidc.decodeIfPresent(Bool.self, forKey: .requireNonce) ?? requireNonce
+                oidcClientSecret = try oidc.decodeIfPresent(String.self, forKey: .clientSecret).map(SecretReference.init)
             }
         case .admin:
             let members = try decoder.container(keyedBy: AdminKeys.self)
@@ -77,6 +84,7 @@ extension BotSpec: Codable {
                 members, token: .tokenReference, id: .id, environment: .environment, label: .label, isDefault: .default)
             oidcAlgorithms = try Self.algorithms(members, .oidcAlgorithms) ?? oidcAlgorithms
             requireNonce = try members.decodeIfPresent(Bool.self, forKey: .requireNonce) ?? requireNonce
+            oidcClientSecret = try members.decodeIfPresent(String.self, forKey: .oidcClientSecret).map(SecretReference.init)
         }
     }
 
@@ -107,6 +115,7 @@ extension BotSpec: Codable {
             var oidc = members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc)
             try oidc.encode(oidcAlgorithms.map(\.rawValue), forKey: .algorithms)
             try oidc.encode(requireNonce, forKey: .requireNonce)
+            try oidc.encodeIfPresent(oidcClientSecret?.description, forKey: .clientSecret)
         case .admin:
             var members = encoder.container(keyedBy: AdminKeys.self)
             try encode(
@@ -114,6 +123,7 @@ extension BotSpec: Codable {
                 isDefault: .default)
             try members.encode(oidcAlgorithms.map(\.rawValue), forKey: .oidcAlgorithms)
             try members.encode(requireNonce, forKey: .requireNonce)
+            try members.encodeIfPresent(oidcClientSecret?.description, forKey: .oidcClientSecret)
         }
     }
 
@@ -146,10 +156,13 @@ extension BotSpec {
 
     /// The settings of a stored bot (label, default flag, Telegram Login settings), without its mode.
     public init(settingsOf bot: StoredBot) {
-        self.init(label: bot.label, isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce)
+        self.init(
+            label: bot.label, isDefault: bot.isDefault, oidcAlgorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce,
+            oidcClientSecret: bot.oidcClientSecret.flatMap { try? SecretReference($0.reference) })
     }
 
-    /// `bot` with this spec's label, default flag and Telegram Login settings (its mode is fixed once added).
+    /// `bot` with this spec's label, default flag and Telegram Login settings (its mode is fixed once added); its
+    /// sealed OIDC client secret is set apart (``ConfigurationRows``), since sealing needs the master key.
     public func settings(of bot: StoredBot) -> StoredBot {
         var bot = bot
         bot.label = label

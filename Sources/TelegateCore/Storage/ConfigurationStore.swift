@@ -72,11 +72,13 @@ public struct StoredBot: Sendable, Equatable {
     public var mode: Mode
     public var oidcAlgorithms: [JWSAlgorithm]
     public var requireNonce: Bool
+    /// The bot's Telegram Login (OIDC) client secret, sealed, with the reference it was read from.
+    public var oidcClientSecret: SealedBotSecret?
 
     /// Creates a stored bot.
     public init(
         botID: Int64, label: String? = nil, isDefault: Bool = false, mode: Mode,
-        oidcAlgorithms: [JWSAlgorithm] = [.rs256, .es256], requireNonce: Bool = false
+        oidcAlgorithms: [JWSAlgorithm] = [.rs256, .es256], requireNonce: Bool = false, oidcClientSecret: SealedBotSecret? = nil
     ) {
         self.botID = botID
         self.label = label
@@ -84,6 +86,25 @@ public struct StoredBot: Sendable, Equatable {
         self.mode = mode
         self.oidcAlgorithms = oidcAlgorithms
         self.requireNonce = requireNonce
+        self.oidcClientSecret = oidcClientSecret
+    }
+}
+
+/// A secret of a bot other than its token, as stored: sealed, with the reference it was read from (for export),
+/// and a keyed fingerprint so a change of value is a change of row.
+public struct SealedBotSecret: Sendable, Equatable {
+    /// The reference (`env:…`, `file:…`) the value was read from.
+    public var reference: String
+    /// The value, sealed (``SecretBox``).
+    public var sealed: String
+    /// ``SecretBox/fingerprint(of:)`` of the value.
+    public var fingerprint: String
+
+    /// Creates the record.
+    public init(reference: String, sealed: String, fingerprint: String) {
+        self.reference = reference
+        self.sealed = sealed
+        self.fingerprint = fingerprint
     }
 }
 

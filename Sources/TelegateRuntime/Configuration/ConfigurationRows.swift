@@ -46,6 +46,41 @@ public struct ConfigurationRows: Sendable {
             mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour))
     }
 
+    /// `bot` with the Telegram Login client secret `reference` names, resolved and sealed (none without a
+    /// reference). An unchanged reference and value keep `existing`'s sealed row, so applying the same configuration
+    /// twice changes nothing; a reference that cannot be resolved here but is unchanged keeps the stored value (the
+    /// instance that stored it could resolve it).
+    public func oidcClientSecret(_ reference: SecretReference?, appID: AppID, bot: StoredBot, existing: StoredBot?) throws
+        -> StoredBot
+    {
+        var bot = bot
+        guard let reference else {
+            bot.oidcClientSecret = nil
+            return bot
+        }
+        let previous = existing?.oidcClientSecret.flatMap { $0.reference == reference.description ? $0 : nil }
+        let value: String
+        do {
+            value = try reference.resolve(environment: environment)
+        } catch {
+            guard let previous else { throw error }
+            bot.oidcClientSecret = previous
+            return bot
+        }
+        guard !value.isEmpty, value.utf8.count <= 256 else {
+            throw TelegateError(.invalidField, "oidc.clientSecret must be the 1 to 256 characters @BotFather shows", reason: "invalid_value")
+        }
+        let fingerprint = box.fingerprint(of: value)
+        if let previous, previous.fingerprint == fingerprint {
+            bot.oidcClientSecret = previous
+        } else {
+            bot.oidcClientSecret = SealedBotSecret(
+                reference: reference.description,
+                sealed: try box.seal(value, context: RuntimeBuilder.botOIDCSecretContext(appID, bot.botID)), fingerprint: fingerprint)
+        }
+        return bot
+    }
+
     /// An adapter as `spec` configures it: its config validated against the kind's schema, secret fields resolved from their
     /// references and sealed. The stored config keeps the references, never the values. An adapter whose
     /// config and secret fingerprints are unchanged keeps its stored row.

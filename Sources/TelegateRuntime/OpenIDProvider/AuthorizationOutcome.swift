@@ -31,4 +31,6 @@ public struct LoginPrompt: Sendable {
     public var request: AuthorizationRequest
     /// The bot the page's Telegram login uses: the app's default one, when it has one.
     public var botID: Int64?
+    /// Whether that bot has its Telegram Login client secret, so the page offers Telegram's OpenID Connect login.
+    public var offersTelegramOIDC = false
 }

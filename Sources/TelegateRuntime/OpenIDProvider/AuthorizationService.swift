@@ -22,6 +22,8 @@ public struct AuthorizationService: Sendable {
         case login(LoginProof)
         /// The consent form, with the user's answer.
         case consent(allow: Bool)
+        /// Telegram's answer to a Telegram Login through its OpenID Provider, verified.
+        case telegramLogin(TelegramLoginCompletion)
     }
 
     private let runtimes: RuntimeRegistry
@@ -93,7 +95,12 @@ public struct AuthorizationService: Sendable {
         func answer(_ submission: Submission, sessionCookie: String?) async throws -> AuthorizationOutcome {
             switch submission {
             case .login(let proof):
-                return try await login(proof, replacing: sessionCookie)
+                return try await login(proof: proof.proof.kindName, replacing: sessionCookie) {
+                    let bot = try runtime.bot(proof.botID)
+                    return (try await bot.verify(proof.proof), bot.settings.botID)
+                }
+            case .telegramLogin(let completion):
+                return try await login(proof: "telegram_oidc", replacing: sessionCookie) { (completion.identity, completion.botID) }
             case .request:
                 guard let current = try await service.sessions.current(sessionCookie, app: runtime.settings),
                     !needsFreshProof(current.session)
@@ -102,12 +109,12 @@ public struct AuthorizationService: Sendable {
                         return AuthorizationOutcome(
                             .redirect(redirect.failure(OAuthError(.loginRequired, "the user is not signed in"))))
                     }
-                    return AuthorizationOutcome(.login(LoginPrompt(request: request, botID: try? runtime.bot(nil).settings.botID)))
+                    return AuthorizationOutcome(.login(prompt))
                 }
                 return try await continued(current.session, user: current.user)
             case .consent(let allow):
                 guard let current = try await service.sessions.current(sessionCookie, app: runtime.settings) else {
-                    return AuthorizationOutcome(.login(LoginPrompt(request: request, botID: try? runtime.bot(nil).settings.botID)))
+                    return AuthorizationOutcome(.login(prompt))
                 }
                 guard allow else {
                     return AuthorizationOutcome(.redirect(redirect.failure(OAuthError(.accessDenied, "the user refused"))))
@@ -120,6 +127,14 @@ public struct AuthorizationService: Sendable {
             }
         }
 
+        /// The login page's prompt: the app's default bot, and whether it offers Telegram's OpenID Connect login.
+        private var prompt: LoginPrompt {
+            let bot = try? runtime.bot(nil)
+            var prompt = LoginPrompt(request: request, botID: bot?.settings.botID)
+            prompt.offersTelegramOIDC = bot?.settings.oidcClientSecret != nil
+            return prompt
+        }
+
         /// Whether the request asks for a newer proof than the session's: `prompt=login`, or `max_age` exceeded.
         private func needsFreshProof(_ session: BrowserSession) -> Bool {
             if request.prompt == .login { return true }
@@ -127,19 +142,21 @@ public struct AuthorizationService: Sendable {
             return service.services.clock.now - session.login.at > maxAge
         }
 
-        /// Verifies the proof with the app's bot, resolves the local user as the exchange does, and starts a session.
-        private func login(_ proof: LoginProof, replacing: String?) async throws -> AuthorizationOutcome {
+        /// Verifies the proof (`verified` names the identity and the bot that checked it), resolves the local user
+        /// as the exchange does, and starts a session.
+        private func login(
+            proof: String, replacing: String?, _ verified: () async throws -> (identity: TelegramIdentity, botID: Int64)
+        ) async throws -> AuthorizationOutcome {
             let subject: Subject
             do {
-                let bot = try runtime.bot(proof.botID)
-                let identity = try await bot.verify(proof.proof)
+                let (identity, botID) = try await verified()
                 subject = try await service.identities.resolve(
-                    appID: runtime.settings.id, identity: identity, botID: bot.settings.botID, requestID: requestID)
+                    appID: runtime.settings.id, identity: identity, botID: botID, requestID: requestID)
             } catch let error as TelegateError where error.status != 503 {
                 service.services.logger.info(
                     "authorization login refused",
                     metadata: [
-                        "app": "\(runtime.settings.id)", "client": "\(client.id)", "proof": "\(proof.proof.kindName)",
+                        "app": "\(runtime.settings.id)", "client": "\(client.id)", "proof": "\(proof)",
                         "code": "\(error.code)", "request_id": "\(requestID ?? "-")",
                     ])
                 return AuthorizationOutcome(AuthorizationService.page(error.code, error.message))

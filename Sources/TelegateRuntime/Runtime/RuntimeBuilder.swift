@@ -57,9 +57,12 @@ public struct RuntimeBuilder: Sendable {
         case .thirdParty(let environment):
             verification = .thirdParty(environment: environment)
         }
+        let clientSecret = try bot.oidcClientSecret.map {
+            try services.secretBox.openText($0.sealed, context: Self.botOIDCSecretContext(appID, bot.botID))
+        }
         return BotSettings(
             botID: bot.botID, label: bot.label, verification: verification, isDefault: bot.isDefault,
-            oidcAlgorithms: Set(bot.oidcAlgorithms), requireNonce: bot.requireNonce)
+            oidcAlgorithms: Set(bot.oidcAlgorithms), requireNonce: bot.requireNonce, oidcClientSecret: clientSecret)
     }
 
     /// The adapter, and the URLs it connects to with the policy they are checked against (`nil` without any).
@@ -96,6 +99,9 @@ public struct RuntimeBuilder: Sendable {
 
     /// The sealing context of a bot's derived keys.
     public static func botKeyContext(_ appID: AppID, _ botID: Int64) -> String { "bot:\(appID):\(botID)" }
+
+    /// The sealing context of a bot's Telegram Login client secret.
+    public static func botOIDCSecretContext(_ appID: AppID, _ botID: Int64) -> String { "bot-oidc:\(appID):\(botID)" }
 
     /// The sealing context of an adapter's secrets.
     public static func adapterSecretContext(_ appID: AppID, _ name: AdapterName) -> String { "adapter:\(appID):\(name)" }

@@ -13,6 +13,8 @@ public struct TelegateServices: Sendable {
     public let httpClient: OutboundHTTPClient
     /// Telegram's OIDC keys, shared by every bot.
     public let telegramKeys: TelegramKeySet
+    /// Where Telegram Login's OpenID Provider is, for the hosted login page's code flow.
+    public let telegramOIDC: TelegramOIDCSettings
     /// The time everything here stores, signs and checks with: the database's notion of now (``databaseClock``).
     public let clock: WallClock
     /// Where ``clock`` comes from, and how far this process's own clock is from the database's.
@@ -36,13 +38,15 @@ public struct TelegateServices: Sendable {
     public init(
         storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: OutboundHTTPClient,
         telegramKeys: TelegramKeySet, clock: DatabaseClock, time: TimePolicy = .standard, logger: Logger,
-        publicURL: String, keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector()
+        publicURL: String, keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector(),
+        telegramOIDC: TelegramOIDCSettings = .telegram
     ) {
         self.storage = storage
         self.secretBox = secretBox
         self.registry = registry
         self.httpClient = httpClient
         self.telegramKeys = telegramKeys
+        self.telegramOIDC = telegramOIDC
         self.clock = clock.wallClock
         self.databaseClock = clock
         self.time = time

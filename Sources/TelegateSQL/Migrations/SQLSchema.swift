@@ -267,6 +267,14 @@ package enum SQLSchema {
                 "ALTER TABLE refresh_families ADD COLUMN scope TEXT",
                 "ALTER TABLE refresh_families ADD COLUMN auth_time \(schema: .bigint)",
             ]),
+        // A bot's Telegram Login (OIDC) client secret, sealed, for the hosted login page's code flow with Telegram.
+        Migration(
+            version: 10,
+            statements: [
+                "ALTER TABLE bots ADD COLUMN oidc_client_secret_reference TEXT",
+                "ALTER TABLE bots ADD COLUMN sealed_oidc_client_secret TEXT",
+                "ALTER TABLE bots ADD COLUMN oidc_client_secret_fingerprint TEXT",
+            ]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

@@ -69,12 +69,15 @@ struct SQLConfigurationStore: ConfigurationStore {
                 environment = env.rawValue
             }
             let algorithms = bot.oidcAlgorithms.map(\.rawValue).joined(separator: ",")
+            let secret = bot.oidcClientSecret
             try await session.query(
                 """
                 INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
-                    token_fingerprint, token_last_four, oidc_algorithms, require_nonce)
+                    token_fingerprint, token_last_four, oidc_algorithms, require_nonce, oidc_client_secret_reference,
+                    sealed_oidc_client_secret, oidc_client_secret_fingerprint)
                 VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
-                    \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce))
+                    \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce), \(secret?.reference),
+                    \(secret?.sealed), \(secret?.fingerprint))
                 """)
         }
         try await session.query("DELETE FROM adapters WHERE app_id = \(id)")
@@ -132,7 +135,8 @@ struct SQLConfigurationStore: ConfigurationStore {
         let bots = try await session.query(
             """
             SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
-                token_last_four, oidc_algorithms, require_nonce
+                token_last_four, oidc_algorithms, require_nonce, oidc_client_secret_reference, sealed_oidc_client_secret,
+                oidc_client_secret_fingerprint
             FROM bots WHERE app_id = \(id.rawValue) ORDER BY bot_id
             """
         ).map(StoredBot.init(row:))
@@ -158,7 +162,10 @@ extension StoredBot {
         self.init(
             botID: row.integer(0) ?? 0, label: row.text(1), isDefault: row.bool(2), mode: mode,
             oidcAlgorithms: (row.text(9) ?? "").split(separator: ",").compactMap { JWSAlgorithm(rawValue: String($0)) },
-            requireNonce: row.bool(10))
+            requireNonce: row.bool(10),
+            oidcClientSecret: row.text(11).flatMap { reference in
+                row.text(12).map { SealedBotSecret(reference: reference, sealed: $0, fingerprint: row.text(13) ?? "") }
+            })
     }
 }
 

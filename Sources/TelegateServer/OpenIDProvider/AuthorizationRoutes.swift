@@ -14,6 +14,8 @@ import TelegramAuth
 /// set with the page (double submit, compared in constant time). Every answer is `Cache-Control: no-store`.
 struct AuthorizationRoutes {
     let authorization: AuthorizationService
+    let runtimes: RuntimeRegistry
+    let telegramLogin: TelegramOIDCUpstream
     let publicURL: String
 
     static let sessionCookie = "telegate_session"
@@ -34,6 +36,7 @@ struct AuthorizationRoutes {
             let text = String(validating: body.readableBytesView, as: UTF8.self)
             return try await handle(request, context, parameters: text.flatMap(AuthorizationForm.parse), isForm: true)
         }
+        registerTelegramLogin(on: router)
     }
 
     private func handle(
@@ -66,6 +69,11 @@ struct AuthorizationRoutes {
         let outcome = try await authorization.authorize(
             appID: appID, parameters: parameters, submission: submission,
             sessionCookie: request.cookies[Self.sessionCookie]?.value, requestID: context.requestID)
+        return respond(outcome, page: page, parameters: parameters)
+    }
+
+    /// The response to an outcome of the authorization endpoint, with the cookies it sets.
+    func respond(_ outcome: AuthorizationOutcome, page: Page, parameters: [String: String]) -> Response {
         var response: Response
         switch outcome.action {
         case .redirect(let location):
@@ -103,7 +111,7 @@ struct AuthorizationRoutes {
     }
 
     /// The pages of one response, and the cookies they set.
-    private struct Page {
+    struct Page {
         let appID: AppID
         let publicURL: String
         let locale: PageLocale
@@ -135,7 +143,8 @@ struct AuthorizationRoutes {
             let returnTo = endpoint + "?" + TelegramEncoding.queryString(query)
             let methods = LoginMethods(
                 miniApp: true,
-                telegramRedirect: prompt.botID.map { (botID: $0, origin: Self.origin(of: publicURL), returnTo: returnTo) })
+                telegramRedirect: prompt.botID.map { (botID: $0, origin: Self.origin(of: publicURL), returnTo: returnTo) },
+                telegramOIDC: prompt.offersTelegramOIDC ? endpoint + "/telegram?" + TelegramEncoding.queryString(query) : nil)
             var response = html(
                 LoginPage(context: context, formAction: endpoint, hiddenFields: fields, methods: methods).render(), status: 200)
             response.setCookie(cookie(AuthorizationRoutes.csrfCookie, token))

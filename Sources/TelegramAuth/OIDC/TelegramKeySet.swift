@@ -8,15 +8,16 @@ import StrictJSON
 /// - Keys that cannot be used are skipped, not fatal (RFC 7517 §5): Telegram's set holds a secp256k1 key.
 /// - A failed refresh keeps the last good keys for the `kid`s they cover; only an unknown `kid` then fails, with
 ///   ``TelegramAuthError/Code/keysUnavailable``.
-/// - The discovery document must name the expected issuer and an `https` `jwks_uri`; the key set URL is never
-///   taken from a token.
+/// - The discovery document must name the expected issuer and an `https` `jwks_uri` (or, for a stand-in configured
+///   at a plain `http` discovery URL, one on that same origin); the key set URL is never taken from a token.
 public actor TelegramKeySet {
     /// The issuer Telegram's tokens carry, byte for byte.
     public static let telegramIssuer = "https://oauth.telegram.org"
 
     private let fetcher: any TelegramOIDCFetcher
     private let discoveryURL: String
-    private let expectedIssuer: String
+    /// The issuer the discovery document and every token must name, byte for byte.
+    public nonisolated let issuer: String
     /// How often at most an unknown `kid` may trigger a refetch.
     public let refetchCooldown: Duration
     /// How long fetched keys are used before they are refreshed.
@@ -50,7 +51,7 @@ public actor TelegramKeySet {
     ) {
         self.fetcher = fetcher
         self.discoveryURL = discoveryURL
-        self.expectedIssuer = issuer
+        self.issuer = issuer
         self.refetchCooldown = refetchCooldown
         self.maxAge = maxAge
         self.uptime = uptime
@@ -114,8 +115,8 @@ public actor TelegramKeySet {
 
     private func fetchKeys() async -> [String: [VerificationKey]]? {
         guard let discovery = await fetchJSON(discoveryURL),
-            discovery["issuer"]?.stringValue == expectedIssuer,
-            let jwksURL = discovery["jwks_uri"]?.stringValue, jwksURL.hasPrefix("https://"),
+            discovery["issuer"]?.stringValue == issuer,
+            let jwksURL = discovery["jwks_uri"]?.stringValue, Self.isAcceptableKeySetURL(jwksURL, discoveryURL: discoveryURL),
             let jwks = await fetchJSON(jwksURL),
             case .array(let entries) = jwks["keys"] ?? .null
         else { return nil }
@@ -134,6 +135,17 @@ public actor TelegramKeySet {
             response.contentType.map(Self.isJSONContentType) ?? true
         else { return nil }
         return try? JSONValue.parse(response.body)
+    }
+
+    /// An `https` URL, or one on the origin of a plain-`http` discovery URL (a local stand-in for Telegram).
+    static func isAcceptableKeySetURL(_ url: String, discoveryURL: String) -> Bool {
+        if url.hasPrefix("https://") { return true }
+        guard discoveryURL.hasPrefix("http://") else { return false }
+        func origin(_ text: String) -> Substring {
+            let rest = text.dropFirst("http://".count)
+            return text.prefix("http://".count + (rest.firstIndex(of: "/").map { rest.distance(from: rest.startIndex, to: $0) } ?? rest.count))
+        }
+        return origin(url) == origin(discoveryURL) && url.dropFirst(origin(url).count).hasPrefix("/")
     }
 
     private static func isJSONContentType(_ value: String) -> Bool {

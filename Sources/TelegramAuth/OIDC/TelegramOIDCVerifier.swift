@@ -4,7 +4,7 @@ import StrictJSON
 ///
 /// Checks, in order: size; compact JWS shape; the header (`alg` in this bot's allow-list, exact and
 /// case-sensitive; a `kid`; no `crit`; `typ` absent or `JWT`); the signature with the key for that `kid` bound to
-/// that `alg`; then the claims: `iss` exactly `https://oauth.telegram.org`, `aud` exactly this bot's client id
+/// that `alg`; then the claims: `iss` exactly the key set's issuer (`https://oauth.telegram.org`), `aud` exactly this bot's client id
 /// (a string or a one-element array; extra audiences refused), `azp` if present, `exp`/`iat`/`nbf` with leeway, the
 /// token's age, the `nonce` when one is expected or required. The user is the `id` claim, never `sub`.
 public struct TelegramOIDCVerifier: Sendable {
@@ -45,6 +45,28 @@ public struct TelegramOIDCVerifier: Sendable {
     public func verify(idToken: String, expectedNonce: String? = nil) async throws(TelegramAuthError)
         -> TelegramIdentity
     {
+        try await verify(idToken: idToken, nonce: expectedNonce.map(NonceRule.required) ?? .unbound)
+    }
+
+    /// Verifies an `id_token` Telegate redeemed itself in the authorization code flow, whose request carried
+    /// `nonce`. The code flow already binds the login (state and PKCE), and Telegram's code-flow tokens have been
+    /// seen without a nonce: a nonce in the token must be this one, a token without one passes unless this bot
+    /// requires nonces.
+    public func verify(idToken: String, codeFlowNonce nonce: String) async throws(TelegramAuthError) -> TelegramIdentity {
+        try await verify(idToken: idToken, nonce: .ifPresent(nonce))
+    }
+
+    /// What the token's `nonce` must be.
+    private enum NonceRule {
+        /// No nonce is expected (the bot may still require one).
+        case unbound
+        /// Exactly this nonce.
+        case required(String)
+        /// This nonce, if the token carries one.
+        case ifPresent(String)
+    }
+
+    private func verify(idToken: String, nonce: NonceRule) async throws(TelegramAuthError) -> TelegramIdentity {
         guard idToken.utf8.count <= maxTokenBytes else {
             throw TelegramAuthError(.payloadTooLarge, "the id_token is larger than \(maxTokenBytes) bytes")
         }
@@ -61,7 +83,7 @@ public struct TelegramOIDCVerifier: Sendable {
         guard await key.verifies(jws.token) else {
             throw invalid("signature", "the id_token signature does not verify with Telegram's key")
         }
-        return try identity(from: jws.claims, expectedNonce: expectedNonce)
+        return try identity(from: jws.claims, nonce: nonce)
     }
 
     private func checkHeader(_ header: JSONValue) throws(TelegramAuthError) -> JWSAlgorithm {
@@ -82,11 +104,11 @@ public struct TelegramOIDCVerifier: Sendable {
         return algorithm
     }
 
-    private func identity(from claims: JSONValue, expectedNonce: String?) throws(TelegramAuthError)
+    private func identity(from claims: JSONValue, nonce: NonceRule) throws(TelegramAuthError)
         -> TelegramIdentity
     {
-        guard claims["iss"]?.stringValue == TelegramKeySet.telegramIssuer else {
-            throw invalid("issuer", "the id_token iss is not \(TelegramKeySet.telegramIssuer)")
+        guard claims["iss"]?.stringValue == keySet.issuer else {
+            throw invalid("issuer", "the id_token iss is not \(keySet.issuer)")
         }
         try checkAudience(claims)
         let now = clock.now
@@ -103,7 +125,7 @@ public struct TelegramOIDCVerifier: Sendable {
         if maxTokenAge > 0, now - iat > maxTokenAge {
             throw invalid("stale", "the id_token was issued \(FreshnessPolicy.describe(now - iat)) ago; log in again")
         }
-        try checkNonce(claims["nonce"], expected: expectedNonce)
+        try checkNonce(claims["nonce"], rule: nonce)
         guard let id = Self.telegramID(claims["id"]) else {
             throw invalid(
                 "id_missing",
@@ -133,8 +155,14 @@ public struct TelegramOIDCVerifier: Sendable {
         }
     }
 
-    private func checkNonce(_ claim: JSONValue?, expected: String?) throws(TelegramAuthError) {
+    private func checkNonce(_ claim: JSONValue?, rule: NonceRule) throws(TelegramAuthError) {
         let received = claim?.stringValue
+        let expected: String?
+        switch rule {
+        case .unbound: expected = nil
+        case .required(let nonce): expected = nonce
+        case .ifPresent(let nonce): expected = claim == nil && !requireNonce ? nil : nonce
+        }
         if let expected {
             guard let received else { throw invalid("nonce_missing", "the id_token carries no nonce") }
             guard Self.constantTimeEqual(Array(received.utf8), Array(expected.utf8)) else {

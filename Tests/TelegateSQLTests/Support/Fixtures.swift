@@ -34,7 +34,9 @@ enum Fixture {
             mode: .token(
                 sealedKeys: sealed(), reference: reference, fingerprint: "sha256:" + Base64.urlEncode(randomBytes(8)),
                 lastFour: "1zfQ"),
-            oidcAlgorithms: [.rs256, .es256], requireNonce: true)
+            oidcAlgorithms: [.rs256, .es256], requireNonce: true,
+            oidcClientSecret: SealedBotSecret(
+                reference: "env:POLL_OIDC_CLIENT_SECRET", sealed: sealed(), fingerprint: Base64.urlEncode(randomBytes(8))))
     }
 
     /// A bot verified with Telegram's Ed25519 signature.

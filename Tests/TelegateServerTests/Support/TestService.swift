@@ -20,6 +20,8 @@ final class TestService: Sendable {
     static let masterKey = "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE="
     /// The secret of an OAuth client a test declares with `secret: env:POLL_DJANGO_CLIENT_SECRET`.
     static let djangoClientSecret = "canary-django-client-secret-0123456789abcdef"
+    /// The poll bot's Telegram Login client secret, in the environment as `POLL_OIDC_CLIENT_SECRET`.
+    static let pollOIDCSecret = "canary-poll-telegram-login-client-secret"
     static let sampleUser = TelegramUser(
         id: 279_058_397, firstName: "Vladislav", lastName: "Kibenko", username: "vdkfrost", languageCode: "ru",
         isPremium: true, allowsWriteToPM: true, photoURL: "https://t.me/i/userpic/320/4FPEE4tmP3ATHa57u6MqTDih13LTOiMoKoLDRG4PnSA.svg")
@@ -94,15 +96,18 @@ final class TestService: Sendable {
         let environment = [
             "TELEGATE_MASTER_KEY": masterKey, "POLL_BOT_TOKEN": pollToken, "QUIZ_BOT_TOKEN": quizToken,
             "POLL_DJANGO_CLIENT_SECRET": djangoClientSecret,
+            "POLL_OIDC_CLIENT_SECRET": pollOIDCSecret,
         ]
         let logs = LogCapture()
         let telegram = TelegramLoginStub()
+        // Telegram's own provider is stubbed; a configured stand-in (a simulator) is reached over HTTP.
         let application = try await TelegateApplication.prepare(
             configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
-            databaseTime: databaseTime, telegramKeys: telegram.keySet(), registry: registry)
+            databaseTime: databaseTime,
+            telegramKeys: configuration.server.telegramOIDC == .telegram ? telegram.keySet() : nil, registry: registry)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let baseURL = configuration.server.publicURL
-        let secrets = SecretCanaries([pollToken, quizToken, masterKey, djangoClientSecret])
+        let secrets = SecretCanaries([pollToken, quizToken, masterKey, djangoClientSecret, pollOIDCSecret])
         func service(_ telegate: TelegateClient) -> TestService {
             TestService(
                 baseURL: baseURL, clock: clock, logs: logs, telegram: telegram, application: application, client: client,
