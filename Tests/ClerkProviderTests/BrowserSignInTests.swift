@@ -78,7 +78,7 @@ struct BrowserSignInTests {
         let arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
             "--disable-dev-shm-usage", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
-            "--virtual-time-budget=20000", "--timeout=60000", "--dump-dom", url,
+            "--virtual-time-budget=20000", "--timeout=180000", "--dump-dom", url,
         ]
         if let browser = try? ChildProcess(chromium ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path)) {
             _ = await browser.exitStatus()

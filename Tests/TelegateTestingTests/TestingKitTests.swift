@@ -98,13 +98,13 @@ struct TestingKitTests {
                 request.method = .POST
                 request.body = .bytes(ByteBuffer(string: #"{"name":"Ada"}"#))
                 let response = try await client.execute(
-                    request, policy: OutboundURLPolicy(allowInsecureLoopback: true), deadline: .now() + .seconds(30),
+                    request, policy: OutboundURLPolicy(allowInsecureLoopback: true), deadline: .now() + .seconds(120),
                     maxBodyBytes: 1 << 16)
                 #expect(response.status.code == 201)
                 var missing = HTTPClientRequest(url: url + "/v1/other")
                 missing.method = .GET
                 let notFound = try await client.execute(
-                    missing, policy: OutboundURLPolicy(allowInsecureLoopback: true), deadline: .now() + .seconds(30),
+                    missing, policy: OutboundURLPolicy(allowInsecureLoopback: true), deadline: .now() + .seconds(120),
                     maxBodyBytes: 1 << 16)
                 #expect(notFound.status.code == 404)
             }

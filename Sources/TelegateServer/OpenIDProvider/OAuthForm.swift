@@ -1,5 +1,6 @@
 import Hummingbird
 import TelegateCore
+import TelegateRuntime
 import TelegramAuth
 
 /// The `application/x-www-form-urlencoded` body of an OAuth request (RFC 6749 §3.2): a repeated parameter is

@@ -61,7 +61,7 @@ final class ClerkCluster: ClusterProvider {
         request.method = method
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), Data(bytes.readableBytesView))
     }

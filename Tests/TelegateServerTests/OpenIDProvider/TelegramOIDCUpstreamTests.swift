@@ -46,7 +46,7 @@ struct TelegramOIDCUpstreamTests {
 
     /// Follows the start URL to the simulator's `/auth`; returns the query Telegram sends the browser back with.
     private static func approve(_ start: TelegramLoginStart, browser: HTTPClient) async throws -> [String: String] {
-        let response = try await browser.execute(HTTPClientRequest(url: start.location), timeout: .seconds(10))
+        let response = try await browser.execute(HTTPClientRequest(url: start.location), timeout: .seconds(60))
         #expect(response.status.code == 302)
         let location = try #require(response.headers.first(name: "Location"))
         #expect(location.hasPrefix(callback + "?"))
@@ -181,7 +181,7 @@ struct TelegramOIDCUpstreamTests {
         #expect(started.status == 303)
         #expect(tab.jar[TelegramOIDCUpstream.cookieName]?.isEmpty == false)
         let response = try await browser.execute(
-            HTTPClientRequest(url: try #require(started.header("Location"))), timeout: .seconds(10))
+            HTTPClientRequest(url: try #require(started.header("Location"))), timeout: .seconds(60))
         let callback = try #require(response.headers.first(name: "Location"))
         return try await tab.get(callback)
     }
