@@ -141,7 +141,7 @@ struct ClientAdminRoutes {
             .member(
                 "tokenEndpointAuthMethod", .string,
                 "client_secret_basic or client_secret_post (default: both for a confidential client), or none (a public client)."),
-            .member("idTokenAlgorithm", .string, "RS256, ES256 or EdDSA; default: the app's."),
+            .member("idTokenAlgorithm", .string, "RS256, ES256 or EdDSA; default: RS256."),
         ]
     }
 

@@ -31,7 +31,7 @@ public enum IssuerMetadata {
                 "claims_supported",
                 strings(["iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "at_hash", "sid"] + ScopeClaims.claimNames)
             ),
-            ("prompt_values_supported", strings(["none", "login", "consent"])),
+            ("prompt_values_supported", strings(["none", "login"])),
             ("authorization_response_iss_parameter_supported", .bool(true)),
             ("claims_parameter_supported", .bool(false)),
             ("request_parameter_supported", .bool(false)),

@@ -29,7 +29,7 @@ public struct AuthorizationOutcome: Sendable {
 /// What the login page needs to know about a request.
 public struct LoginPrompt: Sendable {
     public var request: AuthorizationRequest
-    /// The bot the page's Telegram login uses: the app's default one, when it has one.
+    /// The bot of the page's `oauth.telegram.org` redirect: the app's default one, when it has one and its token.
     public var botID: Int64?
     /// Whether that bot has its Telegram Login client secret, so the page offers Telegram's OpenID Connect login.
     public var offersTelegramOIDC = false

@@ -127,10 +127,13 @@ public struct AuthorizationService: Sendable {
             }
         }
 
-        /// The login page's prompt: the app's default bot, and whether it offers Telegram's OpenID Connect login.
+        /// The login page's prompt: the app's default bot for the `oauth.telegram.org` redirect when its token is
+        /// known (the `tgAuthResult` it returns is signed with the token), and whether it offers Telegram's OpenID
+        /// Connect login.
         private var prompt: LoginPrompt {
             let bot = try? runtime.bot(nil)
-            var prompt = LoginPrompt(request: request, botID: bot?.settings.botID)
+            var prompt = LoginPrompt(request: request, botID: nil)
+            if let bot, case .token = bot.settings.verification { prompt.botID = bot.settings.botID }
             prompt.offersTelegramOIDC = bot?.settings.oidcClientSecret != nil
             return prompt
         }

@@ -74,7 +74,7 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(name: .customLong("scope"), help: "A scope the client may ask for (repeat; default: all).") var scopes: [String] = []
         @Option(help: "client_secret_basic or client_secret_post (default: both), or none for a public client.")
         var tokenEndpointAuthMethod: String?
-        @Option(help: "RS256, ES256 or EdDSA (default: the app's).") var idTokenAlgorithm: String?
+        @Option(help: "RS256, ES256 or EdDSA (default: RS256).") var idTokenAlgorithm: String?
         @OptionGroup var admin: AdminOptions
 
         func validate() throws {

@@ -8,7 +8,7 @@ import Testing
 /// Real OpenID Connect clients against a running Telegate: django-allauth's `openid_connect` provider (a
 /// confidential client, with PKCE) and Authlib (a public client, with PKCE), each logging in through the hosted
 /// page's form with a signed `initData` (`Tests/Interop/openid_provider/`). Install them with
-/// `pip install django django-allauth authlib` (CI does).
+/// `pip install django "django-allauth[socialaccount]" authlib` (CI does).
 @Suite("OpenID Provider: third-party clients")
 struct ThirdPartyClientTests {
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -42,7 +42,7 @@ struct ThirdPartyClientTests {
                 "/usr/bin/env",
                 ["python3", Self.scripts.appendingPathComponent("allauth_login.py").path, issuer, "django",
                  TestService.djangoClientSecret, initData])
-            try #require(result.status == 0, "allauth_login.py: \(result.output) — pip install django django-allauth")
+            try #require(result.status == 0, "allauth_login.py: \(result.output) — pip install django \"django-allauth[socialaccount]\"")
             let output = try JSONValue.parse(String(result.output.split(separator: "\n").last ?? ""))
             let userID = try await Self.localUserID(service)
             #expect(output["uid"]?.stringValue == userID)
