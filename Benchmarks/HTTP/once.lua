@@ -41,9 +41,13 @@ function init(args)
   if os.getenv("CODES_FILE") then codes = io.open(os.getenv("CODES_FILE"), "w") end
 end
 
--- A connection with nothing left to send waits far beyond the run; the thread stops at the last answer.
+-- wrk asks delay() before each request() of a connection: a request is reserved here, so that connections racing
+-- for the last bodies never overshoot; a connection with nothing left waits far beyond the run, which ends at the
+-- last answer.
+local reserved = 0
 function delay()
-  if sent >= #bodies then return 3600000 end
+  if reserved >= #bodies then return 3600000 end
+  reserved = reserved + 1
   return 0
 end
 
