@@ -84,10 +84,26 @@ struct OutboundHTTPClientTests {
         }
     }
 
+    /// The deadline only bounds a hang: a busy machine may take long to answer a local request.
     private static func get(_ client: OutboundHTTPClient, _ url: String, policy: OutboundURLPolicy) async throws -> String {
         let response = try await client.execute(
-            HTTPClientRequest(url: url), policy: policy, deadline: .now() + .seconds(30), maxBodyBytes: 1024)
+            HTTPClientRequest(url: url), policy: policy, deadline: .now() + .seconds(120), maxBodyBytes: 1024)
         return String(buffer: response.body)
+    }
+
+    /// Runs `body` with a client on `resolver`, and shuts the client down however `body` ends (an HTTP client that
+    /// is not shut down stops the test process).
+    private static func withClient(
+        _ resolver: ScriptedResolver, resolutionTTL: Duration? = nil, _ body: (OutboundHTTPClient) async throws -> Void
+    ) async throws {
+        let client = resolutionTTL.map { OutboundHTTPClient(resolver: resolver, resolutionTTL: $0) } ?? OutboundHTTPClient(resolver: resolver)
+        do {
+            try await body(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
     }
 
     private let loopback = OutboundURLPolicy(allowInsecureLoopback: true)
@@ -99,18 +115,18 @@ struct OutboundHTTPClientTests {
             let url = "http://rebind.test:\(port)/who"
             // Within the resolution's lifetime the checked answer is used: no second lookup could change it.
             let resolver = ScriptedResolver(["rebind.test": [["127.0.0.1"], ["169.254.169.254"]]])
-            let pinned = OutboundHTTPClient(resolver: resolver, resolutionTTL: .seconds(3600))
-            for _ in 0..<3 { #expect(try await Self.get(pinned, url, policy: loopback) == "checked") }
+            try await Self.withClient(resolver, resolutionTTL: .seconds(3600)) { (pinned: OutboundHTTPClient) async throws in
+                for _ in 0..<3 { #expect(try await Self.get(pinned, url, policy: loopback) == "checked") }
+            }
             #expect(resolver.count("rebind.test") == 1)
-            try await pinned.shutdown()
             // Resolving for every call: the rebound answer is checked before any connection, and refused.
             let rebinding = ScriptedResolver(["rebind.test": [["127.0.0.1"], ["169.254.169.254"]]])
-            let eager = OutboundHTTPClient(resolver: rebinding, resolutionTTL: .zero)
-            #expect(try await Self.get(eager, url, policy: loopback) == "checked")
-            await #expect { try await Self.get(eager, url, policy: loopback) } throws: { error in
-                (error as? TelegateError)?.code == .unsafeURL
+            try await Self.withClient(rebinding, resolutionTTL: .zero) { (eager: OutboundHTTPClient) async throws in
+                #expect(try await Self.get(eager, url, policy: loopback) == "checked")
+                await #expect { try await Self.get(eager, url, policy: loopback) } throws: { error in
+                    (error as? TelegateError)?.code == .unsafeURL
+                }
             }
-            try await eager.shutdown()
             #expect(hits.all.count == 4)
             // The request still names the host: Host (and, over TLS, SNI and the certificate check) are unchanged.
             #expect(hits.all.allSatisfy { $0 == "rebind.test:\(port)" })
@@ -123,12 +139,12 @@ struct OutboundHTTPClientTests {
         let second = Hits()
         try await Self.serving([("127.0.0.2", "second", second), ("127.0.0.1", "first", first)]) { port in
             let resolver = ScriptedResolver(["moving.test": [["127.0.0.1"], ["127.0.0.2"]]])
-            let client = OutboundHTTPClient(resolver: resolver, resolutionTTL: .zero)
             let url = "http://moving.test:\(port)/who"
-            #expect(try await Self.get(client, url, policy: loopback) == "first")
-            #expect(try await Self.get(client, url, policy: loopback) == "second")
-            #expect(try await Self.get(client, url, policy: loopback) == "second")
-            try await client.shutdown()
+            try await Self.withClient(resolver, resolutionTTL: .zero) { (client: OutboundHTTPClient) async throws in
+                #expect(try await Self.get(client, url, policy: loopback) == "first")
+                #expect(try await Self.get(client, url, policy: loopback) == "second")
+                #expect(try await Self.get(client, url, policy: loopback) == "second")
+            }
             #expect(first.all.count == 1)
             #expect(second.all.count == 2)
         }
@@ -137,19 +153,19 @@ struct OutboundHTTPClientTests {
     @Test("A host that does not resolve is OutboundUnresolvable, not a refusal; a refused literal is never resolved")
     func unresolvableAndLiterals() async throws {
         let resolver = ScriptedResolver([:])
-        let client = OutboundHTTPClient(resolver: resolver)
-        #expect(await client.destination(of: "https://gone.test/", policy: OutboundURLPolicy()) == .unresolvable(host: "gone.test"))
-        await #expect(throws: OutboundUnresolvable(host: "gone.test")) {
-            try await Self.get(client, "https://gone.test/v1", policy: OutboundURLPolicy())
-        }
-        #expect(resolver.count("gone.test") == 1, "an answer that found nothing is kept briefly too")
-        await #expect { try await Self.get(client, "https://[2002:7f00:1::]/", policy: OutboundURLPolicy()) } throws: { error in
-            (error as? TelegateError)?.code == .unsafeURL
-        }
-        await #expect { try await Self.get(client, "https://[fec0::1]/", policy: OutboundURLPolicy()) } throws: { error in
-            (error as? TelegateError)?.code == .unsafeURL
+        try await Self.withClient(resolver) { (client: OutboundHTTPClient) async throws in
+            #expect(await client.destination(of: "https://gone.test/", policy: OutboundURLPolicy()) == .unresolvable(host: "gone.test"))
+            await #expect(throws: OutboundUnresolvable(host: "gone.test")) {
+                try await Self.get(client, "https://gone.test/v1", policy: OutboundURLPolicy())
+            }
+            #expect(resolver.count("gone.test") == 1, "an answer that found nothing is kept briefly too")
+            await #expect { try await Self.get(client, "https://[2002:7f00:1::]/", policy: OutboundURLPolicy()) } throws: { error in
+                (error as? TelegateError)?.code == .unsafeURL
+            }
+            await #expect { try await Self.get(client, "https://[fec0::1]/", policy: OutboundURLPolicy()) } throws: { error in
+                (error as? TelegateError)?.code == .unsafeURL
+            }
         }
         #expect(resolver.count("2002:7f00:1::") == 0)
-        try await client.shutdown()
     }
 }
