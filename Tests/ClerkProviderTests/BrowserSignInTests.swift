@@ -29,15 +29,21 @@ struct BrowserSignInTests {
                     status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: page)))
             }
+            // Chromium opens the page only once its server listens.
+            let (listening, serverRunning) = AsyncStream.makeStream(of: Void.self)
             let server = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: pagePort)),
-                logger: quietLogger)
+                onServerRunning: { _ in serverRunning.yield() }, logger: quietLogger)
             let dom = try await withThrowingTaskGroup(of: String?.self) { group in
                 group.addTask {
+                    defer { serverRunning.finish() }
                     try await server.run()
                     return nil
                 }
-                group.addTask { try await Self.dumpDOM(origin + "/miniapp.html") }
+                group.addTask {
+                    for await _ in listening { return try await Self.dumpDOM(origin + "/miniapp.html") }
+                    return nil
+                }
                 var dom: String?
                 while let next = try await group.next() {
                     if let next {
@@ -80,10 +86,16 @@ struct BrowserSignInTests {
             "--disable-dev-shm-usage", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
             "--virtual-time-budget=20000", "--timeout=180000", "--dump-dom", url,
         ]
-        if let browser = try? ChildProcess(chromium ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path)) {
-            _ = await browser.exitStatus()
+        let errorsURL = directory.appendingPathComponent("chromium.log")
+        let browser = try ChildProcess(
+            chromium ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path), stderr: .file(errorsURL.path))
+        let status = await browser.exitStatus()
+        let dom = try String(contentsOf: outputURL, encoding: .utf8)
+        if dom.isEmpty {
+            let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
+            return "chromium exited with \(status) and no page; its log ends: \(errors.suffix(1500))"
         }
-        return try String(contentsOf: outputURL, encoding: .utf8)
+        return dom
     }
 
     private static func result(in dom: String) -> JSONValue? {

@@ -23,13 +23,14 @@ struct ClerkResilienceTests {
 
     @Test("The simulator's own rate limit (requests per window) is passed on the same way")
     func instanceRateLimit() async throws {
-        let settings = ClerkInstanceSettings(secretKey: ClerkHarness.secretKey, rateLimit: 2, rateWindow: .seconds(60))
+        // A window far longer than any test set-up, so the two exchanges always fall in the same window.
+        let settings = ClerkInstanceSettings(secretKey: ClerkHarness.secretKey, rateLimit: 2, rateWindow: .seconds(3600))
         try await ClerkHarness.run(settings: settings) { harness in
             #expect(try await harness.exchange().status == 200)  // create + sign-in token
             let reply = try await harness.exchange()
             #expect(reply.status == 503)
             #expect(reply.json["code"]?.stringValue == "upstream_busy")
-            // What is left of the simulator's 60 s window, bounded to 30 s.
+            // What is left of the simulator's window, bounded to 30 s.
             let wait = try #require(reply.header("Retry-After").flatMap { Int($0) })
             #expect((1...30).contains(wait))
         }
