@@ -37,7 +37,9 @@ public enum YAMLDocument {
             switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: return .null
             case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
-            case .int: return node.int.map(JSONValue.integer) ?? .string(scalar.string)
+            // Decimal integers only: YAML 1.1's base-60 (`1:30`), hexadecimal and octal spellings stay text, which
+            // a typed setting then refuses by name (and reading base 60 traps on overflow).
+            case .int: return Int64(scalar.string).map(JSONValue.integer) ?? .string(scalar.string)
             case .float:
                 guard let number = node.float else { return .string(scalar.string) }
                 // JSON, in which the configuration is kept and exported, has no infinity or NaN.

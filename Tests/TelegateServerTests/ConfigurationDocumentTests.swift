@@ -31,6 +31,18 @@ struct ConfigurationDocumentTests {
         #expect(try JSONValue.parse(config.serializedBytes) == config)
     }
 
+    @Test("Only decimal integers are numbers: base 60, hexadecimal and octal stay text, however large (found by fuzzing)")
+    func integerSpellings() throws {
+        let config = try #require(
+            try Self.adapterConfig("{ttl: 3600, negative: -5, clock: 1:30, huge: 8020000000000000400:0, hex: 0x1F, octal: 0o17}"))
+        #expect(config["ttl"] == .integer(3600))
+        #expect(config["negative"] == .integer(-5))
+        #expect(config["clock"] == .string("1:30"))
+        #expect(config["huge"] == .string("8020000000000000400:0"))
+        #expect(config["hex"] == .string("0x1F"))
+        #expect(config["octal"] == .string("0o17"))
+    }
+
     @Test("Nesting is limited like JSON's: 32 levels read and round-trip, 33 are refused (found by fuzzing)")
     func nesting() throws {
         // The document, `apps`, the app, `adapters`, the adapter and its `config` are six levels; `x`'s sequences add the rest.
