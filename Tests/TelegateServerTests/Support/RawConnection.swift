@@ -98,7 +98,7 @@ final class RawConnection: Sendable {
     }
 
     /// Waits for a whole response (headers and a `Content-Length` body), at most `limit`.
-    func waitForReply(within limit: Duration = .seconds(20)) async throws -> Reply? {
+    func waitForReply(within limit: Duration = .seconds(60)) async throws -> Reply? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < limit {
             if let reply = Self.parse(received) { return reply }
