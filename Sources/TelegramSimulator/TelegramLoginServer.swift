@@ -80,7 +80,7 @@ public final class TelegramLoginServer: Sendable {
         }
         guard let clientID = basic?.id ?? fields["client_id"], let secret = basic?.secret ?? fields["client_secret"],
             let botID = Int64(clientID), let bot = configuration.bots.first(where: { $0.id == botID }),
-            Self.constantTimeEqual(secret, bot.clientSecret)
+            ConstantTime.equal(secret, bot.clientSecret)
         else { throw .invalidClient(basic: basic != nil) }
         if let bodyID = fields["client_id"], bodyID != clientID { throw .invalidRequest("client_id does not match the credentials") }
         guard fields["grant_type"] == "authorization_code" else {
@@ -150,11 +150,5 @@ public final class TelegramLoginServer: Sendable {
 
     private static func randomToken() -> String {
         Base64.urlEncode((0..<32).map { _ in UInt8.random(in: .min ... .max) })
-    }
-
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -17,10 +17,7 @@ public enum ProofKeyChallenge {
     /// Whether `verifier` answers `challenge` (RFC 7636 §4.6), compared in constant time.
     public static func verify(_ verifier: String, against challenge: String) -> Bool {
         guard isWellFormedVerifier(verifier) else { return false }
-        let expected = Array(Self.challenge(of: verifier).utf8)
-        let presented = Array(challenge.utf8)
-        guard expected.count == presented.count else { return false }
-        return zip(expected, presented).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equal(Self.challenge(of: verifier), challenge)
     }
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {

@@ -71,7 +71,7 @@ public struct TelegramOIDCUpstream: Sendable {
         guard pending.expiresAt > services.clock.now else {
             throw Self.stateInvalid("the Telegram Login took too long; start again", reason: "expired")
         }
-        guard let state = query["state"], Self.constantTimeEqual(state, pending.state) else {
+        guard let state = query["state"], ConstantTime.equal(state, pending.state) else {
             throw Self.stateInvalid("Telegram's answer is not for the login started in this browser", reason: "mismatch")
         }
         if let error = query["error"] {
@@ -138,10 +138,4 @@ public struct TelegramOIDCUpstream: Sendable {
 
     /// 32 random bytes, base64url: a state, nonce or PKCE verifier (43 characters).
     private static func random() -> String { Base64.urlEncode(SecureRandom.bytes(32)) }
-
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

@@ -60,7 +60,7 @@ struct AuthorizationRoutes {
         }
         if case .request = submission {} else {
             guard let expected = page.csrf, let sent = parameters[Self.csrfField],
-                Self.constantTimeEqual(Array(expected.utf8), Array(sent.utf8))
+                !expected.isEmpty, ConstantTime.equal(expected, sent)
             else {
                 return page.error(
                     .csrfMismatch, "This form has expired or was not sent from this page. Start the login again.")
@@ -103,11 +103,6 @@ struct AuthorizationRoutes {
         case ConsentPage.denyValue: return .consent(allow: false)
         default: throw TelegateError.invalidRequest("consent must be allow or deny")
         }
-    }
-
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count, !a.isEmpty else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The pages of one response, and the cookies they set.

@@ -165,7 +165,7 @@ public struct TelegramOIDCVerifier: Sendable {
         }
         if let expected {
             guard let received else { throw invalid("nonce_missing", "the id_token carries no nonce") }
-            guard Self.constantTimeEqual(Array(received.utf8), Array(expected.utf8)) else {
+            guard ConstantTime.equal(received, expected) else {
                 throw invalid("nonce_mismatch", "the id_token nonce is not the one this login started with")
             }
         } else if requireNonce {
@@ -191,12 +191,5 @@ public struct TelegramOIDCVerifier: Sendable {
         }
         guard let id, TelegramUser.isValidID(id) else { return nil }
         return id
-    }
-
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }
