@@ -4,7 +4,7 @@ import TelegateIssuer
 
 /// An access token of the OpenID Provider that is still good: signed by one of the app's published keys as
 /// `at+jwt`, for the app's issuer and userinfo audience, unexpired, and naming a grant that is neither revoked nor
-/// expired, of a user who may still sign in.
+/// expired, of a client that is still registered and a user who may still sign in.
 struct IssuedAccessToken {
     let claims: JSONValue
     let grant: ClientGrant
@@ -22,6 +22,7 @@ struct IssuedAccessToken {
             let family = try await services.storage.refreshTokens.family(id: grantID),
             family.appID == runtime.settings.id, family.revokedAt == nil, family.expiresAt > services.clock.now,
             let grant = family.grant, claims["client_id"]?.stringValue == grant.clientID.rawValue,
+            runtime.client(grant.clientID.rawValue) != nil,
             family.userID.rawValue == subject,
             let user = try await services.storage.users.user(id: family.userID),
             user.mayRefresh(familyCreatedAt: family.createdAt)

@@ -4,7 +4,9 @@ import TelegateRuntime
 
 /// `GET|POST /apps/{app}/logout`: the end-session endpoint (OpenID Connect RP-Initiated Logout 1.0). The browser's
 /// session cookie is cleared whatever the outcome of the session lookup; the browser goes back to a registered
-/// `post_logout_redirect_uri` (`303`, with `state`) or sees a short signed-out page.
+/// `post_logout_redirect_uri` (`303`, with `state`) or sees the signed-out page. The browser is the caller, so a
+/// refused request is the hosted error page with its stable code (`400 invalid_request`), in the language of
+/// `ui_locales` or `Accept-Language`; nothing ends and no cookie changes then.
 struct EndSessionRoutes {
     let endSession: EndSessionService
     let publicURL: String
@@ -24,18 +26,26 @@ struct EndSessionRoutes {
         -> Response
     {
         let appID = try OAuthForm.appID(context)
-        let outcome = try await endSession.endSession(
-            appID: appID, parameters: parameters, sessionCookie: request.cookies["telegate_session"]?.value,
-            requestID: context.requestID)
+        let page = PageContext(
+            appID: appID.rawValue,
+            locale: PageLocale(uiLocales: parameters["ui_locales"], acceptLanguage: request.headers[.acceptLanguage]),
+            scriptNonce: PageContext.freshScriptNonce())
+        let outcome: EndSessionService.Outcome
+        do {
+            outcome = try await endSession.endSession(
+                appID: appID, parameters: parameters, sessionCookie: request.cookies["telegate_session"]?.value,
+                requestID: context.requestID)
+        } catch let error as TelegateError where error.code == .invalidRequest {
+            return Self.html(
+                ErrorPage(context: page, status: error.status, code: error.code.rawValue, message: error.message).render(),
+                status: error.status, page: page)
+        }
         var response: Response
         switch outcome {
         case .redirect(let location):
             response = Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
         case .signedOut:
-            response = Response(
-                status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: Self.signedOutPage)))
+            response = Self.html(SignedOutPage(context: page).render(), status: 200, page: page)
         }
         response.setCookie(
             Cookie(
@@ -44,9 +54,9 @@ struct EndSessionRoutes {
         return response
     }
 
-    /// The page shown when no client asked to be returned to: static, nothing from the request.
-    static let signedOutPage = """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">\
-        <title>Signed out</title></head><body><p>You are signed out.</p></body></html>
-        """
+    private static func html(_ document: String, status: Int, page: PageContext) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status), headers: PageHeaders.fields(scriptNonce: page.scriptNonce),
+            body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
 }

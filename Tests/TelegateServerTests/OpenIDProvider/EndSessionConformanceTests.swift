@@ -53,6 +53,10 @@ struct EndSessionConformanceTests {
             #expect(reply.status == 200)
             #expect(reply.header("Location") == nil)
             #expect(reply.body.contains("signed out"))
+            #expect(reply.header("Content-Security-Policy")?.contains("frame-ancestors") == true)
+            let russian = try await service.request(.get, "/apps/poll/logout?ui_locales=ru")
+            #expect(russian.status == 200)
+            #expect(russian.body.contains("<html lang=\"ru\">") && russian.body.contains("Вы вышли"))
             #expect(try await Self.isRevoked(rig, hash))
         }
     }
@@ -75,6 +79,9 @@ struct EndSessionConformanceTests {
                     .get, "/apps/poll/logout?" + query, headers: [("Cookie", "telegate_session=cookie-three")])
                 #expect(reply.status == 400, "\(query.prefix(60))")
                 #expect(reply.header("Location") == nil)
+                #expect(reply.header("Set-Cookie") == nil, "a refused logout changes no cookie")
+                #expect(reply.header("Content-Type")?.hasPrefix("text/html") == true, "the browser sees the error page")
+                #expect(reply.body.contains("<code>invalid_request</code>"))
             }
             #expect(try await !Self.isRevoked(rig, hash))
         }

@@ -2,6 +2,7 @@ import Foundation
 import StrictJSON
 import TelegateCore
 import TelegateIssuer
+import TelegateRuntime
 import Testing
 
 /// The token endpoint, userinfo, revocation and introspection as the OpenID Foundation's Basic OP test plan
@@ -177,6 +178,25 @@ struct TokenEndpointConformanceTests {
             let none = try await service.request(.get, "/apps/poll/userinfo")
             #expect(none.status == 401)
             #expect(none.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        }
+    }
+
+    @Test("A client removed from the app: its outstanding access tokens are refused at userinfo")
+    func removedClient() async throws {
+        try await TestService.run { service in
+            let rig = try await Rig.install(service, Rig.Setup())
+            let reply = try await rig.redeem(try await rig.code())
+            let accessToken = try #require(reply.json["access_token"]?.stringValue)
+            #expect(try await rig.userInfo(accessToken).status == 200)
+            let services = service.application.services
+            let poll = try #require(AppID(rawValue: "poll"))
+            let stored = try #require(try await services.storage.configuration.app(poll))
+            #expect(stored.clients.isEmpty, "the rig's client lives only in the runtime; the stored app has none")
+            let existing = try #require(service.application.runtimes.app(poll))
+            service.application.runtimes.install(try RuntimeBuilder(services: services).build(stored, keyRing: existing.keyRing))
+            let refused = try await rig.userInfo(accessToken)
+            #expect(refused.status == 401)
+            #expect(refused.header("WWW-Authenticate")?.contains("invalid_token") == true)
         }
     }
 

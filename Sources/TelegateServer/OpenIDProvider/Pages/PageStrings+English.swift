@@ -22,5 +22,7 @@ extension PageStrings {
         ],
         errorTitle: "Login failed",
         errorCode: "Error code",
-        errorHint: "Go back to the site you came from and try again.")
+        errorHint: "Go back to the site you came from and try again.",
+        signedOutTitle: "Signed out",
+        signedOutLead: "You are signed out. The next login asks for your Telegram account again.")
 }

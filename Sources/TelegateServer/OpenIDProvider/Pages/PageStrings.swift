@@ -38,6 +38,11 @@ struct PageStrings: Sendable {
     /// What the user can do next.
     var errorHint: String
 
+    /// The signed-out page's heading.
+    var signedOutTitle: String
+    /// Under it: what the logout ended.
+    var signedOutLead: String
+
     /// The table for `locale`.
     static func table(for locale: PageLocale) -> PageStrings {
         switch locale {
