@@ -1,18 +1,17 @@
 /// Why an exchange request body was refused: a stable code, a finer reason where one code has several causes, and a
 /// message that names what is wrong without echoing any proof.
 public struct ExchangeBodyError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable code, the same string the HTTP problem document carries.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
+    /// A stable code, the same string the HTTP problem document carries: a body is refused for one of these three
+    /// reasons only.
+    public enum Code: String, Hashable, Sendable, CustomStringConvertible {
         /// The body or `Authorization` header is malformed: bad JSON, missing, unknown or conflicting members.
-        public static let invalidRequest = Code(rawValue: "invalid_request")
+        case invalidRequest = "invalid_request"
         /// A proof's bytes are not what Telegram sends (the `Authorization: tma` header outside ASCII).
-        public static let malformed = Code(rawValue: "malformed")
+        case malformed
         /// The body is not declared `application/json`.
-        public static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")
+        case unsupportedMediaType = "unsupported_media_type"
+
+        public var description: String { rawValue }
     }
 
     /// The stable code.

@@ -8,6 +8,14 @@ import TelegateRuntime
 struct AdapterAdminRoutes {
     let backend: AdminBackend
 
+    /// An app's adapters, named in paths by their name.
+    private var adapters: AppRowRoutes<StoredAdapter> {
+        AppRowRoutes(
+            backend: backend, name: "adapter", rows: \.adapters, id: { $0.name.rawValue },
+            named: { adapter, parameter in adapter.name.rawValue == parameter }, json: AdminJSON.adapter,
+            notFound: TelegateError(.providerNotFound, "this app has no such adapter"))
+    }
+
     var routes: [AdminRoute] {
         [
             AdminRoute(.get, "/adapter-kinds", "listAdapterKinds", "List the adapter kinds with their configuration schema") { _ in
@@ -22,9 +30,7 @@ struct AdapterAdminRoutes {
                         }
                     })
             },
-            AdminRoute(.get, "/apps/{app}/adapters", "listAdapters", "List an app's adapters") { call in
-                AdminJSON.list(try await backend.app(call).adapters.map(AdminJSON.adapter))
-            },
+            adapters.list("List an app's adapters"),
             AdminRoute(
                 .post, "/apps/{app}/adapters", "addAdapter", "Add an adapter",
                 body: AdminBodySchema(
@@ -48,16 +54,10 @@ struct AdapterAdminRoutes {
                     spec, appID: app.settings.id, existing: nil, secretValues: try Self.secrets(call.body),
                     onWarning: { warnings.append($0) })
                 if spec.isDefault { for index in app.adapters.indices { app.adapters[index].isDefault = false } }
-                app.adapters.append(adapter)
-                try await backend.save(
-                    app, call: call, action: "adapter.added", target: "adapter:\(spec.name)", before: nil,
-                    after: AdminJSON.adapter(adapter))
+                try await adapters.add(adapter, to: app, call: call)
                 return Self.reply(adapter, warnings: warnings)
             },
-            AdminRoute(.get, "/apps/{app}/adapters/{adapter}", "getAdapter", "Get an adapter") { call in
-                let app = try await backend.app(call)
-                return AdminJSON.adapter(app.adapters[try Self.index(call, in: app)])
-            },
+            adapters.get("Get an adapter"),
             AdminRoute(
                 .patch, "/apps/{app}/adapters/{adapter}", "updateAdapter",
                 "Change the config members given (null removes one), the default flag, or rotate secrets; the rest stays",
@@ -79,20 +79,13 @@ struct AdapterAdminRoutes {
             ) { call in
                 try await update(call) { _ in call.body.value("config")?.objectMembers ?? [] }
             },
-            AdminRoute(.delete, "/apps/{app}/adapters/{adapter}", "removeAdapter", "Remove an adapter") { call in
-                var app = try await backend.app(call)
-                let removed = app.adapters.remove(at: try Self.index(call, in: app))
-                try await backend.save(
-                    app, call: call, action: "adapter.removed", target: "adapter:\(removed.name)",
-                    before: AdminJSON.adapter(removed), after: nil)
-                return nil
-            },
+            adapters.remove("Remove an adapter"),
             AdminRoute(
                 .post, "/apps/{app}/adapters/{adapter}/default", "setDefaultAdapter",
                 "Make an adapter the one exchanges use when they name none"
             ) { call in
                 var app = try await backend.app(call)
-                let index = try Self.index(call, in: app)
+                let index = try adapters.index(call, in: app)
                 let before = app.adapters.first(where: \.isDefault)?.name.rawValue
                 for other in app.adapters.indices { app.adapters[other].isDefault = other == index }
                 let after = app.adapters[index].name.rawValue
@@ -109,7 +102,7 @@ struct AdapterAdminRoutes {
                 "Test the connection: the adapter reaches and authenticates to its provider"
             ) { call in
                 let app = try await backend.app(call)
-                let name = app.adapters[try Self.index(call, in: app)].name
+                let name = app.adapters[try adapters.index(call, in: app)].name
                 guard let runtime = backend.runtimes.app(app.settings.id) else { throw AdminBackend.appNotFound }
                 let adapter = try runtime.adapter(name.rawValue).1
                 let health = await adapter.check()
@@ -160,7 +153,7 @@ struct AdapterAdminRoutes {
         _ call: AdminCall, config: ([(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]
     ) async throws -> JSONValue {
         var app = try await backend.app(call)
-        let index = try Self.index(call, in: app)
+        let index = try adapters.index(call, in: app)
         let before = app.adapters[index]
         let secretValues = try Self.secrets(call.body)
         var spec = AdapterSpec(before)
@@ -177,12 +170,7 @@ struct AdapterAdminRoutes {
         let adapter = try backend.rows.adapter(
             spec, appID: app.settings.id, existing: before, secretValues: secretValues, onWarning: { warnings.append($0) })
         if spec.isDefault, !before.isDefault { for other in app.adapters.indices { app.adapters[other].isDefault = false } }
-        app.adapters[index] = adapter
-        if adapter != before {
-            try await backend.save(
-                app, call: call, action: "adapter.updated", target: "adapter:\(adapter.name)",
-                before: AdminJSON.adapter(before), after: AdminJSON.adapter(adapter))
-        }
+        try await adapters.replace(at: index, in: app, with: adapter, call: call)
         return Self.reply(adapter, warnings: warnings)
     }
 
@@ -201,12 +189,5 @@ struct AdapterAdminRoutes {
             values[member.key] = text
         }
         return values
-    }
-
-    private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
-        guard let index = app.adapters.firstIndex(where: { $0.name.rawValue == call.parameter("adapter") }) else {
-            throw TelegateError(.providerNotFound, "this app has no such adapter")
-        }
-        return index
     }
 }

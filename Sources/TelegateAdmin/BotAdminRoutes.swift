@@ -8,11 +8,17 @@ import TelegramAuth
 struct BotAdminRoutes {
     let backend: AdminBackend
 
+    /// An app's bots, named in paths by their id.
+    private var bots: AppRowRoutes<StoredBot> {
+        AppRowRoutes(
+            backend: backend, name: "bot", rows: \.bots, id: { String($0.botID) },
+            named: { bot, parameter in Int64(parameter) == bot.botID }, json: AdminJSON.bot,
+            notFound: TelegateError(.botNotFound, "this app has no such bot"))
+    }
+
     var routes: [AdminRoute] {
         [
-            AdminRoute(.get, "/apps/{app}/bots", "listBots", "List an app's bots") { call in
-                AdminJSON.list(try await backend.app(call).bots.map(AdminJSON.bot))
-            },
+            bots.list("List an app's bots"),
             AdminRoute(
                 .post, "/apps/{app}/bots", "addBot", "Add a bot by token, or by id and environment",
                 body: AdminBodySchema(
@@ -30,10 +36,7 @@ struct BotAdminRoutes {
                     throw TelegateError(.botExists, "this app already has bot \(bot.botID)")
                 }
                 if bot.isDefault { for index in app.bots.indices { app.bots[index].isDefault = false } }
-                app.bots.append(bot)
-                try await backend.save(
-                    app, call: call, action: "bot.added", target: "bot:\(bot.botID)", before: nil,
-                    after: Self.audited(bot))
+                try await bots.add(bot, to: app, call: call)
                 return AdminJSON.bot(bot)
             },
             AdminRoute(
@@ -41,7 +44,7 @@ struct BotAdminRoutes {
                 body: AdminBodySchema(Self.settingsMembers, readOnly: ["id", "mode", "token", "environment", "fingerprint", "lastFour"])
             ) { call in
                 var app = try await backend.app(call)
-                let index = try Self.index(call, in: app)
+                let index = try bots.index(call, in: app)
                 let before = app.bots[index]
                 let changed = SpecFormat.admin.encode(BotSpec(before, appID: app.settings.id)).patched(with: call.body.members)
                 let spec = try SpecFormat.admin.decode(BotSpec.self, from: changed)
@@ -49,22 +52,10 @@ struct BotAdminRoutes {
                 let bot = try backend.rows.oidcClientSecret(
                     spec.oidcClientSecret, appID: app.settings.id, bot: spec.settings(of: before), existing: before)
                 if bot.isDefault, !before.isDefault { for other in app.bots.indices { app.bots[other].isDefault = false } }
-                app.bots[index] = bot
-                if bot != before {
-                    try await backend.save(
-                        app, call: call, action: "bot.updated", target: "bot:\(bot.botID)", before: Self.audited(before),
-                        after: Self.audited(bot))
-                }
+                try await bots.replace(at: index, in: app, with: bot, call: call)
                 return AdminJSON.bot(bot)
             },
-            AdminRoute(.delete, "/apps/{app}/bots/{bot}", "removeBot", "Remove a bot") { call in
-                var app = try await backend.app(call)
-                let removed = app.bots.remove(at: try Self.index(call, in: app))
-                try await backend.save(
-                    app, call: call, action: "bot.removed", target: "bot:\(removed.botID)", before: Self.audited(removed),
-                    after: nil)
-                return nil
-            },
+            bots.remove("Remove a bot"),
         ]
     }
 
@@ -112,14 +103,4 @@ struct BotAdminRoutes {
         }
         return try backend.rows.oidcClientSecret(spec.oidcClientSecret, appID: appID, bot: bot, existing: nil)
     }
-
-    private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
-        guard let id = Int64(call.parameter("bot")), let index = app.bots.firstIndex(where: { $0.botID == id }) else {
-            throw TelegateError(.botNotFound, "this app has no such bot")
-        }
-        return index
-    }
-
-    /// The audited fields of a bot: everything but sealed keys (the fingerprint tells a token change).
-    static func audited(_ bot: StoredBot) -> JSONValue { AdminJSON.bot(bot) }
 }

@@ -10,11 +10,17 @@ import TelegramAuth
 struct ClientAdminRoutes {
     let backend: AdminBackend
 
+    /// An app's OAuth clients, named in paths by their `client_id`.
+    private var clients: AppRowRoutes<StoredClient> {
+        AppRowRoutes(
+            backend: backend, name: "client", rows: \.clients, id: { $0.spec.id.rawValue },
+            named: { client, parameter in client.spec.id.rawValue == parameter }, json: AdminJSON.client,
+            notFound: TelegateError(.clientNotFound, "this app has no such client"))
+    }
+
     var routes: [AdminRoute] {
         [
-            AdminRoute(.get, "/apps/{app}/clients", "listClients", "List an app's OAuth clients") { call in
-                AdminJSON.list(try await backend.app(call).clients.map(AdminJSON.client))
-            },
+            clients.list("List an app's OAuth clients"),
             AdminRoute(
                 .post, "/apps/{app}/clients", "addClient",
                 "Add an OAuth client; a confidential one without a secretReference gets a generated secret, returned once",
@@ -27,7 +33,7 @@ struct ClientAdminRoutes {
                     ] + Self.settingsMembers(redirectRequired: true), readOnly: Self.readOnly),
                 status: 201
             ) { call in
-                var app = try await backend.app(call)
+                let app = try await backend.app(call)
                 let isPublic = call.body.bool("public") ?? false
                 if isPublic, call.body.has("secretReference") {
                     throw TelegateError(
@@ -49,16 +55,10 @@ struct ClientAdminRoutes {
                     spec.secret == nil && spec.tokenEndpointAuthMethod != ClientSpec.AuthMethod.none
                     ? Self.generateSecret() : nil
                 let client = try backend.rows.client(spec, appID: app.settings.id, existing: nil, secretValue: generated)
-                app.clients.append(client)
-                try await backend.save(
-                    app, call: call, action: "client.added", target: "client:\(spec.id)", before: nil,
-                    after: AdminJSON.client(client))
+                try await clients.add(client, to: app, call: call)
                 return Self.reply(client, secret: generated)
             },
-            AdminRoute(.get, "/apps/{app}/clients/{client}", "getClient", "Get an OAuth client") { call in
-                let app = try await backend.app(call)
-                return AdminJSON.client(app.clients[try Self.index(call, in: app)])
-            },
+            clients.get("Get an OAuth client"),
             AdminRoute(
                 .patch, "/apps/{app}/clients/{client}", "updateClient",
                 "Change the members given; the rest, and the secret unless secretReference is given, stay",
@@ -82,14 +82,7 @@ struct ClientAdminRoutes {
                     return spec
                 }
             },
-            AdminRoute(.delete, "/apps/{app}/clients/{client}", "removeClient", "Remove an OAuth client") { call in
-                var app = try await backend.app(call)
-                let removed = app.clients.remove(at: try Self.index(call, in: app))
-                try await backend.save(
-                    app, call: call, action: "client.removed", target: "client:\(removed.spec.id)",
-                    before: AdminJSON.client(removed), after: nil)
-                return nil
-            },
+            clients.remove("Remove an OAuth client"),
             AdminRoute(
                 .post, "/apps/{app}/clients/{client}/secret", "rotateClientSecret",
                 "Rotate a confidential client's secret: a new generated one, returned once, or the value its (new) "
@@ -102,7 +95,7 @@ struct ClientAdminRoutes {
                     ])
             ) { call in
                 var app = try await backend.app(call)
-                let index = try Self.index(call, in: app)
+                let index = try clients.index(call, in: app)
                 let before = app.clients[index]
                 guard before.secretDigest != nil else {
                     throw TelegateError(
@@ -147,18 +140,13 @@ struct ClientAdminRoutes {
 
     /// Changes a client: `change` turns the stored spec into the new one. Validated, digested, saved and audited.
     private func update(_ call: AdminCall, change: (StoredClient) throws -> ClientSpec) async throws -> JSONValue {
-        var app = try await backend.app(call)
-        let index = try Self.index(call, in: app)
+        let app = try await backend.app(call)
+        let index = try clients.index(call, in: app)
         let before = app.clients[index]
         let spec = try change(before)
         try spec.validate()
         let client = try backend.rows.client(spec, appID: app.settings.id, existing: before)
-        app.clients[index] = client
-        if client != before {
-            try await backend.save(
-                app, call: call, action: "client.updated", target: "client:\(spec.id)",
-                before: AdminJSON.client(before), after: AdminJSON.client(client))
-        }
+        try await clients.replace(at: index, in: app, with: client, call: call)
         return AdminJSON.client(client)
     }
 
@@ -183,12 +171,5 @@ struct ClientAdminRoutes {
     private static func reply(_ client: StoredClient, secret: String?) -> JSONValue {
         let members = AdminJSON.client(client).objectMembers ?? []
         return secret.map { .object(members + [("clientSecret", .string($0))]) } ?? .object(members)
-    }
-
-    private static func index(_ call: AdminCall, in app: StoredApp) throws -> Int {
-        guard let index = app.clients.firstIndex(where: { $0.spec.id.rawValue == call.parameter("client") }) else {
-            throw TelegateError(.clientNotFound, "this app has no such client")
-        }
-        return index
     }
 }

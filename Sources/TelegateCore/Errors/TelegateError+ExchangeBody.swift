@@ -8,7 +8,7 @@ extension TelegateError {
             switch error.code {
             case .unsupportedMediaType: .unsupportedMediaType
             case .malformed: .malformed
-            default: .invalidRequest
+            case .invalidRequest: .invalidRequest
             }
         self.init(code, error.message, reason: error.reason)
     }

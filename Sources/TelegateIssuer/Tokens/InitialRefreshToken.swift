@@ -9,30 +9,28 @@ import TelegramAuth
 /// id>` and the app id as associated data, so it cannot be altered, moved to another family, or presented to
 /// another app, and it tells the client nothing.
 struct InitialRefreshToken: Equatable {
-    let familyID: String
-    let userID: UserID
-    let adapter: AdapterName
-    let createdAt: Int64
-    /// The family's absolute end.
-    let familyExpiresAt: Int64
+    /// The family the token starts, as it will be stored when the token is first used: its id and app travel
+    /// outside the sealed part (the id in the token, the app as associated data), the rest inside.
+    let family: RefreshFamily
     /// This token's end.
     let expiresAt: Int64
 
-    /// Layout of the sealed plaintext: a version byte, three big-endian 64-bit times, then the user id and the
-    /// adapter name, each after a one-byte length.
+    /// Layout of the sealed plaintext: a version byte, three big-endian 64-bit times (the family's creation and
+    /// end, this token's end), then the user id and the adapter name, each after a one-byte length.
     private static let version: UInt8 = 1
 
-    /// The sealed part of the token, for `appID`.
-    func seal(appID: AppID, key: SymmetricKey) throws -> String {
+    /// The sealed part of the token.
+    func seal(key: SymmetricKey) throws -> String {
         var plaintext: [UInt8] = [Self.version]
-        for time in [createdAt, familyExpiresAt, expiresAt] {
+        for time in [family.createdAt, family.expiresAt, expiresAt] {
             withUnsafeBytes(of: time.bigEndian) { plaintext += $0 }
         }
-        for text in [userID.rawValue, adapter.rawValue] {
+        for text in [family.userID.rawValue, family.adapter.rawValue] {
             plaintext.append(UInt8(text.utf8.count))
             plaintext += text.utf8
         }
-        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Self.context(familyID: familyID, appID: appID))
+        let box = try AES.GCM.seal(
+            plaintext, using: key, authenticating: Self.context(familyID: family.id, appID: family.appID))
         guard let combined = box.combined else { throw TelegateError.internalError() }
         return Base64.urlEncode(Array(combined))
     }
@@ -49,9 +47,9 @@ struct InitialRefreshToken: Equatable {
             let expiresAt = time(&reader), let user = text(&reader).flatMap(UserID.init(rawValue:)),
             let adapter = text(&reader).flatMap(AdapterName.init(rawValue:)), reader.isEmpty
         else { return nil }
-        return InitialRefreshToken(
-            familyID: familyID, userID: user, adapter: adapter, createdAt: createdAt, familyExpiresAt: familyExpiresAt,
-            expiresAt: expiresAt)
+        let family = RefreshFamily(
+            id: familyID, appID: appID, userID: user, adapter: adapter, createdAt: createdAt, expiresAt: familyExpiresAt)
+        return InitialRefreshToken(family: family, expiresAt: expiresAt)
     }
 
     private static func context(familyID: String, appID: AppID) -> [UInt8] {

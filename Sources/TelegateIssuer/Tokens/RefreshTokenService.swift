@@ -61,10 +61,11 @@ public struct RefreshTokenService: Sendable {
     {
         let now = clock.now
         let familyExpiresAt = now + max(ttl, absoluteTTL)
-        let first = InitialRefreshToken(
-            familyID: SortableID.generate(milliseconds: UInt64(max(now, 0)) * 1000), userID: userID, adapter: adapter,
-            createdAt: now, familyExpiresAt: familyExpiresAt, expiresAt: min(now + ttl, familyExpiresAt))
-        return ("rt_\(first.familyID).\(try first.seal(appID: appID, key: sealingKey))", first.expiresAt)
+        let family = RefreshFamily(
+            id: SortableID.generate(milliseconds: UInt64(max(now, 0)) * 1000), appID: appID, userID: userID,
+            adapter: adapter, createdAt: now, expiresAt: familyExpiresAt)
+        let first = InitialRefreshToken(family: family, expiresAt: min(now + ttl, familyExpiresAt))
+        return ("rt_\(family.id).\(try first.seal(key: sealingKey))", first.expiresAt)
     }
 
     /// Stores a new OpenID Provider grant of `userID`: a family that lives `lifetime` seconds, with a first refresh
@@ -110,11 +111,9 @@ public struct RefreshTokenService: Sendable {
         {
             // A first token not seen before: the family exists only inside it (or, if it was stored since, storing
             // it again below fails and the token is a rotated one).
-            family = RefreshFamily(
-                id: familyID, appID: appID, userID: first.userID, adapter: first.adapter, createdAt: first.createdAt,
-                expiresAt: first.familyExpiresAt)
+            family = first.family
             record = RefreshTokenRecord(
-                hash: hash, familyID: familyID, generation: 0, state: .active, createdAt: first.createdAt,
+                hash: hash, familyID: familyID, generation: 0, state: .active, createdAt: family.createdAt,
                 expiresAt: first.expiresAt)
         } else {
             return .failure(.invalid)

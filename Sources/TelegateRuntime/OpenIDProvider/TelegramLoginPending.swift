@@ -6,11 +6,27 @@ import TelegramAuth
 /// answers, and what binds Telegram's answer to it (state, nonce, PKCE verifier). It lives in the browser as a
 /// sealed, short-lived cookie, so any instance can finish the login and nothing is stored meanwhile.
 struct TelegramLoginPending: Sendable {
+    /// The secrets that bind Telegram's answer to the login that asked for it, each 32 random bytes in base64url
+    /// (43 characters).
+    struct Binding: Sendable {
+        /// Sent as `state`; Telegram's answer must repeat it.
+        let state: String
+        /// Sent as `nonce`; Telegram's ID token must carry it.
+        let nonce: String
+        /// The PKCE verifier; its S256 challenge is sent, the verifier itself only with the code.
+        let verifier: String
+
+        /// New secrets.
+        static func random() -> Binding {
+            Binding(state: secret(), nonce: secret(), verifier: secret())
+        }
+
+        private static func secret() -> String { Base64.urlEncode(SecureRandom.bytes(32)) }
+    }
+
     let appID: AppID
     let botID: Int64
-    let state: String
-    let nonce: String
-    let verifier: String
+    let binding: Binding
     /// When the login must have come back, Unix seconds.
     let expiresAt: Int64
     /// The parameters of the authorization request, as the client sent them.
@@ -25,7 +41,8 @@ struct TelegramLoginPending: Sendable {
     /// The cookie value.
     func sealed(with box: SecretBox) throws -> String {
         let json = JSONValue.object([
-            ("bot", .integer(botID)), ("state", .string(state)), ("nonce", .string(nonce)), ("verifier", .string(verifier)),
+            ("bot", .integer(botID)), ("state", .string(binding.state)), ("nonce", .string(binding.nonce)),
+            ("verifier", .string(binding.verifier)),
             ("exp", .integer(expiresAt)),
             ("request", .array(parameters.map { .array([.string($0.name), .string($0.value)]) })),
         ])
@@ -52,7 +69,7 @@ struct TelegramLoginPending: Sendable {
             parameters.append((name, value))
         }
         return TelegramLoginPending(
-            appID: appID, botID: botID, state: state, nonce: nonce, verifier: verifier, expiresAt: expiresAt,
-            parameters: parameters)
+            appID: appID, botID: botID, binding: Binding(state: state, nonce: nonce, verifier: verifier),
+            expiresAt: expiresAt, parameters: parameters)
     }
 }

@@ -50,12 +50,13 @@ public struct TelegramOIDCUpstream: Sendable {
         let bot = try app.bot(botID)
         guard bot.settings.oidcClientSecret != nil else { throw Self.notConfigured(bot.settings.botID) }
         let pending = TelegramLoginPending(
-            appID: app.settings.id, botID: bot.settings.botID, state: Self.random(), nonce: Self.random(), verifier: Self.random(),
+            appID: app.settings.id, botID: bot.settings.botID, binding: .random(),
             expiresAt: services.clock.now + Self.lifetime, parameters: parameters)
         let query: [(name: String, value: String)] = [
             ("client_id", String(pending.botID)), ("redirect_uri", Self.callbackURI(issuer: app.issuer)),
-            ("response_type", "code"), ("scope", Self.scope), ("state", pending.state), ("nonce", pending.nonce),
-            ("code_challenge", ProofKeyChallenge.challenge(of: pending.verifier)), ("code_challenge_method", "S256"),
+            ("response_type", "code"), ("scope", Self.scope), ("state", pending.binding.state),
+            ("nonce", pending.binding.nonce), ("code_challenge", ProofKeyChallenge.challenge(of: pending.binding.verifier)),
+            ("code_challenge_method", "S256"),
         ]
         let encoded = query.map { UpstreamRequest.formEncoded($0.name) + "=" + UpstreamRequest.formEncoded($0.value) }
         return TelegramLoginStart(
@@ -71,7 +72,7 @@ public struct TelegramOIDCUpstream: Sendable {
         guard pending.expiresAt > services.clock.now else {
             throw Self.stateInvalid("the Telegram Login took too long; start again", reason: "expired")
         }
-        guard let state = query["state"], ConstantTime.equal(state, pending.state) else {
+        guard let state = query["state"], ConstantTime.equal(state, pending.binding.state) else {
             throw Self.stateInvalid("Telegram's answer is not for the login started in this browser", reason: "mismatch")
         }
         if let error = query["error"] {
@@ -88,7 +89,7 @@ public struct TelegramOIDCUpstream: Sendable {
         let idToken = try await redeem(code, pending: pending, secret: secret, issuer: app.issuer)
         let identity: TelegramIdentity
         do {
-            identity = try await bot.oidc.verify(idToken: idToken, codeFlowNonce: pending.nonce)
+            identity = try await bot.oidc.verify(idToken: idToken, codeFlowNonce: pending.binding.nonce)
         } catch {
             throw TelegateError(error)
         }
@@ -104,7 +105,7 @@ public struct TelegramOIDCUpstream: Sendable {
                 .POST, settings.tokenEndpoint,
                 [
                     ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.callbackURI(issuer: issuer)),
-                    ("client_id", clientID), ("code_verifier", pending.verifier),
+                    ("client_id", clientID), ("code_verifier", pending.binding.verifier),
                 ],
                 headers: [
                     ("Authorization", "Basic " + Data(credentials.utf8).base64EncodedString()), ("Accept", "application/json"),
@@ -135,7 +136,4 @@ public struct TelegramOIDCUpstream: Sendable {
     private static func stateInvalid(_ message: String, reason: String) -> TelegateError {
         TelegateError(.telegramLoginStateInvalid, message, reason: reason)
     }
-
-    /// 32 random bytes, base64url: a state, nonce or PKCE verifier (43 characters).
-    private static func random() -> String { Base64.urlEncode(SecureRandom.bytes(32)) }
 }
