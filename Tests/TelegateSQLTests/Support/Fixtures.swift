@@ -1,5 +1,5 @@
 import StrictJSON
-import TelegateCore
+@testable import TelegateCore
 import TelegramAuth
 
 /// Realistic records for the store conformance suite.

@@ -6,7 +6,7 @@ import TelegateCore
 import TelegateRuntime
 import TelegateTesting
 import TelegramAuth
-import TelegramSimulator
+@testable import TelegramSimulator
 import Testing
 
 /// Telegate as the relying party of Telegram Login's OpenID Provider, end to end against the simulator: the start
