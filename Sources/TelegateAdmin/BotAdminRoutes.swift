@@ -40,7 +40,7 @@ struct BotAdminRoutes {
                 return AdminJSON.bot(bot)
             },
             AdminRoute(
-                .patch, "/apps/{app}/bots/{bot}", "updateBot", "Change a bot's label, default flag or Telegram Login settings",
+                .patch, "/apps/{app}/bots/{bot}", "updateBot", "Change a bot's label, username, default flag or Telegram Login settings",
                 body: AdminBodySchema(Self.settingsMembers, readOnly: ["id", "mode", "token", "environment", "fingerprint", "lastFour"])
             ) { call in
                 var app = try await backend.app(call)
@@ -50,7 +50,7 @@ struct BotAdminRoutes {
                 let spec = try SpecFormat.admin.decode(BotSpec.self, from: changed)
                 try spec.validate()
                 let bot = try backend.rows.oidcClientSecret(
-                    spec.oidcClientSecret, appID: app.settings.id, bot: spec.settings(of: before), existing: before)
+                    spec.oidc.clientSecret, appID: app.settings.id, bot: spec.settings(of: before), existing: before)
                 if bot.isDefault, !before.isDefault { for other in app.bots.indices { app.bots[other].isDefault = false } }
                 try await bots.replace(at: index, in: app, with: bot, call: call)
                 return AdminJSON.bot(bot)
@@ -61,6 +61,9 @@ struct BotAdminRoutes {
 
     static let settingsMembers: [AdminBodySchema.Member] = [
         .member("label", .string, "A label for admins (prod, dev)."),
+        .member(
+            "username", .string,
+            "The bot's @username without @ (site_bot), for Telegram's Login Widget on the hosted login page."),
         .member("default", .boolean, "Whether exchanges without a bot in the URL use this bot."),
         .member("oidcAlgorithms", .stringList, "Algorithms accepted for Telegram Login id_tokens (RS256, ES256, EdDSA)."),
         .member("requireNonce", .boolean, "Whether Telegram Login id_tokens must carry the login's nonce."),
@@ -101,6 +104,6 @@ struct BotAdminRoutes {
         case (nil, nil):
             throw TelegateError(.invalidField, "give either token or id", reason: "missing_field")
         }
-        return try backend.rows.oidcClientSecret(spec.oidcClientSecret, appID: appID, bot: bot, existing: nil)
+        return try backend.rows.oidcClientSecret(spec.oidc.clientSecret, appID: appID, bot: bot, existing: nil)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// What a simulated `oauth.telegram.org` knows before any call: the bots registered for Telegram Login (their
 /// client secrets and allowed redirect URIs, as @BotFather holds them), the user who approves every login, and
-/// how it issues ID tokens.
+/// how it issues ID tokens. Built in this module (``development``) and, with the synthesized memberwise
+/// initializer, in tests.
 public struct TelegramSimulatorConfiguration: Sendable {
     /// A bot registered for Telegram Login: its id is the OIDC `client_id`.
     public struct Bot: Sendable {
@@ -43,19 +44,6 @@ public struct TelegramSimulatorConfiguration: Sendable {
         public var photoURL: String?
         /// The phone number, without `+`, as Telegram writes it; released only for the `phone` scope.
         public var phoneNumber: String?
-
-        /// Creates a user.
-        public init(
-            id: Int64, firstName: String, lastName: String? = nil, username: String? = nil, photoURL: String? = nil,
-            phoneNumber: String? = nil
-        ) {
-            self.id = id
-            self.firstName = firstName
-            self.lastName = lastName
-            self.username = username
-            self.photoURL = photoURL
-            self.phoneNumber = phoneNumber
-        }
     }
 
     /// The registered bots.
@@ -67,27 +55,13 @@ public struct TelegramSimulatorConfiguration: Sendable {
     public var issuer: String?
     /// Whether the ID token carries the `nonce` of the authorization request (Telegram's documentation promises
     /// it; code-flow tokens have been seen without it).
-    public var echoesNonce: Bool
+    public var echoesNonce = true
     /// Lifetime of an authorization code, seconds.
-    public var codeTTL: Int64
+    public var codeTTL: Int64 = 60
     /// Lifetime of an ID token, seconds.
-    public var tokenTTL: Int64
+    public var tokenTTL: Int64 = 3600
     /// The time tokens are issued at, in Unix seconds.
-    public var now: @Sendable () -> Int64
-
-    /// Creates a configuration.
-    public init(
-        bots: [Bot], user: User, issuer: String? = nil, echoesNonce: Bool = true, codeTTL: Int64 = 60,
-        tokenTTL: Int64 = 3600, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
-    ) {
-        self.bots = bots
-        self.user = user
-        self.issuer = issuer
-        self.echoesNonce = echoesNonce
-        self.codeTTL = codeTTL
-        self.tokenTTL = tokenTTL
-        self.now = now
-    }
+    public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     /// The bot `telegate simulate telegram` registers: any loopback redirect URI is accepted, so a local Telegate
     /// on any port can use it.

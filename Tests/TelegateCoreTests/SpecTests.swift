@@ -14,7 +14,8 @@ struct SpecTests {
             "bots",
             .array([
                 .object([
-                    ("token", .string("env:POLL_BOT_TOKEN")), ("label", .string("prod")), ("default", .bool(true)),
+                    ("token", .string("env:POLL_BOT_TOKEN")), ("label", .string("prod")), ("username", .string("poll_bot")),
+                    ("default", .bool(true)),
                     ("oidc", .object([("algorithms", .array([.string("RS256"), .string("ES256")])), ("requireNonce", .bool(true))])),
                 ]),
                 .object([
@@ -41,6 +42,8 @@ struct SpecTests {
         #expect(app.settings.initDataMaxAge == 120)
         #expect(app.bots[0].token == .environment("POLL_BOT_TOKEN"))
         #expect(app.bots[0].label == "prod")
+        #expect(app.bots[0].username == "poll_bot")
+        #expect(app.bots[0].oidc == BotLoginSettings(algorithms: [.rs256, .es256], requireNonce: true))
         let numbered = Self.file.patched(with: [("bots", .array([.object([("id", .integer(1)), ("label", .number("2024"))])]))])
         #expect(try SpecFormat.file.decoder.decode(AppSpec.self, from: numbered).bots[0].label == "2024")
         #expect(app.bots[1].environment == .test)
@@ -94,5 +97,35 @@ struct SpecTests {
             try SpecFormat.admin.decode(BotSpec.self, from: .object([("tokenReference", .string("123:abc"))]))
         }
         #expect(literal?.code.rawValue == "literal_secret")
+    }
+
+    @Test("A bot's username follows Telegram's rule: 5 to 32 letters, digits or _, a letter first, bot last", arguments: [
+        ("site_bot", true), ("SiteBot", true), ("a1bot", true), ("S_BOT", true), (String(repeating: "a", count: 29) + "bot", true),
+        ("abot", false), (String(repeating: "a", count: 30) + "bot", false), ("@site_bot", false), ("1site_bot", false),
+        ("_site_bot", false), ("site-bot", false), ("site_bots", false), ("site bot", false), ("сайт_bot", false),
+        ("<b>_bot", false), ("", false),
+    ])
+    func botUsername(name: String, accepted: Bool) throws {
+        let spec = BotSpec(token: .environment("T"), username: name)
+        if accepted {
+            try spec.validate()
+        } else {
+            let refused = #expect(throws: TelegateError.self) { try spec.validate() }
+            #expect(refused?.code == .invalidField)
+            #expect(refused?.message.hasPrefix("username must be") == true)
+        }
+    }
+
+    @Test("The admin spelling of a bot is flat: username beside label, the Telegram Login settings as oidc… members")
+    func botAdminSpelling() throws {
+        let bot = BotSpec(
+            id: 7, label: "prod", username: "poll_bot",
+            oidc: BotLoginSettings(algorithms: [.edDSA], requireNonce: true, clientSecret: .environment("OIDC")))
+        let admin = SpecFormat.admin.encode(bot)
+        #expect(
+            admin.serialized
+                == #"{"id":7,"label":"prod","username":"poll_bot","default":false,"oidcAlgorithms":["EdDSA"],"requireNonce":true,"oidcClientSecret":"env:OIDC"}"#)
+        #expect(try SpecFormat.admin.decode(BotSpec.self, from: admin) == bot)
+        #expect(try SpecFormat.file.decoder.decode(BotSpec.self, from: SpecFormat.file.encode(bot)) == bot)
     }
 }

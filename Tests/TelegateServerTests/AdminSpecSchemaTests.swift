@@ -43,8 +43,8 @@ struct AdminSpecSchemaTests {
             let document = service.application.admin.openAPIDocument
             let spec = specMembers([
                 BotSpec(
-                    token: try SecretReference("env:POLL_BOT_TOKEN"), label: "prod",
-                    oidcClientSecret: try SecretReference("env:POLL_OIDC_CLIENT_SECRET")),
+                    token: try SecretReference("env:POLL_BOT_TOKEN"), label: "prod", username: "poll_bot",
+                    oidc: BotLoginSettings(clientSecret: try SecretReference("env:POLL_OIDC_CLIENT_SECRET"))),
                 BotSpec(id: 7_000_000_001, environment: .test, label: "prod"),
             ])
             #expect(bodyMembers(document, "/apps/{app}/bots", "post") == ["token"] + spec)

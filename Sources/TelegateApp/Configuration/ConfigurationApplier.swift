@@ -96,7 +96,7 @@ public struct ConfigurationApplier: Sendable {
                 continue
             }
             stored = try rows.oidcClientSecret(
-                bot.oidcClientSecret, appID: appID, bot: stored, existing: existing?.bots.first { $0.botID == stored.botID })
+                bot.oidc.clientSecret, appID: appID, bot: stored, existing: existing?.bots.first { $0.botID == stored.botID })
             if bots.contains(where: { $0.botID == stored.botID }) {
                 throw TelegateError(
                     .duplicateBot,

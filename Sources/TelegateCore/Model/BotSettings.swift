@@ -34,31 +34,20 @@ public struct BotSettings: Sendable {
 
     /// The Telegram bot id (also the OIDC client id).
     public var botID: Int64
-    /// A label for admins (`prod`, `dev`).
-    public var label: String?
     /// How proofs are verified.
     public var verification: Verification
-    /// Whether `/v1/apps/{app}/exchange` (without a bot in the path) uses this bot.
-    public var isDefault: Bool
-    /// The algorithms accepted for Telegram Login `id_token`s of this bot.
-    public var oidcAlgorithms: Set<JWSAlgorithm>
-    /// Whether Telegram Login `id_token`s must carry the nonce the login started with.
-    public var requireNonce: Bool
-    /// The client secret Telegram issued for the bot's Telegram Login code flow; `nil` when not configured.
+    /// What the bot's spec sets beside its mode (``BotSpec/init(settingsOf:)``): its label, @username, default flag
+    /// (whether `/v1/apps/{app}/exchange` without a bot in the path uses it) and Telegram Login settings.
+    public var spec: BotSpec
+    /// The client secret Telegram issued for the bot's Telegram Login code flow, read from where
+    /// `spec.oidc.clientSecret` names; `nil` when not configured.
     public var oidcClientSecret: String?
 
     /// Creates settings.
-    public init(
-        botID: Int64, label: String? = nil, verification: Verification, isDefault: Bool = false,
-        oidcAlgorithms: Set<JWSAlgorithm> = JWSAlgorithm.defaultAllowed, requireNonce: Bool = false,
-        oidcClientSecret: String? = nil
-    ) {
+    public init(botID: Int64, verification: Verification, spec: BotSpec = BotSpec(), oidcClientSecret: String? = nil) {
         self.botID = botID
-        self.label = label
         self.verification = verification
-        self.isDefault = isDefault
-        self.oidcAlgorithms = oidcAlgorithms
-        self.requireNonce = requireNonce
+        self.spec = spec
         self.oidcClientSecret = oidcClientSecret
     }
 }

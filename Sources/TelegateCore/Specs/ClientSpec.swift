@@ -2,7 +2,8 @@ import StrictJSON
 
 /// An OAuth client of an app's OpenID Provider, as configured: where its secret is kept (none for a public client,
 /// which must then use PKCE), the exact redirect URIs it may use, and what it may ask for. The secret itself is
-/// never part of a spec.
+/// never part of a spec. A spec is read from the file or the admin API (``SpecFormat``); inside this module, and in
+/// tests, the synthesized memberwise initializer builds one.
 ///
 /// Spelled the same in the file and the admin API: `{id, secret, redirectURIs, postLogoutRedirectURIs, scopes,
 /// consent, tokenEndpointAuthMethod, idTokenAlgorithm}`.
@@ -35,31 +36,15 @@ public struct ClientSpec: Sendable, Equatable {
     /// The redirect URIs, matched exactly.
     public var redirectURIs: [String]
     /// Where RP-initiated logout may return, matched exactly.
-    public var postLogoutRedirectURIs: [String]
+    public var postLogoutRedirectURIs: [String] = []
     /// The scopes the client may ask for.
-    public var scopes: [String]
-    public var consent: Consent
+    public var scopes: [String] = ClientSpec.supportedScopes
+    public var consent: Consent = .skip
     /// How the client authenticates; `nil` accepts both secret methods for a confidential client and `none` for a
     /// public one.
     public var tokenEndpointAuthMethod: AuthMethod?
     /// The algorithm of the client's ID tokens; `nil` takes the app's default.
     public var idTokenAlgorithm: SigningAlgorithm?
-
-    /// Creates a spec.
-    public init(
-        id: ClientID, secret: SecretReference? = nil, redirectURIs: [String], postLogoutRedirectURIs: [String] = [],
-        scopes: [String] = ClientSpec.supportedScopes, consent: Consent = .skip, tokenEndpointAuthMethod: AuthMethod? = nil,
-        idTokenAlgorithm: SigningAlgorithm? = nil
-    ) {
-        self.id = id
-        self.secret = secret
-        self.redirectURIs = redirectURIs
-        self.postLogoutRedirectURIs = postLogoutRedirectURIs
-        self.scopes = scopes
-        self.consent = consent
-        self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
-        self.idTokenAlgorithm = idTokenAlgorithm
-    }
 
     /// Checks every rule of a client; a refusal is `422 invalid_field` naming the member.
     public func validate() throws(TelegateError) {

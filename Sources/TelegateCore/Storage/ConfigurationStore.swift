@@ -68,6 +68,8 @@ public struct StoredBot: Sendable, Equatable {
 
     public var botID: Int64
     public var label: String?
+    /// The bot's @username without `@`, for the hosted login page's Login Widget.
+    public var username: String?
     public var isDefault: Bool
     public var mode: Mode
     public var oidcAlgorithms: [JWSAlgorithm]
@@ -77,11 +79,12 @@ public struct StoredBot: Sendable, Equatable {
 
     /// Creates a stored bot.
     public init(
-        botID: Int64, label: String? = nil, isDefault: Bool = false, mode: Mode,
+        botID: Int64, label: String? = nil, username: String? = nil, isDefault: Bool = false, mode: Mode,
         oidcAlgorithms: [JWSAlgorithm] = [.rs256, .es256], requireNonce: Bool = false, oidcClientSecret: SealedBotSecret? = nil
     ) {
         self.botID = botID
         self.label = label
+        self.username = username
         self.isDefault = isDefault
         self.mode = mode
         self.oidcAlgorithms = oidcAlgorithms

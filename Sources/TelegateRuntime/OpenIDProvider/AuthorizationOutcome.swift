@@ -31,6 +31,9 @@ public struct LoginPrompt: Sendable {
     public var request: AuthorizationRequest
     /// The bot of the page's `oauth.telegram.org` redirect: the app's default one, when it has one and its token.
     public var botID: Int64?
+    /// That bot's @username, when configured, so the page offers Telegram's Login Widget (whose answer is signed with
+    /// the token, like the redirect's).
+    public var widgetBotUsername: String?
     /// Whether that bot has its Telegram Login client secret, so the page offers Telegram's OpenID Connect login.
     public var offersTelegramOIDC = false
 }

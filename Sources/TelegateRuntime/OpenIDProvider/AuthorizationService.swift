@@ -127,13 +127,16 @@ public struct AuthorizationService: Sendable {
             }
         }
 
-        /// The login page's prompt: the app's default bot for the `oauth.telegram.org` redirect when its token is
-        /// known (the `tgAuthResult` it returns is signed with the token), and whether it offers Telegram's OpenID
-        /// Connect login.
+        /// The login page's prompt: the app's default bot for the `oauth.telegram.org` redirect, and for the Login
+        /// Widget when it has a username, when its token is known (the `tgAuthResult` and the widget's answer are
+        /// signed with the token); and whether it offers Telegram's OpenID Connect login.
         private var prompt: LoginPrompt {
             let bot = try? runtime.bot(nil)
             var prompt = LoginPrompt(request: request, botID: nil)
-            if let bot, case .token = bot.settings.verification { prompt.botID = bot.settings.botID }
+            if let bot, case .token = bot.settings.verification {
+                prompt.botID = bot.settings.botID
+                prompt.widgetBotUsername = bot.settings.spec.username
+            }
             prompt.offersTelegramOIDC = bot?.settings.oidcClientSecret != nil
             return prompt
         }

@@ -22,8 +22,8 @@ public struct BotRuntime: Sendable {
             widget = nil
         }
         oidc = TelegramOIDCVerifier(
-            clientID: String(settings.botID), keySet: telegramKeys, allowedAlgorithms: settings.oidcAlgorithms,
-            requireNonce: settings.requireNonce, leeway: time.leeway, clock: clock)
+            clientID: String(settings.botID), keySet: telegramKeys, allowedAlgorithms: Set(settings.spec.oidc.algorithms),
+            requireNonce: settings.spec.oidc.requireNonce, leeway: time.leeway, clock: clock)
     }
 
     /// Verifies `proof` for this bot.

@@ -61,8 +61,7 @@ public struct RuntimeBuilder: Sendable {
             try services.secretBox.openText($0.sealed, context: Self.botOIDCSecretContext(appID, bot.botID))
         }
         return BotSettings(
-            botID: bot.botID, label: bot.label, verification: verification, isDefault: bot.isDefault,
-            oidcAlgorithms: Set(bot.oidcAlgorithms), requireNonce: bot.requireNonce, oidcClientSecret: clientSecret)
+            botID: bot.botID, verification: verification, spec: BotSpec(settingsOf: bot), oidcClientSecret: clientSecret)
     }
 
     /// The adapter, and the URLs it connects to with the policy they are checked against (`nil` without any).

@@ -275,6 +275,8 @@ package enum SQLSchema {
                 "ALTER TABLE bots ADD COLUMN sealed_oidc_client_secret TEXT",
                 "ALTER TABLE bots ADD COLUMN oidc_client_secret_fingerprint TEXT",
             ]),
+        // A bot's @username, for the Login Widget on the hosted login page.
+        Migration(version: 11, statements: ["ALTER TABLE bots ADD COLUMN username TEXT"]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

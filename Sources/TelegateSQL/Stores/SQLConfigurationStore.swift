@@ -74,10 +74,10 @@ struct SQLConfigurationStore: ConfigurationStore {
                 """
                 INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
                     token_fingerprint, token_last_four, oidc_algorithms, require_nonce, oidc_client_secret_reference,
-                    sealed_oidc_client_secret, oidc_client_secret_fingerprint)
+                    sealed_oidc_client_secret, oidc_client_secret_fingerprint, username)
                 VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
                     \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce), \(secret?.reference),
-                    \(secret?.sealed), \(secret?.fingerprint))
+                    \(secret?.sealed), \(secret?.fingerprint), \(bot.username))
                 """)
         }
         try await session.query("DELETE FROM adapters WHERE app_id = \(id)")
@@ -136,7 +136,7 @@ struct SQLConfigurationStore: ConfigurationStore {
             """
             SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
                 token_last_four, oidc_algorithms, require_nonce, oidc_client_secret_reference, sealed_oidc_client_secret,
-                oidc_client_secret_fingerprint
+                oidc_client_secret_fingerprint, username
             FROM bots WHERE app_id = \(id.rawValue) ORDER BY bot_id
             """
         ).map(StoredBot.init(row:))
@@ -160,7 +160,7 @@ extension StoredBot {
                 lastFour: row.text(8) ?? "")
             : .thirdParty(environment: TelegramEnvironment(rawValue: row.text(4) ?? "") ?? .production)
         self.init(
-            botID: row.integer(0) ?? 0, label: row.text(1), isDefault: row.bool(2), mode: mode,
+            botID: row.integer(0) ?? 0, label: row.text(1), username: row.text(14), isDefault: row.bool(2), mode: mode,
             oidcAlgorithms: (row.text(9) ?? "").split(separator: ",").compactMap { JWSAlgorithm(rawValue: String($0)) },
             requireNonce: row.bool(10),
             oidcClientSecret: row.text(11).flatMap { reference in

@@ -139,6 +139,7 @@ struct AuthorizationRoutes {
             let methods = LoginMethods(
                 miniApp: true,
                 telegramRedirect: prompt.botID.map { (botID: $0, origin: Self.origin(of: publicURL), returnTo: returnTo) },
+                widget: prompt.widgetBotUsername.map { (botUsername: $0, authURL: nil) },
                 telegramOIDC: prompt.offersTelegramOIDC ? endpoint + "/telegram?" + TelegramEncoding.queryString(query) : nil)
             var response = html(
                 LoginPage(context: context, formAction: endpoint, hiddenFields: fields, methods: methods).render(), status: 200)

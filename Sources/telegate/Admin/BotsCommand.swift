@@ -23,15 +23,17 @@ struct BotsCommand: AsyncParsableCommand, AppCollection {
     typealias Reference = AppItem<BotsCommand>
 
     struct Flags: ChangeOptions {
-        static let updateAbstract = "Change a bot's label or make it the default."
+        static let updateAbstract = "Change a bot's label or username, or make it the default."
 
         @Option(help: "A label for admins (prod, dev).") var label: String?
+        @Option(help: "The bot's @username without @, for the Login Widget on the hosted login page.") var username: String?
         @Flag(name: .customLong("default"), help: "Exchanges without a bot in the URL use this bot.") var isDefault = false
         @Flag(help: "Telegram Login id_tokens must carry the login's nonce.") var requireNonce = false
 
         var members: [(key: String, value: JSONValue)] {
             JSONValue.givenMembers([
-                "label": label.map { .string($0) }, "default": isDefault ? .bool(true) : nil,
+                "label": label.map { .string($0) }, "username": username.map { .string($0) },
+                "default": isDefault ? .bool(true) : nil,
                 "requireNonce": requireNonce ? .bool(true) : nil,
             ])
         }

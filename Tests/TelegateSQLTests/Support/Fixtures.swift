@@ -1,5 +1,5 @@
 import StrictJSON
-import TelegateCore
+@testable import TelegateCore
 import TelegramAuth
 
 /// Realistic records for the store conformance suite.
@@ -30,7 +30,7 @@ enum Fixture {
         reference: String? = "env:POLL_BOT_TOKEN"
     ) -> StoredBot {
         StoredBot(
-            botID: botID, label: label, isDefault: isDefault,
+            botID: botID, label: label, username: "poll_bot", isDefault: isDefault,
             mode: .token(
                 sealedKeys: sealed(), reference: reference, fingerprint: "sha256:" + Base64.urlEncode(randomBytes(8)),
                 lastFour: "1zfQ"),

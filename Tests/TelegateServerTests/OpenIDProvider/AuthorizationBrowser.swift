@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import TelegateApp
-import TelegateCore
+@testable import TelegateCore
 import TelegateRuntime
 import TelegateTesting
 import TelegramAuth

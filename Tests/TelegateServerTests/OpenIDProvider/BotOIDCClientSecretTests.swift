@@ -13,7 +13,7 @@ struct BotOIDCClientSecretTests {
     @Test("The file's oidc.clientSecret is sealed in the bot row, opened into the runtime, and exported by reference")
     func sealedAndExported() async throws {
         try await TestService.run(configure: { configuration in
-            configuration.apps[0].bots[0].oidcClientSecret = .environment("POLL_OIDC_CLIENT_SECRET")
+            configuration.apps[0].bots[0].oidc.clientSecret = .environment("POLL_OIDC_CLIENT_SECRET")
         }) { service in
             let stored = try #require(try await service.application.services.storage.configuration.app(Self.poll))
             let secret = try #require(stored.bots.first { $0.botID == 7_000_000_001 }?.oidcClientSecret)
@@ -29,7 +29,7 @@ struct BotOIDCClientSecretTests {
             #expect(yaml.contains("env:POLL_OIDC_CLIENT_SECRET"))
             #expect(!yaml.contains(TestService.pollOIDCSecret))
             let reparsed = try ConfigurationFile.parse(yaml)
-            #expect(reparsed.apps.first { $0.settings.id == Self.poll }?.bots.first?.oidcClientSecret == .environment("POLL_OIDC_CLIENT_SECRET"))
+            #expect(reparsed.apps.first { $0.settings.id == Self.poll }?.bots.first?.oidc.clientSecret == .environment("POLL_OIDC_CLIENT_SECRET"))
         }
     }
 

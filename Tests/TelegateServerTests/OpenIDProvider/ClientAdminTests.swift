@@ -1,7 +1,7 @@
 import Foundation
 import StrictJSON
 import TelegateAdmin
-import TelegateCore
+@testable import TelegateCore
 import Testing
 
 /// `/admin/v1/apps/{app}/clients`: OAuth clients through the admin API. A generated secret is answered once and

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import StrictJSON
-import TelegateCore
+@testable import TelegateCore
 import TelegateIssuer
 import TelegateRuntime
 import TelegramAuth

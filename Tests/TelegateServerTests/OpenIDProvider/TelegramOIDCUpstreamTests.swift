@@ -6,7 +6,7 @@ import TelegateCore
 import TelegateRuntime
 import TelegateTesting
 import TelegramAuth
-import TelegramSimulator
+@testable import TelegramSimulator
 import Testing
 
 /// Telegate as the relying party of Telegram Login's OpenID Provider, end to end against the simulator: the start
@@ -35,7 +35,7 @@ struct TelegramOIDCUpstreamTests {
         try await simulator.serving { base in
             try await TestService.run(clock: clock, configure: { configuration in
                 configuration.server.telegramOIDC = TelegramOIDCSettings(issuer: base, allowInsecureLoopback: true)
-                configuration.apps[0].bots[0].oidcClientSecret = .environment("POLL_OIDC_CLIENT_SECRET")
+                configuration.apps[0].bots[0].oidc.clientSecret = .environment("POLL_OIDC_CLIENT_SECRET")
             }) { service in
                 let upstream = TelegramOIDCUpstream(services: service.application.services)
                 let app = try #require(service.application.runtimes.app(AppID(rawValue: "poll")!))

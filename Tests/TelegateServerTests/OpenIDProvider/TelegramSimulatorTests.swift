@@ -6,7 +6,7 @@ import NIOCore
 import SimulatorKit
 import StrictJSON
 import TelegramAuth
-import TelegramSimulator
+@testable import TelegramSimulator
 import Testing
 
 /// `telegate simulate telegram` keeps Telegram Login's contract (SPEC §4): the bot id is the client id, the client
