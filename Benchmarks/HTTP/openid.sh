@@ -10,7 +10,8 @@
 # Each RESULT line gives successes, errors, rate, latency and the server's CPU time per request (user + system).
 #
 # Environment: CODES (default 20000, of which the first 100 warm the token endpoint up), CONNECTIONS (default 64), DURATION of the exchange run (default 10s), PORT
-# (default 18280). TELEGATE=/path/to/telegate measures that binary instead of building this checkout.
+# (default 18280), ALGORITHM (the client's idTokenAlgorithm: RS256, the OpenID Connect default, ES256 or EdDSA; it
+# signs both tokens of a redemption). TELEGATE=/path/to/telegate measures that binary instead of building this checkout.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -18,6 +19,7 @@ CODES=${CODES:-20000}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
 PORT=${PORT:-18280}
+ALGORITHM=${ALGORITHM:-RS256}
 WORK=$(mktemp -d)
 SERVER=""
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -47,6 +49,7 @@ apps:
       - id: rp
         secret: env:BENCH_CLIENT_SECRET
         redirectURIs: ["$REDIRECT_URI"]
+        idTokenAlgorithm: $ALGORITHM
 YAML
 (cd "$WORK" && TELEGATE_LOG_LEVEL=${TELEGATE_LOG_LEVEL:-warning} exec "$TELEGATE" serve --config telegate.yaml 2>"$WORK/server.log") &
 SERVER=$!
@@ -81,7 +84,7 @@ head -n "$WARM" "$WORK/all.txt" >"$WORK/warm.txt"
 tail -n +"$((WARM + 1))" "$WORK/all.txt" >"$WORK/redemptions.txt"
 export AUTHORIZATION="Basic $(printf '%s' "rp:$BENCH_CLIENT_SECRET" | base64 -w0)"
 once "$WORK/warm.txt" /apps/bench/token 200 >/dev/null
-echo "== token endpoint: $(wc -l <"$WORK/redemptions.txt") codes, each redeemed once, $CONNECTIONS connections"
+echo "== token endpoint: $(wc -l <"$WORK/redemptions.txt") codes, each redeemed once, $CONNECTIONS connections, tokens signed $ALGORITHM"
 measured once "$WORK/redemptions.txt" /apps/bench/token 200
 
 echo "== exchange endpoint, same binary: warm-up (creates 1000 users), then saturated, $CONNECTIONS connections, $DURATION"
