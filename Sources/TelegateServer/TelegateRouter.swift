@@ -42,16 +42,15 @@ public enum TelegateRouter {
         }
         router.add(middleware: CORSMiddleware(runtimes: runtimes))
         router.add(middleware: ProblemMiddleware(logger: services.logger))
+        let served = ServedApps(runtimes: runtimes, services: services)
         ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
-        TokenRoutes(refreshGrant: RefreshGrantService(runtimes: runtimes, services: services)).register(on: router)
+        TokenRoutes(refreshGrant: RefreshGrantService(served)).register(on: router)
         WellKnownRoutes(runtimes: runtimes).register(on: router)
-        TokenEndpointRoutes(
-            tokens: TokenEndpointService(runtimes: runtimes, services: services, codes: services.storage.authorizationCodes)
-        ).register(on: router)
-        UserInfoRoutes(granted: GrantedTokenService(runtimes: runtimes, services: services)).register(on: router)
-        TokenManagementRoutes(granted: GrantedTokenService(runtimes: runtimes, services: services)).register(on: router)
-        EndSessionRoutes(endSession: EndSessionService(runtimes: runtimes, services: services), publicURL: services.publicURL)
+        TokenEndpointRoutes(tokens: TokenEndpointService(served, codes: services.storage.authorizationCodes))
             .register(on: router)
+        UserInfoRoutes(granted: GrantedTokenService(served)).register(on: router)
+        TokenManagementRoutes(granted: GrantedTokenService(served)).register(on: router)
+        EndSessionRoutes(endSession: EndSessionService(served), publicURL: services.publicURL).register(on: router)
         AuthorizationRoutes(
             authorization: AuthorizationService(runtimes: runtimes, services: services), runtimes: runtimes,
             telegramLogin: TelegramOIDCUpstream(services: services), publicURL: services.publicURL

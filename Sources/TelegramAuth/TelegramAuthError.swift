@@ -37,6 +37,13 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         public static let tokenInvalid = Code(rawValue: "token_invalid")
         /// Telegram's signing keys could not be fetched and no cached key matches the token's `kid`.
         public static let keysUnavailable = Code(rawValue: "keys_unavailable")
+
+        /// Every code declared above, each once.
+        public static let all: [Code] = [
+            .malformed, .duplicateParameter, .hashMissing, .signatureMissing, .signatureInvalid, .expired,
+            .authDateInFuture, .authDateMalformed, .userMalformed, .payloadTooLarge, .wrongProofKind, .tokenInvalid,
+            .keysUnavailable,
+        ]
     }
 
     /// The stable error code.

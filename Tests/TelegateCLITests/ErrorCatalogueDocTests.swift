@@ -121,5 +121,9 @@ struct ErrorCatalogueDocTests {
         #expect(proofCodes.contains("signature_invalid"), "the collector's pattern is stale")
         let declared = Set(TelegateError.Code.telegramProofCodes.map(\.rawValue))
         #expect(Set(proofCodes) == declared)
+        // A proof code's status is the catalogue's for its name (payload_too_large is also a request code).
+        for code in TelegateError.Code.telegramProofCodes {
+            #expect(ErrorCatalogue.codes.first { $0 == code }?.status == code.status, "\(code.rawValue)")
+        }
     }
 }

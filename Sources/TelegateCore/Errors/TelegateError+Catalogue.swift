@@ -1,5 +1,7 @@
-// Every code the core answers with, declared once with its HTTP status. Adapters and the application declare
-// their own the same way, in their own folders; docs/errors.md lists each code once, checked against these lists.
+// Every code the core answers with, declared once with its HTTP status. A refused Telegram proof is answered under
+// its `TelegramAuthError` code's name, with the status TelegateError+TelegramProof.swift gives it. Adapters and the
+// application declare their own the same way, in their own folders; docs/errors.md lists each code once, checked
+// against these lists.
 
 // MARK: Requests and the exchange
 
@@ -49,42 +51,6 @@ extension TelegateError.Code {
     public static let adapterMisconfigured = Self("adapter_misconfigured", status: 502)
     /// The identity provider answered about a user that is not this local user's.
     public static let providerIdentityMismatch = Self("provider_identity_mismatch", status: 502)
-}
-
-// MARK: Telegram proofs
-
-extension TelegateError.Code {
-    /// Not a well-formed proof.
-    public static let malformed = Self("malformed", status: 400)
-    /// A key appears twice.
-    public static let duplicateParameter = Self("duplicate_parameter", status: 400)
-    /// HMAC mode, but the proof has no `hash`.
-    public static let hashMissing = Self("hash_missing", status: 401)
-    /// Ed25519 mode, but the proof has no `signature`.
-    public static let signatureMissing = Self("signature_missing", status: 401)
-    /// The hash or signature does not match the data.
-    public static let signatureInvalid = Self("signature_invalid", status: 401)
-    /// `auth_date` is older than the maximum age.
-    public static let expired = Self("expired", status: 401)
-    /// `auth_date` lies further ahead than the clock leeway.
-    public static let authDateInFuture = Self("auth_date_in_future", status: 401)
-    /// `auth_date` is missing or not a plain decimal integer.
-    public static let authDateMalformed = Self("auth_date_malformed", status: 400)
-    /// The signed user JSON is missing or does not describe a Telegram user.
-    public static let userMalformed = Self("user_malformed", status: 400)
-    /// A different kind of proof than expected.
-    public static let wrongProofKind = Self("wrong_proof_kind", status: 400)
-    /// A Telegram Login `id_token` failed a check.
-    public static let tokenInvalid = Self("token_invalid", status: 401)
-    /// Telegram's signing keys could not be fetched.
-    public static let keysUnavailable = Self("keys_unavailable", status: 503)
-
-    /// The codes of `TelegramAuthError`, answered under the same names.
-    public static let telegramProofCodes: [Self] = [
-        .malformed, .duplicateParameter, .hashMissing, .signatureMissing, .signatureInvalid, .expired,
-        .authDateInFuture, .authDateMalformed, .userMalformed, .payloadTooLarge, .wrongProofKind, .tokenInvalid,
-        .keysUnavailable,
-    ]
 }
 
 // MARK: Configuration and secrets

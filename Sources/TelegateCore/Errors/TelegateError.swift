@@ -1,5 +1,3 @@
-import TelegramAuth
-
 /// A refusal or failure with a stable `code`, the HTTP status its code declares, and a message that is safe to show.
 ///
 /// Like `TelegramAuthError`, an extensible struct: codes are values, so adapters declare their own without touching
@@ -95,15 +93,5 @@ extension TelegateError {
     public static func providerIdentityMismatch(_ provider: String) -> TelegateError {
         TelegateError(
             .providerIdentityMismatch, "\(provider) answered about a user that is not this account's; nothing was issued")
-    }
-
-    /// The HTTP answer to a refused Telegram proof, under the code of the same name (``Code/telegramProofCodes``):
-    /// malformed input is 400, a proof that does not hold is 401, oversized input 413, Telegram's keys being
-    /// unreachable 503 with `Retry-After: 5`. Every proof code is declared there (the error catalogue's test checks
-    /// it); one that were not would be a proof that does not hold.
-    public init(_ error: TelegramAuthError) {
-        let code =
-            Code.telegramProofCodes.first { $0.rawValue == error.code.rawValue } ?? Code(error.code.rawValue, status: 401)
-        self.init(code, error.message, reason: error.reason, retryAfter: code == .keysUnavailable ? 5 : nil)
     }
 }

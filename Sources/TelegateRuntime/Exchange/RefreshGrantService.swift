@@ -6,20 +6,18 @@ import TelegramAuth
 /// The refresh-token grant: rotate the presented token, check the user may still sign in, and let the adapter
 /// that started the family issue fresh tokens.
 public struct RefreshGrantService: Sendable {
-    private let runtimes: RuntimeRegistry
-    private let services: TelegateServices
+    private let served: ServedApps
 
     /// Creates the service.
-    public init(runtimes: RuntimeRegistry, services: TelegateServices) {
-        self.runtimes = runtimes
-        self.services = services
+    public init(_ served: ServedApps) {
+        self.served = served
     }
 
     /// Answers `grant_type=refresh_token` for `appID`.
     public func refresh(appID: AppID, refreshToken: String, requestID: String?) async throws -> TokenResponse {
-        guard let runtime = runtimes.app(appID) else { throw TelegateError(.appNotFound, "there is no such app") }
+        let runtime = try served.app(appID)
         var adapter: (any RefreshGrantAdapter)?
-        let outcome = try await services.refreshTokens.rotate(refreshToken, appID: appID) { family in
+        let outcome = try await served.services.refreshTokens.rotate(refreshToken, appID: appID) { family in
             // An OpenID Provider grant refreshes only at the OpenID Provider's token endpoint.
             guard family.grant == nil,
                 let found = try? runtime.adapter(family.adapter.rawValue).1 as? any RefreshGrantAdapter,
@@ -30,29 +28,29 @@ public struct RefreshGrantService: Sendable {
         }
         switch outcome {
         case .failure(.invalid):
-            services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
+            served.services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
             throw OAuthError.invalidGrant
         case .failure(.reused(let familyID, let userID)):
-            services.metrics.recordRefresh(app: appID.rawValue, outcome: "reuse_detected")
-            await services.audit.record(
+            served.services.metrics.recordRefresh(app: appID.rawValue, outcome: "reuse_detected")
+            await served.services.audit.record(
                 "refresh.reuse_detected", appID: appID, target: "user:\(userID)", outcome: .failure,
                 details: [("family", .string(familyID))], requestID: requestID)
-            services.logger.warning(
+            served.services.logger.warning(
                 "refresh token reuse detected; family revoked",
                 metadata: ["app": "\(appID)", "user": "\(userID)", "request_id": "\(requestID ?? "-")"])
             throw OAuthError.invalidGrant
         case .success(let rotation):
-            guard let adapter, let user = try await services.storage.users.user(id: rotation.family.userID),
+            guard let adapter, let user = try await served.services.storage.users.user(id: rotation.family.userID),
                 user.mayRefresh(familyCreatedAt: rotation.family.createdAt)
             else {
-                try await services.storage.refreshTokens.revokeFamily(
-                    id: rotation.family.id, reason: "user_unavailable", at: services.clock.now)
-                services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
+                try await served.services.storage.refreshTokens.revokeFamily(
+                    id: rotation.family.id, reason: "user_unavailable", at: served.services.clock.now)
+                served.services.metrics.recordRefresh(app: appID.rawValue, outcome: "invalid_grant")
                 throw OAuthError.invalidGrant
             }
             let response = try await adapter.refreshed(
                 user: user, family: rotation.family, refreshToken: rotation.token, refreshExpiresAt: rotation.expiresAt)
-            services.metrics.recordRefresh(app: appID.rawValue, outcome: "success")
+            served.services.metrics.recordRefresh(app: appID.rawValue, outcome: "success")
             return response
         }
     }

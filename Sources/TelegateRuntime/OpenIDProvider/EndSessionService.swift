@@ -14,13 +14,11 @@ public struct EndSessionService: Sendable {
         case signedOut
     }
 
-    private let runtimes: RuntimeRegistry
-    private let services: TelegateServices
+    private let served: ServedApps
 
     /// Creates the service.
-    public init(runtimes: RuntimeRegistry, services: TelegateServices) {
-        self.runtimes = runtimes
-        self.services = services
+    public init(_ served: ServedApps) {
+        self.served = served
     }
 
     /// Ends the sessions a logout request of `appID` names: the browser's (`sessionCookie`) and the `sid` of a
@@ -29,7 +27,7 @@ public struct EndSessionService: Sendable {
     public func endSession(appID: AppID, parameters: [String: String], sessionCookie: String?, requestID: String?)
         async throws -> Outcome
     {
-        let runtime = try OpenIDProviderApp.runtime(appID, in: runtimes)
+        let runtime = try served.app(appID)
         var hinted: (clientID: String?, sessionID: String?) = (nil, nil)
         if let hint = parameters["id_token_hint"] {
             // Expired hints are accepted (the specification's intent: the user is leaving), but only our own ID tokens.
@@ -53,7 +51,7 @@ public struct EndSessionService: Sendable {
             }
             redirect = uri
         }
-        let now = services.clock.now
+        let now = served.services.clock.now
         var hashes: [[UInt8]] = []
         if let sessionCookie, !sessionCookie.isEmpty, sessionCookie.utf8.count <= 64 {
             hashes.append(RandomSecret.hash(sessionCookie))
@@ -64,8 +62,8 @@ public struct EndSessionService: Sendable {
             hashes.append(hash)
         }
         for hash in hashes {
-            if try await services.storage.browserSessions.revoke(appID: appID, hash: hash, at: now) {
-                await services.audit.record(
+            if try await served.services.storage.browserSessions.revoke(appID: appID, hash: hash, at: now) {
+                await served.services.audit.record(
                     "oidc.logout", appID: appID, target: client.map { "client:\($0.id)" }, requestID: requestID)
             }
         }

@@ -2,12 +2,6 @@ import TelegateCore
 
 /// What every OpenID Provider endpoint looks up about its app.
 enum OpenIDProviderApp {
-    /// The running app `appID`, or `404 app_not_found`.
-    static func runtime(_ appID: AppID, in runtimes: RuntimeRegistry) throws -> AppRuntime {
-        guard let runtime = runtimes.app(appID) else { throw TelegateError(.appNotFound, "there is no such app") }
-        return runtime
-    }
-
     /// The algorithm `client`'s tokens are signed with: its own, else RS256, which every relying party must accept
     /// (OpenID Connect Core §15.1).
     static func algorithm(of client: RegisteredClient) -> SigningAlgorithm {

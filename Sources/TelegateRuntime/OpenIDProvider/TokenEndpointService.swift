@@ -8,18 +8,16 @@ import TelegramAuth
 /// refresh-token grant of OpenID Provider clients. Every grant is stored as a refresh-token family; access tokens
 /// name it, so revoking it (a replayed code, a reused refresh token, RFC 7009) ends them all.
 public struct TokenEndpointService: Sendable {
-    private let runtimes: RuntimeRegistry
-    private let services: TelegateServices
+    private let served: ServedApps
     private let codes: any AuthorizationCodeStore
     private let lifetimes: OpenIDTokenMinter.Lifetimes
 
     /// Creates the service over the code store `codes`.
     public init(
-        runtimes: RuntimeRegistry, services: TelegateServices, codes: any AuthorizationCodeStore,
+        _ served: ServedApps, codes: any AuthorizationCodeStore,
         lifetimes: OpenIDTokenMinter.Lifetimes = OpenIDTokenMinter.Lifetimes()
     ) {
-        self.runtimes = runtimes
-        self.services = services
+        self.served = served
         self.codes = codes
         self.lifetimes = lifetimes
     }
@@ -28,7 +26,7 @@ public struct TokenEndpointService: Sendable {
     public func token(appID: AppID, credentials: ClientCredentials, parameters: [String: String], requestID: String?)
         async throws -> TokenResponse
     {
-        let runtime = try OpenIDProviderApp.runtime(appID, in: runtimes)
+        let runtime = try served.app(appID)
         let client = try credentials.authenticate(at: runtime)
         switch parameters["grant_type"] {
         case nil:
@@ -54,14 +52,15 @@ public struct TokenEndpointService: Sendable {
         let appID = runtime.settings.id
         let hash = RandomSecret.hash(code)
         let redeemed: AuthorizationCode
-        switch try await codes.redeem(appID: appID, hash: hash, at: services.clock.now) {
+        switch try await codes.redeem(appID: appID, hash: hash, at: served.services.clock.now) {
         case .unknown:
             throw Self.invalidCode
         case .replayed(let replayed, let grantID):
             if let grantID {
-                try await services.storage.refreshTokens.revokeFamily(id: grantID, reason: "code_replayed", at: services.clock.now)
+                try await served.services.storage.refreshTokens.revokeFamily(
+                    id: grantID, reason: "code_replayed", at: served.services.clock.now)
             }
-            await services.audit.record(
+            await served.services.audit.record(
                 "oidc.code_replayed", appID: appID, target: "user:\(replayed.userID)", outcome: .failure,
                 details: [("client", .string(replayed.clientID.rawValue))], requestID: requestID)
             throw Self.invalidCode
@@ -80,14 +79,14 @@ public struct TokenEndpointService: Sendable {
         default:
             throw Self.invalidCode
         }
-        guard let user = try await services.storage.users.user(id: redeemed.userID), user.status == .active,
+        guard let user = try await served.services.storage.users.user(id: redeemed.userID), user.status == .active,
             user.appID == appID
         else { throw Self.invalidCode }
         let scopes = redeemed.request.scopes
         let grant = ClientGrant(clientID: client.id, scopes: scopes, authTime: redeemed.login.at)
         let offline = scopes.contains("offline_access")
         guard
-            let issued = try await services.refreshTokens.issueGrant(
+            let issued = try await served.services.refreshTokens.issueGrant(
                 appID: appID, userID: user.id, grant: grant,
                 lifetime: offline ? lifetimes.grant : lifetimes.accessToken,
                 refreshTTL: offline ? lifetimes.refreshToken : nil)
@@ -113,7 +112,7 @@ public struct TokenEndpointService: Sendable {
         var narrowed: [String]?
         var scopeRefused = false
         // Checked before the token rotates: a refused request leaves the client its token.
-        let outcome = try await services.refreshTokens.rotate(presented, appID: appID) { family in
+        let outcome = try await served.services.refreshTokens.rotate(presented, appID: appID) { family in
             guard let grant = family.grant, grant.clientID == client.id else { return nil }
             let scopes = requested ?? grant.scopes
             guard Set(scopes).isSubset(of: grant.scopes), scopes.contains("openid") else {
@@ -128,17 +127,17 @@ public struct TokenEndpointService: Sendable {
             if scopeRefused { throw OAuthError(.invalidScope, "scope may only narrow what was granted, and keeps openid") }
             throw OAuthError.invalidGrant
         case .failure(.reused(let familyID, let userID)):
-            await services.audit.record(
+            await served.services.audit.record(
                 "refresh.reuse_detected", appID: appID, target: "user:\(userID)", outcome: .failure,
                 details: [("family", .string(familyID))], requestID: requestID)
             throw OAuthError.invalidGrant
         case .success(let rotation):
             guard let grant = rotation.family.grant, let scopes = narrowed else { throw OAuthError.invalidGrant }
-            guard let user = try await services.storage.users.user(id: rotation.family.userID),
+            guard let user = try await served.services.storage.users.user(id: rotation.family.userID),
                 user.mayRefresh(familyCreatedAt: rotation.family.createdAt)
             else {
-                try await services.storage.refreshTokens.revokeFamily(
-                    id: rotation.family.id, reason: "user_unavailable", at: services.clock.now)
+                try await served.services.storage.refreshTokens.revokeFamily(
+                    id: rotation.family.id, reason: "user_unavailable", at: served.services.clock.now)
                 throw OAuthError.invalidGrant
             }
             let subject = OpenIDTokenMinter.Subject(
@@ -156,7 +155,7 @@ public struct TokenEndpointService: Sendable {
         let algorithm = OpenIDProviderApp.algorithm(of: client)
         let signer = try await runtime.keyRing.signer(for: algorithm)
         return try OpenIDTokenMinter(issuer: runtime.issuer, lifetimes: lifetimes).mint(
-            subject, now: services.clock.now, notAfter: notAfter, signer: signer)
+            subject, now: served.services.clock.now, notAfter: notAfter, signer: signer)
     }
 
     /// One answer for every refused code, so a client learns nothing about why (RFC 6749 §5.2).
