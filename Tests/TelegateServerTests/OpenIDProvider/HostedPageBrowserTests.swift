@@ -52,7 +52,7 @@ struct HostedPageBrowserTests {
             (
                 "consent",
                 ConsentPage(
-                    context: PagesTests.context(.ru), clientID: "django", scopes: ["openid", "profile", "telegram", "offline_access"],
+                    context: PagesTests.context(.ru), userName: hostile, clientID: "django", scopes: ["openid", "profile", "telegram", "offline_access"],
                     formAction: action, hiddenFields: PagesTests.requestFields
                 ).render()
             ),
