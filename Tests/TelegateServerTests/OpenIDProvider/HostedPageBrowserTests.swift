@@ -127,9 +127,9 @@ struct HostedPageBrowserTests {
                 let redeemed = try await rig.redeem(code, verifier: nil, redirectURI: redirectURI)
                 #expect(redeemed.status == 200, "\(scenario): \(redeemed.body)")
                 let claims = try JWT.claims(try #require(redeemed.json["id_token"]?.stringValue))
-                let localUser = try await service.application.services.storage.users.user(
-                    appID: AppID(rawValue: "poll")!, telegramID: user.id)
-                #expect(claims["sub"]?.stringValue == localUser?.id.rawValue, "\(scenario)")
+                let localUser = try #require(
+                    try await service.application.services.storage.users.user(appID: AppID(rawValue: "poll")!, telegramID: user.id))
+                #expect(claims["sub"]?.stringValue == localUser.id.rawValue, "\(scenario)")
                 #expect(claims["name"]?.stringValue == [user.firstName, user.lastName ?? ""].filter { !$0.isEmpty }.joined(separator: " "))
                 #expect(claims["telegram_id"]?.integerValue == user.id, "\(scenario)")
                 #expect(claims["nonce"]?.stringValue == Self.nonce, "\(scenario)")
