@@ -9,8 +9,9 @@ public struct AuthorizationOutcome: Sendable {
         case redirect(String)
         /// The login page, for this request.
         case login(LoginPrompt)
-        /// The consent page, for this request.
-        case consent(AuthorizationRequest)
+        /// The consent page, for this request, naming the signed-in user (their display name) so they see who
+        /// is about to grant it.
+        case consent(AuthorizationRequest, userName: String)
         /// An error page: the request cannot be answered at the client (unknown client or redirect URI), or the
         /// proof failed.
         case errorPage(status: Int, code: String, message: String)

@@ -186,7 +186,7 @@ public struct AuthorizationService: Sendable {
                         return AuthorizationOutcome(
                             .redirect(redirect.failure(OAuthError(.consentRequired, "the user has not consented"))))
                     }
-                    return AuthorizationOutcome(.consent(request))
+                    return AuthorizationOutcome(.consent(request, userName: user.profile.displayName))
                 }
             }
             return AuthorizationOutcome(.redirect(try await issue(session, user: user)))

@@ -80,8 +80,8 @@ struct AuthorizationRoutes {
             response = Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
         case .login(let prompt):
             response = page.login(prompt, parameters: parameters)
-        case .consent(let request):
-            response = page.consent(request, parameters: parameters)
+        case .consent(let request, let userName):
+            response = page.consent(request, userName: userName, parameters: parameters)
         case .errorPage(let status, let code, let message):
             response = page.error(status: status, code: code, message: message)
         }
@@ -147,11 +147,13 @@ struct AuthorizationRoutes {
             return response
         }
 
-        func consent(_ request: AuthorizationRequest, parameters: [String: String]) -> Response {
+        func consent(_ request: AuthorizationRequest, userName: String, parameters: [String: String]) -> Response {
             let (fields, token) = formFields(parameters)
             var response = html(
-                ConsentPage(context: context, clientID: request.clientID, scopes: request.scopes, formAction: endpoint, hiddenFields: fields)
-                    .render(),
+                ConsentPage(
+                    context: context, userName: userName, clientID: request.clientID, scopes: request.scopes, formAction: endpoint,
+                    hiddenFields: fields
+                ).render(),
                 status: 200)
             response.setCookie(cookie(AuthorizationRoutes.csrfCookie, token))
             return response

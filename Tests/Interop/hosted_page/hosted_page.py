@@ -3,22 +3,28 @@
 Telegram's Login Widget use it, and keep a screenshot of each state.
 
 Usage:
-  hosted_page.py stand-in --pages DIR --artifacts DIR
-      Serves the pages rendered into DIR (login.html, login-hostile.html, consent.html, error.html) at a routed
+  hosted_page.py stand-in [--pages DIR] --artifacts DIR
+      Serves the pages rendered into DIR (by default the artifacts directory) (login.html, login-hostile.html, consent.html, error.html) at a routed
       https origin with the CSP each page names, and checks what the page's script posts (the POST is answered with
       204 so the page stays on screen for its screenshot).
-  hosted_page.py live --authorize-url URL --redirect-uri URI --init-data STR [--tg-auth-result B64] --artifacts DIR
-      Runs the Mini App (and, with --tg-auth-result, the tgAuthResult) login against a running Telegate and expects
-      each to end at the client's redirect URI with a code and the request's state.
+  hosted_page.py live --authorize-url URL --consent-authorize-url URL --redirect-uri URI --init-data STR
+                      --hostile-init-data STR --tg-auth-result B64 --artifacts DIR
+      Against a running Telegate: the Mini App login (no click), single sign-on with the session it started, the
+      tgAuthResult return, the consent page for a user whose first_name is hostile (then allow), and the error page
+      of an unregistered redirect URI. Each login must end at the client's redirect URI (http://127.0.0.1:PORT/…,
+      served by the script itself) with a code and the request's state. Prints {"codes": {scenario: code}} for the caller to redeem.
 
 Nothing is fetched from telegram.org: Telegram's scripts and the widget's frame are replaced by stand-ins.
 Chromium: /usr/bin/chromium (apt-get install -y chromium), or CHROMIUM=path. Exits 0 and prints "ok" when every
 scenario passes; prints the failures and exits 1 otherwise.
 """
 import argparse
+import html
+import http.server
 import json
 import os
 import sys
+import threading
 import urllib.parse
 
 from playwright.sync_api import sync_playwright
@@ -26,6 +32,8 @@ from playwright.sync_api import sync_playwright
 ORIGIN = "https://id.example"
 AUTHORIZE = ORIGIN + "/apps/site/authorize"
 HOSTILE = "<img src=x onerror=alert(1)>"
+# Every wait is for a condition, bounded generously: the machine running the tests may be busy.
+PLAYWRIGHT_TIMEOUT = 60_000
 
 # What telegram-web-app.js does that the page relies on: keep Telegram.WebApp (the Mini App stand-in injected it
 # before any script ran) and publish its theme as --tg-theme-* variables.
@@ -75,6 +83,7 @@ class Run:
 
     def context(self, **options):
         context = self.browser.new_context(viewport={"width": 390, "height": 760}, **options)
+        context.set_default_timeout(PLAYWRIGHT_TIMEOUT)
         context.route("https://telegram.org/js/telegram-web-app.js*",
                       lambda route: route.fulfill(content_type="text/javascript", body=WEB_APP_STAND_IN))
         context.route("https://telegram.org/js/telegram-widget.js*",
@@ -235,26 +244,144 @@ def stand_in(run, pages):
             context.close()
 
 
-def live(run, authorize_url, redirect_uri, init_data, tg_auth_result):
-    state = urllib.parse.parse_qs(urllib.parse.urlsplit(authorize_url).query).get("state", [None])[0]
-    scenarios = [("live-mini-app", authorize_url, init_data)]
-    if tg_auth_result:
-        scenarios.append(("live-tg-auth-result", authorize_url + "#tgAuthResult=" + tg_auth_result, None))
-    for name, url, mini_app_data in scenarios:
-        context = run.context()
-        if mini_app_data:
-            context.add_init_script(mini_app_init_script(mini_app_data))
-        context.route(redirect_uri + "*", lambda route: route.fulfill(content_type="text/plain", body="redirected"))
-        page = context.new_page()
-        events = run.watch(page)
-        page.goto(url, wait_until="commit")
-        page.wait_for_url(redirect_uri + "*")
+def with_query(url, **changes):
+    """`url` with the query parameters in `changes` set (replacing any of the same name)."""
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if k not in changes]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query + list(changes.items()))))
+
+
+class Live:
+    """The scenarios against a running Telegate. The client's redirect URI (on 127.0.0.1) is served here by a small
+    HTTP server that shows what the client received but not the code: a redirect's follow-up request never reaches
+    a Playwright route, so a real loopback server keeps everything on this machine. Each code is collected for the
+    caller to redeem."""
+
+    def __init__(self, run, redirect_uri):
+        self.run = run
+        self.redirect_uri = redirect_uri
+        self.codes = {}
+        address = urllib.parse.urlsplit(redirect_uri)
+
+        class Callback(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                shown = "".join(f"<li>{html.escape(name)}: {'received' if name == 'code' else html.escape(values[0])}</li>"
+                                for name, values in query.items())
+                body = f"<!doctype html><meta charset=utf-8><h1>Back at the client</h1><ul>{shown}</ul>".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *arguments):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer((address.hostname, address.port), Callback)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def context(self):
+        return self.run.context()
+
+    def redirected(self, name, page, state):
+        """Waits for the redirect to the client; checks code and state, keeps the code and a screenshot."""
+        page.wait_for_url(lambda url: url.split("?")[0] == self.redirect_uri)
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
-        run.check(name, "code" in query, f"no code in {page.url}")
-        run.check(name, query.get("state", [None])[0] == state, f"state not echoed: {page.url}")
-        run.check(name, not events["dialogs"] and not events["csp"], f"{events}")
-        run.shoot(page, name)
-        context.close()
+        self.run.check(name, len(query.get("code", [])) == 1, "no code in the redirect")
+        self.run.check(name, query.get("state") == [state], f"state not echoed: {query.get('state')}")
+        self.codes[name] = query.get("code", [""])[0]
+        self.run.shoot(page, name + "-redirected")
+
+
+def live(run, arguments):
+    """Mini App login with no click (and a screenshot of the login page in Telegram's theme), then
+    single sign-on in the same browser; the tgAuthResult return; a hostile first_name on the consent page, then
+    allow; an unregistered redirect URI's error page. Prints the codes as JSON, by scenario."""
+    flows = Live(run, arguments.redirect_uri)
+    endpoint = arguments.authorize_url.split("?")[0]
+
+    # (a) Inside a Mini App the page posts initData at once. First its picture, in Telegram's theme: the POST is
+    # answered with 204 so the page stays on screen (a browser cannot draw a page whose navigation is pending).
+    context = flows.context()
+    context.add_init_script(mini_app_init_script(arguments.init_data))
+    context.route(lambda url: url.split("?")[0] == endpoint,
+                  lambda route: route.fulfill(status=204) if route.request.method == "POST" else route.continue_())
+    page = context.new_page()
+    events = run.watch(page)
+    posted = submitted(page, lambda: page.goto(with_query(arguments.authorize_url, state="live-mini-app"), wait_until="commit"))
+    run.check("live-mini-app", dict(posted).get("initData") == arguments.init_data, "initData not posted verbatim")
+    run.check("live-mini-app", page.evaluate("window.__telegateReady === true"), "Telegram.WebApp.ready() not called")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    run.check("live-mini-app", background == "rgb(14, 22, 33)", f"theme not followed: body background {background}")
+    run.shoot(page, "live-mini-app-login")
+    run.check("live-mini-app", not events["dialogs"] and not events["csp"], f"{events}")
+    context.close()
+
+    # Then the login itself, to the client with a code and no click; and (d) single sign-on in the same browser.
+    context = flows.context()
+    context.add_init_script(mini_app_init_script(arguments.init_data))
+    posts = []
+    context.on("request", lambda request: posts.append(request.url)
+               if request.method == "POST" and request.url.split("?")[0] == endpoint else None)
+    page = context.new_page()
+    events = run.watch(page)
+    page.goto(with_query(arguments.authorize_url, state="live-mini-app"), wait_until="commit")
+    flows.redirected("live-mini-app", page, "live-mini-app")
+    run.check("live-mini-app", len(posts) == 1, f"{len(posts)} login form posts")
+    run.check("live-mini-app", not events["dialogs"] and not events["csp"], f"{events}")
+    page.close()
+    page = context.new_page()
+    page.goto(with_query(arguments.authorize_url, state="live-sso"), wait_until="commit")
+    flows.redirected("live-sso", page, "live-sso")
+    run.check("live-sso", len(posts) == 1, f"{len(posts) - 1} more login form posts: the session was not used")
+    context.close()
+
+    # (b) The return from oauth.telegram.org with #tgAuthResult=…
+    context = flows.context()
+    page = context.new_page()
+    events = run.watch(page)
+    page.goto(with_query(arguments.authorize_url, state="live-tg-auth-result") + "#tgAuthResult=" + arguments.tg_auth_result,
+              wait_until="commit")
+    flows.redirected("live-tg-auth-result", page, "live-tg-auth-result")
+    run.check("live-tg-auth-result", not events["dialogs"] and not events["csp"], f"{events}")
+    context.close()
+
+    # (c) A first_name of <img src=x onerror=alert(1)> on the consent page: text, no element, no dialog; then allow.
+    context = flows.context()
+    context.add_init_script(mini_app_init_script(arguments.hostile_init_data, color_scheme="light"))
+    page = context.new_page()
+    events = run.watch(page)
+    page.goto(with_query(arguments.consent_authorize_url, state="live-consent"), wait_until="commit")
+    page.wait_for_selector("#telegate-consent")
+    shown = page.inner_text("#telegate-user")
+    run.check("live-consent", HOSTILE in shown, f"the user's name is not shown as text: {shown!r}")
+    run.check("live-consent", page.locator("img").count() == 0, "an img element was created")
+    run.shoot(page, "live-consent-hostile-name")
+    page.click("button[value=allow]")
+    flows.redirected("live-consent", page, "live-consent")
+    run.check("live-consent", not events["dialogs"] and not events["csp"], f"{events}")
+    context.close()
+
+    # An unregistered redirect URI: the error page, never a redirect.
+    context = flows.context()
+    page = context.new_page()
+    events = run.watch(page)
+    unregistered = "https://unregistered.example/callback"
+    response = page.goto(with_query(arguments.authorize_url, redirect_uri=unregistered, state="live-error"))
+    run.check("live-error", response is not None and response.status == 400, f"status {response and response.status}")
+    run.check("live-error", page.url.startswith(endpoint), f"left the error page for {page.url}")
+    run.check("live-error", page.locator("#telegate-login").count() == 0, "the error page has a login form")
+    run.shoot(page, "live-error")
+    run.check("live-error", not events["dialogs"] and not events["csp"], f"{events}")
+    context.close()
+
+    flows.close()
+    print(json.dumps({"codes": flows.codes}))
 
 
 def main():
@@ -263,7 +390,9 @@ def main():
     parser.add_argument("--pages")
     parser.add_argument("--authorize-url")
     parser.add_argument("--redirect-uri")
+    parser.add_argument("--consent-authorize-url")
     parser.add_argument("--init-data")
+    parser.add_argument("--hostile-init-data")
     parser.add_argument("--tg-auth-result")
     parser.add_argument("--artifacts", required=True)
     arguments = parser.parse_args()
@@ -273,9 +402,9 @@ def main():
         run = Run(browser, arguments.artifacts)
         try:
             if arguments.mode == "stand-in":
-                stand_in(run, arguments.pages)
+                stand_in(run, arguments.pages or arguments.artifacts)
             else:
-                live(run, arguments.authorize_url, arguments.redirect_uri, arguments.init_data, arguments.tg_auth_result)
+                live(run, arguments)
         finally:
             browser.close()
     if run.failures:

@@ -177,6 +177,7 @@ struct AuthorizationEndpointTests {
             let consentClient = try await browser.authorize(Self.publicRequest(["state": payload]))
             #expect(consentClient.status == 200)
             #expect(!consentClient.body.contains(payload))
+            #expect(consentClient.body.contains("Continue as <b>&lt;img src=x onerror=alert(1)&gt;</b>"))
         }
     }
 

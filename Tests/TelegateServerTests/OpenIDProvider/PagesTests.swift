@@ -71,8 +71,8 @@ struct PagesTests {
     @Test("The consent and error pages escape the client id, unknown scopes, the code and the message")
     func hostileConsentAndErrorPages() throws {
         let consent = ConsentPage(
-            context: Self.context(appID: Self.hostile), clientID: Self.hostile, scopes: ["openid", Self.hostile],
-            formAction: Self.hostile, hiddenFields: [("state", Self.hostile)]
+            context: Self.context(appID: Self.hostile), userName: Self.hostile, clientID: Self.hostile,
+            scopes: ["openid", Self.hostile], formAction: Self.hostile, hiddenFields: [("state", Self.hostile)]
         ).render()
         let error = ErrorPage(context: Self.context(appID: Self.hostile), status: 400, code: Self.hostile, message: Self.hostile).render()
         for page in [consent, error] {
@@ -81,6 +81,7 @@ struct PagesTests {
             #expect(!HTMLParse.tags(page).contains { $0.name == "img" })
         }
         #expect(consent.contains("<b>" + HTMLText.escaped(Self.hostile) + "</b>"))
+        #expect(consent.contains("<p id=\"telegate-user\">Continue as <b>" + HTMLText.escaped(Self.hostile) + "</b></p>"))
         #expect(consent.contains("<li>" + HTMLText.escaped(Self.hostile) + "</li>"))
         #expect(try #require(HTMLParse.form(consent, id: "telegate-consent")).fields.first?.value == Self.hostile)
         #expect(error.contains("<code>" + HTMLText.escaped(Self.hostile) + "</code>"))
@@ -142,9 +143,10 @@ struct PagesTests {
             #expect(login.contains(strings.loginTitle))
             #expect(login.contains(strings.telegramRedirectButton))
             let consent = ConsentPage(
-                context: Self.context(locale), clientID: "django", scopes: ["openid", "profile", "telegram", "offline_access"],
-                formAction: "/apps/site/authorize", hiddenFields: []
+                context: Self.context(locale), userName: "Ana Lee", clientID: "django",
+                scopes: ["openid", "profile", "telegram", "offline_access"], formAction: "/apps/site/authorize", hiddenFields: []
             ).render()
+            #expect(consent.contains(strings.consentUser.replacingOccurrences(of: "{name}", with: "<b>Ana Lee</b>")))
             for scope in ["openid", "profile", "telegram", "offline_access"] {
                 #expect(consent.contains("<li>" + HTMLText.escaped(strings.scopes[scope] ?? "missing") + "</li>"))
             }
@@ -168,7 +170,7 @@ struct PagesTests {
     @Test("The consent form posts the request back with consent=allow or consent=deny")
     func consentForm() throws {
         let page = ConsentPage(
-            context: Self.context(), clientID: "django", scopes: ["openid"], formAction: "/apps/site/authorize",
+            context: Self.context(), userName: "", clientID: "django", scopes: ["openid"], formAction: "/apps/site/authorize",
             hiddenFields: Self.requestFields
         ).render()
         let form = try #require(HTMLParse.form(page, id: "telegate-consent"))
@@ -177,6 +179,7 @@ struct PagesTests {
         let buttons = HTMLParse.tags(page).filter { $0.name == "button" }
         #expect(buttons.map { $0.attributes["name"] } == ["consent", "consent"])
         #expect(buttons.map { $0.attributes["value"] } == ["allow", "deny"])
+        #expect(!page.contains("telegate-user"), "no name, no \"Continue as\" line")
     }
 
     // MARK: budget and CSP
@@ -186,8 +189,8 @@ struct PagesTests {
         let pages = [
             Self.loginPage(), Self.loginPage(.ru),
             ConsentPage(
-                context: Self.context(.ru), clientID: "django", scopes: ["openid", "profile", "telegram", "offline_access"],
-                formAction: "/apps/site/authorize", hiddenFields: Self.requestFields
+                context: Self.context(.ru), userName: String(repeating: "Я", count: 128), clientID: "django",
+                scopes: ["openid", "profile", "telegram", "offline_access"], formAction: "/apps/site/authorize", hiddenFields: Self.requestFields
             ).render(),
             ErrorPage(context: Self.context(.ru), status: 400, code: "invalid_request", message: String(repeating: "m", count: 200)).render(),
         ]

@@ -1,5 +1,6 @@
-/// The consent page for clients marked `consent: required`: what the client asks for in plain words, and the
-/// form `#telegate-consent` that posts the request back with `consent=allow` or `consent=deny` (the button pressed).
+/// The consent page for clients marked `consent: required`: who is signing in (`#telegate-user`, "Continue as
+/// <name>"), what the client asks for in plain words, and the form `#telegate-consent` that posts the request back
+/// with `consent=allow` or `consent=deny` (the button pressed).
 struct ConsentPage {
     /// The name of the field the pressed button submits.
     static let decisionField = "consent"
@@ -9,6 +10,8 @@ struct ConsentPage {
     static let denyValue = "deny"
 
     let context: PageContext
+    /// The signed-in user's display name, from Telegram: shown as text; an empty name shows no line.
+    let userName: String
     let clientID: String
     let scopes: [String]
     let formAction: String
@@ -19,11 +22,17 @@ struct ConsentPage {
         let strings = PageStrings.table(for: context.locale)
         let lead = HTMLText.escaped(strings.consentLead)
             .replacingOccurrences(of: "{client}", with: "<b>\(HTMLText.escaped(clientID))</b>")
+        let user =
+            userName.isEmpty
+            ? ""
+            : "<p id=\"telegate-user\">"
+                + HTMLText.escaped(strings.consentUser).replacingOccurrences(of: "{name}", with: "<b>\(HTMLText.escaped(userName))</b>")
+                + "</p>\n"
         let items = scopes.map { "<li>\(HTMLText.escaped(strings.scopes[$0] ?? $0))</li>" }.joined()
         let buttons = button(Self.allowValue, strings.allow, secondary: false) + "\n" + button(Self.denyValue, strings.deny, secondary: true)
         let main = """
             <h1>\(HTMLText.escaped(strings.consentTitle))</h1>
-            <p>\(lead)</p>
+            \(user)<p>\(lead)</p>
             <ul>\(items)</ul>
             \(HiddenForm.markup(id: "telegate-consent", action: formAction, fields: hiddenFields, extra: buttons))
             """

@@ -11,6 +11,7 @@ extension PageStrings {
         privacyNote: "The site receives your Telegram name, username and photo. Never your phone number.",
         needsJavaScript: "Turn on JavaScript to use the Telegram login button.",
         consentTitle: "Allow access?",
+        consentUser: "Continue as {name}",
         consentLead: "{client} asks to:",
         allow: "Allow",
         deny: "Deny",

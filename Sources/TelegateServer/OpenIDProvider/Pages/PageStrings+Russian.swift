@@ -11,6 +11,7 @@ extension PageStrings {
         privacyNote: "Сайт получит ваше имя, имя пользователя и фото из Telegram. Номер телефона — никогда.",
         needsJavaScript: "Включите JavaScript, чтобы воспользоваться кнопкой входа Telegram.",
         consentTitle: "Разрешить доступ?",
+        consentUser: "Продолжить как {name}",
         consentLead: "{client} запрашивает:",
         allow: "Разрешить",
         deny: "Отказать",

@@ -22,6 +22,8 @@ struct PageStrings: Sendable {
 
     /// The consent page's heading.
     var consentTitle: String
+    /// Who is signing in, on the consent page, with `{name}` where the user's name goes.
+    var consentUser: String
     /// The consent page's request, with `{client}` where the client's id goes.
     var consentLead: String
     /// The button that grants the request.
