@@ -1,7 +1,7 @@
 import Foundation
 import StrictJSON
 import TelegateApp
-import TelegateCore
+@testable import TelegateCore
 import TelegateTesting
 import TelegramAuth
 import TestSupport
