@@ -119,6 +119,28 @@ struct FirebaseSimulatorTests {
         }
     }
 
+    @Test("The Firebase JS SDK's emulator paths reach the same project, and browsers pass the preflight")
+    func emulatorPaths() async throws {
+        try await FirebaseHarness.run { harness in
+            let settings = try FirebaseCustomTokenTests.settings(serviceAccount: harness.simulator.serviceAccountJSON)
+            let minted = try FirebaseCustomToken(settings: settings).mint(for: FirebaseCustomTokenTests.user, now: Self.now)
+            let body = JSONValue.object([("token", .string(minted.token)), ("returnSecureToken", .bool(true))]).serialized
+            let signedIn = try await harness.simulatorRequest(
+                "/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken", body: body)
+            #expect(signedIn.status == 200, "\(signedIn.body)")
+            let refreshToken = try #require(signedIn.json["refreshToken"]?.stringValue)
+            let refreshed = try await harness.simulatorRequest(
+                "/securetoken.googleapis.com/v1/token", body: "grant_type=refresh_token&refresh_token=" + refreshToken,
+                contentType: "application/x-www-form-urlencoded")
+            #expect(refreshed.json["user_id"]?.stringValue == minted.uid, "\(refreshed.body)")
+            let preflight = try await harness.simulatorPreflight(
+                "/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken", origin: "https://shop.example.com")
+            #expect(preflight.status == 204)
+            #expect(preflight.header("Access-Control-Allow-Origin") == "https://shop.example.com")
+            #expect(preflight.header("Access-Control-Allow-Headers")?.contains("x-client-version") == true)
+        }
+    }
+
     @Test("Tampered, expired, too long, wrong-audience, iss ≠ sub, unknown-key and over-long-uid tokens are INVALID_CUSTOM_TOKEN")
     func invalidTokens() async throws {
         try await FirebaseHarness.run { harness in

@@ -67,20 +67,17 @@ public struct FirebaseSimulator: ProviderSimulator {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         control.addRoutes(to: router)
-        for prefix in ["", "/identitytoolkit.googleapis.com"] {
-            router.post("\(prefix)/v1/accounts:signInWithCustomToken") { request, _ in
+        for path in ["/v1/accounts:signInWithCustomToken", "/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken"] {
+            router.post(RouterPath(path)) { request, _ in
                 try await control.handle("sign_in_custom_token") { try await signInWithCustomToken(request) }
             }
+            router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
         }
-        for prefix in ["", "/securetoken.googleapis.com"] {
-            router.post("\(prefix)/v1/token") { request, _ in
+        for path in ["/v1/token", "/securetoken.googleapis.com/v1/token"] {
+            router.post(RouterPath(path)) { request, _ in
                 try await control.handle("refresh_token") { try await refresh(request) }
             }
-        }
-        for path in ["/v1/accounts:signInWithCustomToken", "/v1/token"] {
-            for prefix in ["", "/identitytoolkit.googleapis.com", "/securetoken.googleapis.com"] {
-                router.on(RouterPath(prefix + path), method: .options) { request, _ in Self.preflight(request) }
-            }
+            router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
         }
         router.get(RouterPath(Self.jwksPath)) { _, _ in
             try await control.handle("jwks") { SimulatorControl.json(project.jwks.serialized) }
@@ -102,7 +99,7 @@ public struct FirebaseSimulator: ProviderSimulator {
         try await answer(request) { body throws(FirebaseErrorBody) in
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
                 let json = try? JSONValue.parse(body), let members = json.objectMembers
-            else { throw .identityToolkit("INVALID_JSON_PAYLOAD") }
+            else { throw .identityToolkit("Invalid JSON payload received.") }
             let known = ["token", "returnSecureToken", "tenantId"]
             if let unknown = members.first(where: { !known.contains($0.key) }) {
                 throw .identityToolkit("Invalid JSON payload received. Unknown name \"\(unknown.key.prefix(40))\": Cannot find field.")

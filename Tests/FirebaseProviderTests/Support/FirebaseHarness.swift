@@ -112,6 +112,16 @@ final class FirebaseHarness: Sendable {
             .post, path + "?key=" + key, body: body, contentType: contentType)
     }
 
+    /// The CORS preflight a browser on `origin` sends before a Firebase SDK call to `path`.
+    func simulatorPreflight(_ path: String, origin: String) async throws -> HTTPReply {
+        try await TelegateClient(client: client, baseURL: simulatorURL).request(
+            .options, path,
+            headers: [
+                ("Origin", origin), ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type,x-client-version"),
+            ])
+    }
+
     /// `accounts:signInWithCustomToken` with `token`.
     func signIn(_ token: String, tenantID: String? = nil) async throws -> HTTPReply {
         var members: [(key: String, value: JSONValue)] = [("token", .string(token)), ("returnSecureToken", .bool(true))]
