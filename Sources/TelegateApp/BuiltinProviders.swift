@@ -1,5 +1,7 @@
 import ClerkProvider
 import ClerkSimulator
+import FirebaseProvider
+import FirebaseSimulator
 import LogtoProvider
 import LogtoSimulator
 import OIDCProvider
@@ -21,6 +23,7 @@ public enum BuiltinProviders {
         Provider(adapter: OIDCAdapter.self),
         Provider(adapter: ClerkAdapter.self, simulator: ClerkSimulator.self),
         Provider(adapter: LogtoAdapter.self, simulator: LogtoSimulator.self),
+        Provider(adapter: FirebaseAdapter.self, simulator: FirebaseSimulator.self),
     ]
 
     /// The adapter kinds.

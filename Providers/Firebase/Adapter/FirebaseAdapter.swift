@@ -1,0 +1,46 @@
+import Foundation
+import ProviderKit
+import StrictJSON
+import TelegateCore
+import TelegramAuth
+
+/// Firebase Authentication (kind `firebase`): a Mini App user gets a real Firebase session by
+/// `signInWithCustomToken` with a custom token Telegate signs with the project's service account.
+///
+/// Minting is local (RS256, the header and claims Identity Toolkit checks), so a login makes no call to Google at
+/// all; Firebase creates the user on its first sign-in. The uid comes from the `uid` template (by default the local
+/// user id), and the configured Telegram fields become developer claims, which Firebase copies to the top level of
+/// the user's ID token (and so to Security Rules as `request.auth.token.<name>`).
+public struct FirebaseAdapter: ProviderAdapter {
+    public static let kind = "firebase"
+    public static var configSchema: AdapterConfigSchema { FirebaseSettings.schema }
+
+    private let settings: FirebaseSettings
+    private let minter: FirebaseCustomToken
+    private let clock: WallClock
+
+    public init(config: AdapterConfig, context: AdapterContext) throws {
+        let settings = try config.decode(FirebaseSettings.self)
+        self.settings = settings
+        self.minter = FirebaseCustomToken(settings: settings)
+        self.clock = context.clock
+    }
+
+    /// `{"type": "firebase_custom_token", "customToken", "uid", "expiresAt"}`.
+    public func issue(for subject: Subject, options: IssueOptions) async throws -> Credential {
+        let minted = try minter.mint(for: subject.user, now: clock.now)
+        return Credential(
+            type: "firebase_custom_token",
+            members: [
+                ("customToken", .string(minted.token)), ("uid", .string(minted.uid)),
+                ("expiresAt", .string(Date(timeIntervalSince1970: TimeInterval(minted.expiresAt)).ISO8601Format())),
+            ])
+    }
+
+    /// Nothing to reach: the service account key was read and checked when the configuration was loaded.
+    public func check() async -> AdapterHealth {
+        AdapterHealth(
+            ok: true,
+            message: "custom tokens are signed locally by \(settings.serviceAccount.email) for project \(settings.serviceAccount.projectID)")
+    }
+}

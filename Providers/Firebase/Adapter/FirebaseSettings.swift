@@ -1,0 +1,73 @@
+import ProviderKit
+import StrictJSON
+import TelegateCore
+
+/// The configuration of a Firebase adapter, decoded from its validated ``AdapterConfig``. The service account is
+/// read here, once per configuration.
+struct FirebaseSettings: AdapterSettings {
+    /// The developer-claim names Firebase reserves (the Admin SDKs refuse them, and they would clash with the ID
+    /// token's own claims).
+    static let reservedClaims: Set<String> = [
+        "acr", "amr", "at_hash", "aud", "auth_time", "azp", "cnf", "c_hash", "exp", "firebase", "iat", "iss", "jti", "nbf",
+        "nonce", "sub",
+    ]
+
+    let serviceAccount: FirebaseServiceAccount
+    /// The Identity Platform tenant users sign in to, or `nil` for the project's own users.
+    let tenantID: String?
+    let uid: FirebaseUIDTemplate
+    /// Developer claims: name → the Telegram field it carries, in configuration order.
+    let claims: [(name: String, field: FirebaseTelegramField)]
+    let tokenTTL: Int64
+
+    static let schema = AdapterConfigSchema([
+        .init(
+            "serviceAccount", .secret, required: true,
+            description:
+                "The Firebase project's service account key JSON (Project settings → Service accounts → Generate new private key), as env:NAME or file:PATH."
+        ),
+        .init(
+            "tenantId", .string, nullable: true,
+            description: "The Identity Platform tenant users sign in to; absent or null for the project's own users."),
+        .init(
+            "uid", .string, default: .string("{user_id}"),
+            description: "The Firebase uid template, with {user_id} (the local user id) or {telegram_id}; at most 128 characters."),
+        .init(
+            "claims", .object, default: .object([("telegram_id", .string("telegram_id"))]),
+            description:
+                "Developer claims (top-level claims of the Firebase ID token): claim name → Telegram field, from "
+                + FirebaseTelegramField.allCases.map(\.rawValue).joined(separator: ", ") + ". Reserved names ("
+                + reservedClaims.sorted().joined(separator: ", ") + ") are refused."),
+        .init(
+            "tokenTTL", .integer, default: .integer(3600), range: 1...3600,
+            description: "Seconds a custom token stays valid (Firebase accepts at most 3600)."),
+    ])
+
+    enum CodingKeys: String, CodingKey {
+        case serviceAccount, tenantId, uid, claims, tokenTTL
+    }
+
+    init(from decoder: any Decoder) throws {
+        let members = try decoder.container(keyedBy: CodingKeys.self)
+        self.serviceAccount = try FirebaseServiceAccount(json: try members.decode(String.self, forKey: .serviceAccount))
+        let tenantID = try members.decodeIfPresent(String.self, forKey: .tenantId)
+        if let tenantID, tenantID.isEmpty { throw AdapterConfigSchema.invalid("tenantId may not be empty") }
+        self.tenantID = tenantID
+        self.uid = try FirebaseUIDTemplate(try members.decode(String.self, forKey: .uid))
+        self.claims = try Self.claims(try members.decode(JSONValue.self, forKey: .claims))
+        self.tokenTTL = try members.decode(Int64.self, forKey: .tokenTTL)
+    }
+
+    private static func claims(_ value: JSONValue) throws -> [(name: String, field: FirebaseTelegramField)] {
+        try (value.objectMembers ?? []).map { member in
+            guard !member.key.isEmpty else { throw AdapterConfigSchema.invalid("claims: a claim name may not be empty") }
+            guard !reservedClaims.contains(member.key) else {
+                throw AdapterConfigSchema.invalid("claims: \"\(member.key)\" is a claim name Firebase reserves")
+            }
+            guard let name = member.value.stringValue else {
+                throw AdapterConfigSchema.invalid("claims: \"\(member.key.prefix(40))\" must name a Telegram field")
+            }
+            return (member.key, try FirebaseTelegramField.named(name))
+        }
+    }
+}
