@@ -43,10 +43,12 @@ final class TelegateCluster: Sendable {
     }
 
     /// Starts `count` instances (one after the other, each ready before the next starts) and runs `body`; stops
-    /// every process and drops the schema afterwards, whatever happens.
+    /// every process and drops the schema afterwards, whatever happens. By default a request may wait a minute for a
+    /// pooled connection (`statement_timeout=60`, not the production 5 s): hundreds of concurrent logins on a busy
+    /// 2-core machine must queue, not time out.
     static func run(
         instances count: Int = 2, provider: any ClusterProvider = BuiltinIssuer(), database: String? = postgresURL,
-        parameters: String = "pool_size=8", _ body: (TelegateCluster) async throws -> Void
+        parameters: String = "pool_size=8&statement_timeout=60", _ body: (TelegateCluster) async throws -> Void
     ) async throws {
         guard let url = database else { return }
         let schema = "mi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
