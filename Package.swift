@@ -61,6 +61,7 @@ let providers: [Provider] = [
     Provider("OIDC", tests: false),  // the built-in issuer; its tests are in TelegateServerTests
     Provider("Clerk"),
     Provider("Logto"),
+    Provider("Supabase"),
 ]
 
 let package = Package(

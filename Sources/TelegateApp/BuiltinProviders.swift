@@ -5,6 +5,8 @@ import LogtoSimulator
 import OIDCProvider
 import ProviderKit
 import SimulatorKit
+import SupabaseProvider
+import SupabaseSimulator
 import TelegramSimulator
 
 /// The providers built into this binary: each one's adapter kind and, where `telegate simulate` serves one, its
@@ -21,6 +23,7 @@ public enum BuiltinProviders {
         Provider(adapter: OIDCAdapter.self),
         Provider(adapter: ClerkAdapter.self, simulator: ClerkSimulator.self),
         Provider(adapter: LogtoAdapter.self, simulator: LogtoSimulator.self),
+        Provider(adapter: SupabaseAdapter.self, simulator: SupabaseSimulator.self),
     ]
 
     /// The adapter kinds.
