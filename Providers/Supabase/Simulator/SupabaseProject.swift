@@ -65,7 +65,7 @@ final class SupabaseProject: Sendable {
 
     // MARK: Users
 
-    /// `POST /admin/users`: `id` must be a UUID v4 when given; an email or a phone is required; emails and phones
+    /// `POST /admin/users`: `id` must be a UUID (not the nil UUID) when given; an email or a phone is required; emails and phones
     /// are unique.
     func createUser(_ body: JSONValue) throws(SupabaseErrorBody) -> User {
         var id = UUID().uuidString.lowercased()
@@ -73,8 +73,8 @@ final class SupabaseProject: Sendable {
             guard let text = given.stringValue, let uuid = UUID(uuidString: text) else {
                 throw .validation("ID must conform to the uuid v4 format")
             }
+            // Supabase Auth parses the id as any UUID (`uuid.FromString`), whatever its message says about v4.
             guard uuid != UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) else { throw .validation("ID cannot be a nil uuid") }
-            guard Self.isVersion4(uuid) else { throw .validation("ID must conform to the uuid v4 format") }
             id = uuid.uuidString.lowercased()
         }
         let email = try Self.email(body["email"])
@@ -236,11 +236,6 @@ final class SupabaseProject: Sendable {
     var allSessions: [Session] { state.withLock { $0.sessions } }
 
     // MARK: Helpers
-
-    private static func isVersion4(_ uuid: UUID) -> Bool {
-        let bytes = uuid.uuid
-        return bytes.6 >> 4 == 4 && bytes.8 >> 6 == 0b10
-    }
 
     /// A trimmed, lowercased email, `nil` when absent or empty; a malformed one is refused.
     private static func email(_ value: JSONValue?) throws(SupabaseErrorBody) -> String? {
