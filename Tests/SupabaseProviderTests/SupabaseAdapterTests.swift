@@ -144,7 +144,7 @@ struct SupabaseAdapterTests {
             #expect(try await harness.admin(.POST, "/admin/users", body: body).status == 200)
             let reply = try await harness.exchange()
             #expect(reply.status == 409)
-            #expect(reply.json["code"]?.stringValue == "provider_user_conflict")
+            #expect(reply.json["code"]?.stringValue == "supabase_email_taken")
             #expect(harness.simulator.users.count == 1)
             #expect(harness.simulator.control.calls("generate_link") == 0)
         }

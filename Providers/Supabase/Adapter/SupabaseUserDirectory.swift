@@ -38,10 +38,10 @@ struct SupabaseUserDirectory: ProviderUserDirectory {
 
 extension TelegateError.Code {
     /// Another Supabase user already has the synthetic email Telegate would give this user.
-    public static let supabaseEmailTaken = Self("provider_user_conflict", status: 409)
+    public static let supabaseEmailTaken = Self("supabase_email_taken", status: 409)
 }
 
 extension SupabaseAdapter {
-    /// `provider_user_conflict`.
+    /// `supabase_email_taken`.
     public static var errorCodes: [TelegateError.Code] { [.supabaseEmailTaken] }
 }
