@@ -45,7 +45,8 @@ struct SupabaseSettings: AdapterSettings {
                     ("app", .array([.string("telegram_id")])),
                 ]),
                 description:
-                    "Telegram fields copied under \"telegram\" into user_metadata (user) and app_metadata (app, not editable by the user): {user: [...], app: [...]}, from "
+                    "Telegram fields copied under \"telegram\" into user_metadata (user) and app_metadata (app, not editable "
+                    + "by the user): {user: [...], app: [...]}, from "
                     + TelegramField.allCases.map(\.rawValue).joined(separator: ", ") + "."),
         ] + AdapterConfigSchema.outboundFields)
 

@@ -14,7 +14,8 @@ struct SupabaseUserFields: Sendable {
     /// known, stable and the same after any retry. It is drawn from the app, the adapter and the local user id
     /// (122 bits of their SHA-256), so no other local user, app or adapter ever gets it.
     func userID(for user: UserRecord) -> String {
-        var bytes = Array(SHA256.hash(data: Array("supabase-user\u{0}\(appID.rawValue)\u{0}\(adapter.rawValue)\u{0}\(user.id.rawValue)".utf8)).prefix(16))
+        let name = "supabase-user\u{0}\(appID.rawValue)\u{0}\(adapter.rawValue)\u{0}\(user.id.rawValue)"
+        var bytes = Array(SHA256.hash(data: Array(name.utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = bytes.map { String(format: "%02x", $0) }.joined()

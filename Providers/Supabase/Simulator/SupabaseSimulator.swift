@@ -10,7 +10,8 @@ import StrictJSON
 /// `/token`, `/user`), on one port.
 ///
 /// It applies Supabase Auth's rules: every request needs an `apikey`; admin calls need the secret key as `apikey`
-/// and as `Authorization: Bearer`; a given user `id` must be a UUID (Supabase parses any version, and refuses the nil UUID); a user needs an email or a phone; a
+/// and as `Authorization: Bearer`; a given user `id` must be a UUID (Supabase parses any version, and refuses the
+/// nil UUID); a user needs an email or a phone; a
 /// duplicate email is `422 email_exists`; a `magiclink` for an unknown email silently becomes a `signup` that
 /// creates the user; a `hashed_token` completes `/verify` once, before the OTP expiry, and a newer one for the same
 /// user replaces it; access tokens are HS256 JWTs (`sub` = user id, `role` and `aud` = `authenticated`); refresh
