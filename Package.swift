@@ -62,6 +62,7 @@ let providers: [Provider] = [
     Provider("Clerk"),
     Provider("Logto"),
     Provider("Firebase"),
+    Provider("Supabase"),
 ]
 
 let package = Package(
@@ -262,6 +263,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
                 "TelegatePostgres", "TelegateSQL",
+                "SupabaseSimulator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

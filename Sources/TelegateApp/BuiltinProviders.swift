@@ -7,6 +7,8 @@ import LogtoSimulator
 import OIDCProvider
 import ProviderKit
 import SimulatorKit
+import SupabaseProvider
+import SupabaseSimulator
 import TelegramSimulator
 
 /// The providers built into this binary: each one's adapter kind and, where `telegate simulate` serves one, its
@@ -24,6 +26,7 @@ public enum BuiltinProviders {
         Provider(adapter: ClerkAdapter.self, simulator: ClerkSimulator.self),
         Provider(adapter: LogtoAdapter.self, simulator: LogtoSimulator.self),
         Provider(adapter: FirebaseAdapter.self, simulator: FirebaseSimulator.self),
+        Provider(adapter: SupabaseAdapter.self, simulator: SupabaseSimulator.self),
     ]
 
     /// The adapter kinds.

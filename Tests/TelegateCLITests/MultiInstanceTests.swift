@@ -7,8 +7,8 @@ import Testing
 /// message, without `TELEGATE_TEST_POSTGRES_URL`. Serialized: each test already runs two servers and a load.
 @Suite("Several instances on one PostgreSQL", .serialized, .enabled(if: MultiInstanceAvailability.isAvailable))
 struct MultiInstanceTests {
-    @Test("I1, I2: 200 concurrent first logins of one Telegram user over both instances make one user (and one Clerk user); 1,000 distinct users make 1,000",
-        arguments: [ClusterProviderKind.builtinIssuer, .clerk])
+    @Test("I1, I2: 200 concurrent first logins of one Telegram user over both instances make one user (and one provider user); 1,000 distinct users make 1,000",
+        arguments: [ClusterProviderKind.builtinIssuer, .clerk, .supabase])
     func firstLogins(provider: ClusterProviderKind) async throws {
         try await TelegateCluster.run(provider: provider.make()) { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])
@@ -114,8 +114,8 @@ struct MultiInstanceTests {
         }
     }
 
-    @Test("I4, I5, H6, H7: kill -9 at each fault point, restart, retry: the retry succeeds and there is still one user (and one Clerk user) per Telegram user",
-        arguments: [ClusterProviderKind.builtinIssuer, .clerk])
+    @Test("I4, I5, H6, H7: kill -9 at each fault point, restart, retry: the retry succeeds and there is still one user (and one provider user) per Telegram user",
+        arguments: [ClusterProviderKind.builtinIssuer, .clerk, .supabase])
     func crashAtFaultPoints(provider: ClusterProviderKind) async throws {
         try await TelegateCluster.run(provider: provider.make()) { cluster in
             let (a, b) = (cluster.instances[0], cluster.instances[1])

@@ -32,6 +32,8 @@ enum ClusterProviderKind: String, Sendable, CaseIterable, CustomStringConvertibl
     case builtinIssuer = "built-in issuer"
     /// The Clerk adapter against the Clerk simulator.
     case clerk = "Clerk"
+    /// The Supabase adapter against the Supabase simulator.
+    case supabase = "Supabase"
 
     var description: String { rawValue }
 
@@ -39,6 +41,7 @@ enum ClusterProviderKind: String, Sendable, CaseIterable, CustomStringConvertibl
         switch self {
         case .builtinIssuer: BuiltinIssuer()
         case .clerk: ClerkCluster()
+        case .supabase: SupabaseCluster()
         }
     }
 }
