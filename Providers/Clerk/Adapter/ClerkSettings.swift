@@ -4,17 +4,6 @@ import TelegateCore
 
 /// The configuration of a Clerk adapter, decoded from its validated ``AdapterConfig``.
 struct ClerkSettings: AdapterSettings {
-    /// A Telegram profile field that can be copied into Clerk metadata.
-    enum TelegramField: String, Sendable, CaseIterable {
-        case telegramID = "telegram_id"
-        case username
-        case firstName = "first_name"
-        case lastName = "last_name"
-        case photoURL = "photo_url"
-        case languageCode = "language_code"
-        case isPremium = "is_premium"
-    }
-
     /// The Backend API versions whose contract this adapter follows.
     static let apiVersions = ["2025-11-10", "2026-05-12"]
     /// The placeholders a username template may use; each alone makes usernames unique.
@@ -28,8 +17,8 @@ struct ClerkSettings: AdapterSettings {
     /// `nil` sends no username.
     let usernameTemplate: String?
     let skipUserRequirement: Bool
-    let publicMetadata: [TelegramField]
-    let privateMetadata: [TelegramField]
+    let publicMetadata: [TelegramProfileField]
+    let privateMetadata: [TelegramProfileField]
     let syncProfile: Bool
 
     static let schema = AdapterConfigSchema(
@@ -61,7 +50,7 @@ struct ClerkSettings: AdapterSettings {
                 ]),
                 description:
                     "Telegram fields copied to the user's metadata under \"telegram\": {public: [...], private: [...]}, from "
-                    + TelegramField.allCases.map(\.rawValue).joined(separator: ", ") + "."),
+                    + TelegramProfileField.allCases.map(\.rawValue).joined(separator: ", ") + "."),
             .init(
                 "syncProfile", .boolean, default: .bool(true),
                 description: "Keep the Clerk user's first and last name equal to the Telegram profile."),
@@ -74,13 +63,13 @@ struct ClerkSettings: AdapterSettings {
     /// The metadata lists: `{public: [...], private: [...]}`.
     private struct Metadata: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case `public`, `private` }
-        let `public`: [TelegramField]
-        let `private`: [TelegramField]
+        let `public`: [TelegramProfileField]
+        let `private`: [TelegramProfileField]
 
         init(from decoder: any Decoder) throws {
             let members = try decoder.container(keyedBy: CodingKeys.self)
-            self.public = try members.decodeIfPresent([TelegramField].self, forKey: .public) ?? []
-            self.private = try members.decodeIfPresent([TelegramField].self, forKey: .private) ?? []
+            self.public = try members.decodeIfPresent([TelegramProfileField].self, forKey: .public) ?? []
+            self.private = try members.decodeIfPresent([TelegramProfileField].self, forKey: .private) ?? []
         }
     }
 
@@ -101,16 +90,5 @@ struct ClerkSettings: AdapterSettings {
         self.publicMetadata = metadata.public
         self.privateMetadata = metadata.private
         self.syncProfile = try members.decode(Bool.self, forKey: .syncProfile)
-    }
-}
-
-extension ClerkSettings.TelegramField: Decodable {
-    init(from decoder: any Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        guard let field = Self(rawValue: name) else {
-            throw AdapterConfigSchema.invalid(
-                "unknown Telegram field \"\(name.prefix(40))\"; known: " + Self.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        self = field
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import ProviderKit
 import StrictJSON
 import TelegateCore
 
@@ -25,10 +26,10 @@ struct ClerkUserFields: Sendable {
         members.append(("skip_password_requirement", .bool(true)))
         if settings.skipUserRequirement { members.append(("skip_user_requirement", .bool(true))) }
         if !settings.publicMetadata.isEmpty {
-            members.append(("public_metadata", telegramMetadata(settings.publicMetadata, of: user, keepingNulls: false)))
+            members.append(("public_metadata", TelegramProfileField.metadata(settings.publicMetadata, of: user)))
         }
         if !settings.privateMetadata.isEmpty {
-            members.append(("private_metadata", telegramMetadata(settings.privateMetadata, of: user, keepingNulls: false)))
+            members.append(("private_metadata", TelegramProfileField.metadata(settings.privateMetadata, of: user)))
         }
         return .object(members)
     }
@@ -38,10 +39,10 @@ struct ClerkUserFields: Sendable {
     func metadataUpdate(for user: UserRecord) -> JSONValue? {
         var members: [(key: String, value: JSONValue)] = []
         if !settings.publicMetadata.isEmpty {
-            members.append(("public_metadata", telegramMetadata(settings.publicMetadata, of: user, keepingNulls: true)))
+            members.append(("public_metadata", TelegramProfileField.metadata(settings.publicMetadata, of: user, keepingNulls: true)))
         }
         if !settings.privateMetadata.isEmpty {
-            members.append(("private_metadata", telegramMetadata(settings.privateMetadata, of: user, keepingNulls: true)))
+            members.append(("private_metadata", TelegramProfileField.metadata(settings.privateMetadata, of: user, keepingNulls: true)))
         }
         return members.isEmpty ? nil : .object(members)
     }
@@ -62,29 +63,5 @@ struct ClerkUserFields: Sendable {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
-    }
-
-    private func telegramMetadata(_ fields: [ClerkSettings.TelegramField], of user: UserRecord, keepingNulls: Bool) -> JSONValue {
-        let profile = user.profile
-        var members: [(key: String, value: JSONValue)] = []
-        for field in fields {
-            let value: JSONValue? =
-                switch field {
-                case .telegramID: JSONValue.integer(user.telegramID)
-                case .username: profile.username.map(JSONValue.string)
-                case .firstName: JSONValue.string(profile.firstName)
-                case .lastName: profile.lastName.map(JSONValue.string)
-                case .photoURL: profile.photoURL.map(JSONValue.string)
-                case .languageCode: profile.languageCode.map(JSONValue.string)
-                case .isPremium: JSONValue.bool(profile.isPremium)
-                }
-            let key = field == .telegramID ? "id" : field.rawValue
-            if let value {
-                members.append((key, value))
-            } else if keepingNulls {
-                members.append((key, .null))
-            }
-        }
-        return .object([("telegram", .object(members))])
     }
 }

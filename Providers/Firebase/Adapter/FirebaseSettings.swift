@@ -17,7 +17,7 @@ struct FirebaseSettings: AdapterSettings {
     let tenantID: String?
     let uid: FirebaseUIDTemplate
     /// Developer claims: name → the Telegram field it carries, in configuration order.
-    let claims: [(name: String, field: FirebaseTelegramField)]
+    let claims: [(name: String, field: TelegramProfileField)]
     let tokenTTL: Int64
 
     static let schema = AdapterConfigSchema([
@@ -36,7 +36,7 @@ struct FirebaseSettings: AdapterSettings {
             "claims", .object, default: .object([("telegram_id", .string("telegram_id"))]),
             description:
                 "Developer claims (top-level claims of the Firebase ID token): claim name → Telegram field, from "
-                + FirebaseTelegramField.allCases.map(\.rawValue).joined(separator: ", ") + ". Reserved names ("
+                + TelegramProfileField.allCases.map(\.rawValue).joined(separator: ", ") + ". Reserved names ("
                 + reservedClaims.sorted().joined(separator: ", ") + ") are refused."),
         .init(
             "tokenTTL", .integer, default: .integer(3600), range: 1...3600,
@@ -58,7 +58,7 @@ struct FirebaseSettings: AdapterSettings {
         self.tokenTTL = try members.decode(Int64.self, forKey: .tokenTTL)
     }
 
-    private static func claims(_ value: JSONValue) throws -> [(name: String, field: FirebaseTelegramField)] {
+    private static func claims(_ value: JSONValue) throws -> [(name: String, field: TelegramProfileField)] {
         try (value.objectMembers ?? []).map { member in
             guard !member.key.isEmpty else { throw AdapterConfigSchema.invalid("claims: a claim name may not be empty") }
             guard !reservedClaims.contains(member.key) else {
@@ -67,7 +67,7 @@ struct FirebaseSettings: AdapterSettings {
             guard let name = member.value.stringValue else {
                 throw AdapterConfigSchema.invalid("claims: \"\(member.key.prefix(40))\" must name a Telegram field")
             }
-            return (member.key, try FirebaseTelegramField.named(name))
+            return (member.key, try TelegramProfileField.named(name))
         }
     }
 }

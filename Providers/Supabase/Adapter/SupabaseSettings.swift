@@ -4,17 +4,6 @@ import TelegateCore
 
 /// The configuration of a Supabase adapter, decoded from its validated ``AdapterConfig``.
 struct SupabaseSettings: AdapterSettings {
-    /// A Telegram profile field that can be copied into a Supabase user's metadata.
-    enum TelegramField: String, Sendable, CaseIterable {
-        case telegramID = "telegram_id"
-        case username
-        case firstName = "first_name"
-        case lastName = "last_name"
-        case photoURL = "photo_url"
-        case languageCode = "language_code"
-        case isPremium = "is_premium"
-    }
-
     /// The placeholders an email template may use; each alone makes addresses unique.
     static let uniquePlaceholders = ["{telegram_id}", "{user_id}"]
 
@@ -23,8 +12,8 @@ struct SupabaseSettings: AdapterSettings {
     let serviceRoleKey: String
     let emailDomain: String
     let emailTemplate: String
-    let userMetadata: [TelegramField]
-    let appMetadata: [TelegramField]
+    let userMetadata: [TelegramProfileField]
+    let appMetadata: [TelegramProfileField]
 
     static let schema = AdapterConfigSchema(
         [
@@ -47,7 +36,7 @@ struct SupabaseSettings: AdapterSettings {
                 description:
                     "Telegram fields copied under \"telegram\" into user_metadata (user) and app_metadata (app, not editable "
                     + "by the user): {user: [...], app: [...]}, from "
-                    + TelegramField.allCases.map(\.rawValue).joined(separator: ", ") + "."),
+                    + TelegramProfileField.allCases.map(\.rawValue).joined(separator: ", ") + "."),
         ] + AdapterConfigSchema.outboundFields)
 
     enum CodingKeys: String, CodingKey {
@@ -57,13 +46,13 @@ struct SupabaseSettings: AdapterSettings {
     /// The metadata lists: `{user: [...], app: [...]}`.
     private struct Metadata: Decodable {
         enum CodingKeys: String, CodingKey { case user, app }
-        let user: [TelegramField]
-        let app: [TelegramField]
+        let user: [TelegramProfileField]
+        let app: [TelegramProfileField]
 
         init(from decoder: any Decoder) throws {
             let members = try decoder.container(keyedBy: CodingKeys.self)
-            self.user = try members.decodeIfPresent([TelegramField].self, forKey: .user) ?? []
-            self.app = try members.decodeIfPresent([TelegramField].self, forKey: .app) ?? []
+            self.user = try members.decodeIfPresent([TelegramProfileField].self, forKey: .user) ?? []
+            self.app = try members.decodeIfPresent([TelegramProfileField].self, forKey: .app) ?? []
         }
     }
 
@@ -90,16 +79,5 @@ struct SupabaseSettings: AdapterSettings {
         let metadata = try members.decode(Metadata.self, forKey: .metadata)
         self.userMetadata = metadata.user
         self.appMetadata = metadata.app
-    }
-}
-
-extension SupabaseSettings.TelegramField: Decodable {
-    init(from decoder: any Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        guard let field = Self(rawValue: name) else {
-            throw AdapterConfigSchema.invalid(
-                "unknown Telegram field \"\(name.prefix(40))\"; known: " + Self.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        self = field
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ProviderKit
 import StrictJSON
 import TelegateCore
 
@@ -55,27 +56,8 @@ struct SupabaseUserFields: Sendable {
     /// top-level key as a whole, so a field the profile no longer has disappears).
     private func metadata(for user: UserRecord) -> [(key: String, value: JSONValue)] {
         var members: [(key: String, value: JSONValue)] = []
-        if !settings.userMetadata.isEmpty { members.append(("user_metadata", telegram(settings.userMetadata, of: user))) }
-        if !settings.appMetadata.isEmpty { members.append(("app_metadata", telegram(settings.appMetadata, of: user))) }
+        if !settings.userMetadata.isEmpty { members.append(("user_metadata", TelegramProfileField.metadata(settings.userMetadata, of: user))) }
+        if !settings.appMetadata.isEmpty { members.append(("app_metadata", TelegramProfileField.metadata(settings.appMetadata, of: user))) }
         return members
-    }
-
-    private func telegram(_ fields: [SupabaseSettings.TelegramField], of user: UserRecord) -> JSONValue {
-        let profile = user.profile
-        var members: [(key: String, value: JSONValue)] = []
-        for field in fields {
-            let value: JSONValue? =
-                switch field {
-                case .telegramID: JSONValue.integer(user.telegramID)
-                case .username: profile.username.map(JSONValue.string)
-                case .firstName: JSONValue.string(profile.firstName)
-                case .lastName: profile.lastName.map(JSONValue.string)
-                case .photoURL: profile.photoURL.map(JSONValue.string)
-                case .languageCode: profile.languageCode.map(JSONValue.string)
-                case .isPremium: JSONValue.bool(profile.isPremium)
-                }
-            if let value { members.append((field == .telegramID ? "id" : field.rawValue, value)) }
-        }
-        return .object([("telegram", .object(members))])
     }
 }
