@@ -18,9 +18,8 @@ final class ClerkCluster: ClusterProvider {
     func start() async throws {
         let simulator = try ChildProcess(CLIProcess.executable.path, ["simulate", "clerk", "--port", String(port)])
         process.withLock { $0 = simulator }
-        for _ in 0..<100 {
-            if (try? await send(.GET, "/_simulator/calls").status) == 200 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await TelegateInstance.waitUntilReady("the Clerk simulator", isRunning: { simulator.isRunning }) {
+            (try? await send(.GET, "/_simulator/calls").status) == 200
         }
         let limit = try await send(.PUT, "/_simulator/clerk/rate_limit", body: #"{"requests": 100000000, "seconds": 10}"#)
         guard limit.status == 204 else { throw InstanceFailure(message: "the Clerk simulator did not start") }

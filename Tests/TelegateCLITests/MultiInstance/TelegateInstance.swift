@@ -54,9 +54,17 @@ final class TelegateInstance: Sendable {
 
     /// Polls `/readyz` until it answers `200`, for at most a minute.
     func waitUntilReady(client: HTTPClient) async throws {
+        try await Self.waitUntilReady(name, isRunning: { isRunning }) { (try? await readiness(client: client)) == 200 }
+    }
+
+    /// Polls `isReady` every 100 ms until it holds, for at most a minute: the one readiness wait of the processes a
+    /// cluster starts (instances and provider simulators). A process that has exited ends the wait at once.
+    static func waitUntilReady(
+        _ name: String, isRunning: () -> Bool, isReady: () async -> Bool
+    ) async throws {
         for _ in 0..<600 {
-            if !isRunning { throw InstanceFailure(message: "\(name) exited while starting") }
-            if (try? await readiness(client: client)) == 200 { return }
+            if !isRunning() { throw InstanceFailure(message: "\(name) exited while starting") }
+            if await isReady() { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw InstanceFailure(message: "\(name) did not become ready")
