@@ -135,6 +135,24 @@ public final class SimulatorControl: Sendable {
         }
     }
 
+    /// Adds `PUT /_simulator/<kind>/rate_limit` (`{"requests": N, "seconds": S}`, both positive): the simulated
+    /// provider's rate limit, set through `apply` (a simulator whose provider limits per window).
+    public static func addRateLimitRoute<Context: RequestContext>(
+        to router: Router<Context>, kind: String, apply: @escaping @Sendable (_ requests: Int, _ window: Duration) -> Void
+    ) {
+        router.put("/_simulator/\(kind)/rate_limit") { request, _ in
+            let bytes = try await request.body.collect(upTo: 1024)
+            guard let body = try? JSONValue.parse(Array(bytes.readableBytesView)),
+                let requests = body["requests"]?.integerValue, requests > 0,
+                let seconds = body["seconds"]?.integerValue, seconds > 0
+            else {
+                return json(#"{"error":"send {\"requests\": N, \"seconds\": S}"}"#, status: .badRequest)
+            }
+            apply(Int(requests), .seconds(seconds))
+            return Response(status: .noContent)
+        }
+    }
+
     /// Reads a fault from its JSON form.
     static func fault(from bytes: [UInt8]) -> SimulatorFault? {
         guard let value = try? JSONValue.parse(bytes), let members = value.objectMembers else { return nil }

@@ -107,17 +107,7 @@ public struct ClerkSimulator: ProviderSimulator {
             }
             return SimulatorControl.json(JSONValue.array(tokens).serialized)
         }
-        router.put("/_simulator/clerk/rate_limit") { request, _ in
-            let bytes = try await request.body.collect(upTo: 1024)
-            guard let body = try? JSONValue.parse(Array(bytes.readableBytesView)),
-                let requests = body["requests"]?.integerValue, requests > 0,
-                let seconds = body["seconds"]?.integerValue, seconds > 0
-            else {
-                return SimulatorControl.json(#"{"error":"send {\"requests\": N, \"seconds\": S}"}"#, status: .badRequest)
-            }
-            setRateLimit(requests: Int(requests), per: .seconds(seconds))
-            return Response(status: .noContent)
-        }
+        SimulatorControl.addRateLimitRoute(to: router, kind: "clerk") { setRateLimit(requests: $0, per: $1) }
         router.put("/_simulator/clerk/instance") { request, _ in
             let bytes = try await request.body.collect(upTo: 4096)
             guard let body = try? JSONValue.parse(Array(bytes.readableBytesView)),

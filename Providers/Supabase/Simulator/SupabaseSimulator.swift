@@ -75,17 +75,7 @@ public struct SupabaseSimulator: ProviderSimulator {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         control.addRoutes(to: router)
-        router.put("/_simulator/supabase/rate_limit") { request, _ in
-            let bytes = try await request.body.collect(upTo: 1024)
-            guard let body = try? JSONValue.parse(Array(bytes.readableBytesView)),
-                let requests = body["requests"]?.integerValue, requests > 0,
-                let seconds = body["seconds"]?.integerValue, seconds > 0
-            else {
-                return SimulatorControl.json(#"{"error":"send {\"requests\": N, \"seconds\": S}"}"#, status: .badRequest)
-            }
-            setRateLimit(requests: Int(requests), per: .seconds(seconds))
-            return Response(status: .noContent)
-        }
+        SimulatorControl.addRateLimitRoute(to: router, kind: "supabase") { setRateLimit(requests: $0, per: $1) }
         auth(router, .post, "/auth/v1/admin/users", "create_user", admin: true) { _, _, body in
             switch control.misbehaviour("create_user") {
             case .duplicate:
