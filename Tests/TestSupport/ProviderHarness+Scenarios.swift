@@ -48,7 +48,7 @@ extension ProviderHarness where Provider: AccountProviderUnderTest {
         for _ in 0..<3 {
             let reply = try await exchange()
             #expect(reply.status == 200)
-            #expect(reply.json["credential"]?[Provider.accountMember] == first.json["credential"]?[Provider.accountMember])
+            #expect(account(of: reply) == account(of: first))
         }
         #expect(simulator.control.allCalls == [Provider.IdentityProfile.handOut: 3])
         #expect(Provider.accounts(simulator).count == 1)
@@ -62,7 +62,7 @@ extension ProviderHarness where Provider: AccountProviderUnderTest {
         }
         #expect(replies.allSatisfy { $0.status == 200 })
         #expect(Set(replies.compactMap { $0.json["user"]?["id"]?.stringValue }).count == 1)
-        #expect(Set(replies.compactMap { $0.json["credential"]?[Provider.accountMember]?.stringValue }).count == 1)
+        #expect(Set(replies.compactMap { account(of: $0) }).count == 1)
         #expect(Provider.accounts(simulator).count == 1)
         #expect(simulator.control.calls(create) == 1)
     }
@@ -77,7 +77,7 @@ extension ProviderHarness where Provider: AccountProviderUnderTest {
 
         let reply = try await exchange()
         #expect(reply.status == 200)
-        #expect(reply.json["credential"]?[Provider.accountMember]?.stringValue == created)
+        #expect(account(of: reply) == created)
         #expect(Provider.accounts(simulator) == [created])
         #expect(simulator.control.calls(create) == 1)
     }

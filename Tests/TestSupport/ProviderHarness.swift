@@ -9,23 +9,19 @@ import TelegateCore
 import TelegramAuth
 import Testing
 
-/// A provider's simulator on a loopback port and a Telegate whose app `shop` has that provider's adapters pointing at
-/// it, called in process (or, with `live`, over HTTP on a free port). Canary secrets, and the credentials Telegate
+/// A provider's simulator on a loopback port and a Telegate whose app (``ProviderUnderTest/app``, `shop` unless the
+/// provider says otherwise) has that provider's adapters pointing at it, called in process (or, with `live`, over HTTP on a free port). Canary secrets, and the credentials Telegate
 /// hands out, must never reach logs or error bodies. Each provider's suite names its own harness
 /// (`typealias ClerkHarness = ProviderHarness<ClerkUnderTest>`) and adds its configuration and calls to it.
 public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
     public typealias Reply = HTTPReply
 
-    /// The bot token of app `shop`.
+    /// The app's bot token.
     public static var botToken: String { "7100000001:AAcanaryShopBotSecretValue0123456789x" }
     /// Telegate's master key.
     public static var masterKey: String { "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE=" }
     /// The Telegram user the tests log in by default.
-    public static var user: TelegramUser {
-        TelegramUser(
-            id: 279_058_397, firstName: "Vladislav", lastName: "Kibenko", username: "vdkfrost", languageCode: "ru",
-            photoURL: "https://t.me/i/userpic/320/sample.svg")
-    }
+    public static var user: TelegramUser { Provider.user }
 
     public let simulator: Provider.Simulator
     public let simulatorURL: String
@@ -35,12 +31,16 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
     public let logs: LogCapture
     /// The test's client for the simulator (and a live Telegate).
     public let client: HTTPClient
+    /// Fault points Telegate reaches around its provider calls.
+    public let faults: FaultInjector
+    /// The clock Telegate reads, if the test moves it.
+    public let clock: TestClock?
     private let telegate: TelegateClient
     private let secrets: SecretCanaries
 
     private init(
         simulator: Provider.Simulator, simulatorURL: String, baseURL: String, application: TelegateApplication, logs: LogCapture,
-        client: HTTPClient, telegate: TelegateClient, secrets: SecretCanaries
+        client: HTTPClient, faults: FaultInjector, clock: TestClock?, telegate: TelegateClient, secrets: SecretCanaries
     ) {
         self.simulator = simulator
         self.simulatorURL = simulatorURL
@@ -48,20 +48,23 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
         self.application = application
         self.logs = logs
         self.client = client
+        self.faults = faults
+        self.clock = clock
         self.telegate = telegate
         self.secrets = secrets
     }
 
-    /// Runs `body` against `simulator` and a fresh Telegate whose app `shop` has the `adapters` made for the
+    /// Runs `body` against `simulator` and a fresh Telegate whose app has the `adapters` made for the
     /// simulator's URL. `environment` holds the adapters' secrets (the bot token and master key are added);
     /// `secrets` are the values no log line or error body may carry. With `live`, Telegate listens on a free port.
-    /// Telegate reads `clock`, or the system's clock without one.
+    /// Telegate reads `clock`, or the system's clock without one, and reaches `faults` (by default none armed).
     public static func run(
         simulator: Provider.Simulator, adapters: (_ simulatorURL: String) -> [TestConfiguration.Adapter],
         environment: [String: String], secrets: [String], live: Bool = false, corsOrigins: [String] = [],
-        faults: FaultInjector? = nil, clock: TestClock? = nil, _ body: (ProviderHarness) async throws -> Void
+        faults: FaultInjector = FaultInjector(), clock: TestClock? = nil, _ body: (ProviderHarness) async throws -> Void
     ) async throws {
         let logs = LogCapture()
+        let botVariable = Provider.app.uppercased() + "_BOT_TOKEN"
         let canaries = SecretCanaries([botToken, masterKey] + secrets)
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("telegate-\(Provider.adapter)-\(UUID().uuidString)").path
@@ -71,13 +74,13 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
                 port: live ? FreePort.next() : nil, directory: directory,
                 apps: [
                     .init(
-                        "shop", corsOrigins: corsOrigins, bots: [.init(token: "env:SHOP_BOT_TOKEN", isDefault: true)],
+                        Provider.app, corsOrigins: corsOrigins, bots: [.init(token: "env:" + botVariable, isDefault: true)],
                         adapters: adapters(simulatorURL))
                 ]
             ).configuration()
             let application = try await TelegateApplication.prepare(
                 configuration: configuration,
-                environment: environment.merging(["TELEGATE_MASTER_KEY": masterKey, "SHOP_BOT_TOKEN": botToken]) { $1 },
+                environment: environment.merging(["TELEGATE_MASTER_KEY": masterKey, botVariable: botToken]) { $1 },
                 logger: logs.logger, clock: clock?.wallClock ?? .system, faults: faults)
             // Tests send up to 50 exchanges at once: enough connections for them, and a wait for one that a busy
             // machine cannot outlast.
@@ -89,7 +92,7 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
             func harness(_ telegate: TelegateClient) -> ProviderHarness {
                 ProviderHarness(
                     simulator: simulator, simulatorURL: simulatorURL, baseURL: baseURL, application: application, logs: logs,
-                    client: client, telegate: telegate, secrets: canaries)
+                    client: client, faults: faults, clock: clock, telegate: telegate, secrets: canaries)
             }
             if live {
                 try await application.serving(closing: client) {
@@ -112,8 +115,9 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
     // MARK: HTTP
 
     /// A request to `url`: Telegate's (under ``baseURL``) or the simulator's.
+    /// `contentType` is sent only with a body.
     public func request(
-        _ method: NIOHTTP1.HTTPMethod, _ url: String, body: String? = nil, contentType: String = "application/json",
+        _ method: NIOHTTP1.HTTPMethod, _ url: String, body: String? = nil, contentType: String? = "application/json",
         headers: [(String, String)] = []
     ) async throws -> Reply {
         let method = HTTPRequest.Method(method.rawValue) ?? .get
@@ -130,14 +134,19 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
         try InitDataSigner(botToken: BotToken(botToken)).sign(user: user, authDate: now - 5, queryID: "AAHdF6IQ")
     }
 
-    /// `POST /v1/apps/shop/exchange` for `user`, signed at Telegate's time. The credential members the provider
-    /// names as secret are remembered for the log check; error bodies are checked for secrets and the provider's
-    /// own error vocabulary.
-    public func exchange(_ user: TelegramUser = ProviderHarness.user, provider: String? = nil) async throws -> Reply {
+    /// `POST /v1/apps/<app>/exchange` for `user` (with `provider` and `organization` if given), signed at Telegate's
+    /// time. The initData, its hash and the credential members the provider names as secret are remembered for the
+    /// log check; error bodies are checked for secrets and the provider's own error vocabulary.
+    public func exchange(_ user: TelegramUser = ProviderHarness.user, provider: String? = nil, organization: String? = nil)
+        async throws -> Reply
+    {
         let initData = try Self.initData(for: user, now: application.services.clock.now)
+        rememberSecrets([initData, String(initData.split(separator: "=").last ?? "")])
         var members: [(key: String, value: JSONValue)] = [("initData", .string(initData))]
         if let provider { members.append(("provider", .string(provider))) }
-        let reply = try await request(.POST, baseURL + "/v1/apps/shop/exchange", body: JSONValue.object(members).serialized)
+        if let organization { members.append(("organization", .string(organization))) }
+        let reply = try await request(
+            .POST, baseURL + "/v1/apps/\(Provider.app)/exchange", body: JSONValue.object(members).serialized)
         secrets.remember(Provider.credentialSecrets.compactMap { reply.json["credential"]?[$0]?.stringValue })
         if reply.status >= 400 {
             #expect(secrets.found(in: reply.body).isEmpty, "a secret reached an error body")
@@ -146,6 +155,11 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
             }
         }
         return reply
+    }
+
+    /// Marks `values` as secrets: the run fails if any of them appears in the logs or an error body.
+    public func rememberSecrets(_ values: [String]) {
+        secrets.remember(values)
     }
 
     /// Telegate's audit log, newest first.
@@ -158,8 +172,12 @@ public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
 public protocol ProviderUnderTest: Sendable {
     /// The provider's simulator.
     associatedtype Simulator: ProviderSimulator
-    /// The adapter kind (and the name of the app's default adapter).
+    /// The adapter kind.
     static var adapter: String { get }
+    /// The app the harness configures.
+    static var app: String { get }
+    /// The Telegram user the tests log in by default.
+    static var user: TelegramUser { get }
     /// Members of an exchange's credential that are secrets: they must never be logged.
     static var credentialSecrets: [String] { get }
     /// Words of the provider's own error answers that must never reach an error body.
@@ -169,22 +187,32 @@ public protocol ProviderUnderTest: Sendable {
 }
 
 extension ProviderUnderTest {
+    public static var app: String { "shop" }
+    public static var user: TelegramUser {
+        TelegramUser(
+            id: 279_058_397, firstName: "Vladislav", lastName: "Kibenko", username: "vdkfrost", languageCode: "ru",
+            photoURL: "https://t.me/i/userpic/320/sample.svg")
+    }
     public static var credentialSecrets: [String] { [] }
     public static var errorBodyLeaks: [String] { [] }
     public static func issuedSecrets(_ simulator: Simulator) -> [String] { [] }
 }
 
 /// A provider that keeps accounts of its own, checked with the provider identity contract.
-public protocol AccountProviderUnderTest: ProviderUnderTest {
+public protocol IdentityProviderUnderTest: ProviderUnderTest {
     /// The simulator's operations and the labels of the harness's adapter.
     associatedtype IdentityProfile: ProviderIdentityProfile
-    /// The member of an exchange's credential that names the provider's account.
-    static var accountMember: String { get }
+    /// The provider's account an exchange's credential is for.
+    static func accountID(in credential: JSONValue) -> String?
+}
+
+/// A provider whose simulator lists the accounts it holds.
+public protocol AccountProviderUnderTest: IdentityProviderUnderTest {
     /// The ids of the accounts `simulator` holds, oldest first.
     static func accounts(_ simulator: Simulator) -> [String]
 }
 
-extension ProviderHarness: ProviderIdentityHarness where Provider: AccountProviderUnderTest {
+extension ProviderHarness: ProviderIdentityHarness where Provider: IdentityProviderUnderTest {
     public typealias Profile = Provider.IdentityProfile
 
     public var providerControl: SimulatorControl { simulator.control }
@@ -193,8 +221,12 @@ extension ProviderHarness: ProviderIdentityHarness where Provider: AccountProvid
         let user = TelegramUser(
             id: telegramID, firstName: firstName, lastName: nil, username: "user\(telegramID)", languageCode: "en", photoURL: nil)
         let reply = try await exchange(user)
-        return ProviderIdentityReply(
-            status: reply.status, body: reply.json, accountID: reply.json["credential"]?[Provider.accountMember]?.stringValue)
+        return ProviderIdentityReply(status: reply.status, body: reply.json, accountID: account(of: reply))
+    }
+
+    /// The provider's account `reply`'s credential is for.
+    public func account(of reply: Reply) -> String? {
+        reply.json["credential"].flatMap(Provider.accountID(in:))
     }
 
     public func metricsText() async throws -> String {

@@ -21,7 +21,7 @@ typealias ClerkHarness = ProviderHarness<ClerkUnderTest>
 enum ClerkUnderTest: AccountProviderUnderTest {
     typealias IdentityProfile = ClerkIdentityProfile
     static let adapter = "clerk"
-    static let accountMember = "clerkUserId"
+    static func accountID(in credential: JSONValue) -> String? { credential["clerkUserId"]?.stringValue }
     static let errorBodyLeaks = [ClerkHarness.secretKey, "clerk_trace_id", "long_message", #""error":"injected fault""#, "authentication_invalid"]
     static func issuedSecrets(_ simulator: ClerkSimulator) -> [String] { simulator.signInTokenValues }
     static func accounts(_ simulator: ClerkSimulator) -> [String] { simulator.users.map(\.id) }
@@ -54,7 +54,7 @@ extension ClerkHarness {
                 ]
             },
             environment: ["CLERK_SECRET_KEY": secretKey], secrets: [secretKey], live: live, corsOrigins: corsOrigins,
-            faults: faults, clock: clock, body)
+            faults: faults ?? FaultInjector(), clock: clock, body)
     }
 
     /// The Frontend API sign-in a Mini App makes with a ticket.

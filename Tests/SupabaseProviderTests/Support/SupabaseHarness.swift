@@ -14,7 +14,7 @@ typealias SupabaseHarness = ProviderHarness<SupabaseUnderTest>
 enum SupabaseUnderTest: AccountProviderUnderTest {
     typealias IdentityProfile = SupabaseIdentityProfile
     static let adapter = "supabase"
-    static let accountMember = "userId"
+    static func accountID(in credential: JSONValue) -> String? { credential["userId"]?.stringValue }
     static let errorBodyLeaks = [SupabaseHarness.secretKey, "error_code", "msg", #""error":"injected fault""#, "not_admin", "email_exists"]
     static func issuedSecrets(_ simulator: SupabaseSimulator) -> [String] { simulator.issuedEmailTokens }
     static func accounts(_ simulator: SupabaseSimulator) -> [String] { simulator.users.map(\.id) }
@@ -50,7 +50,7 @@ extension SupabaseHarness {
                 ]
             },
             environment: ["SUPABASE_SECRET_KEY": secretKey], secrets: [secretKey], live: live, corsOrigins: corsOrigins,
-            faults: faults, clock: clock, body)
+            faults: faults ?? FaultInjector(), clock: clock, body)
     }
 
     /// `POST /auth/v1/verify {type, token_hash}` as `supabase.auth.verifyOtp` sends it, with the publishable key.
