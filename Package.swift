@@ -225,7 +225,7 @@ let package = Package(
             dependencies: [
                 "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
                 // The provider harness: a simulator, a Telegate configured for it, signed initData.
-                "SimulatorKit", "TelegateCore", "TelegramAuth", "StrictJSON",
+                "SimulatorKit", "TelegateCore", "TelegramAuth", "StrictJSON", "ProviderKit", "TelegateRuntime",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"),

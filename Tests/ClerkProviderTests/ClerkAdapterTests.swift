@@ -58,16 +58,7 @@ struct ClerkAdapterTests {
 
     @Test("Erasing a user at the provider deletes the Clerk user; one Clerk no longer has counts as deleted")
     func deleteAtProvider() async throws {
-        try await ClerkHarness.run { harness in
-            let reply = try await harness.exchange()
-            let clerkUserID = try #require(reply.json["credential"]?["clerkUserId"]?.stringValue)
-            let runtime = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!))
-            let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
-            try await deleting.deleteProviderUser(externalID: clerkUserID)
-            #expect(harness.simulator.users.isEmpty)
-            try await deleting.deleteProviderUser(externalID: clerkUserID)
-            #expect(harness.simulator.control.calls("delete_user") == 2)
-        }
+        try await ClerkHarness.run { try await $0.expectErasureDeletesAccount() }
     }
 
     @Test("Metrics tell Telegate's own time per exchange from the time spent waiting for Clerk")

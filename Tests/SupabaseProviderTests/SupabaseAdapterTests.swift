@@ -142,16 +142,7 @@ struct SupabaseAdapterTests {
 
     @Test("Erasing a user at the provider deletes the Supabase user; one Supabase no longer has counts as deleted")
     func deleteAtProvider() async throws {
-        try await SupabaseHarness.run { harness in
-            let reply = try await harness.exchange()
-            let userID = try #require(reply.json["credential"]?["userId"]?.stringValue)
-            let runtime = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!))
-            let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
-            try await deleting.deleteProviderUser(externalID: userID)
-            #expect(harness.simulator.users.isEmpty)
-            try await deleting.deleteProviderUser(externalID: userID)
-            #expect(harness.simulator.control.calls("delete_user") == 2)
-        }
+        try await SupabaseHarness.run { try await $0.expectErasureDeletesAccount() }
     }
 
     @Test("Configurations that cannot work are refused at start, naming the key")

@@ -1,5 +1,8 @@
+import ProviderKit
 import SimulatorKit
 import StrictJSON
+import TelegateCore
+import TelegateRuntime
 import Testing
 
 /// How a provider's bad days reach Mini Apps, the same for every provider whose adapter calls its API: documented
@@ -80,5 +83,18 @@ extension ProviderHarness where Provider: AccountProviderUnderTest {
         #expect(account(of: reply) == created)
         #expect(Provider.accounts(simulator) == [created])
         #expect(simulator.control.calls(create) == 1)
+    }
+
+    /// Erasing a user at the provider deletes the provider's account (the simulator's `delete_user`); an account the
+    /// provider no longer has counts as deleted.
+    public func expectErasureDeletesAccount() async throws {
+        let accountID = try #require(account(of: try await exchange()))
+        let appID = try #require(AppID(rawValue: Provider.app))
+        let runtime = try #require(application.runtimes.app(appID))
+        let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
+        try await deleting.deleteProviderUser(externalID: accountID)
+        #expect(Provider.accounts(simulator).isEmpty)
+        try await deleting.deleteProviderUser(externalID: accountID)
+        #expect(simulator.control.calls("delete_user") == 2)
     }
 }

@@ -10,9 +10,10 @@ import TelegramAuth
 import Testing
 
 /// A provider's simulator on a loopback port and a Telegate whose app (``ProviderUnderTest/app``, `shop` unless the
-/// provider says otherwise) has that provider's adapters pointing at it, called in process (or, with `live`, over HTTP on a free port). Canary secrets, and the credentials Telegate
-/// hands out, must never reach logs or error bodies. Each provider's suite names its own harness
-/// (`typealias ClerkHarness = ProviderHarness<ClerkUnderTest>`) and adds its configuration and calls to it.
+/// provider says otherwise) has that provider's adapters pointing at it, called in process (or, with `live`, over
+/// HTTP on a free port). Canary secrets, and the credentials Telegate hands out, must never reach logs or error
+/// bodies. Each provider's suite names its own harness (`typealias ClerkHarness = ProviderHarness<ClerkUnderTest>`)
+/// and adds its configuration and calls to it.
 public final class ProviderHarness<Provider: ProviderUnderTest>: Sendable {
     public typealias Reply = HTTPReply
 

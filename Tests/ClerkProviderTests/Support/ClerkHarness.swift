@@ -22,7 +22,9 @@ enum ClerkUnderTest: AccountProviderUnderTest {
     typealias IdentityProfile = ClerkIdentityProfile
     static let adapter = "clerk"
     static func accountID(in credential: JSONValue) -> String? { credential["clerkUserId"]?.stringValue }
-    static let errorBodyLeaks = [ClerkHarness.secretKey, "clerk_trace_id", "long_message", #""error":"injected fault""#, "authentication_invalid"]
+    static let errorBodyLeaks = [
+        ClerkHarness.secretKey, "clerk_trace_id", "long_message", #""error":"injected fault""#, "authentication_invalid",
+    ]
     static func issuedSecrets(_ simulator: ClerkSimulator) -> [String] { simulator.signInTokenValues }
     static func accounts(_ simulator: ClerkSimulator) -> [String] { simulator.users.map(\.id) }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import NIOHTTP1
 import StrictJSON
 import SupabaseSimulator
@@ -61,11 +60,7 @@ extension SupabaseHarness {
 
     /// The claims of a JWT, read without checking it.
     static func claims(of jwt: String) -> JSONValue? {
-        let parts = jwt.split(separator: ".")
-        guard parts.count == 3 else { return nil }
-        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).flatMap { try? JSONValue.parse(Array($0)) }
+        try? JWTParts.claims(jwt)
     }
 
     /// A call to a Supabase admin route with the secret key.
