@@ -224,6 +224,9 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
+                // The provider harness: a simulator, a Telegate configured for it, signed initData.
+                "SimulatorKit", "TelegateCore", "TelegramAuth", "StrictJSON", "ProviderKit", "TelegateRuntime",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"),
         // The glibc extensions the tests' child-process launcher needs (Swift's Glibc module leaves out _GNU_SOURCE).

@@ -58,16 +58,7 @@ struct ClerkAdapterTests {
 
     @Test("Erasing a user at the provider deletes the Clerk user; one Clerk no longer has counts as deleted")
     func deleteAtProvider() async throws {
-        try await ClerkHarness.run { harness in
-            let reply = try await harness.exchange()
-            let clerkUserID = try #require(reply.json["credential"]?["clerkUserId"]?.stringValue)
-            let runtime = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!))
-            let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
-            try await deleting.deleteProviderUser(externalID: clerkUserID)
-            #expect(harness.simulator.users.isEmpty)
-            try await deleting.deleteProviderUser(externalID: clerkUserID)
-            #expect(harness.simulator.control.calls("delete_user") == 2)
-        }
+        try await ClerkHarness.run { try await $0.expectErasureDeletesAccount() }
     }
 
     @Test("Metrics tell Telegate's own time per exchange from the time spent waiting for Clerk")
@@ -91,18 +82,7 @@ struct ClerkAdapterTests {
 
     @Test("A returning user costs exactly one Clerk call: POST /v1/sign_in_tokens")
     func warmLogin() async throws {
-        try await ClerkHarness.run { harness in
-            let first = try await harness.exchange()
-            #expect(first.status == 200)
-            harness.simulator.control.resetCalls()
-            for _ in 0..<3 {
-                let reply = try await harness.exchange()
-                #expect(reply.status == 200)
-                #expect(reply.json["credential"]?["clerkUserId"] == first.json["credential"]?["clerkUserId"])
-            }
-            #expect(harness.simulator.control.allCalls == ["sign_in_token": 3])
-            #expect(harness.simulator.users.count == 1)
-        }
+        try await ClerkHarness.run { try await $0.expectWarmLoginCostsOneCall() }
     }
 
     @Test("A profile change is sent once, with the metadata endpoint the pinned API version requires")
@@ -128,35 +108,14 @@ struct ClerkAdapterTests {
 
     @Test("I1: 50 concurrent first logins of one user make one local user and one Clerk user")
     func concurrentFirstLogins() async throws {
-        try await ClerkHarness.run { harness in
-            let replies = try await withThrowingTaskGroup(of: ClerkHarness.Reply.self) { group in
-                for _ in 0..<50 { group.addTask { try await harness.exchange() } }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(replies.allSatisfy { $0.status == 200 })
-            #expect(Set(replies.compactMap { $0.json["user"]?["id"]?.stringValue }).count == 1)
-            #expect(Set(replies.compactMap { $0.json["credential"]?["clerkUserId"]?.stringValue }).count == 1)
-            #expect(harness.simulator.users.count == 1)
-            #expect(harness.simulator.control.calls("create_user") == 1)
-        }
+        try await ClerkHarness.run { try await $0.expectConcurrentFirstLoginsProvisionOnce() }
     }
 
     @Test("H7: a crash between the Clerk creation and the local link is repaired by the external_id lookup")
     func crashBetweenCreateAndLink() async throws {
         let faults = FaultInjector()
         faults.arm(.afterProviderBeforeResponse, action: .fail, times: 1)
-        try await ClerkHarness.run(faults: faults) { harness in
-            let failed = try await harness.exchange()
-            #expect(failed.status == 500)
-            #expect(harness.simulator.users.count == 1)
-            let created = try #require(harness.simulator.users.first?.id)
-
-            let reply = try await harness.exchange()
-            #expect(reply.status == 200)
-            #expect(reply.json["credential"]?["clerkUserId"]?.stringValue == created)
-            #expect(harness.simulator.users.count == 1)
-            #expect(harness.simulator.control.calls("create_user") == 1)
-        }
+        try await ClerkHarness.run(faults: faults) { try await $0.expectCrashAfterCreationRepaired() }
     }
 
     @Test("H8: a Clerk user deleted in the dashboard is created again once, re-linked and audited")

@@ -6,28 +6,6 @@ import TelegramAuth
 import TestSupport
 import Testing
 
-extension ClerkHarness: ProviderIdentityHarness {
-    var providerControl: SimulatorControl { simulator.control }
-
-    typealias Profile = ClerkIdentityProfile
-
-    func identityExchange(telegramID: Int64, firstName: String) async throws -> ProviderIdentityReply {
-        let user = TelegramUser(
-            id: telegramID, firstName: firstName, lastName: nil, username: "user\(telegramID)", languageCode: "en", photoURL: nil)
-        let reply = try await exchange(user)
-        return ProviderIdentityReply(
-            status: reply.status, body: reply.json, accountID: reply.json["credential"]?["clerkUserId"]?.stringValue)
-    }
-
-    func auditEvents() async throws -> [AuditEvent] {
-        try await application.services.storage.audit.events(appID: nil, before: nil, limit: 200)
-    }
-
-    func metricsText() async throws -> String {
-        try await request(.GET, baseURL + "/metrics").body
-    }
-}
-
 /// The Clerk simulator's operations and the labels of the harness's adapter.
 enum ClerkIdentityProfile: ProviderIdentityProfile {
     static let app = "shop"

@@ -4,6 +4,7 @@ import SimulatorKit
 import StrictJSON
 import TelegateCore
 import TelegramAuth
+import TestSupport
 import Testing
 
 /// The Logto adapter against the simulator, through Telegate's exchange endpoint over real HTTP.

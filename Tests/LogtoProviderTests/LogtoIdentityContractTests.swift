@@ -6,26 +6,6 @@ import TelegramAuth
 import TestSupport
 import Testing
 
-extension LogtoHarness: ProviderIdentityHarness {
-    var providerControl: SimulatorControl { simulator.control }
-
-    typealias Profile = LogtoIdentityProfile
-
-    func identityExchange(telegramID: Int64, firstName: String) async throws -> ProviderIdentityReply {
-        let reply = try await exchange(user: telegramUser(telegramID, firstName: firstName))
-        let accountID = reply.credential["accessToken"]?.stringValue.flatMap { try? JWTParts.claims($0)["sub"]?.stringValue }
-        return ProviderIdentityReply(status: reply.status, body: reply.json, accountID: accountID)
-    }
-
-    func auditEvents() async throws -> [AuditEvent] {
-        try await audit.events(appID: nil, before: nil, limit: 200)
-    }
-
-    func metricsText() async throws -> String {
-        try await send(.GET, baseURL + "/metrics").body
-    }
-}
-
 /// The Logto simulator's operations and the labels of the harness's adapter.
 enum LogtoIdentityProfile: ProviderIdentityProfile {
     static let app = "poll"

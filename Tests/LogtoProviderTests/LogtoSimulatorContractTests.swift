@@ -5,6 +5,7 @@ import LogtoSimulator
 import NIOHTTP1
 import StrictJSON
 import TelegateTesting
+import TestSupport
 import Testing
 
 /// The simulator keeps Logto's contract: what it accepts, what it refuses, and in which shapes.

@@ -56,18 +56,7 @@ struct SupabaseAdapterTests {
 
     @Test("A returning user costs exactly one Supabase call: POST /admin/generate_link")
     func warmLogin() async throws {
-        try await SupabaseHarness.run { harness in
-            let first = try await harness.exchange()
-            #expect(first.status == 200)
-            harness.simulator.control.resetCalls()
-            for _ in 0..<3 {
-                let reply = try await harness.exchange()
-                #expect(reply.status == 200)
-                #expect(reply.json["credential"]?["userId"] == first.json["credential"]?["userId"])
-            }
-            #expect(harness.simulator.control.allCalls == ["generate_link": 3])
-            #expect(harness.simulator.users.count == 1)
-        }
+        try await SupabaseHarness.run { try await $0.expectWarmLoginCostsOneCall() }
     }
 
     @Test("A profile change is sent once to the user's metadata")
@@ -90,35 +79,14 @@ struct SupabaseAdapterTests {
 
     @Test("50 concurrent first logins of one user make one local user and one Supabase user")
     func concurrentFirstLogins() async throws {
-        try await SupabaseHarness.run { harness in
-            let replies = try await withThrowingTaskGroup(of: SupabaseHarness.Reply.self) { group in
-                for _ in 0..<50 { group.addTask { try await harness.exchange() } }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(replies.allSatisfy { $0.status == 200 })
-            #expect(Set(replies.compactMap { $0.json["user"]?["id"]?.stringValue }).count == 1)
-            #expect(Set(replies.compactMap { $0.json["credential"]?["userId"]?.stringValue }).count == 1)
-            #expect(harness.simulator.users.count == 1)
-            #expect(harness.simulator.control.calls("create_user") == 1)
-        }
+        try await SupabaseHarness.run { try await $0.expectConcurrentFirstLoginsProvisionOnce() }
     }
 
     @Test("A crash between the Supabase creation and the local link is repaired by the lookup of the fixed id")
     func crashBetweenCreateAndLink() async throws {
         let faults = FaultInjector()
         faults.arm(.afterProviderBeforeResponse, action: .fail, times: 1)
-        try await SupabaseHarness.run(faults: faults) { harness in
-            let failed = try await harness.exchange()
-            #expect(failed.status == 500)
-            #expect(harness.simulator.users.count == 1)
-            let created = try #require(harness.simulator.users.first?.id)
-
-            let reply = try await harness.exchange()
-            #expect(reply.status == 200)
-            #expect(reply.json["credential"]?["userId"]?.stringValue == created)
-            #expect(harness.simulator.users.count == 1)
-            #expect(harness.simulator.control.calls("create_user") == 1)
-        }
+        try await SupabaseHarness.run(faults: faults) { try await $0.expectCrashAfterCreationRepaired() }
     }
 
     @Test("A creation answered email_exists for the user's own Supabase user links it, never a second user")
@@ -174,16 +142,7 @@ struct SupabaseAdapterTests {
 
     @Test("Erasing a user at the provider deletes the Supabase user; one Supabase no longer has counts as deleted")
     func deleteAtProvider() async throws {
-        try await SupabaseHarness.run { harness in
-            let reply = try await harness.exchange()
-            let userID = try #require(reply.json["credential"]?["userId"]?.stringValue)
-            let runtime = try #require(harness.application.runtimes.app(AppID(rawValue: "shop")!))
-            let deleting = try #require(try runtime.adapter(nil).1 as? any ProviderUserDeleting)
-            try await deleting.deleteProviderUser(externalID: userID)
-            #expect(harness.simulator.users.isEmpty)
-            try await deleting.deleteProviderUser(externalID: userID)
-            #expect(harness.simulator.control.calls("delete_user") == 2)
-        }
+        try await SupabaseHarness.run { try await $0.expectErasureDeletesAccount() }
     }
 
     @Test("Configurations that cannot work are refused at start, naming the key")

@@ -10,15 +10,7 @@ import Testing
 struct SupabaseResilienceTests {
     @Test("429 with Retry-After becomes 503 upstream_busy with a bounded Retry-After")
     func rateLimited() async throws {
-        try await SupabaseHarness.run { harness in
-            harness.simulator.control.inject(SimulatorFault(.rateLimited(retryAfter: 7), operation: "create_user", times: 1))
-            let reply = try await harness.exchange()
-            #expect(reply.status == 503)
-            #expect(reply.json["code"]?.stringValue == "upstream_busy")
-            #expect(reply.header("Retry-After") == "7")
-            harness.simulator.control.inject(SimulatorFault(.rateLimited(retryAfter: 3600), operation: "create_user", times: 1))
-            #expect(try await harness.exchange().header("Retry-After") == "30")
-        }
+        try await SupabaseHarness.run { try await $0.expectRateLimitPassedOn("create_user") }
     }
 
     @Test("The project's per-IP limit (429 over_request_rate_limit, no Retry-After) is 503 upstream_busy")
@@ -58,23 +50,11 @@ struct SupabaseResilienceTests {
 
     @Test("A call slower than the 8 s deadline is 503 upstream_unavailable")
     func timeout() async throws {
-        try await SupabaseHarness.run { harness in
-            harness.simulator.control.inject(SimulatorFault(.delay(.seconds(10)), operation: "create_user", times: 1))
-            let reply = try await harness.exchange()
-            #expect(reply.status == 503)
-            #expect(reply.json["code"]?.stringValue == "upstream_unavailable")
-        }
+        try await SupabaseHarness.run { try await $0.expectSlowCallUnavailable("create_user") }
     }
 
     @Test("A wrong secret key is 502 adapter_misconfigured, not retried, audited, with nothing of Supabase's answer")
     func unauthorized() async throws {
-        try await SupabaseHarness.run(secretKey: "sb_secret_wrongKeyValue0123456789") { harness in
-            let reply = try await harness.exchange()
-            #expect(reply.status == 502)
-            #expect(reply.json["code"]?.stringValue == "adapter_misconfigured")
-            #expect(harness.simulator.control.calls("create_user") == 1)
-            let events = try await harness.application.services.storage.audit.events(appID: nil, before: nil, limit: 20)
-            #expect(events.contains { $0.action == "adapter.auth_failed" })
-        }
+        try await SupabaseHarness.run(secretKey: "sb_secret_wrongKeyValue0123456789") { try await $0.expectRefusedKeyMisconfigured("create_user") }
     }
 }

@@ -1,15 +1,10 @@
-import AsyncHTTPClient
 import ClerkSimulator
-import Foundation
-import HTTPTypes
 import Logging
 import NIOHTTP1
 import StrictJSON
-import TelegateApp
 import TelegateCore
 import TelegateTesting
-import TelegramAuth
-import Testing
+import TestSupport
 
 /// A logger for servers the tests stop by cancellation, which Hummingbird reports at error level.
 let quietLogger: Logger = {
@@ -18,39 +13,25 @@ let quietLogger: Logger = {
     return logger
 }()
 
-/// A Clerk simulator on a loopback port and a Telegate whose app `shop` has a `clerk` adapter pointing at it (and
-/// an `oidc` adapter `convex`), called in process (or, with `live`, over HTTP on a free port). Canary secrets must
-/// never reach logs or bodies.
-final class ClerkHarness: Sendable {
-    static let botToken = "7100000001:AAcanaryShopBotSecretValue0123456789x"
-    static let secretKey = "sk_test_canaryClerkSecretKeyValue0123456789"
-    static let masterKey = "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE="
-    static let ticketTTL: Int64 = 90
-    static let user = TelegramUser(
-        id: 279_058_397, firstName: "Vladislav", lastName: "Kibenko", username: "vdkfrost", languageCode: "ru",
-        photoURL: "https://t.me/i/userpic/320/sample.svg")
+/// The Clerk simulator and a Telegate whose app `shop` has a `clerk` adapter pointing at it (and an `oidc` adapter
+/// `convex`).
+typealias ClerkHarness = ProviderHarness<ClerkUnderTest>
 
-    let simulator: ClerkSimulator
-    let simulatorURL: String
-    let baseURL: String
-    let application: TelegateApplication
-    let logs: LogCapture
-    /// The test's client for the simulator (and a live Telegate).
-    let client: HTTPClient
-    private let telegate: TelegateClient
+/// Clerk as its suite runs it: tickets are secrets, and nothing of Clerk's error answers reaches a Mini App.
+enum ClerkUnderTest: AccountProviderUnderTest {
+    typealias IdentityProfile = ClerkIdentityProfile
+    static let adapter = "clerk"
+    static func accountID(in credential: JSONValue) -> String? { credential["clerkUserId"]?.stringValue }
+    static let errorBodyLeaks = [
+        ClerkHarness.secretKey, "clerk_trace_id", "long_message", #""error":"injected fault""#, "authentication_invalid",
+    ]
+    static func issuedSecrets(_ simulator: ClerkSimulator) -> [String] { simulator.signInTokenValues }
+    static func accounts(_ simulator: ClerkSimulator) -> [String] { simulator.users.map(\.id) }
+}
 
-    private init(
-        simulator: ClerkSimulator, simulatorURL: String, baseURL: String, application: TelegateApplication,
-        logs: LogCapture, client: HTTPClient, telegate: TelegateClient
-    ) {
-        self.simulator = simulator
-        self.simulatorURL = simulatorURL
-        self.baseURL = baseURL
-        self.application = application
-        self.logs = logs
-        self.client = client
-        self.telegate = telegate
-    }
+extension ClerkHarness {
+    static var secretKey: String { "sk_test_canaryClerkSecretKeyValue0123456789" }
+    static var ticketTTL: Int64 { 90 }
 
     /// Runs `body` against a fresh simulator and Telegate. `adapterConfig` adds members to the clerk adapter's
     /// config; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
@@ -61,96 +42,21 @@ final class ClerkHarness: Sendable {
         corsOrigins: [String] = [], faults: FaultInjector? = nil, clock: TestClock? = nil,
         _ body: (ClerkHarness) async throws -> Void
     ) async throws {
-        let simulator = ClerkSimulator(settings: settings)
-        let logs = LogCapture()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-clerk-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await simulator.serving { simulatorURL in
-            let configuration = try TestConfiguration(
-                port: live ? FreePort.next() : nil, directory: directory,
-                apps: [
+        try await run(
+            simulator: ClerkSimulator(settings: settings),
+            adapters: { simulatorURL in
+                [
                     .init(
-                        "shop", corsOrigins: corsOrigins, bots: [.init(token: "env:SHOP_BOT_TOKEN", isDefault: true)],
-                        adapters: [
-                            .init(
-                                "clerk", kind: "clerk", isDefault: true,
-                                config: [
-                                    ("secretKey", .string("env:CLERK_SECRET_KEY")), ("apiURL", .string(simulatorURL)),
-                                    ("allowInsecureLoopback", .bool(true)), ("ticketTTL", .integer(ticketTTL)),
-                                ] + adapterConfig),
-                            .init("convex", kind: "oidc", config: [("audience", .string("convex")), ("algorithm", .string("ES256"))]),
-                        ])
+                        "clerk", kind: "clerk", isDefault: true,
+                        config: [
+                            ("secretKey", .string("env:CLERK_SECRET_KEY")), ("apiURL", .string(simulatorURL)),
+                            ("allowInsecureLoopback", .bool(true)), ("ticketTTL", .integer(ticketTTL)),
+                        ] + adapterConfig),
+                    .init("convex", kind: "oidc", config: [("audience", .string("convex")), ("algorithm", .string("ES256"))]),
                 ]
-            ).configuration()
-            let application = try await TelegateApplication.prepare(
-                configuration: configuration,
-                environment: ["TELEGATE_MASTER_KEY": masterKey, "SHOP_BOT_TOKEN": botToken, "CLERK_SECRET_KEY": secretKey],
-                logger: logs.logger, clock: clock?.wallClock ?? .system, faults: faults)
-            // Tests send up to 50 exchanges at once: enough connections for them, and a wait for one that a busy
-            // machine cannot outlast.
-            var clientConfiguration = HTTPClient.Configuration()
-            clientConfiguration.timeout = .init(connect: .seconds(120))
-            clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-            let baseURL = configuration.server.publicURL
-            func harness(_ telegate: TelegateClient) -> ClerkHarness {
-                ClerkHarness(
-                    simulator: simulator, simulatorURL: simulatorURL, baseURL: baseURL, application: application, logs: logs,
-                    client: client, telegate: telegate)
-            }
-            if live {
-                try await application.serving(closing: client) {
-                    try await body(harness(TelegateClient(client: client, baseURL: baseURL)))
-                }
-            } else {
-                do {
-                    try await application.inProcess { try await body(harness($0)) }
-                } catch {
-                    try? await client.shutdown()
-                    throw error
-                }
-                try await client.shutdown()
-            }
-        }
-        #expect(logs.leaks(of: [botToken, secretKey, masterKey]).isEmpty, "a secret reached the logs")
-        #expect(logs.leaks(of: simulator.signInTokenValues).isEmpty, "a sign-in ticket reached the logs")
-    }
-
-    // MARK: HTTP
-
-    typealias Reply = HTTPReply
-
-    /// A request to `url`: Telegate's (under ``baseURL``) or the simulator's.
-    func request(
-        _ method: NIOHTTP1.HTTPMethod, _ url: String, body: String? = nil, contentType: String = "application/json",
-        headers: [(String, String)] = []
-    ) async throws -> Reply {
-        let method = HTTPRequest.Method(method.rawValue) ?? .get
-        if url.hasPrefix(baseURL) {
-            return try await telegate.request(
-                method, String(url.dropFirst(baseURL.count)), body: body, contentType: contentType, headers: headers)
-        }
-        return try await TelegateClient(client: client, baseURL: "").request(
-            method, url, body: body, contentType: contentType, headers: headers)
-    }
-
-    /// initData for `user`, signed for the test bot five seconds before `now` (by default the system's time).
-    static func initData(for user: TelegramUser = ClerkHarness.user, now: Int64 = WallClock.system.now) throws -> String {
-        try InitDataSigner(botToken: BotToken(botToken)).sign(user: user, authDate: now - 5, queryID: "AAHdF6IQ")
-    }
-
-    /// `POST /v1/apps/shop/exchange` for `user`, signed at Telegate's time; error bodies are checked for leaks.
-    func exchange(_ user: TelegramUser = ClerkHarness.user, provider: String? = nil) async throws -> Reply {
-        let initData = try Self.initData(for: user, now: application.services.clock.now)
-        var members: [(key: String, value: JSONValue)] = [("initData", .string(initData))]
-        if let provider { members.append(("provider", .string(provider))) }
-        let reply = try await request(.POST, baseURL + "/v1/apps/shop/exchange", body: JSONValue.object(members).serialized)
-        if reply.status >= 400 {
-            for leak in [Self.secretKey, "clerk_trace_id", "long_message", #""error":"injected fault""#, "authentication_invalid"] {
-                #expect(!reply.body.contains(leak), "an error body carries \(leak)")
-            }
-        }
-        return reply
+            },
+            environment: ["CLERK_SECRET_KEY": secretKey], secrets: [secretKey], live: live, corsOrigins: corsOrigins,
+            faults: faults ?? FaultInjector(), clock: clock, body)
     }
 
     /// The Frontend API sign-in a Mini App makes with a ticket.

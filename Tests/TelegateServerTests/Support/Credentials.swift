@@ -1,4 +1,5 @@
 import StrictJSON
+import TestSupport
 
 /// The tokens of an `oidc` credential in an exchange reply.
 struct Credentials {
@@ -17,20 +18,6 @@ struct Credentials {
 }
 
 /// Reading JWT parts without verifying (the tests verify separately, as relying parties).
-enum JWT {
-    static func header(_ token: String) throws -> JSONValue { try part(token, 0) }
-    static func claims(_ token: String) throws -> JSONValue { try part(token, 1) }
-
-    private static func part(_ token: String, _ index: Int) throws -> JSONValue {
-        let segments = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard segments.count == 3 else { throw JWTShapeError() }
-        var base64 = String(segments[index]).replacing("-", with: "+").replacing("_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64) else { throw JWTShapeError() }
-        return try JSONValue.parse(Array(data))
-    }
-
-    struct JWTShapeError: Error {}
-}
+typealias JWT = JWTParts
 
 import Foundation
