@@ -224,6 +224,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
+                "StrictJSON", hummingbird,
             ],
             path: "Tests/TestSupport"),
         // The glibc extensions the tests' child-process launcher needs (Swift's Glibc module leaves out _GNU_SOURCE).

@@ -5,7 +5,8 @@ import NIOCore
 import SimulatorKit
 import StrictJSON
 
-/// A stand-in for Firebase Authentication: Identity Toolkit's `accounts:signInWithCustomToken`, the secure-token
+/// A stand-in for Firebase Authentication: Identity Toolkit's `accounts:signInWithCustomToken` and
+/// `accounts:lookup` (which the Firebase JS SDK calls with the new ID token after every sign-in), the secure-token
 /// API's refresh, and the JWKS Firebase ID tokens verify with, on one port.
 ///
 /// Custom tokens are checked as Google checks them (``FirebaseCustomTokenRules``) against the project's service
@@ -17,7 +18,7 @@ import StrictJSON
 /// (`/v1/accounts:signInWithCustomToken`, `/v1/token`) and under the host names the Firebase JS SDK uses with an
 /// emulator (`/identitytoolkit.googleapis.com/v1/…`, `/securetoken.googleapis.com/v1/token`), so
 /// `connectAuthEmulator(auth, "<simulator URL>")` reaches it. Call counts (`sign_in_custom_token`,
-/// `refresh_token`, `jwks`) and faults come from ``SimulatorControl``.
+/// `lookup`, `refresh_token`, `jwks`) and faults come from ``SimulatorControl``.
 public struct FirebaseSimulator: ProviderSimulator {
     public static let kind = "firebase"
     public static let summary = "Firebase Authentication custom-token sign-in, secure-token refresh and ID-token JWKS"
@@ -73,6 +74,12 @@ public struct FirebaseSimulator: ProviderSimulator {
             }
             router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
         }
+        for path in ["/v1/accounts:lookup", "/identitytoolkit.googleapis.com/v1/accounts:lookup"] {
+            router.post(RouterPath(path)) { request, _ in
+                try await control.handle("lookup") { try await lookup(request) }
+            }
+            router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
+        }
         for path in ["/v1/token", "/securetoken.googleapis.com/v1/token"] {
             router.post(RouterPath(path)) { request, _ in
                 try await control.handle("refresh_token") { try await refresh(request) }
@@ -108,6 +115,15 @@ public struct FirebaseSimulator: ProviderSimulator {
                 throw .identityToolkit("TENANT_NOT_FOUND")
             }
             return try project.signIn(customToken: json["token"]?.stringValue, tenantID: json["tenantId"]?.stringValue)
+        }
+    }
+
+    private func lookup(_ request: Request) async throws -> Response {
+        try await answer(request) { body throws(FirebaseErrorBody) in
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
+                let json = try? JSONValue.parse(body), json.objectMembers != nil
+            else { throw .identityToolkit("Invalid JSON payload received.") }
+            return try project.lookup(idToken: json["idToken"]?.stringValue)
         }
     }
 

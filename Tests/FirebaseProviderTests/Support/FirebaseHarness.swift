@@ -11,8 +11,8 @@ import TelegramAuth
 import Synchronization
 import Testing
 
-/// A Firebase simulator on a loopback port and a Telegate, called in process, whose app `shop` has a `firebase`
-/// adapter configured with the simulator's service account. Telegate is given no address of the simulator: minting
+/// A Firebase simulator on a loopback port and a Telegate, called in process (or, with `live`, over HTTP on a free
+/// port), whose app `shop` has a `firebase` adapter configured with the simulator's service account. Telegate is given no address of the simulator: minting
 /// is local. Canary secrets, the private key and the custom tokens must never reach logs or error bodies.
 final class FirebaseHarness: Sendable {
     static let botToken = "7100000001:AAcanaryShopBotSecretValue0123456789x"
@@ -23,6 +23,8 @@ final class FirebaseHarness: Sendable {
 
     let simulator: FirebaseSimulator
     let simulatorURL: String
+    /// Telegate's public URL (where a live one listens).
+    let baseURL: String
     let application: TelegateApplication
     let logs: LogCapture
     private let telegate: TelegateClient
@@ -30,11 +32,12 @@ final class FirebaseHarness: Sendable {
     private let issued = LockedList()
 
     private init(
-        simulator: FirebaseSimulator, simulatorURL: String, application: TelegateApplication, logs: LogCapture,
+        simulator: FirebaseSimulator, simulatorURL: String, baseURL: String, application: TelegateApplication, logs: LogCapture,
         telegate: TelegateClient, client: HTTPClient
     ) {
         self.simulator = simulator
         self.simulatorURL = simulatorURL
+        self.baseURL = baseURL
         self.application = application
         self.logs = logs
         self.telegate = telegate
@@ -42,10 +45,11 @@ final class FirebaseHarness: Sendable {
     }
 
     /// Runs `body` against a fresh simulator and Telegate; `adapterConfig` adds members to the firebase adapter's
-    /// config.
-    static func run(adapterConfig: [(key: String, value: JSONValue)] = [], _ body: (FirebaseHarness) async throws -> Void)
-        async throws
-    {
+    /// config. With `live`, Telegate listens on a free port and lets pages on `corsOrigins` call it.
+    static func run(
+        live: Bool = false, corsOrigins: [String] = [], adapterConfig: [(key: String, value: JSONValue)] = [],
+        _ body: (FirebaseHarness) async throws -> Void
+    ) async throws {
         let simulator = try FirebaseSimulator(settings: FirebaseProjectSettings(tenants: ["shop-tenant-x1y2z"]))
         let logs = LogCapture()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-firebase-\(UUID().uuidString)").path
@@ -55,10 +59,10 @@ final class FirebaseHarness: Sendable {
         do {
             try await simulator.serving { simulatorURL in
                 let configuration = try TestConfiguration(
-                    directory: directory,
+                    port: live ? FreePort.next() : nil, directory: directory,
                     apps: [
                         .init(
-                            "shop", bots: [.init(token: "env:SHOP_BOT_TOKEN", isDefault: true)],
+                            "shop", corsOrigins: corsOrigins, bots: [.init(token: "env:SHOP_BOT_TOKEN", isDefault: true)],
                             adapters: [
                                 .init(
                                     "firebase", kind: "firebase", isDefault: true,
@@ -73,12 +77,18 @@ final class FirebaseHarness: Sendable {
                         "FIREBASE_SERVICE_ACCOUNT": simulator.serviceAccountJSON,
                     ],
                     logger: logs.logger)
-                try await application.inProcess { telegate in
+                let baseURL = configuration.server.publicURL
+                func run(_ telegate: TelegateClient) async throws {
                     let harness = FirebaseHarness(
-                        simulator: simulator, simulatorURL: simulatorURL, application: application, logs: logs, telegate: telegate,
-                        client: client)
+                        simulator: simulator, simulatorURL: simulatorURL, baseURL: baseURL, application: application, logs: logs,
+                        telegate: telegate, client: client)
                     try await body(harness)
                     issuedTokens = harness.issued.all
+                }
+                if live {
+                    try await application.serving { try await run(TelegateClient(client: client, baseURL: baseURL)) }
+                } else {
+                    try await application.inProcess { try await run($0) }
                 }
             }
         } catch {
@@ -92,11 +102,15 @@ final class FirebaseHarness: Sendable {
         #expect(logs.leaks(of: issuedTokens).isEmpty, "a custom token reached the logs")
     }
 
+    /// initData for `user`, signed for the test bot five seconds before `now`.
+    static func initData(for user: TelegramUser = FirebaseHarness.user, now: Int64) throws -> String {
+        try InitDataSigner(botToken: BotToken(botToken)).sign(user: user, authDate: now - 5, queryID: "AAHdF6IQ")
+    }
+
     /// `POST /v1/apps/shop/exchange` for `user`, signed at Telegate's time; custom tokens it returns are remembered
     /// for the log check.
     func exchange(_ user: TelegramUser = FirebaseHarness.user) async throws -> HTTPReply {
-        let initData = try InitDataSigner(botToken: BotToken(Self.botToken)).sign(
-            user: user, authDate: application.services.clock.now - 5, queryID: "AAHdF6IQ")
+        let initData = try Self.initData(for: user, now: application.services.clock.now)
         let reply = try await telegate.request(
             .post, "/v1/apps/shop/exchange", body: JSONValue.object([("initData", .string(initData))]).serialized)
         if let token = reply.json["credential"]?["customToken"]?.stringValue { issued.append(token) }
