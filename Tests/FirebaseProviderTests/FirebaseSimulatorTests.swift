@@ -172,7 +172,7 @@ struct FirebaseSimulatorTests {
             let preflight = try await harness.simulatorPreflight(path, origin: "https://shop.example.com")
             #expect(preflight.status == 204)
             #expect(preflight.header("Access-Control-Allow-Origin") == "https://shop.example.com")
-            #expect(harness.simulator.control.calls("lookup") == 4)
+            #expect(harness.simulator.control.calls("lookup") == 5)
         }
     }
 
