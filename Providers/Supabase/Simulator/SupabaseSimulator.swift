@@ -17,8 +17,7 @@ import StrictJSON
 /// user replaces it; access tokens are HS256 JWTs (`sub` = user id, `role` and `aud` = `authenticated`); refresh
 /// tokens rotate. Errors have Supabase's body `{code, error_code, msg}`; each client IP (`X-Forwarded-For`, else
 /// the connection) is limited per window (`429 over_request_rate_limit`). Faults and per-operation call counts come
-/// from ``SimulatorControl``; browsers on any origin may call, as through Supabase's gateway (``SupabaseCORS``);
-/// `create_user` acts out `duplicate` and `foreignAccount`, and `get_user`,
+/// from ``SimulatorControl``; `create_user` acts out `duplicate` and `foreignAccount`, and `get_user`,
 /// `update_user` and `generate_link` act out `foreignAccount` (another user's account in the answer, nothing
 /// changed for the requested one).
 public struct SupabaseSimulator: ProviderSimulator {
@@ -75,6 +74,7 @@ public struct SupabaseSimulator: ProviderSimulator {
 
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        // Browsers on any origin may call, as through Supabase's gateway.
         router.add(middleware: SupabaseCORS())
         control.addRoutes(to: router)
         SimulatorControl.addRateLimitRoute(to: router, kind: "supabase") { setRateLimit(requests: $0, per: $1) }
