@@ -10,12 +10,12 @@ final class FirebaseProject: Sendable {
     struct User: Sendable {
         let uid: String
         let tenantID: String?
+        /// When the first sign-in created the user (Unix seconds).
+        let createdAt: Int64
         var disabled = false
         /// Tokens issued before this (Unix seconds) are revoked.
         var validSince: Int64 = 0
         var lastLoginAt: Int64
-        /// When the first sign-in created the user (Unix seconds).
-        var createdAt: Int64
     }
 
     /// A refresh token: whose, and the developer claims its ID tokens carry.
@@ -75,7 +75,7 @@ final class FirebaseProject: Sendable {
                 return false
             }
             state.users[verified.uid] = User(
-                uid: verified.uid, tenantID: verified.tenantID, lastLoginAt: time, createdAt: time)
+                uid: verified.uid, tenantID: verified.tenantID, createdAt: time, lastLoginAt: time)
             return true
         }
         let refreshToken = FirebaseRandom.token(length: 180)

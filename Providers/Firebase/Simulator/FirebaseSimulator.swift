@@ -5,8 +5,7 @@ import NIOCore
 import SimulatorKit
 import StrictJSON
 
-/// A stand-in for Firebase Authentication: Identity Toolkit's `accounts:signInWithCustomToken` and
-/// `accounts:lookup` (which the Firebase JS SDK calls with the new ID token after every sign-in), the secure-token
+/// A stand-in for Firebase Authentication: Identity Toolkit's `accounts:signInWithCustomToken`, the secure-token
 /// API's refresh, and the JWKS Firebase ID tokens verify with, on one port.
 ///
 /// Custom tokens are checked as Google checks them (``FirebaseCustomTokenRules``) against the project's service
@@ -18,7 +17,7 @@ import StrictJSON
 /// (`/v1/accounts:signInWithCustomToken`, `/v1/token`) and under the host names the Firebase JS SDK uses with an
 /// emulator (`/identitytoolkit.googleapis.com/v1/…`, `/securetoken.googleapis.com/v1/token`), so
 /// `connectAuthEmulator(auth, "<simulator URL>")` reaches it. Call counts (`sign_in_custom_token`,
-/// `lookup`, `refresh_token`, `jwks`) and faults come from ``SimulatorControl``.
+/// `refresh_token`, `jwks`) and faults come from ``SimulatorControl``.
 public struct FirebaseSimulator: ProviderSimulator {
     public static let kind = "firebase"
     public static let summary = "Firebase Authentication custom-token sign-in, secure-token refresh and ID-token JWKS"
@@ -118,15 +117,6 @@ public struct FirebaseSimulator: ProviderSimulator {
         }
     }
 
-    private func lookup(_ request: Request) async throws -> Response {
-        try await answer(request) { body throws(FirebaseErrorBody) in
-            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
-                let json = try? JSONValue.parse(body), json.objectMembers != nil
-            else { throw .identityToolkit("Invalid JSON payload received.") }
-            return try project.lookup(idToken: json["idToken"]?.stringValue)
-        }
-    }
-
     private func refresh(_ request: Request) async throws -> Response {
         try await answer(request) { body throws(FirebaseErrorBody) in
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
@@ -139,6 +129,17 @@ public struct FirebaseSimulator: ProviderSimulator {
                 throw .secureToken("INVALID_ARGUMENT")
             }
             return try project.refresh(grantType: fields["grant_type"], refreshToken: fields["refresh_token"])
+        }
+    }
+
+    /// Identity Toolkit's `accounts:lookup` with `{idToken}`, which the Firebase JS SDK calls with the new ID token
+    /// after every sign-in (its user reload); counted as `lookup`.
+    private func lookup(_ request: Request) async throws -> Response {
+        try await answer(request) { body throws(FirebaseErrorBody) in
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
+                let json = try? JSONValue.parse(body), json.objectMembers != nil
+            else { throw .identityToolkit("Invalid JSON payload received.") }
+            return try project.lookup(idToken: json["idToken"]?.stringValue)
         }
     }
 
