@@ -223,8 +223,9 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                // HeadlessChromium: the page's server and its result.
+                hummingbird, "StrictJSON",
                 "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
-                "StrictJSON", hummingbird,
             ],
             path: "Tests/TestSupport"),
         // The glibc extensions the tests' child-process launcher needs (Swift's Glibc module leaves out _GNU_SOURCE).
