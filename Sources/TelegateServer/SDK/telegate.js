@@ -69,8 +69,13 @@ export async function exchange({ baseURL, app, provider, organization, nonce, in
   return answer(response);
 }
 
+/** The credential itself, from a credential or a whole exchange response. */
+function unwrapCredential(value) {
+  return value && value.credential ? value.credential : value;
+}
+
 function clerkTicket(credential) {
-  const value = credential && credential.credential ? credential.credential : credential;
+  const value = unwrapCredential(credential);
   if (typeof value === "string") return { ticket: value };
   if (!value || value.type !== "clerk_ticket" || !value.ticket) {
     throw new TelegateError("invalid_credential", "signInWithClerk needs a clerk_ticket credential");
@@ -119,9 +124,9 @@ export async function signInWithClerk(clerk, credential) {
   return { status: "complete", sessionId: attempt.createdSessionId, alreadyActive: false };
 }
 
-/** The credential itself, from a credential or a whole exchange response, when it has the `type` expected. */
+/** The credential itself (see unwrapCredential) when it has the `type` expected. */
 function credentialOf(value, type, helper) {
-  const credential = value && value.credential && typeof value.credential === "object" ? value.credential : value;
+  const credential = unwrapCredential(value);
   if (!credential || credential.type !== type) {
     throw new TelegateError("invalid_credential", `${helper} needs a ${type} credential`);
   }
@@ -172,7 +177,7 @@ function supabaseFailed(error) {
  * @returns {Promise<{session: object, user: object}>}
  */
 export async function signInWithSupabase(supabase, credential, { provider, nonce } = {}) {
-  const value = credential && credential.credential && typeof credential.credential === "object" ? credential.credential : credential;
+  const value = unwrapCredential(credential);
   const auth = supabase && supabase.auth;
   if (!auth) throw new TelegateError("supabase_sdk_missing", "pass the client from supabase-js createClient()");
   let result;
