@@ -224,6 +224,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "TelegateTesting", "TelegateApp", "CPosixSpawn", httpClient, logging,
+                // HeadlessChromium: the page's server and its result.
+                hummingbird,
                 // The provider harness: a simulator, a Telegate configured for it, signed initData.
                 "SimulatorKit", "TelegateCore", "TelegramAuth", "StrictJSON", "ProviderKit", "TelegateRuntime",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,4 @@
 import Foundation
-import Hummingbird
-import Logging
 import StrictJSON
 import TestSupport
 import Testing
@@ -10,51 +8,15 @@ import Testing
 /// the Clerk simulator's Frontend API through `signInWithClerk`, with Clerk Core 2 and Core 3 shaped clients.
 @Suite("Browser SDK")
 struct BrowserSignInTests {
-    /// The Chromium binary, when installed.
-    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
     @Test(
         "A Mini App page signs in to Clerk (Core 2 and 3) with a single-use ticket, and convexAuth fetches and refreshes tokens",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"))
+        HeadlessChromium.isInstalled)
     func miniAppSignIn() async throws {
         let pagePort = FreePort.next()
-        let origin = "http://127.0.0.1:\(pagePort)"
-        try await ClerkHarness.run(live: true, corsOrigins: [origin]) { harness in
+        try await ClerkHarness.run(live: true, corsOrigins: [HeadlessChromium.origin(port: pagePort)]) { harness in
             let page = Self.page(
                 telegate: harness.baseURL, fapi: harness.simulatorURL, initData: try ClerkHarness.initData())
-            let router = Router()
-            router.get("/miniapp.html") { _, _ in
-                Response(
-                    status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: page)))
-            }
-            // Chromium opens the page only once its server listens.
-            let (listening, serverRunning) = AsyncStream.makeStream(of: Void.self)
-            let server = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: pagePort)),
-                onServerRunning: { _ in serverRunning.yield() }, logger: quietLogger)
-            let dom = try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask {
-                    defer { serverRunning.finish() }
-                    try await server.run()
-                    return nil
-                }
-                group.addTask {
-                    for await _ in listening { return try await Self.dumpDOM(origin + "/miniapp.html") }
-                    return nil
-                }
-                var dom: String?
-                while let next = try await group.next() {
-                    if let next {
-                        dom = next
-                        break
-                    }
-                }
-                group.cancelAll()
-                return dom ?? ""
-            }
-            let result = try #require(Self.result(in: dom), "no result in the page: \(dom.prefix(2000))")
+            let result = try await HeadlessChromium.run(page: page, port: pagePort)
             #expect(result["error"] == nil, "\(result)")
             #expect(result["type"]?.stringValue == "clerk_ticket")
             #expect(result["core2"]?["status"]?.stringValue == "complete")
@@ -71,40 +33,6 @@ struct BrowserSignInTests {
             #expect(harness.simulator.sessions.count == 2)
             #expect(harness.simulator.users.count == 1)
         }
-    }
-
-    /// Runs Chromium headless on `url` and returns the DOM after the page's scripts ran. Waits without blocking a
-    /// thread: the servers the page talks to run on the same cooperative pool.
-    private static func dumpDOM(_ url: String) async throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputURL = directory.appendingPathComponent("dom.html")
-        try Data().write(to: outputURL)
-        let arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-            "--disable-dev-shm-usage", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
-            "--virtual-time-budget=20000", "--timeout=180000", "--dump-dom", url,
-        ]
-        let errorsURL = directory.appendingPathComponent("chromium.log")
-        let browser = try ChildProcess(
-            chromium ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path), stderr: .file(errorsURL.path))
-        let status = await browser.exitStatus()
-        let dom = try String(contentsOf: outputURL, encoding: .utf8)
-        if dom.isEmpty {
-            let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-            return "chromium exited with \(status) and no page; its log ends: \(errors.suffix(1500))"
-        }
-        return dom
-    }
-
-    private static func result(in dom: String) -> JSONValue? {
-        guard let start = dom.range(of: #"<pre id="result">"#), let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex)
-        else { return nil }
-        let text = dom[start.upperBound..<end.lowerBound].replacingOccurrences(of: "&quot;", with: "\"")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&amp;", with: "&")
-        return try? JSONValue.parse(text)
     }
 
     /// A Mini App page. The Clerk clients are small stand-ins for clerk-js that talk to the simulator's Frontend

@@ -141,6 +141,41 @@ struct FirebaseSimulatorTests {
         }
     }
 
+    @Test("accounts:lookup, which the Firebase JS SDK sends after each sign-in, answers the ID token's account and refuses others")
+    func lookup() async throws {
+        try await FirebaseHarness.run { harness in
+            let settings = try FirebaseCustomTokenTests.settings(serviceAccount: harness.simulator.serviceAccountJSON)
+            let minted = try FirebaseCustomToken(settings: settings).mint(for: FirebaseCustomTokenTests.user, now: Self.now)
+            let signedIn = try await harness.signIn(minted.token)
+            let idToken = try #require(signedIn.json["idToken"]?.stringValue)
+            let path = "/identitytoolkit.googleapis.com/v1/accounts:lookup"
+            let found = try await harness.simulatorRequest(path, body: JSONValue.object([("idToken", .string(idToken))]).serialized)
+            #expect(found.status == 200, "\(found.body)")
+            #expect(found.json["kind"]?.stringValue == "identitytoolkit#GetAccountInfoResponse")
+            let account = try #require(found.json["users"]?.arrayElements?.first)
+            #expect(account["localId"]?.stringValue == minted.uid)
+            #expect(account["customAuth"] == .bool(true))
+            #expect(account["createdAt"]?.stringValue.flatMap { Int64($0) }.map { $0 >= Self.now * 1000 - 60_000 } == true)
+            #expect(account["lastLoginAt"] != nil)
+
+            let forged = idToken.dropLast(4) + "AAAA"
+            let refused = try await harness.simulatorRequest(path, body: JSONValue.object([("idToken", .string(String(forged)))]).serialized)
+            #expect(Self.googleError(refused) == "INVALID_ID_TOKEN")
+            let missing = try await harness.simulatorRequest(path, body: "{}")
+            #expect(Self.googleError(missing) == "MISSING_ID_TOKEN")
+            let noKey = try await harness.simulatorRequest(
+                path, body: JSONValue.object([("idToken", .string(idToken))]).serialized, key: "wrong-key")
+            #expect(noKey.status == 400)
+            harness.simulator.revokeRefreshTokens(of: minted.uid)
+            let revoked = try await harness.simulatorRequest(path, body: JSONValue.object([("idToken", .string(idToken))]).serialized)
+            #expect(Self.googleError(revoked) == "TOKEN_EXPIRED")
+            let preflight = try await harness.simulatorPreflight(path, origin: "https://shop.example.com")
+            #expect(preflight.status == 204)
+            #expect(preflight.header("Access-Control-Allow-Origin") == "https://shop.example.com")
+            #expect(harness.simulator.control.calls("lookup") == 5)
+        }
+    }
+
     @Test("Tampered, expired, too long, wrong-audience, iss ≠ sub, unknown-key and over-long-uid tokens are INVALID_CUSTOM_TOKEN")
     func invalidTokens() async throws {
         try await FirebaseHarness.run { harness in

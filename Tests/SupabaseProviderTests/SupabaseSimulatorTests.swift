@@ -36,6 +36,32 @@ struct SupabaseSimulatorTests {
         }
     }
 
+    @Test("Browsers on any origin may call, as through Supabase's gateway: preflights pass with supabase-js's headers")
+    func cors() async throws {
+        try await SupabaseHarness.run { harness in
+            let origin = "https://shop.example.com"
+            let preflight = try await harness.request(
+                .OPTIONS, harness.simulatorURL + "/auth/v1/verify",
+                headers: [
+                    ("Origin", origin), ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "apikey,authorization,content-type,x-client-info,x-supabase-api-version"),
+                ])
+            #expect(preflight.status == 204)
+            #expect(preflight.header("Access-Control-Allow-Origin") == origin)
+            #expect(preflight.header("Access-Control-Allow-Methods")?.contains("POST") == true)
+            #expect(preflight.header("Access-Control-Allow-Headers")?.contains("x-supabase-api-version") == true)
+            let refused = try await harness.request(
+                .POST, harness.simulatorURL + "/auth/v1/verify", body: #"{"type":"magiclink","token_hash":"unknown"}"#,
+                headers: [("apikey", SupabaseHarness.anonKey), ("Origin", origin)])
+            #expect(refused.status == 403)
+            #expect(refused.header("Access-Control-Allow-Origin") == origin)
+            let plain = try await harness.request(
+                .POST, harness.simulatorURL + "/auth/v1/verify", body: #"{"type":"magiclink","token_hash":"unknown"}"#,
+                headers: [("apikey", SupabaseHarness.anonKey)])
+            #expect(plain.header("Access-Control-Allow-Origin") == nil)
+        }
+    }
+
     @Test("Creation: id must be a non-nil UUID, an email or phone is required, duplicates are 422")
     func creationRules() async throws {
         try await SupabaseHarness.run { harness in

@@ -10,6 +10,8 @@ final class FirebaseProject: Sendable {
     struct User: Sendable {
         let uid: String
         let tenantID: String?
+        /// When the first sign-in created the user (Unix seconds).
+        let createdAt: Int64
         var disabled = false
         /// Tokens issued before this (Unix seconds) are revoked.
         var validSince: Int64 = 0
@@ -72,7 +74,8 @@ final class FirebaseProject: Sendable {
                 state.users[verified.uid]?.lastLoginAt = time
                 return false
             }
-            state.users[verified.uid] = User(uid: verified.uid, tenantID: verified.tenantID, lastLoginAt: time)
+            state.users[verified.uid] = User(
+                uid: verified.uid, tenantID: verified.tenantID, createdAt: time, lastLoginAt: time)
             return true
         }
         let refreshToken = FirebaseRandom.token(length: 180)
@@ -107,6 +110,28 @@ final class FirebaseProject: Sendable {
             ("token_type", .string("Bearer")), ("refresh_token", .string(refreshToken)), ("id_token", .string(idToken)),
             ("user_id", .string(user.uid)), ("project_id", .string(settings.projectNumber)),
         ])
+    }
+
+    /// `accounts:lookup` with an ID token, as the Firebase JS SDK calls it right after every sign-in: the token must
+    /// be one of this project's, unexpired and not revoked; answers the user's account (times in milliseconds).
+    func lookup(idToken token: String?) throws(FirebaseErrorBody) -> JSONValue {
+        guard let token, !token.isEmpty else { throw .identityToolkit("MISSING_ID_TOKEN") }
+        let time = now()
+        guard let parts = FirebaseJWS.parts(of: token), parts.header["kid"]?.stringValue == idTokenKeyID,
+            FirebaseJWS.verify(parts.signature, of: parts.signingInput, with: idTokenKey.publicKey),
+            parts.payload["aud"]?.stringValue == settings.projectID, let uid = parts.payload["sub"]?.stringValue,
+            let issuedAt = parts.payload["iat"]?.integerValue, let expiry = parts.payload["exp"]?.integerValue
+        else { throw .identityToolkit("INVALID_ID_TOKEN") }
+        guard expiry > time else { throw .identityToolkit("TOKEN_EXPIRED") }
+        guard let user = user(uid) else { throw .identityToolkit("USER_NOT_FOUND") }
+        guard !user.disabled else { throw .identityToolkit("USER_DISABLED") }
+        guard issuedAt >= user.validSince else { throw .identityToolkit("TOKEN_EXPIRED") }
+        var account: [(key: String, value: JSONValue)] = [
+            ("localId", .string(user.uid)), ("lastLoginAt", .string(String(user.lastLoginAt * 1000))),
+            ("createdAt", .string(String(user.createdAt * 1000))), ("customAuth", .bool(true)),
+        ]
+        if let tenantID = user.tenantID { account.append(("tenantId", .string(tenantID))) }
+        return .object([("kind", .string("identitytoolkit#GetAccountInfoResponse")), ("users", .array([.object(account)]))])
     }
 
     /// A Firebase ID token: developer claims at the top level, then the claims Google sets.

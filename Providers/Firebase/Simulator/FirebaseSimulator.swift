@@ -73,6 +73,12 @@ public struct FirebaseSimulator: ProviderSimulator {
             }
             router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
         }
+        for path in ["/v1/accounts:lookup", "/identitytoolkit.googleapis.com/v1/accounts:lookup"] {
+            router.post(RouterPath(path)) { request, _ in
+                try await control.handle("lookup") { try await lookup(request) }
+            }
+            router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
+        }
         for path in ["/v1/token", "/securetoken.googleapis.com/v1/token"] {
             router.post(RouterPath(path)) { request, _ in
                 try await control.handle("refresh_token") { try await refresh(request) }
@@ -123,6 +129,17 @@ public struct FirebaseSimulator: ProviderSimulator {
                 throw .secureToken("INVALID_ARGUMENT")
             }
             return try project.refresh(grantType: fields["grant_type"], refreshToken: fields["refresh_token"])
+        }
+    }
+
+    /// Identity Toolkit's `accounts:lookup` with `{idToken}`, which the Firebase JS SDK calls with the new ID token
+    /// after every sign-in (its user reload); counted as `lookup`.
+    private func lookup(_ request: Request) async throws -> Response {
+        try await answer(request) { body throws(FirebaseErrorBody) in
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
+                let json = try? JSONValue.parse(body), json.objectMembers != nil
+            else { throw .identityToolkit("Invalid JSON payload received.") }
+            return try project.lookup(idToken: json["idToken"]?.stringValue)
         }
     }
 

@@ -74,6 +74,8 @@ public struct SupabaseSimulator: ProviderSimulator {
 
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        // Browsers on any origin may call, as through Supabase's gateway.
+        router.add(middleware: SupabaseCORS())
         control.addRoutes(to: router)
         SimulatorControl.addRateLimitRoute(to: router, kind: "supabase") { setRateLimit(requests: $0, per: $1) }
         auth(router, .post, "/auth/v1/admin/users", "create_user", admin: true) { _, _, body in

@@ -1,6 +1,7 @@
 // Telegate browser SDK: a dependency-free ES module for Telegram Mini Apps, served at GET /sdk/telegate.js.
 //
-//   import { exchange, signInWithClerk, convexAuth } from "https://auth.example.com/sdk/telegate.js";
+//   import { exchange, signInWithClerk, signInWithFirebase, signInWithSupabase, convexAuth }
+//     from "https://auth.example.com/sdk/telegate.js";
 //
 // exchange() turns the Mini App's initData into the credential of the app's identity provider; the helpers hand
 // that credential to the provider's own client SDK.
@@ -45,11 +46,12 @@ async function answer(response) {
 }
 
 /**
- * Exchanges the Mini App's initData for a credential.
- * @param {{baseURL: string, app: string, provider?: string, organization?: string, initData?: string, fetch?: Function}} options
+ * Exchanges the Mini App's initData for a credential. `nonce` is passed to an `oidc` adapter, which puts its
+ * SHA-256 hex in the ID token (the form Supabase's `signInWithIdToken` checks).
+ * @param {{baseURL: string, app: string, provider?: string, organization?: string, nonce?: string, initData?: string, fetch?: Function}} options
  * @returns {Promise<{user: object, provider: string, credential: {type: string}}>}
  */
-export async function exchange({ baseURL, app, provider, organization, initData, fetch: fetchImpl } = {}) {
+export async function exchange({ baseURL, app, provider, organization, nonce, initData, fetch: fetchImpl } = {}) {
   const data = initData || telegramInitData();
   if (!data) {
     throw new TelegateError("missing_init_data", "no initData: open the page as a Telegram Mini App or pass initData");
@@ -57,6 +59,7 @@ export async function exchange({ baseURL, app, provider, organization, initData,
   const body = { initData: data };
   if (provider) body.provider = provider;
   if (organization) body.organization = organization;
+  if (nonce) body.nonce = nonce;
   const response = await (fetchImpl || globalThis.fetch)(endpoint(baseURL, app, "exchange"), {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -66,8 +69,13 @@ export async function exchange({ baseURL, app, provider, organization, initData,
   return answer(response);
 }
 
+/** The credential itself, from a credential or a whole exchange response. */
+function unwrapCredential(value) {
+  return value && value.credential ? value.credential : value;
+}
+
 function clerkTicket(credential) {
-  const value = credential && credential.credential ? credential.credential : credential;
+  const value = unwrapCredential(credential);
   if (typeof value === "string") return { ticket: value };
   if (!value || value.type !== "clerk_ticket" || !value.ticket) {
     throw new TelegateError("invalid_credential", "signInWithClerk needs a clerk_ticket credential");
@@ -114,6 +122,80 @@ export async function signInWithClerk(clerk, credential) {
   if (typeof setActive !== "function") throw signInFailed("no setActive on the object passed");
   await setActive.call(clerk, { session: attempt.createdSessionId });
   return { status: "complete", sessionId: attempt.createdSessionId, alreadyActive: false };
+}
+
+/** The credential itself (see unwrapCredential) when it has the `type` expected. */
+function credentialOf(value, type, helper) {
+  const credential = unwrapCredential(value);
+  if (!credential || credential.type !== type) {
+    throw new TelegateError("invalid_credential", `${helper} needs a ${type} credential`);
+  }
+  return credential;
+}
+
+/**
+ * Signs in to Firebase Authentication with a `firebase_custom_token` credential (or the whole exchange response)
+ * and returns Firebase's own `UserCredential`.
+ *
+ * With the modular SDK (v9+) pass its function: `signInWithFirebase(getAuth(app), credential,
+ * { signInWithCustomToken })` with `signInWithCustomToken` from `firebase/auth`. With the compat SDK (v8,
+ * `firebase.auth()`) pass the Auth instance alone; its `signInWithCustomToken(token)` is used.
+ * @param {object} auth the Firebase Auth instance
+ * @param {object} credential
+ * @param {{signInWithCustomToken?: Function}} [options]
+ * @returns {Promise<object>} the `UserCredential`
+ */
+export async function signInWithFirebase(auth, credential, { signInWithCustomToken } = {}) {
+  const { customToken } = credentialOf(credential, "firebase_custom_token", "signInWithFirebase");
+  if (!customToken) throw new TelegateError("invalid_credential", "the firebase_custom_token credential has no customToken");
+  if (typeof signInWithCustomToken === "function") return signInWithCustomToken(auth, customToken);
+  if (auth && typeof auth.signInWithCustomToken === "function") return auth.signInWithCustomToken(customToken);
+  throw new TelegateError(
+    "firebase_sdk_missing",
+    "pass { signInWithCustomToken } from firebase/auth (v9+), or a compat Auth instance (firebase.auth())",
+  );
+}
+
+function supabaseFailed(error) {
+  return new TelegateError(error.code || "supabase_sign_in_failed", `Supabase did not open a session: ${error.message || error}`, {
+    status: error.status || 0,
+  });
+}
+
+/**
+ * Opens a Supabase session (supabase-js v2) from the exchange's credential (or the whole exchange response) and
+ * returns Supabase's own `{session, user}`; supabase-js stores the session as for any sign-in.
+ *
+ * A `supabase_otp` credential (the `supabase` adapter) is verified once with `supabase.auth.verifyOtp({token_hash,
+ * type})`. An `oidc` credential (Supabase's custom OIDC provider route) goes to `supabase.auth.signInWithIdToken`
+ * with `options.provider` (the provider's name in Supabase, e.g. `custom:telegate`) and the raw `options.nonce`
+ * whose SHA-256 the exchange put in the ID token. A refusal throws a TelegateError whose `code` is Supabase's
+ * error code.
+ * @param {object} supabase the client from `createClient`
+ * @param {object} credential
+ * @param {{provider?: string, nonce?: string}} [options]
+ * @returns {Promise<{session: object, user: object}>}
+ */
+export async function signInWithSupabase(supabase, credential, { provider, nonce } = {}) {
+  const value = unwrapCredential(credential);
+  const auth = supabase && supabase.auth;
+  if (!auth) throw new TelegateError("supabase_sdk_missing", "pass the client from supabase-js createClient()");
+  let result;
+  if (value && value.type === "oidc") {
+    if (!provider) throw new TelegateError("invalid_request", "the OIDC route needs options.provider (e.g. custom:telegate)");
+    if (!value.idToken) throw new TelegateError("invalid_credential", "the oidc credential has no idToken");
+    const request = { provider, token: value.idToken };
+    if (nonce) request.nonce = nonce;
+    result = await auth.signInWithIdToken(request);
+  } else {
+    const { tokenHash, verificationType } = credentialOf(value, "supabase_otp", "signInWithSupabase");
+    if (!tokenHash) throw new TelegateError("invalid_credential", "the supabase_otp credential has no tokenHash");
+    result = await auth.verifyOtp({ token_hash: tokenHash, type: verificationType || "magiclink" });
+  }
+  const { data, error } = result || {};
+  if (error) throw supabaseFailed(error);
+  if (!data || !data.session) throw supabaseFailed({ message: "no session in the answer" });
+  return data;
 }
 
 /**

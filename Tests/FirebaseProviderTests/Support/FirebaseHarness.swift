@@ -17,10 +17,12 @@ enum FirebaseUnderTest: ProviderUnderTest {
 
 extension FirebaseHarness {
     /// Runs `body` against a fresh simulator and Telegate; `adapterConfig` adds members to the firebase adapter's
-    /// config. The service account's private key must never reach logs or error bodies.
-    static func run(adapterConfig: [(key: String, value: JSONValue)] = [], _ body: (FirebaseHarness) async throws -> Void)
-        async throws
-    {
+    /// config. With `live`, Telegate listens on a free port and lets pages on `corsOrigins` call it. The service
+    /// account's private key must never reach logs or error bodies.
+    static func run(
+        live: Bool = false, corsOrigins: [String] = [], adapterConfig: [(key: String, value: JSONValue)] = [],
+        _ body: (FirebaseHarness) async throws -> Void
+    ) async throws {
         let simulator = try FirebaseSimulator(settings: FirebaseProjectSettings(tenants: ["shop-tenant-x1y2z"]))
         let keyLines = simulator.serviceAccountJSON.components(separatedBy: "\\n").filter { $0.count > 40 }
         #expect(!keyLines.isEmpty)
@@ -33,7 +35,8 @@ extension FirebaseHarness {
                         config: [("serviceAccount", .string("env:FIREBASE_SERVICE_ACCOUNT"))] + adapterConfig)
                 ]
             },
-            environment: ["FIREBASE_SERVICE_ACCOUNT": simulator.serviceAccountJSON], secrets: keyLines, body)
+            environment: ["FIREBASE_SERVICE_ACCOUNT": simulator.serviceAccountJSON], secrets: keyLines, live: live,
+            corsOrigins: corsOrigins, body)
     }
 
     /// A call to the simulator: `path` with the project's Web API key.
