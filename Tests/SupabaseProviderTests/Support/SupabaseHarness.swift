@@ -53,11 +53,12 @@ final class SupabaseHarness: Sendable {
     }
 
     /// Runs `body` against a fresh simulator and Telegate. `adapterConfig` adds members to the supabase adapter's
-    /// config; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
+    /// config; `adapters` adds adapters to the app; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
     /// `clock`, or the system's clock without one.
     static func run(
         live: Bool = false, settings: SupabaseProjectSettings = SupabaseProjectSettings(serviceRoleKey: SupabaseHarness.secretKey),
-        adapterConfig: [(key: String, value: JSONValue)] = [], secretKey: String = SupabaseHarness.secretKey,
+        adapterConfig: [(key: String, value: JSONValue)] = [], adapters: [TestConfiguration.Adapter] = [],
+        secretKey: String = SupabaseHarness.secretKey,
         corsOrigins: [String] = [], faults: FaultInjector? = nil, clock: TestClock? = nil,
         simulatorNow: (@Sendable () -> Int64)? = nil,
         _ body: (SupabaseHarness) async throws -> Void
@@ -80,7 +81,7 @@ final class SupabaseHarness: Sendable {
                                     ("serviceRoleKey", .string("env:SUPABASE_SECRET_KEY")), ("url", .string(simulatorURL)),
                                     ("emailDomain", .string(emailDomain)), ("allowInsecureLoopback", .bool(true)),
                                 ] + adapterConfig)
-                        ])
+                        ] + adapters)
                 ]
             ).configuration()
             let application = try await TelegateApplication.prepare(
