@@ -33,7 +33,8 @@ import StrictJSON
 /// words. The user holding the identity (provider, `sub`) signs in, or a new one (a new UUID) is created.
 public struct SupabaseSimulator: ProviderSimulator {
     public static let kind = "supabase"
-    public static let summary = "Supabase Auth admin users and generate_link, and the /verify, /token and /user a front end calls"
+    public static let summary =
+        "Supabase Auth admin users and generate_link, custom OIDC providers, and the /verify, /token (refresh, id_token) and /user a front end calls"
 
     public let control = SimulatorControl()
     let project: SupabaseProject
