@@ -57,7 +57,8 @@ public struct ExchangeService: Sendable {
             }
             if body.nonce != nil, !body.proof.isIDToken, !type(of: adapter).usesNonce {
                 throw TelegateError.invalidRequest(
-                    "nonce is only used with an idToken proof or by an adapter that puts it in its tokens; the \(adapterName) provider (kind \(type(of: adapter).kind)) takes none",
+                    "nonce is only used with an idToken proof or by an adapter that puts it in its tokens; "
+                        + "the \(adapterName) provider (kind \(type(of: adapter).kind)) takes none",
                     reason: "nonce_not_supported")
             }
             var mark = clock.now
