@@ -1,8 +1,8 @@
 import Foundation
 import StrictJSON
 
-/// The exchange request body, read strictly: JSON with exactly one proof (`initData`, `widget`, or `idToken`
-/// with an optional `nonce`), an optional `provider` and an optional `organization`; or no proof in the body and
+/// The exchange request body, read strictly: JSON with exactly one proof (`initData`, `widget` or `idToken`), an
+/// optional `nonce`, an optional `provider` and an optional `organization`; or no proof in the body and
 /// `Authorization: tma <initData>`. The app and bot come from the URL only: a body naming them is refused.
 public struct ExchangeBody: Sendable {
     /// The one proof the request carries.
@@ -11,6 +11,12 @@ public struct ExchangeBody: Sendable {
     public let provider: String?
     /// The organization the body names, if any.
     public var organization: String?
+    /// The body's `nonce`, if any: with an `idToken` proof, the nonce the Telegram login started with; with any
+    /// proof, a value for the adapter to bind into what it issues (a relying party's sign-in nonce).
+    public var nonce: String?
+
+    /// The longest `nonce` accepted, in characters.
+    public static let nonceMaxLength = 255
 
     /// Members that would let the body choose the app or bot.
     private static let routeMembers: Set<String> = ["app", "appId", "app_id", "bot", "botId", "bot_id", "tenant"]
@@ -26,7 +32,7 @@ public struct ExchangeBody: Sendable {
             guard let headerInitData else {
                 throw ExchangeBodyError.invalidRequest("send a JSON body with initData, widget or idToken, or Authorization: tma <initData>")
             }
-            return ExchangeBody(proof: .initData(headerInitData), provider: nil)
+            return ExchangeBody(proof: .initData(headerInitData), provider: nil, nonce: nil)
         }
         try requireJSON(contentType)
         let members = try parseObject(body)
@@ -41,6 +47,7 @@ public struct ExchangeBody: Sendable {
         for member in members { values[member.key] = member.value }
         let provider = try optionalString(values["provider"], name: "provider")
         let nonce = try optionalString(values["nonce"], name: "nonce")
+        if let nonce { try checkNonce(nonce) }
         let organization = try optionalString(values["organization"], name: "organization")
         if let organization, organization.utf8.count > 128 {
             throw ExchangeBodyError.invalidRequest("organization is longer than 128 characters")
@@ -58,8 +65,6 @@ public struct ExchangeBody: Sendable {
         }
         if let idToken = values["idToken"] {
             proofs.append(.idToken(try requiredString(idToken, name: "idToken"), nonce: nonce))
-        } else if nonce != nil {
-            throw ExchangeBodyError.invalidRequest("nonce goes with idToken")
         }
         if let headerInitData { proofs.append(.initData(headerInitData)) }
         guard proofs.count == 1, let proof = proofs.first else {
@@ -67,7 +72,18 @@ public struct ExchangeBody: Sendable {
                 proofs.isEmpty ? "the body carries no proof: send initData, widget or idToken"
                     : "send exactly one proof (initData, widget, idToken, or the tma Authorization header)")
         }
-        return ExchangeBody(proof: proof, provider: provider, organization: organization)
+        return ExchangeBody(proof: proof, provider: provider, organization: organization, nonce: nonce)
+    }
+
+    /// A nonce is at most ``nonceMaxLength`` printable ASCII characters (U+0020 to U+007E), as the nonces relying
+    /// parties generate are.
+    private static func checkNonce(_ nonce: String) throws(ExchangeBodyError) {
+        guard nonce.utf8.count <= nonceMaxLength else {
+            throw ExchangeBodyError.invalidRequest("nonce is longer than \(nonceMaxLength) characters", reason: "invalid_nonce")
+        }
+        guard nonce.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw ExchangeBodyError.invalidRequest("nonce must be printable ASCII", reason: "invalid_nonce")
+        }
     }
 
     /// The initData of an `Authorization: tma <initData>` header (the tma.js convention), if present, read from

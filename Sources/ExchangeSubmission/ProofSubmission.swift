@@ -7,6 +7,12 @@ public enum ProofSubmission: Sendable {
     /// A Telegram Login `id_token` and, when the login started with one, its nonce.
     case idToken(String, nonce: String?)
 
+    /// Whether the proof is a Telegram Login `id_token`, whose nonce the body's `nonce` is.
+    public var isIDToken: Bool {
+        if case .idToken = self { return true }
+        return false
+    }
+
     /// The proof kind's name, for metrics and logs.
     public var kindName: String {
         switch self {

@@ -9,6 +9,8 @@ import TelegramAuth
 public struct OIDCAdapter: SigningAdapter, RefreshGrantAdapter {
     public static let kind = "oidc"
     public static var configSchema: AdapterConfigSchema { OIDCSettings.schema }
+    /// The exchange's nonce goes into the ID token as its SHA-256 hex (``OIDCTokenFactory/nonceClaim(_:)``).
+    public static var usesNonce: Bool { true }
 
     private let settings: OIDCSettings
     private let context: AdapterContext
@@ -31,7 +33,9 @@ public struct OIDCAdapter: SigningAdapter, RefreshGrantAdapter {
         var members: [(key: String, value: JSONValue)] = [
             (
                 "idToken",
-                .string(try tokens.idToken(for: user, now: now, authTime: now, method: Self.method(subject.identity.proof), signer: signer))
+                .string(try tokens.idToken(
+                        for: user, now: now, authTime: now, method: Self.method(subject.identity.proof), nonce: options.nonce,
+                        signer: signer))
             ),
             ("accessToken", .string(try tokens.accessToken(for: user, now: now, authTime: now, signer: signer))),
             ("tokenType", .string("Bearer")), ("expiresIn", .integer(settings.accessTokenTTL)),
@@ -56,7 +60,7 @@ public struct OIDCAdapter: SigningAdapter, RefreshGrantAdapter {
         return TokenResponse(
             accessToken: try tokens.accessToken(for: user, now: now, authTime: family.createdAt, signer: signer),
             expiresIn: settings.accessTokenTTL,
-            idToken: try tokens.idToken(for: user, now: now, authTime: family.createdAt, method: nil, signer: signer),
+            idToken: try tokens.idToken(for: user, now: now, authTime: family.createdAt, method: nil, nonce: nil, signer: signer),
             refreshToken: refreshToken, scope: settings.scopes.joined(separator: " "))
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import StrictJSON
 import TelegateCore
 import TelegateIssuer
@@ -9,14 +10,17 @@ struct OIDCTokenFactory: Sendable {
     let issuer: String
 
     /// The ID token: `{alg, kid, typ: JWT}`, claims `iss`, `sub`, `aud` (one string), `iat`, `exp`,
-    /// `auth_time`, optionally `amr`, and the profile claims. This shape passes both of Convex's paths (OIDC
-    /// provider and custom JWT).
-    func idToken(for user: UserRecord, now: Int64, authTime: Int64, method: String?, signer: TokenSigner) throws -> String {
+    /// `auth_time`, optionally `amr` and `nonce` (``nonceClaim(_:)`` of the exchange's nonce), and the profile
+    /// claims. This shape passes both of Convex's paths (OIDC provider and custom JWT).
+    func idToken(for user: UserRecord, now: Int64, authTime: Int64, method: String?, nonce: String?, signer: TokenSigner) throws
+        -> String
+    {
         var claims: [(key: String, value: JSONValue)] = [
             ("iss", .string(issuer)), ("sub", .string(user.id.rawValue)), ("aud", .string(settings.audience)),
             ("iat", .integer(now)), ("exp", .integer(now + settings.idTokenTTL)), ("auth_time", .integer(authTime)),
         ]
         if let method { claims.append(("amr", .array([.string(method)]))) }
+        if let nonce { claims.append(("nonce", .string(Self.nonceClaim(nonce)))) }
         claims += ScopeClaims.profile(user.profile)
         claims.append(("telegram_id", .integer(user.telegramID)))
         claims += settings.idTokenClaims
@@ -35,6 +39,13 @@ struct OIDCTokenFactory: Sendable {
                 ("telegram_id", .integer(user.telegramID)),
             ] + settings.accessTokenClaims
         return try signer.sign(claims: .object(claims), type: "at+jwt")
+    }
+
+    /// The ID token's `nonce` for the nonce a client sent: the lowercase hex SHA-256 of its bytes, which is what
+    /// Supabase Auth's `signInWithIdToken` compares with the hash of the `nonce` it is given. The client keeps the
+    /// raw value; the token only carries its hash.
+    static func nonceClaim(_ nonce: String) -> String {
+        Hex.encode(Array(SHA256.hash(data: Array(nonce.utf8))))
     }
 
     /// 128 random bits, base64url.

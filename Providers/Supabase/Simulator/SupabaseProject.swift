@@ -16,6 +16,8 @@ final class SupabaseProject: Sendable {
         var createdAt: Int64
         var updatedAt: Int64
         var lastSignInAt: Int64?
+        /// The external identities linked to the user (custom OIDC providers).
+        var identities: [Identity] = []
 
         /// Supabase Auth's `User` object.
         var json: JSONValue {
@@ -26,8 +28,28 @@ final class SupabaseProject: Sendable {
                 ("id", .string(id)), ("aud", .string("authenticated")), ("role", .string("authenticated")),
                 ("email", .string(email ?? "")), ("email_confirmed_at", time(emailConfirmedAt)), ("phone", .string(phone ?? "")),
                 ("confirmed_at", time(emailConfirmedAt)), ("last_sign_in_at", time(lastSignInAt)), ("app_metadata", appMetadata),
-                ("user_metadata", userMetadata), ("identities", .array([])), ("created_at", time(createdAt)),
+                ("user_metadata", userMetadata), ("identities", .array(identities.map { $0.json(time) })),
+                ("created_at", time(createdAt)),
                 ("updated_at", time(updatedAt)), ("is_anonymous", .bool(false)),
+            ])
+        }
+    }
+
+    /// A user's identity at an external provider: the provider's `sub` for the user, and the claims it last sent.
+    struct Identity: Sendable {
+        let id: String
+        let provider: String
+        let providerID: String
+        let userID: String
+        var identityData: JSONValue
+        let createdAt: Int64
+        var lastSignInAt: Int64
+
+        func json(_ time: (Int64?) -> JSONValue) -> JSONValue {
+            .object([
+                ("identity_id", .string(id)), ("id", .string(providerID)), ("user_id", .string(userID)),
+                ("identity_data", identityData), ("provider", .string(provider)), ("last_sign_in_at", time(lastSignInAt)),
+                ("created_at", time(createdAt)), ("updated_at", time(lastSignInAt)),
             ])
         }
     }
@@ -52,6 +74,7 @@ final class SupabaseProject: Sendable {
         var tokens: [EmailToken] = []
         var sessions: [Session] = []
         var issued: [String] = []
+        var customProviders: [SupabaseCustomProvider] = []
     }
 
     let settings: SupabaseProjectSettings
@@ -227,6 +250,89 @@ final class SupabaseProject: Sendable {
             state.sessions[index].refreshToken = Self.refreshToken()
             return (user, state.sessions[index])
         }
+    }
+
+    // MARK: Custom OIDC providers
+
+    /// Registers a provider; an identifier already registered is `400 conflict`.
+    func addCustomProvider(_ provider: SupabaseCustomProvider) throws(SupabaseErrorBody) {
+        try state.withLock { state throws(SupabaseErrorBody) in
+            guard !state.customProviders.contains(where: { $0.identifier == provider.identifier }) else {
+                throw SupabaseErrorBody(.badRequest, "conflict", "A custom OAuth provider with this identifier already exists")
+            }
+            state.customProviders.append(provider)
+        }
+    }
+
+    /// The provider registered as `identifier`.
+    func customProvider(_ identifier: String) -> SupabaseCustomProvider? {
+        state.withLock { $0.customProviders.first { $0.identifier == identifier } }
+    }
+
+    /// Every registered provider.
+    var allCustomProviders: [SupabaseCustomProvider] { state.withLock { $0.customProviders } }
+
+    /// Signs in the user of `provider`'s `sub` (from verified ID-token `claims`), as Supabase Auth's
+    /// `createAccountFromExternalIdentity` does: the user who has that identity, their identity data and
+    /// `user_metadata` refreshed; else a new user (with a new UUID) holding it. Without an email in the claims a user
+    /// is only created when the provider has `email_optional`. Opens a session.
+    func signIn(provider: SupabaseCustomProvider, claims: JSONValue) throws(SupabaseErrorBody) -> (User, Session) {
+        let subject = claims["sub"]?.stringValue ?? ""
+        let email = claims["email"]?.stringValue.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let data = Self.identityData(claims)
+        return try state.withLock { state throws(SupabaseErrorBody) in
+            let signedIn = now()
+            let index: Int
+            if let existing = state.users.firstIndex(where: { user in
+                user.identities.contains { $0.provider == provider.identifier && $0.providerID == subject }
+            }) {
+                index = existing
+                let identity = state.users[index].identities.firstIndex { $0.provider == provider.identifier && $0.providerID == subject }!
+                state.users[index].identities[identity].identityData = data
+                state.users[index].identities[identity].lastSignInAt = signedIn
+            } else {
+                guard email != nil || provider.emailOptional else {
+                    throw SupabaseErrorBody(.internalServerError, "unexpected_failure", "Error getting user email from external provider")
+                }
+                let id = UUID().uuidString.lowercased()
+                let identity = Identity(
+                    id: UUID().uuidString.lowercased(), provider: provider.identifier, providerID: subject, userID: id,
+                    identityData: data, createdAt: signedIn, lastSignInAt: signedIn)
+                state.users.append(
+                    User(
+                        id: id, email: email, phone: nil, emailConfirmedAt: nil, userMetadata: .object([]),
+                        appMetadata: .object([
+                            ("provider", .string(provider.identifier)), ("providers", .array([.string(provider.identifier)])),
+                        ]),
+                        createdAt: signedIn, updatedAt: signedIn, lastSignInAt: nil, identities: [identity]))
+                index = state.users.count - 1
+            }
+            state.users[index].userMetadata = Self.merge(state.users[index].userMetadata, data.objectMembers ?? [])
+            state.users[index].lastSignInAt = signedIn
+            state.users[index].updatedAt = signedIn
+            let session = Session(
+                id: UUID().uuidString.lowercased(), userID: state.users[index].id, refreshToken: Self.refreshToken(), usedRefreshTokens: [])
+            state.sessions.append(session)
+            return (state.users[index], session)
+        }
+    }
+
+    /// The identity data Supabase Auth keeps from a generic OIDC ID token: `iss`, `sub` (also as `provider_id`), the
+    /// standard profile claims (`name` also as `full_name`, `picture` also as `avatar_url`) and the other claims
+    /// under `custom_claims`.
+    private static func identityData(_ claims: JSONValue) -> JSONValue {
+        let registered: Set<String> = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "amr", "azp", "at_hash"]
+        let profile = ["name", "given_name", "family_name", "preferred_username", "picture", "email", "locale"]
+        var data: [(key: String, value: JSONValue)] = []
+        for key in ["iss", "sub"] { if let value = claims[key] { data.append((key, value)) } }
+        if let sub = claims["sub"] { data.append(("provider_id", sub)) }
+        for key in profile { if let value = claims[key] { data.append((key, value)) } }
+        if let name = claims["name"] { data.append(("full_name", name)) }
+        if let picture = claims["picture"] { data.append(("avatar_url", picture)) }
+        data += [("email_verified", .bool(claims["email_verified"]?.boolValue ?? false)), ("phone_verified", .bool(false))]
+        let custom = (claims.objectMembers ?? []).filter { !registered.contains($0.key) && !profile.contains($0.key) }
+        if !custom.isEmpty { data.append(("custom_claims", .object(custom))) }
+        return .object(data)
     }
 
     /// Every one-time token issued, used or not.

@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,7 +9,9 @@ import StrictJSON
 
 /// A stand-in for Supabase Auth (`/auth/v1`): the admin calls Telegate makes (create, get, update and delete a
 /// user; `generate_link`) and the calls a Mini App makes with the credential (`/verify`, the refresh grant of
-/// `/token`, `/user`), on one port.
+/// `/token`, `/user`), on one port; and the custom OIDC provider route: `POST /admin/custom-providers` (the
+/// issuer's discovery fetched and checked at creation) and the ID-token sign-in `/token?grant_type=id_token` that
+/// `supabase.auth.signInWithIdToken` sends.
 ///
 /// It applies Supabase Auth's rules: every request needs an `apikey`; admin calls need the secret key as `apikey`
 /// and as `Authorization: Bearer`; a given user `id` must be a UUID (Supabase parses any version, and refuses the
@@ -20,14 +24,23 @@ import StrictJSON
 /// from ``SimulatorControl``; `create_user` acts out `duplicate` and `foreignAccount`, and `get_user`,
 /// `update_user` and `generate_link` act out `foreignAccount` (another user's account in the answer, nothing
 /// changed for the requested one).
+///
+/// The ID-token sign-in follows Supabase Auth's `IdTokenGrant`: the `custom:` provider must be registered and
+/// enabled; the token is checked against the issuer's JWKS (fetched over HTTP; loopback allowed here, unlike the
+/// hosted service), `iss` and `exp`; `sub` is required; `aud` must contain the client id or one of
+/// `acceptable_client_ids`; unless `skip_nonce_check`, the token's `nonce` must be the lowercase hex SHA-256 of the
+/// `nonce` parameter, both present or both absent. Failures are `400 {"error", "error_description"}` in Supabase's
+/// words. The user holding the identity (provider, `sub`) signs in, or a new one (a new UUID) is created.
 public struct SupabaseSimulator: ProviderSimulator {
     public static let kind = "supabase"
-    public static let summary = "Supabase Auth admin users and generate_link, and the /verify, /token and /user a front end calls"
+    public static let summary =
+        "Supabase Auth admin users and generate_link, custom OIDC providers, and the /verify, /token (refresh, id_token) and /user a front end calls"
 
     public let control = SimulatorControl()
     let project: SupabaseProject
     private let rateLimit: SupabaseRateLimit
     private let accessTokens: SupabaseAccessToken
+    private let issuers = SupabaseOIDCIssuer(client: .shared)
 
     /// A simulator of a project set up with `settings`; tokens expire by `now` (Unix seconds; tests move it).
     public init(
@@ -128,22 +141,46 @@ public struct SupabaseSimulator: ProviderSimulator {
             ]
             return (.ok, .object(members))
         }
+        auth(router, .post, "/auth/v1/admin/custom-providers", "create_custom_provider", admin: true) { _, _, body in
+            let parameters = try SupabaseCustomProvider.Parameters(body)
+            guard project.customProvider(parameters.identifier) == nil else {
+                throw SupabaseErrorBody(.badRequest, "conflict", "A custom OAuth provider with this identifier already exists")
+            }
+            let discovery = try await issuers.discovery(
+                url: SupabaseCustomProvider.discoveryURL(issuer: parameters.issuer, discoveryURL: parameters.discoveryURL),
+                expectedIssuer: parameters.issuer)
+            let provider = SupabaseCustomProvider(
+                id: UUID().uuidString.lowercased(), identifier: parameters.identifier, name: parameters.name,
+                clientID: parameters.clientID, acceptableClientIDs: parameters.acceptableClientIDs, issuer: parameters.issuer,
+                discoveryURL: parameters.discoveryURL, skipNonceCheck: parameters.skipNonceCheck,
+                emailOptional: parameters.emailOptional, enabled: parameters.enabled, createdAt: project.now(), discovery: discovery)
+            try project.addCustomProvider(provider)
+            return (.created, provider.json)
+        }
+        auth(router, .get, "/auth/v1/admin/custom-providers", "list_custom_providers", admin: true) { _, _, _ in
+            (.ok, .object([("providers", .array(project.allCustomProviders.map(\.json)))]))
+        }
         auth(router, .post, "/auth/v1/verify", "verify", admin: false) { _, _, body in
             guard let tokenHash = body["token_hash"]?.stringValue, !tokenHash.isEmpty else {
                 throw SupabaseErrorBody.validation("Verify requires either a token or a token hash")
             }
             let (user, session) = try project.verify(type: body["type"]?.stringValue ?? "", tokenHash: tokenHash)
-            return (.ok, sessionBody(user, session))
+            return (.ok, sessionBody(user, session, method: "otp"))
         }
         auth(router, .post, "/auth/v1/token", "token", admin: false) { request, _, body in
-            guard request.uri.queryParameters["grant_type"] == "refresh_token" else {
+            switch request.uri.queryParameters["grant_type"] {
+            case "refresh_token":
+                guard let refreshToken = body["refresh_token"]?.stringValue, !refreshToken.isEmpty else {
+                    throw SupabaseErrorBody.refreshTokenNotFound
+                }
+                let (user, session) = try project.refresh(refreshToken)
+                return (.ok, sessionBody(user, session, method: "otp"))
+            case "id_token":
+                let (user, session) = try await idTokenGrant(body)
+                return (.ok, sessionBody(user, session, method: "oauth"))
+            default:
                 throw SupabaseErrorBody(.badRequest, "unsupported_grant_type", "unsupported_grant_type")
             }
-            guard let refreshToken = body["refresh_token"]?.stringValue, !refreshToken.isEmpty else {
-                throw SupabaseErrorBody.refreshTokenNotFound
-            }
-            let (user, session) = try project.refresh(refreshToken)
-            return (.ok, sessionBody(user, session))
         }
         auth(router, .get, "/auth/v1/user", "get_session_user", admin: false) { request, _, _ in
             guard let bearer = Self.bearer(request) else { throw SupabaseErrorBody.noAuthorization }
@@ -156,8 +193,46 @@ public struct SupabaseSimulator: ProviderSimulator {
         return router
     }
 
-    /// A session answer: an HS256 access token for the user, the rotated refresh token and the user.
-    private func sessionBody(_ user: SupabaseProject.User, _ session: SupabaseProject.Session) -> JSONValue {
+    /// `POST /token?grant_type=id_token {id_token, provider, nonce?}`, checked in the order Supabase Auth checks.
+    private func idTokenGrant(_ body: JSONValue) async throws -> (SupabaseProject.User, SupabaseProject.Session) {
+        let idToken = body["id_token"]?.stringValue ?? ""
+        let providerName = body["provider"]?.stringValue ?? ""
+        let nonce = body["nonce"]?.stringValue ?? ""
+        guard !idToken.isEmpty else { throw SupabaseOAuthError.invalidRequest("id_token required") }
+        guard !providerName.isEmpty else { throw SupabaseOAuthError.invalidRequest("provider or client_id and issuer required") }
+        guard providerName.hasPrefix("custom:") else {
+            throw SupabaseErrorBody.validation("Custom OIDC provider \"\(providerName)\" not allowed")
+        }
+        guard let provider = project.customProvider(providerName) else {
+            throw SupabaseErrorBody.validation("Custom provider \"\(providerName)\" not found")
+        }
+        guard provider.enabled else {
+            throw SupabaseErrorBody(.badRequest, "provider_disabled", "Custom provider \"\(providerName)\" is disabled")
+        }
+        guard let claims = await issuers.verifiedClaims(idToken, discovery: provider.discovery, now: project.now()) else {
+            throw SupabaseOAuthError.badIDToken
+        }
+        guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else {
+            throw SupabaseOAuthError.invalidRequest("Missing sub claim in id_token")
+        }
+        let audiences = claims["aud"].map { $0.arrayElements?.compactMap(\.stringValue) ?? [$0.stringValue].compactMap { $0 } } ?? []
+        guard provider.audiences.contains(where: { !$0.isEmpty && audiences.contains($0) }) else {
+            throw SupabaseOAuthError.invalidRequest("Unacceptable audience in id_token: [\(audiences.joined(separator: " "))]")
+        }
+        if !provider.skipNonceCheck {
+            let tokenNonce = claims["nonce"]?.stringValue ?? ""
+            guard tokenNonce.isEmpty == nonce.isEmpty else { throw SupabaseOAuthError.nonceOneSided }
+            if !nonce.isEmpty {
+                let hash = SHA256.hash(data: Array(nonce.utf8)).map { String(format: "%02x", $0) }.joined()
+                guard hash == tokenNonce else { throw SupabaseOAuthError.nonceMismatch }
+            }
+        }
+        return try project.signIn(provider: provider, claims: claims)
+    }
+
+    /// A session answer: an HS256 access token for the user (`amr` names `method`), the rotated refresh token and the
+    /// user.
+    private func sessionBody(_ user: SupabaseProject.User, _ session: SupabaseProject.Session, method: String) -> JSONValue {
         let issued = project.now()
         let expiry = issued + project.settings.jwtExpiry
         let claims = JSONValue.object([
@@ -165,7 +240,7 @@ public struct SupabaseSimulator: ProviderSimulator {
             ("iss", .string("/auth/v1")), ("sub", .string(user.id)), ("email", .string(user.email ?? "")),
             ("phone", .string(user.phone ?? "")), ("app_metadata", user.appMetadata), ("user_metadata", user.userMetadata),
             ("role", .string("authenticated")), ("aal", .string("aal1")),
-            ("amr", .array([.object([("method", .string("otp")), ("timestamp", .integer(issued))])])),
+            ("amr", .array([.object([("method", .string(method)), ("timestamp", .integer(issued))])])),
             ("session_id", .string(session.id)), ("is_anonymous", .bool(false)),
         ])
         return .object([
@@ -211,6 +286,8 @@ public struct SupabaseSimulator: ProviderSimulator {
                     let (status, json) = try await handler(request, context, body)
                     return SimulatorControl.json(json.serialized, status: status)
                 } catch let error as SupabaseErrorBody {
+                    return error.response
+                } catch let error as SupabaseOAuthError {
                     return error.response
                 }
             }

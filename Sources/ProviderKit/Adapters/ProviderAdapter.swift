@@ -15,6 +15,10 @@ public protocol ProviderAdapter: Sendable {
     /// Whether exchanges may name an organization (``IssueOptions/organization``); when `false` (the default),
     /// an exchange that names one is refused before the adapter is called.
     static var supportsOrganizations: Bool { get }
+    /// Whether what the adapter issues binds the exchange's nonce (``IssueOptions/nonce``); when `false` (the
+    /// default), an exchange that sends a nonce with a proof other than `idToken` is refused before the adapter is
+    /// called.
+    static var usesNonce: Bool { get }
     /// The error codes this kind declares beyond the core's (``TelegateError/Code/catalogue``); none by default.
     static var errorCodes: [TelegateError.Code] { get }
     /// Issues a credential for `subject`.
@@ -25,6 +29,7 @@ public protocol ProviderAdapter: Sendable {
 
 extension ProviderAdapter {
     public static var supportsOrganizations: Bool { false }
+    public static var usesNonce: Bool { false }
     public static var errorCodes: [TelegateError.Code] { [] }
 }
 

@@ -55,6 +55,12 @@ public struct ExchangeService: Sendable {
                 throw TelegateError.invalidRequest(
                     "the \(adapterName) provider does not take an organization", reason: "organization_not_supported")
             }
+            if body.nonce != nil, !body.proof.isIDToken, !type(of: adapter).usesNonce {
+                throw TelegateError.invalidRequest(
+                    "nonce is only used with an idToken proof or by an adapter that puts it in its tokens; "
+                        + "the \(adapterName) provider (kind \(type(of: adapter).kind)) takes none",
+                    reason: "nonce_not_supported")
+            }
             var mark = clock.now
             let identity = try await bot.verify(body.proof)
             mark = stage(.verify, app: appLabel, since: mark)
@@ -64,7 +70,7 @@ public struct ExchangeService: Sendable {
             let upstream = UpstreamTimer()
             let credential = try await UpstreamTimer.$current.withValue(upstream) {
                 try await adapter.issue(
-                    for: subject, options: IssueOptions(organization: body.organization, requestID: requestID))
+                    for: subject, options: IssueOptions(organization: body.organization, requestID: requestID, nonce: body.nonce))
             }
             _ = stage(.issue, app: appLabel, since: mark)
             try faults.reach(.afterProviderBeforeResponse)

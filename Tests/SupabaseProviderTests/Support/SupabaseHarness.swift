@@ -25,11 +25,12 @@ extension SupabaseHarness {
     static var emailDomain: String { "users.shop.example" }
 
     /// Runs `body` against a fresh simulator and Telegate. `adapterConfig` adds members to the supabase adapter's
-    /// config; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
+    /// config; `adapters` adds adapters to the app; `secretKey` is what Telegate sends. With `live`, Telegate listens on a free port. Telegate reads
     /// `clock`, or the system's clock without one; the simulator reads `simulatorNow`, or its own clock.
     static func run(
         live: Bool = false, settings: SupabaseProjectSettings = SupabaseProjectSettings(serviceRoleKey: SupabaseHarness.secretKey),
-        adapterConfig: [(key: String, value: JSONValue)] = [], secretKey: String = SupabaseHarness.secretKey,
+        adapterConfig: [(key: String, value: JSONValue)] = [], adapters: [TestConfiguration.Adapter] = [],
+        secretKey: String = SupabaseHarness.secretKey,
         corsOrigins: [String] = [], faults: FaultInjector? = nil, clock: TestClock? = nil,
         simulatorNow: (@Sendable () -> Int64)? = nil,
         _ body: (SupabaseHarness) async throws -> Void
@@ -46,7 +47,7 @@ extension SupabaseHarness {
                             ("serviceRoleKey", .string("env:SUPABASE_SECRET_KEY")), ("url", .string(simulatorURL)),
                             ("emailDomain", .string(emailDomain)), ("allowInsecureLoopback", .bool(true)),
                         ] + adapterConfig)
-                ]
+                ] + adapters
             },
             environment: ["SUPABASE_SECRET_KEY": secretKey], secrets: [secretKey], live: live, corsOrigins: corsOrigins,
             faults: faults ?? FaultInjector(), clock: clock, body)
