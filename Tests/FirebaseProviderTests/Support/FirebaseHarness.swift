@@ -12,8 +12,9 @@ import Synchronization
 import Testing
 
 /// A Firebase simulator on a loopback port and a Telegate, called in process, whose app `shop` has a `firebase`
-/// adapter configured with the simulator's service account. Telegate is given no address of the simulator: minting
-/// is local. Canary secrets, the private key and the custom tokens must never reach logs or error bodies.
+/// adapter configured with the simulator's service account. Telegate is given no address of the simulator (minting
+/// is local) unless `syncProfile` is on, which points the token and API URLs at it. Canary secrets, the private key
+/// and the custom tokens must never reach logs or error bodies.
 final class FirebaseHarness: Sendable {
     static let botToken = "7100000001:AAcanaryShopBotSecretValue0123456789x"
     static let masterKey = "Y2FuYXJ5LW1hc3Rlci1rZXktMzItYnl0ZXMtbG9uZyE="
@@ -42,10 +43,10 @@ final class FirebaseHarness: Sendable {
     }
 
     /// Runs `body` against a fresh simulator and Telegate; `adapterConfig` adds members to the firebase adapter's
-    /// config.
-    static func run(adapterConfig: [(key: String, value: JSONValue)] = [], _ body: (FirebaseHarness) async throws -> Void)
-        async throws
-    {
+    /// config, and `syncProfile` turns profile sync on against the simulator.
+    static func run(
+        adapterConfig: [(key: String, value: JSONValue)] = [], syncProfile: Bool = false, _ body: (FirebaseHarness) async throws -> Void
+    ) async throws {
         let simulator = try FirebaseSimulator(settings: FirebaseProjectSettings(tenants: ["shop-tenant-x1y2z"]))
         let logs = LogCapture()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-firebase-\(UUID().uuidString)").path
@@ -54,6 +55,12 @@ final class FirebaseHarness: Sendable {
         var issuedTokens: [String] = []
         do {
             try await simulator.serving { simulatorURL in
+                let sync: [(key: String, value: JSONValue)] =
+                    syncProfile
+                    ? [
+                        ("syncProfile", .bool(true)), ("tokenURL", .string(simulatorURL + "/token")), ("apiURL", .string(simulatorURL)),
+                        ("allowInsecureLoopback", .bool(true)),
+                    ] : []
                 let configuration = try TestConfiguration(
                     directory: directory,
                     apps: [
@@ -62,7 +69,7 @@ final class FirebaseHarness: Sendable {
                             adapters: [
                                 .init(
                                     "firebase", kind: "firebase", isDefault: true,
-                                    config: [("serviceAccount", .string("env:FIREBASE_SERVICE_ACCOUNT"))] + adapterConfig)
+                                    config: [("serviceAccount", .string("env:FIREBASE_SERVICE_ACCOUNT"))] + adapterConfig + sync)
                             ])
                     ]
                 ).configuration()
@@ -103,6 +110,22 @@ final class FirebaseHarness: Sendable {
         return reply
     }
 
+    /// The link Telegate keeps for local user `userID` with the firebase adapter, if any.
+    func link(_ userID: String) async throws -> ProviderLink? {
+        try await application.services.storage.links.link(
+            appID: AppID(rawValue: "shop")!, adapter: AdapterName(rawValue: "firebase")!, userID: try #require(UserID(rawValue: userID)))
+    }
+
+    /// Waits until `condition` holds, checking every few milliseconds for at most 20 seconds; records an issue naming
+    /// `what` if it never does.
+    func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<2000 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("timed out waiting until \(what)")
+    }
+
     /// A call to the simulator: `path` with the project's Web API key.
     func simulatorRequest(_ path: String, body: String, contentType: String = "application/json", key: String? = nil)
         async throws -> HTTPReply
@@ -111,6 +134,9 @@ final class FirebaseHarness: Sendable {
         return try await TelegateClient(client: client, baseURL: simulatorURL).request(
             .post, path + "?key=" + key, body: body, contentType: contentType)
     }
+
+    /// A client of the simulator.
+    var simulatorClient: TelegateClient { TelegateClient(client: client, baseURL: simulatorURL) }
 
     /// The CORS preflight a browser on `origin` sends before a Firebase SDK call to `path`.
     func simulatorPreflight(_ path: String, origin: String) async throws -> HTTPReply {
