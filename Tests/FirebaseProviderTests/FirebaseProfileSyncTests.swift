@@ -52,6 +52,25 @@ struct FirebaseProfileSyncTests {
             #expect(control.calls("update_account") == 3)
             #expect(harness.simulator.profile(of: uid)?.displayName == "Vladislav K.")
             #expect(harness.simulator.profile(of: uid)?.photoURL == "https://t.me/i/userpic/320/renamed.svg")
+
+            // Ten concurrent logins with another name: one sync sends it, the others find it sent.
+            let again = {
+                var user = renamed
+                user.firstName = "Vlad"
+                return user
+            }()
+            let sentBefore = try await harness.link(userID)?.syncedProfileDigest
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 { group.addTask { try await harness.exchange(again).status } }
+                for try await status in group { #expect(status == 200) }
+            }
+            try await harness.waitUntil("the concurrent logins' profile is recorded as sent") {
+                try await harness.link(userID)?.syncedProfileDigest != sentBefore
+            }
+            #expect(try await harness.exchange(again).status == 200)
+            #expect(control.calls("update_account") == 4)
+            #expect(harness.simulator.profile(of: uid)?.displayName == "Vlad K.")
+
             // One service-account token served every sync.
             #expect(control.calls("oauth_token") == 1)
             #expect(control.calls("sign_in_custom_token") == 1)
@@ -62,6 +81,11 @@ struct FirebaseProfileSyncTests {
     func serverErrorFailsNoLogin() async throws {
         try await FirebaseHarness.run(syncProfile: true) { harness in
             let control = harness.simulator.control
+            // `adapters check` gets the service account's token, which the syncs then use.
+            let check = try await harness.application.admin.handle(.post, "/apps/shop/adapters/firebase/check", caller: .local)
+            #expect(check.body?["ok"] == .bool(true), "\(String(describing: check.body))")
+            #expect(control.calls("oauth_token") == 1)
+
             let first = try await harness.exchange()
             let userID = try #require(first.json["user"]?["id"]?.stringValue)
             let uid = try #require(first.json["credential"]?["uid"]?.stringValue)
@@ -87,6 +111,7 @@ struct FirebaseProfileSyncTests {
             }
             #expect(harness.simulator.profile(of: uid)?.displayName == "Vladislav Kibenko")
             #expect(try await harness.failureEvents().count == 1)
+            #expect(control.calls("oauth_token") == 1)
         }
     }
 

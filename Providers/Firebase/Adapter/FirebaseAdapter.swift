@@ -21,6 +21,8 @@ public struct FirebaseAdapter: ProviderAdapter {
     private let clock: WallClock
     /// `nil` unless `syncProfile` is on: then no link rows and no calls to Google at all.
     private let profileSync: FirebaseProfileSync?
+    /// The service account's access token for the profile sync, `nil` without it.
+    private let serviceAccountToken: CachedAccessToken?
 
     public init(config: AdapterConfig, context: AdapterContext) throws {
         let settings = try config.decode(FirebaseSettings.self)
@@ -33,12 +35,14 @@ public struct FirebaseAdapter: ProviderAdapter {
             policy.refusalsAreMisconfiguration = false
             let upstream = context.upstreamClient(provider: "Firebase", urlPolicy: config.urlPolicy, policy: policy)
             let token = FirebaseServiceAccountToken.cache(settings: settings, upstream: upstream, clock: context.clock)
+            self.serviceAccountToken = token
             self.profileSync = FirebaseProfileSync(
                 api: FirebaseAccountsAPI(settings: settings, upstream: upstream, token: token),
                 directory: FirebaseUserDirectory(uid: settings.uid), linker: ProviderUserLinker(context: context, provider: "Firebase"),
                 context: context)
         } else {
             self.profileSync = nil
+            self.serviceAccountToken = nil
         }
     }
 
@@ -54,11 +58,18 @@ public struct FirebaseAdapter: ProviderAdapter {
             ])
     }
 
-    /// Nothing to reach: the service account key was read and checked when the configuration was loaded (profile
-    /// sync failures are reported by the sync itself, and never stop a login).
+    /// Custom tokens need nothing reachable: the service account key was read and checked when the configuration
+    /// was loaded. With `syncProfile`, the check also gets the service account's access token from Google.
     public func check() async -> AdapterHealth {
-        AdapterHealth(
-            ok: true,
-            message: "custom tokens are signed locally by \(settings.serviceAccount.email) for project \(settings.serviceAccount.projectID)")
+        let signing = "custom tokens are signed locally by \(settings.serviceAccount.email) for project \(settings.serviceAccount.projectID)"
+        guard let serviceAccountToken else { return AdapterHealth(ok: true, message: signing) }
+        do {
+            _ = try await serviceAccountToken.current()
+            return AdapterHealth(ok: true, message: signing + "; Google issued the service account's token for profile sync")
+        } catch let error as TelegateError {
+            return AdapterHealth(ok: false, message: "profile sync: " + error.message)
+        } catch {
+            return AdapterHealth(ok: false, message: "profile sync: Google could not be reached")
+        }
     }
 }
