@@ -16,6 +16,8 @@ struct FirebaseServiceAccount: Sendable {
     let email: String
     /// `project_id`.
     let projectID: String
+    /// `token_uri`: where the account's OAuth access tokens come from, if the key names it.
+    let tokenURI: String?
     /// Signs with `private_key`, `kid` = `private_key_id`.
     private let signer: TokenSigner
 
@@ -34,6 +36,7 @@ struct FirebaseServiceAccount: Sendable {
         }
         self.email = try member("client_email")
         self.projectID = try member("project_id")
+        self.tokenURI = json["token_uri"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let keyID = try member("private_key_id")
         let material: SigningKeyMaterial
         do {

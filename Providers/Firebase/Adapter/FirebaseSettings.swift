@@ -19,8 +19,19 @@ struct FirebaseSettings: AdapterSettings {
     /// Developer claims: name → the Telegram field it carries, in configuration order.
     let claims: [(name: String, field: TelegramProfileField)]
     let tokenTTL: Int64
+    /// Whether each user's Telegram name and photo are sent to Firebase as `displayName` and `photoUrl`.
+    let syncProfile: Bool
+    /// Google's OAuth token endpoint the service account's access token comes from.
+    let tokenURL: String
+    /// Identity Toolkit's base URL (the admin API's `accounts:update`).
+    let apiURL: String
 
-    static let schema = AdapterConfigSchema([
+    /// Where a service account gets its access tokens when its key JSON names no `token_uri`.
+    static let defaultTokenURL = "https://oauth2.googleapis.com/token"
+    static let defaultAPIURL = "https://identitytoolkit.googleapis.com"
+
+    static let schema = AdapterConfigSchema(
+        [
         .init(
             "serviceAccount", .secret, required: true,
             description:
@@ -41,10 +52,21 @@ struct FirebaseSettings: AdapterSettings {
         .init(
             "tokenTTL", .integer, default: .integer(3600), range: 1...3600,
             description: "Seconds a custom token stays valid (Firebase accepts at most 3600)."),
-    ])
+        .init(
+            "syncProfile", .boolean, default: .bool(false),
+            description:
+                "Send each user's Telegram name and photo to Firebase as displayName and photoUrl (Identity Toolkit admin API, after the login, once per change)."
+        ),
+        // No schema defaults: an adapter that syncs nothing never has Google's addresses resolved or probed.
+        .init(
+            "tokenURL", .url, nullable: true,
+            description: "The OAuth token endpoint for the service account's access token; default: the key's token_uri, else \(defaultTokenURL)."),
+        .init(
+            "apiURL", .url, nullable: true, description: "Identity Toolkit's base URL; default \(defaultAPIURL)."),
+    ] + AdapterConfigSchema.outboundFields)
 
     enum CodingKeys: String, CodingKey {
-        case serviceAccount, tenantId, uid, claims, tokenTTL
+        case serviceAccount, tenantId, uid, claims, tokenTTL, syncProfile, tokenURL, apiURL
     }
 
     init(from decoder: any Decoder) throws {
@@ -56,6 +78,14 @@ struct FirebaseSettings: AdapterSettings {
         self.uid = try FirebaseUIDTemplate(try members.decode(String.self, forKey: .uid))
         self.claims = try Self.claims(try members.decode(JSONValue.self, forKey: .claims))
         self.tokenTTL = try members.decode(Int64.self, forKey: .tokenTTL)
+        self.syncProfile = try members.decode(Bool.self, forKey: .syncProfile)
+        let configuredTokenURL = try members.decodeIfPresent(String.self, forKey: .tokenURL)
+        if configuredTokenURL == nil, syncProfile, let tokenURI = serviceAccount.tokenURI, !tokenURI.hasPrefix("https://") {
+            throw AdapterConfigSchema.invalid("serviceAccount's token_uri must be an https URL (or set tokenURL)")
+        }
+        self.tokenURL = configuredTokenURL ?? serviceAccount.tokenURI ?? Self.defaultTokenURL
+        let apiURL = try members.decodeIfPresent(String.self, forKey: .apiURL) ?? Self.defaultAPIURL
+        self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
     }
 
     private static func claims(_ value: JSONValue) throws -> [(name: String, field: TelegramProfileField)] {

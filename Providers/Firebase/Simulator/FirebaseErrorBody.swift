@@ -33,6 +33,18 @@ struct FirebaseErrorBody: Error, Sendable {
             "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
         reason: "forbidden", status: "PERMISSION_DENIED")
 
+    /// An admin call without a valid OAuth access token.
+    static let unauthenticated = Self(
+        code: 401,
+        message:
+            "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+        reason: "unauthorized", status: "UNAUTHENTICATED")
+
+    /// An admin call whose token may not act on the project (another project's account, or too narrow a scope).
+    static func permissionDenied(_ message: String) -> Self {
+        Self(code: 403, message: message, reason: "forbidden", status: "PERMISSION_DENIED")
+    }
+
     var response: Response {
         var members: [(key: String, value: JSONValue)] = [("code", .integer(Int64(code))), ("message", .string(message))]
         if let reason {

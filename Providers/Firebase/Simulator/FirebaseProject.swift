@@ -16,6 +16,8 @@ final class FirebaseProject: Sendable {
         /// Tokens issued before this (Unix seconds) are revoked.
         var validSince: Int64 = 0
         var lastLoginAt: Int64
+        var displayName: String?
+        var photoURL: String?
     }
 
     /// A refresh token: whose, and the developer claims its ID tokens carry.
@@ -61,6 +63,35 @@ final class FirebaseProject: Sendable {
             guard state.users[uid] != nil else { return false }
             state.users[uid]?.validSince = time + 1
             return true
+        }
+    }
+
+    /// The admin `accounts:update` (the Admin SDKs' `updateUser`) of the user in `tenantID` (or the project's own
+    /// users): `displayName`, `photoUrl` and `deleteAttribute` (`DISPLAY_NAME`, `PHOTO_URL`) are applied; an unknown
+    /// user is `USER_NOT_FOUND`.
+    func update(_ body: JSONValue, tenantID: String?) throws(FirebaseErrorBody) -> JSONValue {
+        guard let members = body.objectMembers else { throw .identityToolkit("Invalid JSON payload received.") }
+        let known = ["localId", "displayName", "photoUrl", "deleteAttribute", "disableUser"]
+        if let unknown = members.first(where: { !known.contains($0.key) }) {
+            throw .identityToolkit("Invalid JSON payload received. Unknown name \"\(unknown.key.prefix(40))\": Cannot find field.")
+        }
+        guard let uid = body["localId"]?.stringValue, !uid.isEmpty else { throw .identityToolkit("MISSING_LOCAL_ID") }
+        let deleted = Set(body["deleteAttribute"]?.arrayElements?.compactMap(\.stringValue) ?? [])
+        return try state.withLock { state throws(FirebaseErrorBody) -> JSONValue in
+            guard var user = state.users[uid], user.tenantID == tenantID else { throw .identityToolkit("USER_NOT_FOUND") }
+            if let name = body["displayName"]?.stringValue { user.displayName = name }
+            if let photo = body["photoUrl"]?.stringValue { user.photoURL = photo }
+            if deleted.contains("DISPLAY_NAME") { user.displayName = nil }
+            if deleted.contains("PHOTO_URL") { user.photoURL = nil }
+            if let disabled = body["disableUser"]?.boolValue { user.disabled = disabled }
+            state.users[uid] = user
+            var answer: [(key: String, value: JSONValue)] = [
+                ("kind", .string("identitytoolkit#SetAccountInfoResponse")), ("localId", .string(uid)),
+            ]
+            if let name = user.displayName { answer.append(("displayName", .string(name))) }
+            if let photo = user.photoURL { answer.append(("photoUrl", .string(photo))) }
+            answer.append(("providerUserInfo", .array([])))
+            return .object(answer)
         }
     }
 

@@ -16,8 +16,13 @@ import StrictJSON
 /// Web API key as `?key=`. Errors use Google's envelope. Routes are served both at Google's paths
 /// (`/v1/accounts:signInWithCustomToken`, `/v1/token`) and under the host names the Firebase JS SDK uses with an
 /// emulator (`/identitytoolkit.googleapis.com/v1/…`, `/securetoken.googleapis.com/v1/token`), so
-/// `connectAuthEmulator(auth, "<simulator URL>")` reaches it. Call counts (`sign_in_custom_token`,
-/// `refresh_token`, `jwks`) and faults come from ``SimulatorControl``.
+/// `connectAuthEmulator(auth, "<simulator URL>")` reaches it.
+///
+/// For the adapter's `syncProfile` it also stands in for Google's OAuth token endpoint (`POST /token`, the
+/// service account's JWT-bearer grant, ``FirebaseAccessTokens``) and Identity Toolkit's admin `accounts:update`
+/// (`POST /v1/projects/<project>[/tenants/<tenant>]/accounts:update`), which needs one of those access tokens
+/// (`401` otherwise) instead of the Web API key. Call counts (`sign_in_custom_token`, `refresh_token`, `jwks`,
+/// `oauth_token`, `update_account`) and faults come from ``SimulatorControl``.
 public struct FirebaseSimulator: ProviderSimulator {
     public static let kind = "firebase"
     public static let summary = "Firebase Authentication custom-token sign-in, secure-token refresh and ID-token JWKS"
@@ -26,11 +31,13 @@ public struct FirebaseSimulator: ProviderSimulator {
 
     public let control = SimulatorControl()
     let project: FirebaseProject
+    let accessTokens: FirebaseAccessTokens
 
     /// A simulator of the project set up with `settings`; custom tokens and ID tokens are timed by `now` (Unix
     /// seconds; tests move it by hand).
     public init(settings: FirebaseProjectSettings, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.project = try FirebaseProject(settings: settings, now: now)
+        self.accessTokens = FirebaseAccessTokens(settings: settings, now: now)
     }
 
     /// A project `telegate-sim` with a new service account.
@@ -56,6 +63,11 @@ public struct FirebaseSimulator: ProviderSimulator {
 
     /// Users as `(uid, tenant)`.
     public var users: [(uid: String, tenantID: String?)] { project.allUsers.map { ($0.uid, $0.tenantID) }.sorted { $0.uid < $1.uid } }
+
+    /// The `displayName` and `photoUrl` of user `uid`, or `nil` if there is no such user.
+    public func profile(of uid: String) -> (displayName: String?, photoURL: String?)? {
+        project.user(uid).map { ($0.displayName, $0.photoURL) }
+    }
 
     /// Revokes a user's refresh tokens, as `revokeRefreshTokens(uid)` in the Admin SDK; `false` if there is no such user.
     @discardableResult
@@ -84,6 +96,19 @@ public struct FirebaseSimulator: ProviderSimulator {
                 try await control.handle("refresh_token") { try await refresh(request) }
             }
             router.on(RouterPath(path), method: .options) { request, _ in Self.preflight(request) }
+        }
+        router.post("/token") { request, _ in
+            try await control.handle("oauth_token") { try await token(request) }
+        }
+        for prefix in ["", "/identitytoolkit.googleapis.com"] {
+            for tenantPath in ["", "/tenants/{tenant}"] {
+                router.post(RouterPath(prefix + "/v1/projects/{project}" + tenantPath + "/accounts:update")) { request, context in
+                    try await control.handle("update_account") {
+                        try await updateAccount(
+                            request, project: context.parameters.get("project"), tenantID: context.parameters.get("tenant"))
+                    }
+                }
+            }
         }
         router.get(RouterPath(Self.jwksPath)) { _, _ in
             try await control.handle("jwks") { SimulatorControl.json(project.jwks.serialized) }
@@ -114,6 +139,43 @@ public struct FirebaseSimulator: ProviderSimulator {
                 throw .identityToolkit("TENANT_NOT_FOUND")
             }
             return try project.signIn(customToken: json["token"]?.stringValue, tenantID: json["tenantId"]?.stringValue)
+        }
+    }
+
+    /// Google's OAuth token endpoint: the assertion's `aud` must be this endpoint's URL as the caller reached it.
+    private func token(_ request: Request) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 1 << 16)
+        do throws(FirebaseOAuthError) {
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
+                let fields = SimulatorFormInput.form(Array(bytes.readableBytesView))
+            else { throw FirebaseOAuthError(error: "invalid_request", description: "The request must be form-encoded.") }
+            let authority = request.head.authority ?? ""
+            return SimulatorControl.json(try accessTokens.issue(fields, audience: "http://\(authority)\(request.uri.path)").serialized)
+        } catch {
+            return error.response
+        }
+    }
+
+    /// The admin `accounts:update`, with a service account's access token of this project with the Identity Toolkit
+    /// (or Cloud Platform) scope.
+    private func updateAccount(_ request: Request, project projectID: String?, tenantID: String?) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 1 << 16)
+        do throws(FirebaseErrorBody) {
+            guard let grant = accessTokens.grant(authorization: request.headers[.authorization]) else { throw .unauthenticated }
+            guard projectID == project.settings.projectID, grant.email == project.settings.serviceAccount.email else {
+                throw .permissionDenied("The caller does not have permission")
+            }
+            let scopes: Set = ["https://www.googleapis.com/auth/identitytoolkit", "https://www.googleapis.com/auth/cloud-platform"]
+            guard !grant.scopes.isDisjoint(with: scopes) else {
+                throw .permissionDenied("Request had insufficient authentication scopes.")
+            }
+            if let tenantID, !project.settings.tenants.contains(tenantID) { throw .identityToolkit("TENANT_NOT_FOUND") }
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
+                let body = try? JSONValue.parse(Array(bytes.readableBytesView))
+            else { throw .identityToolkit("Invalid JSON payload received.") }
+            return SimulatorControl.json(try project.update(body, tenantID: tenantID).serialized)
+        } catch {
+            return error.response
         }
     }
 

@@ -19,7 +19,7 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
 
     private let settings: LogtoSettings
     private let context: AdapterContext
-    private let m2mToken: LogtoM2MToken
+    private let m2mToken: CachedAccessToken
     private let directory: LogtoUserDirectory
     private let impersonation: LogtoImpersonation
     private let linker: ProviderUserLinker
@@ -30,7 +30,7 @@ public struct LogtoAdapter: ProviderAdapter, ProviderUserDeleting {
         var policy = UpstreamClient.Policy()
         policy.refusalsAreMisconfiguration = false
         let upstream = context.upstreamClient(provider: "Logto", urlPolicy: config.urlPolicy, policy: policy)
-        let m2mToken = LogtoM2MToken(settings: settings, upstream: upstream, clock: context.clock)
+        let m2mToken = LogtoM2MToken.cache(settings: settings, upstream: upstream, clock: context.clock)
         let api = LogtoManagementAPI(endpoint: settings.endpoint, upstream: upstream, token: m2mToken)
         self.settings = settings
         self.context = context

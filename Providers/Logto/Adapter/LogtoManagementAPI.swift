@@ -8,9 +8,9 @@ import TelegateCore
 struct LogtoManagementAPI: Sendable {
     private let endpoint: String
     private let upstream: UpstreamClient
-    private let token: LogtoM2MToken
+    private let token: CachedAccessToken
 
-    init(endpoint: String, upstream: UpstreamClient, token: LogtoM2MToken) {
+    init(endpoint: String, upstream: UpstreamClient, token: CachedAccessToken) {
         self.endpoint = endpoint
         self.upstream = upstream
         self.token = token

@@ -1,5 +1,6 @@
 import FirebaseSimulator
 import StrictJSON
+import TelegateCore
 import TelegateTesting
 import TestSupport
 import Testing
@@ -17,26 +18,39 @@ enum FirebaseUnderTest: ProviderUnderTest {
 
 extension FirebaseHarness {
     /// Runs `body` against a fresh simulator and Telegate; `adapterConfig` adds members to the firebase adapter's
-    /// config. With `live`, Telegate listens on a free port and lets pages on `corsOrigins` call it. The service
-    /// account's private key must never reach logs or error bodies.
+    /// config, and `syncProfile` turns profile sync on against the simulator (Telegate is otherwise given no address
+    /// of it: minting is local). With `live`, Telegate listens on a free port and lets pages on `corsOrigins` call
+    /// it. The service account's private key must never reach logs or error bodies.
     static func run(
         live: Bool = false, corsOrigins: [String] = [], adapterConfig: [(key: String, value: JSONValue)] = [],
-        _ body: (FirebaseHarness) async throws -> Void
+        syncProfile: Bool = false, _ body: (FirebaseHarness) async throws -> Void
     ) async throws {
         let simulator = try FirebaseSimulator(settings: FirebaseProjectSettings(tenants: ["shop-tenant-x1y2z"]))
         let keyLines = simulator.serviceAccountJSON.components(separatedBy: "\\n").filter { $0.count > 40 }
         #expect(!keyLines.isEmpty)
         try await run(
             simulator: simulator,
-            adapters: { _ in
-                [
+            adapters: { simulatorURL in
+                let sync: [(key: String, value: JSONValue)] =
+                    syncProfile
+                    ? [
+                        ("syncProfile", .bool(true)), ("tokenURL", .string(simulatorURL + "/token")), ("apiURL", .string(simulatorURL)),
+                        ("allowInsecureLoopback", .bool(true)),
+                    ] : []
+                return [
                     .init(
                         "firebase", kind: "firebase", isDefault: true,
-                        config: [("serviceAccount", .string("env:FIREBASE_SERVICE_ACCOUNT"))] + adapterConfig)
+                        config: [("serviceAccount", .string("env:FIREBASE_SERVICE_ACCOUNT"))] + adapterConfig + sync)
                 ]
             },
             environment: ["FIREBASE_SERVICE_ACCOUNT": simulator.serviceAccountJSON], secrets: keyLines, live: live,
             corsOrigins: corsOrigins, body)
+    }
+
+    /// The link Telegate keeps for local user `userID` with the firebase adapter, if any.
+    func link(_ userID: String) async throws -> ProviderLink? {
+        try await application.services.storage.links.link(
+            appID: AppID(rawValue: "shop")!, adapter: AdapterName(rawValue: "firebase")!, userID: try #require(UserID(rawValue: userID)))
     }
 
     /// A call to the simulator: `path` with the project's Web API key.
