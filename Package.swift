@@ -204,6 +204,8 @@ let package = Package(
             dependencies: [
                 "TelegramAuth", "TelegateApp", "TelegateCore", "TelegateAdmin", "SimulatorKit", crypto, logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `telegate simulate telegram-bot` builds the Bot API simulator from its options.
+                "TelegramSimulator",
                 // The admin commands: JSON bodies, and calls to a running server with --server.
                 "StrictJSON", httpClient, .product(name: "NIOCore", package: "swift-nio"),
             ]),

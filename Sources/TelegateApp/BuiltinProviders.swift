@@ -32,8 +32,8 @@ public enum BuiltinProviders {
     /// The adapter kinds.
     public static let registry = AdapterRegistry(all.map(\.adapter))
 
-    /// Simulators of services Telegate reaches without an adapter: Telegram Login's OpenID Provider.
-    private static let services: [any ProviderSimulator.Type] = [TelegramSimulator.self]
+    /// Simulators of services Telegate reaches without an adapter: Telegram Login's OpenID Provider and the Bot API.
+    private static let services: [any ProviderSimulator.Type] = [TelegramSimulator.self, TelegramBotSimulator.self]
 
     /// The simulators `telegate simulate` can run: the providers' in registry order, then the services'.
     public static let simulators: [any ProviderSimulator.Type] = all.compactMap(\.simulator) + services
