@@ -240,7 +240,9 @@ let package = Package(
             name: "TelegateSQLTests",
             dependencies: [
                 "TelegateSQL", "TelegateSQLite", "TelegateCore", "TelegateIssuer", "ProviderKit", "StrictJSON", "TelegramAuth", "TelegatePostgres", logging,
-            ]),
+            ],
+            // The events' JSON Schemas (read from the source tree, as docs/events.md documents them).
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "TelegateServerTests",
             dependencies: ["TestSupport", "TelegateTesting",

@@ -26,6 +26,7 @@ public struct AdminAPI: Sendable {
             + KeyAdminRoutes(backend: backend).routes + AuditAdminRoutes(backend: backend).routes
             + TokenAdminRoutes(backend: backend).routes
             + ClientAdminRoutes(backend: backend).routes
+            + WebhookAdminRoutes(backend: backend).routes
     }
 
     /// Runs one call of `method` on `path` (below `/admin/v1`): finds its route, checks what the caller may do,

@@ -141,6 +141,7 @@ extension TelegateError.Code {
         + oauthClientCodes
         + [.unknownClient, .redirectURINotRegistered, .csrfMismatch]
         + telegramLoginCodes
+        + webhookCodes
 }
 
 // MARK: Telegram Login through Telegram's OpenID Provider (the hosted login page)
@@ -159,4 +160,14 @@ extension TelegateError.Code {
     static let telegramLoginCodes: [Self] = [
         .telegramLoginNotConfigured, .telegramLoginStateInvalid, .telegramLoginDenied, .telegramLoginRejected,
     ]
+}
+
+// MARK: Webhooks
+
+extension TelegateError.Code {
+    /// No such webhook endpoint in the app.
+    public static let webhookNotFound = Self("webhook_not_found", status: 404)
+
+    /// The codes of webhook configuration.
+    static let webhookCodes: [Self] = [.webhookNotFound]
 }

@@ -14,6 +14,8 @@ public protocol TelegateStorage: Sendable {
     var browserSessions: any BrowserSessionStore { get }
     /// The consents users gave the OpenID Provider's clients.
     var consents: any ConsentStore { get }
+    /// The event outbox and its webhook deliveries.
+    var events: any EventStore { get }
 
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult
