@@ -128,7 +128,10 @@ let package = Package(
         // The running apps and bots built from the stored configuration, and the exchange and refresh pipelines.
         .target(
             name: "TelegateRuntime",
-            dependencies: ["TelegateCore", "TelegateIssuer", "ProviderKit", "TelegramAuth", "StrictJSON", "ExchangeSubmission", logging]),
+            dependencies: [
+                "TelegateCore", "TelegateIssuer", "ProviderKit", "TelegramAuth", "StrictJSON", "ExchangeSubmission", logging,
+                httpClient, .product(name: "NIOCore", package: "swift-nio"),
+            ]),
 
         // The admin operations, transport-neutral: the routes the HTTP server mounts and the CLI calls directly,
         // and the OpenAPI document describing them.

@@ -15,6 +15,7 @@ open class SQLStorage: @unchecked Sendable {
     public let browserSessions: any BrowserSessionStore
     public let consents: any ConsentStore
     public let events: any EventStore
+    public let webhookDeliveries: any WebhookDeliveryQueue
 
     /// The stores on `database`.
     public init(database: any SQLDatabase) {
@@ -29,5 +30,6 @@ open class SQLStorage: @unchecked Sendable {
         browserSessions = SQLBrowserSessionStore(database: database)
         consents = SQLConsentStore(database: database)
         events = SQLEventStore(database: database)
+        webhookDeliveries = SQLWebhookDeliveryQueue(database: database)
     }
 }

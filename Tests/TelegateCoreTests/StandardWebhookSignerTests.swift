@@ -38,7 +38,7 @@ struct StandardWebhookSignerTests {
         "whsec_" + String(repeating: "QUFB", count: 22),  // 66 bytes
     ])
     func refusesMalformedSecrets(secret: String) {
-        #expect(StandardWebhookSigner.key(of: secret) == nil)
+        #expect(WebhookSecret.key(of: secret) == nil)
         #expect(StandardWebhookSigner(secrets: [Self.specSecret, secret]) == nil)
     }
 

@@ -142,6 +142,7 @@ extension TelegateError.Code {
         + [.unknownClient, .redirectURINotRegistered, .csrfMismatch]
         + telegramLoginCodes
         + webhookCodes
+        + [.webhookDeliveryNotFound]
 }
 
 // MARK: Telegram Login through Telegram's OpenID Provider (the hosted login page)
@@ -170,4 +171,11 @@ extension TelegateError.Code {
 
     /// The codes of webhook configuration.
     static let webhookCodes: [Self] = [.webhookNotFound]
+}
+
+// MARK: Webhook deliveries
+
+extension TelegateError.Code {
+    /// The endpoint has no delivery of the event named (a replay).
+    public static let webhookDeliveryNotFound = Self("webhook_delivery_not_found", status: 404)
 }

@@ -14,17 +14,9 @@ public struct StandardWebhookSigner: Sendable {
     /// A signer with the keys of `secrets` (`whsec_` and base64, the current secret first); `nil` when there is none
     /// or one is not a `whsec_` secret of 24 to 64 bytes.
     public init?(secrets: [String]) {
-        let keys = secrets.compactMap(Self.key(of:))
+        let keys = secrets.compactMap(WebhookSecret.key(of:))
         guard !keys.isEmpty, keys.count == secrets.count else { return nil }
         self.keys = keys.map { SymmetricKey(data: $0) }
-    }
-
-    /// The key bytes of `secret`: `whsec_` and the standard base64 of 24 to 64 bytes; `nil` for anything else.
-    public static func key(of secret: String) -> [UInt8]? {
-        guard secret.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(secret.dropFirst("whsec_".count))),
-            (24...64).contains(bytes.count)
-        else { return nil }
-        return Array(bytes)
     }
 
     /// The `webhook-signature` value for message `id` sent at `timestamp` (Unix seconds) with `body`: one `v1,…`

@@ -28,4 +28,7 @@ public protocol TelegateStorage: Sendable {
     /// The database server's current time, Unix seconds with a fraction, for ``DatabaseClock``; `nil` for an
     /// engine inside this process, whose clock is this process's.
     func databaseTime() async throws -> Double?
+
+    /// The webhook deliveries the dispatchers of every instance claim and settle.
+    var webhookDeliveries: any WebhookDeliveryQueue { get }
 }

@@ -23,6 +23,7 @@ public struct ExchangeService: Sendable {
     private let adapterAuthFailures = SecurityEventWindow(threshold: 1)
     private let faults: FaultInjector
     private let events: any EventStore
+    private let webhookWakeup: WebhookWakeup
 
     /// Creates the service.
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
@@ -31,6 +32,7 @@ public struct ExchangeService: Sendable {
             users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
         self.faults = services.faults
         self.events = services.storage.events
+        self.webhookWakeup = services.webhookWakeup
         self.metrics = services.metrics
         self.logger = services.logger
         self.clock = ContinuousClock()
@@ -74,6 +76,10 @@ public struct ExchangeService: Sendable {
                     .userLogin(
                         appID: appID, userID: subject.user.id, proof: identity.proof, botID: bot.settings.botID,
                         adapter: adapterName, at: wallClock.now))
+            }
+            // A first login (or a subscribed login) queued deliveries: send them now rather than at the next poll.
+            if !runtime.subscribedEvents.isEmpty, subject.created || runtime.subscribedEvents.contains(.userLogin) {
+                webhookWakeup.nudge()
             }
             try faults.reach(.afterProviderBeforeResponse)
             let duration = clock.now - started

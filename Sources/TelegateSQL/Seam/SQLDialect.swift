@@ -28,6 +28,8 @@ public enum SQLDialect: Sendable {
         case (.postgres, .serialPrimaryKey): "BIGSERIAL PRIMARY KEY"
         case (.sqlite, .withoutRowID): " WITHOUT ROWID"
         case (.postgres, .withoutRowID): ""
+        case (.sqlite, .skipLocked): ""
+        case (.postgres, .skipLocked): " FOR UPDATE SKIP LOCKED"
         }
     }
 }
@@ -46,4 +48,7 @@ public enum SQLSchemaSyntax: Sendable {
     case serialPrimaryKey
     /// SQLite's clustered-table clause after a table definition (nothing on PostgreSQL).
     case withoutRowID
+    /// After a `SELECT` of rows about to be claimed: PostgreSQL locks them and passes over rows another transaction
+    /// holds; SQLite's single writer needs nothing.
+    case skipLocked
 }

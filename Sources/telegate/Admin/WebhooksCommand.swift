@@ -7,7 +7,10 @@ import TelegateAdmin
 struct WebhooksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhooks", abstract: "Add, list, show, change and remove the webhook endpoints of an app.",
-        subcommands: [List.self, Show.self, Add.self, Update.self, RemoveCommand<Reference>.self])
+        subcommands: [
+            List.self, Show.self, Add.self, Update.self, RemoveCommand<Reference>.self,
+            Deliveries.self, Replay.self, Test.self,
+        ])
 
     static let columns: [AdminOutput.Column] = [
         .init("ID", "id"), .init("URL", "url"), .init("EVENTS", "events"), .init("REFERENCE", "secretReference"),
