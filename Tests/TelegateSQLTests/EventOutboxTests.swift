@@ -79,6 +79,30 @@ struct EventOutboxTests {
         }
     }
 
+    @Test("A disabled endpoint gets no new deliveries, and user.login is not written for it alone; applying configuration keeps it disabled",
+          arguments: StorageEngine.available)
+    func disabledEndpoint(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            var hook = Self.webhook([.userCreated, .userLogin])
+            try await Self.saveApp(storage, webhooks: [hook])
+            let database = try #require(Self.database(of: storage))
+            try await database.write(
+                "UPDATE webhook_endpoints SET disabled_at = \(Fixture.now), disabled_reason = 'gone' WHERE id = \(hook.id.rawValue)")
+            let user = try await storage.users.insertIfAbsent(Fixture.user()).user
+            #expect(try await Self.events(storage).map(\.type) == [.userCreated])
+            #expect(try await Self.deliveries(storage, hook).isEmpty)
+            let login = OutboxEvent.userLogin(
+                appID: Fixture.poll, userID: user.id, proof: .widget, botID: 1, adapter: Fixture.convex, at: Fixture.now)
+            #expect(try await storage.events.appendIfSubscribed(login) == false)
+
+            hook.description = "changed"
+            try await Self.saveApp(storage, webhooks: [hook])
+            let stored = try #require(try await storage.configuration.app(Fixture.poll)?.webhooks.first)
+            #expect(stored.disabled == WebhookDisabling(at: Fixture.now, reason: "gone"))
+            #expect(stored.description == "changed")
+        }
+    }
+
     @Test("A changed profile appends user.updated naming the changed fields; an unchanged or older one appends nothing",
           arguments: StorageEngine.available)
     func userUpdated(engine: StorageEngine) async throws {

@@ -65,6 +65,25 @@ struct WebhookConfigurationTests {
         }
     }
 
+    @Test("An endpoint added through the admin API is kept by a file that does not name it, and goes with --prune")
+    func keepsAdminAdditions() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            let added = try await service.admin(
+                .post, "/apps/poll/webhooks",
+                body: .object([("url", .string("https://api.example/hook")), ("events", .array([.string("user.created")]))]),
+                token: token)
+            #expect(added.status == 201, "\(added.body)")
+            service.rememberSecrets([added.json["secret"]?.stringValue ?? ""])
+            let applier = ConfigurationApplyTests.applier(service)
+            let apps = service.application.configuration.apps
+            #expect(try await applier.plan(apps, prune: false).isEmpty)
+            #expect(
+                try await applier.plan(apps, prune: true).changes.map(\.description)
+                    == ["- webhook poll/https://api.example/hook"])
+        }
+    }
+
     @Test("A file endpoint with an unknown event, an internal host or a malformed secret is refused, and nothing is written")
     func refusals() async throws {
         try await TestService.run { service in
