@@ -1,9 +1,9 @@
 /// When a webhook delivery that failed is attempted again: exponential steps with full jitter (each wait is uniformly
 /// random between zero and its step, so endpoints coming back from an outage are not hit by every sender at once),
-/// about 24 hours in all, after which the delivery is dead-lettered.
+/// whose bounds add up to about 24 hours, after which the delivery is dead-lettered.
 public struct WebhookRetrySchedule: Sendable, Equatable {
     /// The upper bound of the wait after each failed attempt, in seconds: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h,
-    /// 4 h, 8 h, 8 h (about 24 hours if every wait were its bound).
+    /// 4 h, 8 h, 8 h (23.7 hours in all).
     public var steps: [Int64]
 
     /// The schedule described above.

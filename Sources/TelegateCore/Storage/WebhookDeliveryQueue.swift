@@ -1,5 +1,3 @@
-import StrictJSON
-
 /// The webhook deliveries due for sending, as the dispatchers of every instance share them: a claim hands each due
 /// delivery to exactly one dispatcher for a lease (PostgreSQL's `FOR UPDATE SKIP LOCKED`, SQLite's single writer),
 /// and a claim not settled when its lease ends (a crashed instance) is claimed again.

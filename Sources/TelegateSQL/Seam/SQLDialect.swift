@@ -1,5 +1,5 @@
-/// What the engines spell differently: parameter placeholders and a few column types of the schema. Everything
-/// else the stores write (`INSERT … ON CONFLICT`, `RETURNING`, `CAST`, `CASE`) reads the same on both.
+/// What the engines spell differently: parameter placeholders, a few column types of the schema and row locking.
+/// Everything else the stores write (`INSERT … ON CONFLICT`, `RETURNING`, `CAST`, `CASE`) reads the same on both.
 public enum SQLDialect: Sendable {
     /// `?` placeholders; one integer type, booleans stored as `0`/`1`.
     case sqlite
@@ -34,7 +34,7 @@ public enum SQLDialect: Sendable {
     }
 }
 
-/// The parts of the schema's DDL that differ between dialects.
+/// The parts of the schema's DDL, and of the statements claiming rows, that differ between dialects.
 public enum SQLSchemaSyntax: Sendable {
     /// A 64-bit integer column (times, ids, counters).
     case bigint

@@ -108,6 +108,31 @@ struct WebhookDeliveryTests {
                 #expect(received.count >= 2)
                 #expect(try await Self.deliveries(service).first?.attempts == received.count)
                 #expect(Set(received.map { $0.headers["webhook-id"] }) == [failed.eventID.rawValue])
+
+                let metrics = try await service.request(.get, "/metrics").body
+                #expect(metrics.contains("telegate_webhook_deliveries_total{result=\"delivered\"} 1\n"), "\(metrics)")
+                #expect(metrics.contains("telegate_webhook_queue_depth 0\n"))
+                #expect(metrics.contains("telegate_webhook_oldest_pending_seconds 0\n"))
+
+                // An admin replay (an app-scoped token is enough) sends the same event again, with the same webhook-id.
+                let token = try await service.adminToken(app: "poll")
+                let endpoint = try #require(
+                    try await service.application.services.storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+                let replay = try await service.admin(
+                    .post, "/apps/poll/webhooks/\(endpoint.id)/deliveries/\(failed.eventID)/replay", token: token)
+                #expect(replay.status == 200, "\(replay.body)")
+                let listed = try await service.admin(.get, "/apps/poll/webhooks/\(endpoint.id)/deliveries", token: token)
+                #expect(listed.body.contains("\"event\":\"\(failed.eventID)\""), "\(listed.body)")
+                #expect(
+                    try await Self.deliver(service) {
+                        let status = try await Self.deliveries(service).first?.status
+                        return status == .delivered && receiver.requests.withLock { $0.count } == received.count + 1
+                    })
+                #expect(receiver.requests.withLock { $0.last?.headers["webhook-id"] } == failed.eventID.rawValue)
+                let unknown = try await service.admin(
+                    .post, "/apps/poll/webhooks/\(endpoint.id)/deliveries/evt_01JZZZZZZZZZZZZZZZZZZZZZZZ/replay", token: token)
+                #expect(unknown.status == 404)
+                #expect(unknown.body.contains("webhook_delivery_not_found"))
                 let schema = try String(contentsOf: Self.fixtures.appendingPathComponent("user.created.json"), encoding: .utf8)
                 let check = try await StandardWebhooksVerifier.verify(
                     received.map {
