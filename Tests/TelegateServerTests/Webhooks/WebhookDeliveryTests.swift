@@ -21,6 +21,8 @@ struct WebhookDeliveryTests {
         struct Request: Sendable {
             let headers: [String: String]
             let body: [UInt8]
+            /// The status it was answered with.
+            let status: Int
         }
 
         let requests = Mutex<[Request]>([])
@@ -32,8 +34,9 @@ struct WebhookDeliveryTests {
                 let body = try await request.body.collect(upTo: 1 << 20)
                 var headers: [String: String] = [:]
                 for field in request.headers { headers[field.name.canonicalName] = field.value }
-                requests.withLock { $0.append(Request(headers: headers, body: Array(body.readableBytesView))) }
-                return Response(status: .init(code: answer.withLock { $0 }))
+                let status = answer.withLock { $0 }
+                requests.withLock { $0.append(Request(headers: headers, body: Array(body.readableBytesView), status: status)) }
+                return Response(status: .init(code: status))
             }
             return router
         }
@@ -139,6 +142,51 @@ struct WebhookDeliveryTests {
                         .init(secret: Self.secret, headers: $0.headers, body: $0.body, now: clock.now, schema: schema)
                     })
                 #expect(check.status == 0, "\(check.output)")
+            }
+        }
+    }
+
+    @Test("The receiver down for a while: deliveries are retried, and once it is back every event arrives once, each user's in order")
+    func outageThenPerUserOrder() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let receiver = Receiver()
+        try await LoopbackServer.serving({ receiver.router() }) { base in
+            try await TestService.run(clock: clock) { service in
+                try await Self.subscribe(service, url: base + "/hooks", events: "user.created, user.disabled, user.enabled")
+                receiver.answer.withLock { $0 = 503 }
+                let storage = service.application.services.storage
+                _ = try await service.exchange(initData: service.signedInitData())
+                _ = try await service.exchange(initData: service.signedInitData(user: Self.secondUser))
+                let users = try await storage.users.users(appID: AppSpec.pollID, username: nil, after: nil, limit: 10)
+                for user in users {
+                    _ = try await storage.users.setStatus(id: user.id, status: .disabled, at: clock.now)
+                    _ = try await storage.users.setStatus(id: user.id, status: .active, at: clock.now)
+                }
+                // Each user's first event fails; the later ones wait behind it.
+                #expect(
+                    try await Self.deliver(service) {
+                        try await Self.deliveries(service).filter { $0.attempts > 0 }.count == 2
+                    })
+                #expect(try await Self.deliveries(service).filter { $0.attempts > 0 }.map(\.status) == [.pending, .pending])
+
+                receiver.answer.withLock { $0 = 204 }
+                var settled = false
+                for _ in 0..<100 where !settled {
+                    clock.advance(30)
+                    await service.application.webhooks.sendDue()
+                    settled = try await Self.deliveries(service).allSatisfy { $0.status == .delivered }
+                    if !settled { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(settled)
+                let delivered = receiver.requests.withLock { $0 }.filter { $0.status == 204 }.compactMap { $0.headers["webhook-id"] }
+                let outbox = try await storage.events.events(appID: AppSpec.pollID, after: nil, limit: 100)
+                #expect(delivered.count == outbox.count)
+                #expect(Set(delivered) == Set(outbox.map(\.id.rawValue)))
+                for user in users {
+                    let expected = outbox.filter { $0.userID == user.id }.map(\.id.rawValue)
+                    #expect(expected.count == 3)
+                    #expect(delivered.filter(expected.contains) == expected)
+                }
             }
         }
     }
