@@ -26,6 +26,8 @@ public struct AdminAPI: Sendable {
             + KeyAdminRoutes(backend: backend).routes + AuditAdminRoutes(backend: backend).routes
             + TokenAdminRoutes(backend: backend).routes
             + ClientAdminRoutes(backend: backend).routes
+            + WebhookAdminRoutes(backend: backend).routes
+            + WebhookDeliveryAdminRoutes(backend: backend).routes
     }
 
     /// Runs one call of `method` on `path` (below `/admin/v1`): finds its route, checks what the caller may do,

@@ -62,6 +62,24 @@ enum AdminJSON {
         return .object(members)
     }
 
+    /// A webhook endpoint: its spec with `secretReference` (for a referenced secret), when a rotated-out secret
+    /// stops signing, and whether deliveries stopped; never a secret.
+    static func webhook(_ webhook: StoredWebhook) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("id", .string(webhook.id.rawValue))]
+        let flags = ["allowInsecureLoopback", "allowPrivateNetworks"]
+        for member in SpecFormat.admin.encode(webhook.spec).objectMembers ?? [] where !flags.contains(member.key) {
+            members.append(member.key == "secret" ? ("secretReference", member.value) : member)
+        }
+        members.append(("allowInsecureLoopback", .bool(webhook.allowInsecureLoopback)))
+        members.append(("allowPrivateNetworks", .bool(webhook.allowPrivateNetworks)))
+        if let previous = webhook.previousSecret { members.append(("previousSecretExpiresAt", .integer(previous.expiresAt))) }
+        if let disabled = webhook.disabled {
+            members.append(("disabledAt", .integer(disabled.at)))
+            members.append(("disabledReason", .string(disabled.reason)))
+        }
+        return .object(members)
+    }
+
     static func link(_ link: ProviderLink) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("adapter", .string(link.adapter.rawValue)), ("state", .string(link.state.rawValue)),

@@ -22,6 +22,8 @@ public final class TelegateApplication: Sendable {
     public let reloader: RuntimeReloader
     /// The admin API, served under `/admin/v1` and called directly by the CLI.
     public let admin: AdminAPI
+    /// Sends the outbox's webhook deliveries while the server runs; `webhooks.sendDue()` sends what is due now.
+    public let webhooks: WebhookDispatcher
     /// How often stored configuration is checked for changes made by other instances or the CLI.
     public static let reloadInterval: Duration = .seconds(2)
     /// How often every adapter's URLs are resolved and checked again (``ReachabilityProbe``).
@@ -35,6 +37,12 @@ public final class TelegateApplication: Sendable {
         runtimes = RuntimeRegistry()
         reloader = RuntimeReloader(services: services, runtimes: runtimes)
         admin = AdminAPI(services: services, runtimes: runtimes, reloader: reloader, environment: environment)
+        var dispatch = WebhookDispatcher.Settings()
+        dispatch.pollInterval = configuration.server.webhooks.pollInterval
+        webhooks = WebhookDispatcher(
+            queue: services.storage.webhookDeliveries, client: services.httpClient, secretBox: services.secretBox,
+            clock: services.clock, audit: services.audit, metrics: services.webhookMetrics, wakeup: services.webhookWakeup,
+            logger: services.logger, settings: dispatch)
     }
 
     /// Prepares everything short of listening: storage (migrated), the configuration applied, every app compiled
@@ -176,6 +184,8 @@ public final class TelegateApplication: Sendable {
                 PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [services, runtimes] in
                     await ReachabilityProbe.probe(runtimes, services: services)
                 },
+                // The outbox's webhook deliveries go out from every instance, each claimed by one.
+                WebhookDispatchService(dispatcher: webhooks),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

@@ -14,6 +14,8 @@ open class SQLStorage: @unchecked Sendable {
     public let authorizationCodes: any AuthorizationCodeStore
     public let browserSessions: any BrowserSessionStore
     public let consents: any ConsentStore
+    public let events: any EventStore
+    public let webhookDeliveries: any WebhookDeliveryQueue
 
     /// The stores on `database`.
     public init(database: any SQLDatabase) {
@@ -27,5 +29,7 @@ open class SQLStorage: @unchecked Sendable {
         authorizationCodes = SQLAuthorizationCodeStore(database: database)
         browserSessions = SQLBrowserSessionStore(database: database)
         consents = SQLConsentStore(database: database)
+        events = SQLEventStore(database: database)
+        webhookDeliveries = SQLWebhookDeliveryQueue(database: database)
     }
 }

@@ -57,7 +57,8 @@ public enum TelegateRouter {
         ).register(on: router)
         HealthRoutes(
             storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time,
-            reachability: services.reachability, connections: options.connectionMetrics
+            reachability: services.reachability, connections: options.connectionMetrics,
+            webhookMetrics: services.webhookMetrics
         ).register(on: router)
         if let admin {
             AdminRoutes(

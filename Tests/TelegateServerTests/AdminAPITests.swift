@@ -29,6 +29,7 @@ struct AdminAPITests {
                     switch member.type {
                     case .object: .object([])
                     case .stringList: .array([.string("x")])
+                    case .integer: .integer(0)
                     default: .string("x")
                     }
                 return (key: member.name, value: value)

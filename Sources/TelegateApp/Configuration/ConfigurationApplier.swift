@@ -53,6 +53,7 @@ public struct ConfigurationApplier: Sendable {
             desired.bots.sort { $0.botID < $1.botID }
             desired.adapters.sort { $0.name < $1.name }
             desired.clients.sort { $0.spec.id < $1.spec.id }
+            desired.webhooks.sort { $0.id < $1.id }
             plan.changes += ConfigurationPlan.changes(from: existing, to: desired)
             if desired != existing { plan.saves.append(desired) }
         }
@@ -111,10 +112,23 @@ public struct ConfigurationApplier: Sendable {
         let clients = try app.clients.map { client in
             try rows.client(client, appID: appID, existing: existing?.clients.first { $0.spec.id == client.id })
         }
+        // The file names an endpoint by its url: the endpoint keeps its id (and its queued deliveries) across applies.
+        let now = services.clock.now
+        let webhooks = try app.webhooks.enumerated().map { index, spec in
+            let existing = existing?.webhooks.first { $0.url == spec.url }
+            do {
+                return try rows.webhook(
+                    spec, id: existing?.id ?? .generate(milliseconds: UInt64(max(now, 0)) * 1000 + UInt64(index)),
+                    appID: appID, existing: existing, now: now)
+            } catch let error as TelegateError {
+                throw TelegateError(error.code, "app \(appID) webhooks[\(index)]: \(error.message)", reason: error.reason)
+            }
+        }
         return StoredApp(
-            settings: app.settings, bots: bots, adapters: adapters, clients: clients,
+            settings: app.settings, bots: bots, adapters: adapters, clients: clients, webhooks: webhooks,
             declared: DeclaredRows(
-                bots: Set(bots.map(\.botID)), adapters: Set(adapters.map(\.name)), clients: Set(clients.map(\.spec.id))))
+                bots: Set(bots.map(\.botID)), adapters: Set(adapters.map(\.name)), clients: Set(clients.map(\.spec.id)),
+                webhooks: Set(webhooks.map(\.id))))
     }
 
     /// Adds the stored bots, adapters and clients that `desired` does not name and that the file did not declare before
@@ -136,6 +150,10 @@ public struct ConfigurationApplier: Sendable {
         for client in existing.clients
         where !existing.declared.clients.contains(client.spec.id) && !desired.clients.contains(where: { $0.spec.id == client.spec.id }) {
             desired.clients.append(client)
+        }
+        for webhook in existing.webhooks
+        where !existing.declared.webhooks.contains(webhook.id) && !desired.webhooks.contains(where: { $0.id == webhook.id }) {
+            desired.webhooks.append(webhook)
         }
     }
 }
@@ -191,6 +209,10 @@ public struct ConfigurationPlan: Sendable {
             old.map { ($0.clients, $0.declared.clients) }, (new.clients, new.declared.clients), key: \.spec.id,
             name: { "client \(id)/\($0.spec.id)" }, addedDetail: { $0.secretDigest == nil ? " (public)" : "" },
             changedDetail: { before, client in before.secretDigest != client.secretDigest ? ": secret" : "" })
+        changes += rowChanges(
+            old.map { ($0.webhooks, $0.declared.webhooks) }, (new.webhooks, new.declared.webhooks), key: \.id,
+            name: { "webhook \(id)/\($0.url)" }, addedDetail: { _ in "" },
+            changedDetail: { before, webhook in before.secret != webhook.secret ? ": secret" : "" })
         return changes
     }
 

@@ -21,7 +21,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC", "webhooks"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -58,6 +58,14 @@ public enum ConfigurationFile {
                         "server.clockLeeway must be between \(TimePolicy.allowedLeeway.lowerBound) and \(TimePolicy.allowedLeeway.upperBound) seconds")
                 }
                 configuration.server.clockLeeway = leeway
+            }
+            if let webhooks = try server.object("webhooks", allowed: ["pollInterval"]),
+                let interval = try webhooks.integer("pollInterval")
+            {
+                guard (1...60).contains(interval) else {
+                    throw ConfigurationError("server.webhooks.pollInterval must be between 1 and 60 seconds")
+                }
+                configuration.server.webhooks.pollInterval = .seconds(interval)
             }
             if let connections = try server.object("connections", allowed: ConnectionSettings.keys) {
                 configuration.server.connections = try ConnectionSettings.limits(connections)

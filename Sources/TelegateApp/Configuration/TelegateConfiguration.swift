@@ -34,6 +34,8 @@ public struct TelegateConfiguration: Sendable {
         /// Where Telegram Login's OpenID Provider is (`server.telegramOIDC`): Telegram's own unless pointed at a
         /// stand-in.
         public var telegramOIDC = TelegramOIDCSettings.telegram
+        /// Webhook delivery (`server.webhooks`).
+        public var webhooks = WebhookSettings()
 
         /// Creates the settings; the rest starts at its default.
         public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
@@ -69,4 +71,14 @@ public struct TelegateConfiguration: Sendable {
     public var masterKey: SecretReference?
     /// The apps, each with its bots and adapters.
     public var apps: [AppSpec] = []
+}
+
+/// `server.webhooks`: how the webhook dispatcher runs.
+public struct WebhookSettings: Sendable {
+    /// How often each instance checks the delivery queue when nothing it did appended an event (`pollInterval`,
+    /// seconds, 1 to 60; default 1). Events appended by other instances and the CLI wait at most this long.
+    public var pollInterval: Duration = .seconds(1)
+
+    /// The defaults.
+    public init() {}
 }

@@ -141,6 +141,8 @@ extension TelegateError.Code {
         + oauthClientCodes
         + [.unknownClient, .redirectURINotRegistered, .csrfMismatch]
         + telegramLoginCodes
+        + webhookCodes
+        + [.webhookDeliveryNotFound]
 }
 
 // MARK: Telegram Login through Telegram's OpenID Provider (the hosted login page)
@@ -159,4 +161,21 @@ extension TelegateError.Code {
     static let telegramLoginCodes: [Self] = [
         .telegramLoginNotConfigured, .telegramLoginStateInvalid, .telegramLoginDenied, .telegramLoginRejected,
     ]
+}
+
+// MARK: Webhooks
+
+extension TelegateError.Code {
+    /// No such webhook endpoint in the app.
+    public static let webhookNotFound = Self("webhook_not_found", status: 404)
+
+    /// The codes of webhook configuration.
+    static let webhookCodes: [Self] = [.webhookNotFound]
+}
+
+// MARK: Webhook deliveries
+
+extension TelegateError.Code {
+    /// The endpoint has no delivery of the event named (a replay).
+    public static let webhookDeliveryNotFound = Self("webhook_delivery_not_found", status: 404)
 }

@@ -1,24 +1,30 @@
 import StrictJSON
 
-/// An app as configured: its settings with the bots, adapters and OAuth clients it declares. The configuration file, the admin
+/// An app as configured: its settings with the bots, adapters, OAuth clients and webhook endpoints it declares. The configuration file, the admin
 /// API, export and the runtime builder all read and write this one value, and ``validate()`` holds every rule.
 ///
 /// Spelled in the file as `{id, corsOrigins, initData: {maxAge}, widget: {maxAge}, sessions: {idleTimeout, lifetime},
-/// bots, adapters, clients}` and in the admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge,
-/// sessionIdleTimeout, sessionLifetime}` (bots, adapters and clients have their own routes).
+/// bots, adapters, clients, webhooks}` and in the admin API as `{id, corsOrigins, initDataMaxAge, widgetMaxAge,
+/// sessionIdleTimeout, sessionLifetime}` (bots, adapters, clients and webhooks have their own routes).
 public struct AppSpec: Sendable, Equatable {
     public var settings: AppSettings
     public var bots: [BotSpec]
     public var adapters: [AdapterSpec]
     /// The OAuth clients of the app's OpenID Provider.
     public var clients: [ClientSpec]
+    /// The webhook endpoints the app's events are delivered to; the file names each by its `url`.
+    public var webhooks: [WebhookSpec]
 
     /// Creates a spec.
-    public init(settings: AppSettings, bots: [BotSpec] = [], adapters: [AdapterSpec] = [], clients: [ClientSpec] = []) {
+    public init(
+        settings: AppSettings, bots: [BotSpec] = [], adapters: [AdapterSpec] = [], clients: [ClientSpec] = [],
+        webhooks: [WebhookSpec] = []
+    ) {
         self.settings = settings
         self.bots = bots
         self.adapters = adapters
         self.clients = clients
+        self.webhooks = webhooks
     }
 
     /// Checks every rule of an app, its bots, its adapters and its clients; a refusal is `422 invalid_field` naming the member.
@@ -46,6 +52,12 @@ public struct AppSpec: Sendable, Equatable {
         if Set(clients.map(\.id)).count != clients.count {
             throw .invalidSpec("app \(settings.id) has two clients with the same id")
         }
+        for (index, webhook) in webhooks.enumerated() {
+            do throws(TelegateError) { try webhook.validate() } catch { throw error.within("webhooks[\(index)]") }
+        }
+        if Set(webhooks.map(\.url)).count != webhooks.count {
+            throw .invalidSpec("app \(settings.id) lists the same webhook url twice; the file names an endpoint by its url")
+        }
         if adapters.filter(\.isDefault).count > 1 || bots.filter(\.isDefault).count > 1 {
             throw .invalidSpec("app \(settings.id) may mark at most one bot and one adapter as default")
         }
@@ -54,7 +66,7 @@ public struct AppSpec: Sendable, Equatable {
 
 extension AppSpec: Codable {
     enum FileKeys: String, CodingKey, CaseIterable {
-        case id, corsOrigins, bots, initData, widget, adapters, clients, sessions
+        case id, corsOrigins, bots, initData, widget, adapters, clients, sessions, webhooks
     }
     enum AdminKeys: String, CodingKey, CaseIterable {
         case id, corsOrigins, initDataMaxAge, widgetMaxAge, sessionIdleTimeout, sessionLifetime
@@ -85,7 +97,8 @@ extension AppSpec: Codable {
             self.init(
                 settings: settings, bots: try members.decodeIfPresent([BotSpec].self, forKey: .bots) ?? [],
                 adapters: try members.decodeIfPresent([AdapterSpec].self, forKey: .adapters) ?? [],
-                clients: try members.decodeIfPresent([ClientSpec].self, forKey: .clients) ?? [])
+                clients: try members.decodeIfPresent([ClientSpec].self, forKey: .clients) ?? [],
+                webhooks: try members.decodeIfPresent([WebhookSpec].self, forKey: .webhooks) ?? [])
         case .admin:
             let members = try decoder.container(keyedBy: AdminKeys.self)
             var settings = AppSettings(id: try Self.id(members, .id))
@@ -103,7 +116,7 @@ extension AppSpec: Codable {
         try members.decode(key, as: AppID.init(rawValue:), rule: "must be a lowercase slug like poll (letters, digits, -)")
     }
 
-    /// The file spelling leaves out an empty `corsOrigins`, empty `clients` and default `sessions`; the admin spelling
+    /// The file spelling leaves out an empty `corsOrigins`, empty `clients` and `webhooks`, and default `sessions`; the admin spelling
     /// writes the settings only.
     public func encode(to encoder: any Encoder) throws {
         switch SpecFormat.of(encoder.userInfo) {
@@ -125,6 +138,7 @@ extension AppSpec: Codable {
             try members.encode(bots, forKey: .bots)
             try members.encode(adapters, forKey: .adapters)
             if !clients.isEmpty { try members.encode(clients, forKey: .clients) }
+            if !webhooks.isEmpty { try members.encode(webhooks, forKey: .webhooks) }
         case .admin:
             var members = encoder.container(keyedBy: AdminKeys.self)
             try members.encode(settings.id.rawValue, forKey: .id)
@@ -142,6 +156,7 @@ extension AppSpec {
     public init(_ app: StoredApp) {
         self.init(
             settings: app.settings, bots: app.bots.map { BotSpec($0, appID: app.settings.id) },
-            adapters: app.adapters.map(AdapterSpec.init), clients: app.clients.map(\.spec))
+            adapters: app.adapters.map(AdapterSpec.init), clients: app.clients.map(\.spec),
+            webhooks: app.webhooks.map(\.spec))
     }
 }

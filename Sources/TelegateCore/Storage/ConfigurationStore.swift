@@ -11,18 +11,21 @@ public struct StoredApp: Sendable, Equatable {
     public var adapters: [StoredAdapter]
     /// The OAuth clients of the app's OpenID Provider; a loaded app lists them by id.
     public var clients: [StoredClient]
+    /// The webhook endpoints; a loaded app lists them by id.
+    public var webhooks: [StoredWebhook]
     /// Which of the bots and adapters the configuration file declared when it was last applied.
     public var declared: DeclaredRows
 
     /// Creates a stored app.
     public init(
         settings: AppSettings, bots: [StoredBot] = [], adapters: [StoredAdapter] = [], clients: [StoredClient] = [],
-        declared: DeclaredRows = DeclaredRows()
+        webhooks: [StoredWebhook] = [], declared: DeclaredRows = DeclaredRows()
     ) {
         self.settings = settings
         self.bots = bots
         self.adapters = adapters
         self.clients = clients
+        self.webhooks = webhooks
         self.declared = declared
     }
 }
@@ -39,19 +42,25 @@ public struct DeclaredRows: Sendable, Equatable {
     public var adapters: Set<AdapterName>
     /// OAuth client ids.
     public var clients: Set<ClientID>
+    /// Webhook endpoint ids.
+    public var webhooks: Set<WebhookID>
 
     /// Creates the set.
-    public init(bots: Set<Int64> = [], adapters: Set<AdapterName> = [], clients: Set<ClientID> = []) {
+    public init(
+        bots: Set<Int64> = [], adapters: Set<AdapterName> = [], clients: Set<ClientID> = [], webhooks: Set<WebhookID> = []
+    ) {
         self.bots = bots
         self.adapters = adapters
         self.clients = clients
+        self.webhooks = webhooks
     }
 
     /// The names of rows `app` has.
     public func present(in app: StoredApp) -> DeclaredRows {
         DeclaredRows(
             bots: bots.intersection(app.bots.map(\.botID)), adapters: adapters.intersection(app.adapters.map(\.name)),
-            clients: clients.intersection(app.clients.map(\.spec.id)))
+            clients: clients.intersection(app.clients.map(\.spec.id)),
+            webhooks: webhooks.intersection(app.webhooks.map(\.id)))
     }
 }
 

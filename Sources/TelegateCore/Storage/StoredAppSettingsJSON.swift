@@ -15,6 +15,9 @@ public enum StoredAppSettingsJSON {
             if !declared.clients.isEmpty {
                 rows.append(("clients", .array(declared.clients.sorted().map { .string($0.rawValue) })))
             }
+            if !declared.webhooks.isEmpty {
+                rows.append(("webhooks", .array(declared.webhooks.sorted().map { .string($0.rawValue) })))
+            }
             members.append(("declared", .object(rows)))
         }
         return JSONValue.object(members).serialized
@@ -47,6 +50,9 @@ public enum StoredAppSettingsJSON {
                     ?? []),
             clients: Set(
                 json["declared"]?["clients"]?.arrayElements?.compactMap { $0.stringValue.flatMap(ClientID.init(rawValue:)) }
+                    ?? []),
+            webhooks: Set(
+                json["declared"]?["webhooks"]?.arrayElements?.compactMap { $0.stringValue.flatMap(WebhookID.init(rawValue:)) }
                     ?? []))
     }
 }

@@ -14,6 +14,8 @@ public protocol TelegateStorage: Sendable {
     var browserSessions: any BrowserSessionStore { get }
     /// The consents users gave the OpenID Provider's clients.
     var consents: any ConsentStore { get }
+    /// The event outbox and its webhook deliveries.
+    var events: any EventStore { get }
 
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult
@@ -26,4 +28,7 @@ public protocol TelegateStorage: Sendable {
     /// The database server's current time, Unix seconds with a fraction, for ``DatabaseClock``; `nil` for an
     /// engine inside this process, whose clock is this process's.
     func databaseTime() async throws -> Double?
+
+    /// The webhook deliveries the dispatchers of every instance claim and settle.
+    var webhookDeliveries: any WebhookDeliveryQueue { get }
 }

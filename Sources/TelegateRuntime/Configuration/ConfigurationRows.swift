@@ -3,7 +3,7 @@ import StrictJSON
 import TelegateCore
 import TelegramAuth
 
-/// Turns configured bots, adapters and OAuth clients into stored rows: resolves secret references, validates them,
+/// Turns configured bots, adapters, OAuth clients and webhook endpoints into stored rows: resolves secret references, validates them,
 /// seals or digests them.
 /// The configuration file, the CLI and the admin API all go through here, so they store the same thing.
 public struct ConfigurationRows: Sendable {
@@ -185,6 +185,72 @@ public struct ConfigurationRows: Sendable {
             guard let existing, existing.spec.secret == reference, let digest = existing.secretDigest else { throw error }
             return StoredClient(spec: spec, secretDigest: digest)
         }
+    }
+
+    /// A webhook endpoint as `spec` configures it, with id `id`: checked (``WebhookSpec/validate()``, and its URL
+    /// against ``OutboundURLPolicy`` with the spec's flags: a refused address is `422 unsafe_url`, a host that does
+    /// not resolve now is accepted and `onWarning` hears it), its secret checked (`whsec_` and base64 of 24 to 64
+    /// bytes, else `422 invalid_field`) and sealed.
+    ///
+    /// The secret is `secretValue` (one Telegate generated, for the admin API and the CLI), else what the spec's
+    /// reference resolves to, else `existing`'s generated secret. A reference that cannot be resolved here but is
+    /// unchanged from `existing` keeps the sealed value. A secret that changes value rotates: the one it replaces
+    /// keeps signing next to it for ``PreviousWebhookSecret/overlap``. The disabled state of `existing` is kept.
+    public func webhook(
+        _ spec: WebhookSpec, id: WebhookID, appID: AppID, existing: StoredWebhook?, secretValue: String? = nil, now: Int64,
+        onWarning: (String) -> Void = { _ in }
+    ) throws -> StoredWebhook {
+        try spec.validate()
+        let policy = OutboundURLPolicy(
+            allowInsecureLoopback: spec.allowInsecureLoopback, allowPrivateNetworks: spec.allowPrivateNetworks)
+        switch policy.evaluate(spec.url) {
+        case .allowed: break
+        case .unresolvable(let host): onWarning("url: \(host) does not resolve; deliveries wait and retry until it does")
+        case .refused(let reason): throw OutboundURLPolicy.refused(reason)
+        }
+        let reference = spec.secret?.description
+        var value = secretValue
+        if value == nil, let secretReference = spec.secret {
+            do {
+                value = try secretReference.resolve(environment: environment)
+            } catch {
+                guard existing?.secret.reference != reference else { throw error }
+            }
+        }
+        var secret: SealedWebhookSecret
+        if let value {
+            guard WebhookSecret.key(of: value) != nil else {
+                throw TelegateError(
+                    .invalidField, "the webhook secret must be whsec_ followed by the base64 of 24 to 64 bytes",
+                    reason: "invalid_value")
+            }
+            let fingerprint = box.fingerprint(of: value)
+            if let existing, existing.secret.fingerprint == fingerprint {
+                secret = existing.secret
+            } else {
+                secret = SealedWebhookSecret(
+                    reference: reference,
+                    sealed: try box.seal(value, context: SealedWebhookSecret.sealingContext(appID: appID, webhook: id)),
+                    fingerprint: fingerprint)
+            }
+            secret.reference = reference
+        } else if let existing, existing.secret.reference == reference {
+            secret = existing.secret
+        } else {
+            throw TelegateError(
+                .invalidField,
+                "a webhook needs a secret: a reference (env:NAME or file:PATH) to a whsec_ secret, or one Telegate "
+                    + "generates when the endpoint is added through the admin API or the CLI",
+                reason: "missing_field")
+        }
+        var previous = existing?.previousSecret.flatMap { $0.expiresAt > now ? $0 : nil }
+        if let existing, existing.secret.fingerprint != secret.fingerprint {
+            previous = PreviousWebhookSecret(sealed: existing.secret.sealed, expiresAt: now + PreviousWebhookSecret.overlap)
+        }
+        return StoredWebhook(
+            id: id, url: spec.url, events: spec.events.sorted(), description: spec.description,
+            allowInsecureLoopback: spec.allowInsecureLoopback, allowPrivateNetworks: spec.allowPrivateNetworks,
+            secret: secret, previousSecret: previous, disabled: existing?.disabled)
     }
 
     /// The resolved secret values of a stored adapter, by field.

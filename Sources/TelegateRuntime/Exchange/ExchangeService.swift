@@ -22,6 +22,8 @@ public struct ExchangeService: Sendable {
     /// Providers refusing the adapter's credentials, per adapter: an admin must act, once a minute is enough.
     private let adapterAuthFailures = SecurityEventWindow(threshold: 1)
     private let faults: FaultInjector
+    private let events: any EventStore
+    private let webhookWakeup: WebhookWakeup
 
     /// Creates the service.
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
@@ -29,6 +31,8 @@ public struct ExchangeService: Sendable {
         self.identities = IdentityResolver(
             users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
         self.faults = services.faults
+        self.events = services.storage.events
+        self.webhookWakeup = services.webhookWakeup
         self.metrics = services.metrics
         self.logger = services.logger
         self.clock = ContinuousClock()
@@ -73,6 +77,16 @@ public struct ExchangeService: Sendable {
                     for: subject, options: IssueOptions(organization: body.organization, requestID: requestID, nonce: body.nonce))
             }
             _ = stage(.issue, app: appLabel, since: mark)
+            if runtime.subscribedEvents.contains(.userLogin) {
+                _ = try await events.appendIfSubscribed(
+                    .userLogin(
+                        appID: appID, userID: subject.user.id, proof: identity.proof, botID: bot.settings.botID,
+                        adapter: adapterName, at: wallClock.now))
+            }
+            // A first login (or a subscribed login) queued deliveries: send them now rather than at the next poll.
+            if !runtime.subscribedEvents.isEmpty, subject.created || runtime.subscribedEvents.contains(.userLogin) {
+                webhookWakeup.nudge()
+            }
             try faults.reach(.afterProviderBeforeResponse)
             let duration = clock.now - started
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: duration)

@@ -18,6 +18,9 @@ public struct AppRuntime: Sendable {
     let outbound: [AdapterName: (policy: OutboundURLPolicy, urls: [String])]
     /// The OAuth clients of the app's OpenID Provider.
     let clients: [ClientID: RegisteredClient]
+    /// The event types some enabled webhook endpoint of the app subscribes to, so an opt-in event (`user.login`)
+    /// costs no write when nobody asked for it.
+    public let subscribedEvents: Set<EventType>
 
     /// The client with this `client_id`, if the app has it.
     public func client(_ id: String) -> RegisteredClient? {

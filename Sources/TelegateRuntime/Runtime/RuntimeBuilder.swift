@@ -43,7 +43,8 @@ public struct RuntimeBuilder: Sendable {
             uniquingKeysWith: { first, _ in first })
         return AppRuntime(
             settings: app.settings, issuer: services.issuer(for: appID), keyRing: keyRing, bots: bots,
-            defaultBotID: defaultBot, adapters: adapters, defaultAdapter: defaultAdapter, outbound: outbound, clients: clients)
+            defaultBotID: defaultBot, adapters: adapters, defaultAdapter: defaultAdapter, outbound: outbound, clients: clients,
+            subscribedEvents: Set(app.webhooks.filter { $0.disabled == nil }.flatMap(\.events)))
     }
 
     private func settings(of bot: StoredBot, appID: AppID) throws -> BotSettings {

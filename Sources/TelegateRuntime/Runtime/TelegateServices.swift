@@ -27,6 +27,10 @@ public struct TelegateServices: Sendable {
     public let audit: AuditLog
     public let refreshTokens: RefreshTokenService
     public let metrics: ExchangeMetrics
+    /// Webhook delivery counters.
+    public let webhookMetrics: WebhookMetrics
+    /// Wakes this process's webhook dispatcher when a delivery was queued here.
+    public let webhookWakeup = WebhookWakeup()
     /// How often key rings re-read the database, in seconds.
     public let keyRefreshInterval: Int64
     /// Fault points for crash-recovery tests; nothing armed in production.
@@ -56,6 +60,7 @@ public struct TelegateServices: Sendable {
         self.refreshTokens = RefreshTokenService(
             store: storage.refreshTokens, clock: self.clock, secretBox: secretBox, graceWindow: time.leeway)
         self.metrics = ExchangeMetrics()
+        self.webhookMetrics = WebhookMetrics()
         self.keyRefreshInterval = keyRefreshInterval
         self.faults = faults
         self.reachability = AdapterReachability(logger: logger)

@@ -277,6 +277,71 @@ package enum SQLSchema {
             ]),
         // A bot's @username, for the Login Widget on the hosted login page.
         Migration(version: 11, statements: ["ALTER TABLE bots ADD COLUMN username TEXT"]),
+        // Events and webhooks: the outbox each change appends to in its own transaction, the apps' webhook endpoints
+        // (configuration rows) with the event types they subscribe to, and one delivery row per (endpoint, event).
+        Migration(
+            version: 12,
+            statements: [
+                """
+                CREATE TABLE events (
+                    seq \(schema: .serialPrimaryKey),
+                    id TEXT NOT NULL UNIQUE,
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    user_id TEXT,
+                    type TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    occurred_at \(schema: .bigint) NOT NULL
+                )
+                """,
+                "CREATE INDEX events_by_app ON events (app_id, seq)",
+                """
+                CREATE TABLE webhook_endpoints (
+                    id TEXT PRIMARY KEY,
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    url TEXT NOT NULL,
+                    allow_insecure_loopback \(schema: .boolean) NOT NULL DEFAULT \(schema: .false),
+                    allow_private_networks \(schema: .boolean) NOT NULL DEFAULT \(schema: .false),
+                    sealed_secret TEXT NOT NULL,
+                    secret_fingerprint TEXT NOT NULL,
+                    secret_reference TEXT,
+                    previous_sealed_secret TEXT,
+                    previous_secret_expires_at \(schema: .bigint),
+                    description TEXT,
+                    disabled_at \(schema: .bigint),
+                    disabled_reason TEXT,
+                    created_at \(schema: .bigint) NOT NULL,
+                    updated_at \(schema: .bigint) NOT NULL
+                )
+                """,
+                "CREATE INDEX webhook_endpoints_by_app ON webhook_endpoints (app_id)",
+                """
+                CREATE TABLE webhook_subscriptions (
+                    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                    event_type TEXT NOT NULL,
+                    PRIMARY KEY (endpoint_id, event_type)
+                )\(schema: .withoutRowID)
+                """,
+                """
+                CREATE TABLE webhook_deliveries (
+                    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                    event_seq \(schema: .bigint) NOT NULL REFERENCES events(seq) ON DELETE CASCADE,
+                    event_id TEXT NOT NULL,
+                    app_id TEXT NOT NULL,
+                    user_id TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at \(schema: .bigint) NOT NULL,
+                    claimed_until \(schema: .bigint),
+                    last_status INTEGER,
+                    last_error TEXT,
+                    delivered_at \(schema: .bigint),
+                    created_at \(schema: .bigint) NOT NULL,
+                    PRIMARY KEY (endpoint_id, event_seq)
+                )\(schema: .withoutRowID)
+                """,
+                "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
+                "CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_seq)",
+            ]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

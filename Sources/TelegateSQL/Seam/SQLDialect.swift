@@ -1,5 +1,5 @@
-/// What the engines spell differently: parameter placeholders and a few column types of the schema. Everything
-/// else the stores write (`INSERT … ON CONFLICT`, `RETURNING`, `CAST`, `CASE`) reads the same on both.
+/// What the engines spell differently: parameter placeholders, a few column types of the schema and row locking.
+/// Everything else the stores write (`INSERT … ON CONFLICT`, `RETURNING`, `CAST`, `CASE`) reads the same on both.
 public enum SQLDialect: Sendable {
     /// `?` placeholders; one integer type, booleans stored as `0`/`1`.
     case sqlite
@@ -28,11 +28,13 @@ public enum SQLDialect: Sendable {
         case (.postgres, .serialPrimaryKey): "BIGSERIAL PRIMARY KEY"
         case (.sqlite, .withoutRowID): " WITHOUT ROWID"
         case (.postgres, .withoutRowID): ""
+        case (.sqlite, .skipLocked): ""
+        case (.postgres, .skipLocked): " FOR UPDATE SKIP LOCKED"
         }
     }
 }
 
-/// The parts of the schema's DDL that differ between dialects.
+/// The parts of the schema's DDL, and of the statements claiming rows, that differ between dialects.
 public enum SQLSchemaSyntax: Sendable {
     /// A 64-bit integer column (times, ids, counters).
     case bigint
@@ -46,4 +48,7 @@ public enum SQLSchemaSyntax: Sendable {
     case serialPrimaryKey
     /// SQLite's clustered-table clause after a table definition (nothing on PostgreSQL).
     case withoutRowID
+    /// After a `SELECT` of rows about to be claimed: PostgreSQL locks them and passes over rows another transaction
+    /// holds; SQLite's single writer needs nothing.
+    case skipLocked
 }

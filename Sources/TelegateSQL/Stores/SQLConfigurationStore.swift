@@ -90,6 +90,73 @@ struct SQLConfigurationStore: ConfigurationStore {
                 """)
         }
         try await writeClients(app.clients, appID: id, now: now, session)
+        try await writeWebhooks(app.webhooks, appID: app.settings.id, now: now, session)
+    }
+
+    /// Replaces the app's webhook endpoints with `webhooks`: an unchanged endpoint keeps its row, a changed one its
+    /// creation time and whether it is disabled (delivery state, not configuration), a removed one goes with its
+    /// subscriptions and deliveries.
+    private static func writeWebhooks(_ webhooks: [StoredWebhook], appID: AppID, now: Int64, _ session: any SQLSession)
+        async throws
+    {
+        let stored = Dictionary(
+            try await loadWebhooks(appID, session).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let kept = Set(webhooks.map(\.id))
+        for id in stored.keys.sorted() where !kept.contains(id) {
+            try await session.query("DELETE FROM webhook_endpoints WHERE id = \(id.rawValue)")
+        }
+        for webhook in webhooks {
+            var comparable = webhook
+            comparable.disabled = stored[webhook.id]?.disabled
+            guard stored[webhook.id] != comparable else { continue }
+            let id = webhook.id.rawValue
+            try await session.query(
+                """
+                INSERT INTO webhook_endpoints (id, app_id, url, allow_insecure_loopback, allow_private_networks,
+                    sealed_secret, secret_fingerprint, secret_reference, previous_sealed_secret,
+                    previous_secret_expires_at, description, created_at, updated_at)
+                VALUES (\(id), \(appID.rawValue), \(webhook.url), \(webhook.allowInsecureLoopback),
+                    \(webhook.allowPrivateNetworks), \(webhook.secret.sealed), \(webhook.secret.fingerprint),
+                    \(webhook.secret.reference), \(webhook.previousSecret?.sealed), \(webhook.previousSecret?.expiresAt),
+                    \(webhook.description), \(now), \(now))
+                ON CONFLICT (id) DO UPDATE SET url = excluded.url,
+                    allow_insecure_loopback = excluded.allow_insecure_loopback,
+                    allow_private_networks = excluded.allow_private_networks, sealed_secret = excluded.sealed_secret,
+                    secret_fingerprint = excluded.secret_fingerprint, secret_reference = excluded.secret_reference,
+                    previous_sealed_secret = excluded.previous_sealed_secret,
+                    previous_secret_expires_at = excluded.previous_secret_expires_at,
+                    description = excluded.description, updated_at = excluded.updated_at
+                WHERE webhook_endpoints.app_id = excluded.app_id
+                """)
+            try await session.query("DELETE FROM webhook_subscriptions WHERE endpoint_id = \(id)")
+            for type in Set(webhook.events).sorted() {
+                try await session.query(
+                    "INSERT INTO webhook_subscriptions (endpoint_id, event_type) VALUES (\(id), \(type.rawValue))")
+            }
+        }
+    }
+
+    /// `appID`'s webhook endpoints, by id, their subscriptions sorted.
+    private static func loadWebhooks(_ appID: AppID, _ session: any SQLSession) async throws -> [StoredWebhook] {
+        var subscriptions: [String: [EventType]] = [:]
+        for row in try await session.query(
+            """
+            SELECT s.endpoint_id, s.event_type FROM webhook_subscriptions s JOIN webhook_endpoints e ON e.id = s.endpoint_id
+            WHERE e.app_id = \(appID.rawValue) ORDER BY s.endpoint_id, s.event_type
+            """)
+        {
+            if let id = row.text(0), let type = row.text(1).flatMap(EventType.init(rawValue:)) {
+                subscriptions[id, default: []].append(type)
+            }
+        }
+        return try await session.query(
+            """
+            SELECT id, url, allow_insecure_loopback, allow_private_networks, sealed_secret, secret_fingerprint,
+                secret_reference, previous_sealed_secret, previous_secret_expires_at, description, disabled_at,
+                disabled_reason
+            FROM webhook_endpoints WHERE app_id = \(appID.rawValue) ORDER BY id
+            """
+        ).compactMap { row in StoredWebhook(row: row, events: row.text(0).flatMap { subscriptions[$0] } ?? []) }
     }
 
     /// Replaces the app's OAuth clients with `clients`; an unchanged client keeps its row and times, a changed one
@@ -146,7 +213,9 @@ struct SQLConfigurationStore: ConfigurationStore {
         let clients = try await session.query(
             "SELECT spec, secret_digest FROM oauth_clients WHERE app_id = \(id.rawValue) ORDER BY client_id"
         ).compactMap(StoredClient.init(row:))
-        return StoredApp(settings: settings, bots: bots, adapters: adapters, clients: clients, declared: declared)
+        let webhooks = try await loadWebhooks(id, session)
+        return StoredApp(
+            settings: settings, bots: bots, adapters: adapters, clients: clients, webhooks: webhooks, declared: declared)
     }
 }
 
@@ -186,5 +255,21 @@ extension StoredClient {
             let spec = try? SpecFormat.file.decode(ClientSpec.self, from: json)
         else { return nil }
         self.init(spec: spec, secretDigest: row.blob(1))
+    }
+}
+
+extension StoredWebhook {
+    /// A row of the `webhook_endpoints` columns ``SQLConfigurationStore`` selects, subscribing to `events`.
+    init?(row: any SQLRow, events: [EventType]) {
+        guard let id = row.text(0).flatMap(WebhookID.init(rawValue:)), let url = row.text(1), let sealed = row.text(4)
+        else { return nil }
+        self.init(
+            id: id, url: url, events: events.sorted(), description: row.text(9), allowInsecureLoopback: row.bool(2),
+            allowPrivateNetworks: row.bool(3),
+            secret: SealedWebhookSecret(reference: row.text(6), sealed: sealed, fingerprint: row.text(5) ?? ""),
+            previousSecret: row.text(7).flatMap { previous in
+                row.integer(8).map { PreviousWebhookSecret(sealed: previous, expiresAt: $0) }
+            },
+            disabled: row.integer(10).map { WebhookDisabling(at: $0, reason: row.text(11) ?? "") })
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TelegateCore
 import TelegramAuth
 
@@ -21,26 +22,35 @@ struct SQLUserStore: UserStore {
     }
 
     /// `INSERT … ON CONFLICT DO NOTHING RETURNING`, then a re-select when another request (in any process) inserted
-    /// first: the unique key on (app, Telegram id) decides the one user.
+    /// first: the unique key on (app, Telegram id) decides the one user. The insert appends `user.created` in its
+    /// transaction.
     func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool) {
         let profile = user.profile
-        let inserted = try await database.write(
-            """
-            INSERT INTO users (\(raw: Self.columns)) VALUES (
-                \(user.id.rawValue), \(user.appID.rawValue), \(user.telegramID), \(user.status.rawValue),
-                \(profile.firstName), \(profile.lastName), \(profile.username), \(profile.photoURL),
-                \(profile.languageCode), \(profile.isPremium), \(user.profileAuthDate), \(user.createdAt),
-                \(user.updatedAt), \(user.sessionsRevokedAt), \(profile.allowsWriteToPM), \(user.lastLogin?.at),
-                \(user.lastLogin?.proof.rawValue))
-            ON CONFLICT (app_id, telegram_id) DO NOTHING RETURNING 1
-            """)
-        if !inserted.isEmpty { return (user, true) }
+        let inserted = try await database.write { session in
+            let inserted = try await session.query(
+                """
+                INSERT INTO users (\(raw: Self.columns)) VALUES (
+                    \(user.id.rawValue), \(user.appID.rawValue), \(user.telegramID), \(user.status.rawValue),
+                    \(profile.firstName), \(profile.lastName), \(profile.username), \(profile.photoURL),
+                    \(profile.languageCode), \(profile.isPremium), \(user.profileAuthDate), \(user.createdAt),
+                    \(user.updatedAt), \(user.sessionsRevokedAt), \(profile.allowsWriteToPM), \(user.lastLogin?.at),
+                    \(user.lastLogin?.proof.rawValue))
+                ON CONFLICT (app_id, telegram_id) DO NOTHING RETURNING 1
+                """)
+            if inserted.isEmpty { return false }
+            try await SQLEventOutbox.append(.userCreated(user), in: session)
+            return true
+        }
+        if inserted { return (user, true) }
         guard let existing = try await self.user(appID: user.appID, telegramID: user.telegramID) else {
             throw TelegateError.internalError()
         }
         return (existing, false)
     }
 
+    /// A profile change first takes the user's row (a no-op update returning the stored profile, so concurrent
+    /// changes of one user serialize and the event names exactly the fields this one changed), then writes the new
+    /// profile and appends `user.updated` when a field differs.
     func recordLogin(id: UserID, _ login: UserLogin, profile: (profile: UserProfile, authDate: Int64)?) async throws {
         try await database.write { session in
             try await session.query(
@@ -48,7 +58,15 @@ struct SQLUserStore: UserStore {
                 UPDATE users SET last_login_at = \(login.at), last_proof = \(login.proof.rawValue)
                 WHERE id = \(id.rawValue) AND (last_login_at IS NULL OR last_login_at <= \(login.at))
                 """)
-            guard let (profile, authDate) = profile else { return }
+            guard let (profile, authDate) = profile,
+                let stored = try await session.query(
+                    """
+                    UPDATE users SET profile_auth_date = profile_auth_date
+                    WHERE id = \(id.rawValue) AND profile_auth_date <= \(authDate)
+                    RETURNING \(raw: Self.columns)
+                    """
+                ).first.flatMap(UserRecord.init(row:))
+            else { return }
             try await session.query(
                 """
                 UPDATE users SET first_name = \(profile.firstName), last_name = \(profile.lastName),
@@ -56,15 +74,31 @@ struct SQLUserStore: UserStore {
                     language_code = \(profile.languageCode), is_premium = \(profile.isPremium),
                     allows_write_to_pm = \(profile.allowsWriteToPM), profile_auth_date = \(authDate),
                     updated_at = \(login.at)
-                WHERE id = \(id.rawValue) AND profile_auth_date <= \(authDate)
+                WHERE id = \(id.rawValue)
                 """)
+            guard stored.profile != profile else { return }
+            try await SQLEventOutbox.append(
+                .userUpdated(
+                    appID: stored.appID, userID: id, telegramID: stored.telegramID, from: stored.profile, to: profile,
+                    at: login.at),
+                in: session)
         }
     }
 
+    /// Writes only a change of status, and appends `user.disabled` or `user.enabled` with it.
     func setStatus(id: UserID, status: UserStatus, at: Int64) async throws -> Bool {
-        try await !database.write(
-            "UPDATE users SET status = \(status.rawValue), updated_at = \(at) WHERE id = \(id.rawValue) RETURNING 1"
-        ).isEmpty
+        try await database.write { session in
+            guard
+                let appID = try await session.query(
+                    """
+                    UPDATE users SET status = \(status.rawValue), updated_at = \(at)
+                    WHERE id = \(id.rawValue) AND status <> \(status.rawValue) RETURNING app_id
+                    """
+                ).first?.text(0).flatMap(AppID.init(rawValue:))
+            else { return false }
+            try await SQLEventOutbox.append(.statusChanged(appID: appID, userID: id, to: status, at: at), in: session)
+            return true
+        }
     }
 
     /// A username matches whatever its ASCII letters' case.
@@ -82,9 +116,21 @@ struct SQLUserStore: UserStore {
         ).compactMap(UserRecord.init(row:))
     }
 
+    /// Appends `user.erased` (ids only) in the deleting transaction.
     func delete(id: UserID) async throws -> Bool {
-        // Provider links, refresh families and their tokens go with the user (ON DELETE CASCADE).
-        try await !database.write("DELETE FROM users WHERE id = \(id.rawValue) RETURNING 1").isEmpty
+        let now = Int64(Date.now.timeIntervalSince1970)
+        return try await database.write { session in
+            // Provider links, refresh families and their tokens go with the user (ON DELETE CASCADE).
+            guard
+                let row = try await session.query(
+                    "DELETE FROM users WHERE id = \(id.rawValue) RETURNING app_id, telegram_id"
+                ).first,
+                let appID = row.text(0).flatMap(AppID.init(rawValue:))
+            else { return false }
+            try await SQLEventOutbox.append(
+                .userErased(appID: appID, userID: id, telegramID: row.integer(1) ?? 0, at: now), in: session)
+            return true
+        }
     }
 }
 

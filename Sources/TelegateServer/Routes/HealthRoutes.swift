@@ -17,6 +17,8 @@ struct HealthRoutes {
     let reachability: AdapterReachability
     /// Client connection counters, when the server keeps them.
     let connections: ConnectionMetrics?
+    /// Webhook delivery counters; the queue's depth and age are read from the database at each scrape.
+    let webhookMetrics: WebhookMetrics
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
@@ -32,7 +34,10 @@ struct HealthRoutes {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render() + clockMetric() + reachability.renderMetrics() + (connections?.render() ?? ""))))
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: metrics.render() + clockMetric() + reachability.renderMetrics() + (connections?.render() ?? "")
+                            + (await webhookMetric()))))
         }
     }
 
@@ -45,6 +50,15 @@ struct HealthRoutes {
             ("status", .string(time.tolerates(skew: skew) ? "ok" : "skewed")), ("skewSeconds", .number("\(skew)")),
             ("leewaySeconds", .integer(time.leeway)),
         ])
+    }
+
+    /// The webhook counters and the shared queue's depth and oldest age; without the gauges when the database does not
+    /// answer (readiness reports that).
+    private func webhookMetric() async -> String {
+        guard let backlog = try? await storage.webhookDeliveries.backlog() else {
+            return webhookMetrics.render(pending: nil, oldestCreatedAt: nil, now: clock.wallClock.now)
+        }
+        return webhookMetrics.render(pending: backlog.pending, oldestCreatedAt: backlog.oldestCreatedAt, now: clock.wallClock.now)
     }
 
     /// `telegate_clock_skew_seconds`, the same measurement as a gauge.

@@ -1,0 +1,62 @@
+import StrictJSON
+import TelegateCore
+
+struct SQLEventStore: EventStore {
+    let database: any SQLDatabase
+
+    func appendIfSubscribed(_ event: OutboxEvent) async throws -> Bool {
+        try await database.write { session in
+            guard try await SQLEventOutbox.isSubscribed(event.appID, to: event.type, in: session) else { return false }
+            try await SQLEventOutbox.append(event, in: session)
+            return true
+        }
+    }
+
+    func events(appID: AppID, after: Int64?, limit: Int) async throws -> [OutboxEvent] {
+        try await database.read(
+            """
+            SELECT seq, id, app_id, user_id, type, data, occurred_at FROM events
+            WHERE app_id = \(appID.rawValue) AND seq > \(after ?? 0) ORDER BY seq LIMIT \(limit)
+            """
+        ).compactMap(OutboxEvent.init(row:))
+    }
+
+    func deliveries(webhook: WebhookID, after: Int64?, limit: Int) async throws -> [WebhookDelivery] {
+        try await database.read(
+            """
+            SELECT endpoint_id, event_seq, event_id, app_id, user_id, status, attempts, next_attempt_at, last_status,
+                last_error, delivered_at, created_at
+            FROM webhook_deliveries WHERE endpoint_id = \(webhook.rawValue) AND event_seq > \(after ?? 0)
+            ORDER BY event_seq LIMIT \(limit)
+            """
+        ).compactMap(WebhookDelivery.init(row:))
+    }
+}
+
+extension OutboxEvent {
+    /// A row of the `events` columns ``SQLEventStore`` selects.
+    init?(row: any SQLRow) {
+        guard let id = row.text(1).flatMap(EventID.init(rawValue:)), let appID = row.text(2).flatMap(AppID.init(rawValue:)),
+            let type = row.text(4).flatMap(EventType.init(rawValue:)),
+            let data = row.text(5).flatMap({ try? JSONValue.parse($0) })
+        else { return nil }
+        self.init(
+            seq: row.integer(0), id: id, appID: appID, userID: row.text(3).flatMap(UserID.init(rawValue:)), type: type,
+            data: data, occurredAt: row.integer(6) ?? 0)
+    }
+}
+
+extension WebhookDelivery {
+    /// A row of the `webhook_deliveries` columns ``SQLEventStore`` selects.
+    init?(row: any SQLRow) {
+        guard let webhook = row.text(0).flatMap(WebhookID.init(rawValue:)), let seq = row.integer(1),
+            let eventID = row.text(2).flatMap(EventID.init(rawValue:)), let appID = row.text(3).flatMap(AppID.init(rawValue:)),
+            let status = row.text(5).flatMap(Status.init(rawValue:))
+        else { return nil }
+        self.init(
+            webhook: webhook, eventSeq: seq, eventID: eventID, appID: appID, userID: row.text(4).flatMap(UserID.init(rawValue:)),
+            status: status, attempts: Int(row.integer(6) ?? 0), nextAttemptAt: row.integer(7) ?? 0,
+            lastStatus: row.integer(8).map(Int.init), lastError: row.text(9), deliveredAt: row.integer(10),
+            createdAt: row.integer(11) ?? 0)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import StrictJSON
+import TelegateCore
+import Testing
+
+@testable import TelegatePostgres
+@testable import TelegateSQL
+@testable import TelegateSQLite
+
+/// The shared delivery queue on both engines: claims in outbox order, one user's events one at a time per endpoint,
+/// leases that lapse, concurrent claimers never sharing a delivery, replays and the listing.
+@Suite("Webhook delivery queue")
+struct WebhookDeliveryQueueTests {
+    static let lease: Int64 = 60
+
+    /// `count` users of `Fixture.poll` created (each appending `user.created` for `hook`).
+    static func createUsers(_ storage: any TelegateStorage, count: Int, from first: Int64 = 1_000) async throws -> [UserRecord] {
+        var users: [UserRecord] = []
+        for index in 0..<Int64(count) {
+            users.append(try await storage.users.insertIfAbsent(Fixture.user(telegramID: first + index)).user)
+        }
+        return users
+    }
+
+    @Test("A user's second event waits until the first is settled; other users' events are claimed meanwhile",
+          arguments: StorageEngine.available)
+    func perUserOrder(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let hook = EventOutboxTests.webhook([.userCreated, .userDisabled])
+            try await EventOutboxTests.saveApp(storage, webhooks: [hook])
+            let users = try await Self.createUsers(storage, count: 2)
+            _ = try await storage.users.setStatus(id: users[0].id, status: .disabled, at: Fixture.now + 1)
+            let queue = storage.webhookDeliveries
+            let now = Fixture.now + 10
+
+            let first = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10)
+            #expect(first.map(\.event.type) == [.userCreated, .userCreated])
+            #expect(first.map(\.event.userID) == users.map(\.id))
+            #expect(first.allSatisfy { $0.webhook == hook.id && $0.url == hook.url && $0.attempts == 0 })
+            #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).isEmpty)
+
+            // A failed first event still holds the user's next one back until it is settled.
+            try await queue.scheduleRetry(first[0], attempts: 1, status: 500, error: "status 500", nextAttemptAt: now + 5)
+            #expect(try await queue.claim(now: now + 1, leaseUntil: now + 1 + Self.lease, limit: 10).isEmpty)
+            let retried = try await queue.claim(now: now + 5, leaseUntil: now + 5 + Self.lease, limit: 10)
+            #expect(retried.map(\.event.seq) == [first[0].event.seq])
+            #expect(retried.first?.attempts == 1)
+            try await queue.markDelivered(retried[0], attempts: 2, status: 204, at: now + 5)
+            let next = try await queue.claim(now: now + 5, leaseUntil: now + 5 + Self.lease, limit: 10)
+            #expect(next.map(\.event.type) == [.userDisabled])
+
+            let backlog = try await queue.backlog()
+            #expect(backlog.pending == 2)
+        }
+    }
+
+    @Test("A claim not settled before its lease ends is claimed again (a crashed instance)",
+          arguments: StorageEngine.available)
+    func leaseLapses(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let hook = EventOutboxTests.webhook([.userCreated])
+            try await EventOutboxTests.saveApp(storage, webhooks: [hook])
+            _ = try await Self.createUsers(storage, count: 1)
+            let queue = storage.webhookDeliveries
+            let now = Fixture.now
+            #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).count == 1)
+            #expect(try await queue.claim(now: now + Self.lease - 1, leaseUntil: now + 2 * Self.lease, limit: 10).isEmpty)
+            #expect(try await queue.claim(now: now + Self.lease + 1, leaseUntil: now + 2 * Self.lease, limit: 10).count == 1)
+        }
+    }
+
+    @Test("Concurrent claimers share 200 deliveries without a duplicate", arguments: StorageEngine.available)
+    func concurrentClaims(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let hook = EventOutboxTests.webhook([.userCreated])
+            try await EventOutboxTests.saveApp(storage, webhooks: [hook])
+            _ = try await Self.createUsers(storage, count: 200)
+            let queue = storage.webhookDeliveries
+            let now = Fixture.now
+            let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let batch = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 16)
+                            if batch.isEmpty { return mine }
+                            mine += batch.compactMap(\.event.seq)
+                        }
+                    }
+                }
+                var all: [Int64] = []
+                for try await part in group { all += part }
+                return all
+            }
+            #expect(claimed.count == 200)
+            #expect(Set(claimed).count == 200)
+        }
+    }
+
+    @Test("Replay makes a delivered or dead delivery pending again; the listing filters by status and pages",
+          arguments: StorageEngine.available)
+    func replayAndList(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let hook = EventOutboxTests.webhook([.userCreated])
+            try await EventOutboxTests.saveApp(storage, webhooks: [hook])
+            _ = try await Self.createUsers(storage, count: 3)
+            let queue = storage.webhookDeliveries
+            let now = Fixture.now
+            let due = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10)
+            try #require(due.count == 3)
+            try await queue.markDelivered(due[0], attempts: 1, status: 200, at: now)
+            try await queue.markDead(due[1], attempts: 11, status: 500, error: "status 500", at: now)
+
+            #expect(try await queue.deliveries(webhook: hook.id, status: .delivered, before: nil, limit: 10).map(\.eventSeq) == [due[0].event.seq])
+            let dead = try await queue.deliveries(webhook: hook.id, status: .dead, before: nil, limit: 10)
+            #expect(dead.map(\.lastError) == ["status 500"])
+            let page = try await queue.deliveries(webhook: hook.id, status: nil, before: nil, limit: 2)
+            #expect(page.map(\.eventSeq) == [due[2].event.seq, due[1].event.seq])
+            let rest = try await queue.deliveries(webhook: hook.id, status: nil, before: page.last?.eventSeq, limit: 2)
+            #expect(rest.map(\.eventSeq) == [due[0].event.seq])
+
+            #expect(try await queue.replay(webhook: hook.id, event: due[1].event.id, now: now + 100))
+            #expect(try await queue.replay(webhook: hook.id, since: now - 10, until: now + 10, now: now + 100) == 3)
+            #expect(try await queue.deliveries(webhook: hook.id, status: .pending, before: nil, limit: 10).count == 3)
+            let again = try await queue.claim(now: now + 100, leaseUntil: now + 100 + Self.lease, limit: 10)
+            #expect(again.map(\.event.id) == due.map(\.event.id))
+            #expect(again.allSatisfy { $0.attempts == 0 })
+            #expect(try await !queue.replay(webhook: hook.id, event: .generate(milliseconds: 1), now: now))
+        }
+    }
+}

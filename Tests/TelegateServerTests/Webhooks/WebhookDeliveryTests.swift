@@ -1,0 +1,338 @@
+import Foundation
+import Hummingbird
+import ProviderKit
+import StrictJSON
+import Synchronization
+import TelegateApp
+import TelegateRuntime
+import TelegateCore
+import TelegramAuth
+import TestSupport
+import Testing
+
+/// The dispatcher against a local receiver: signed deliveries checked by the standardwebhooks package, retries on the
+/// retry schedule driven by the test clock, `410 Gone`, and dead letters.
+@Suite("Webhook delivery")
+struct WebhookDeliveryTests {
+    static let secret = "whsec_" + Data(repeating: 11, count: 32).base64EncodedString()
+
+    /// What the receiver got, and the status it answers with.
+    final class Receiver: Sendable {
+        struct Request: Sendable {
+            let headers: [String: String]
+            let body: [UInt8]
+            /// The status it was answered with.
+            let status: Int
+        }
+
+        let requests = Mutex<[Request]>([])
+        let answer = Mutex(204)
+
+        func router() -> Router<BasicRequestContext> {
+            let router = Router()
+            router.post("/hooks") { [self] request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.canonicalName] = field.value }
+                let status = answer.withLock { $0 }
+                requests.withLock { $0.append(Request(headers: headers, body: Array(body.readableBytesView), status: status)) }
+                return Response(status: .init(code: status))
+            }
+            return router
+        }
+    }
+
+    static let rotated = "whsec_" + Data(repeating: 13, count: 32).base64EncodedString()
+
+    /// Adds (or changes) the `poll` app's endpoint at `url` receiving `events`, signed with `secret`, and applies it.
+    static func subscribe(
+        _ service: TestService, url: String, events: String = "user.created", secret: String = secret,
+        allowInsecureLoopback: Bool = true
+    ) async throws {
+        service.rememberSecrets([secret])
+        var environment = ConfigurationApplyTests.environment
+        environment["POLL_WEBHOOK_SECRET"] = secret
+        var apps = service.application.configuration.apps
+        apps[0].webhooks = try ConfigurationFile.parse(
+            """
+            apps:
+              - id: poll
+                webhooks:
+                  - url: \(url)
+                    secret: env:POLL_WEBHOOK_SECRET
+                    events: [\(events)]
+                    allowInsecureLoopback: \(allowInsecureLoopback)
+            """
+        ).apps[0].webhooks
+        let applier = ConfigurationApplier(services: service.application.services, environment: environment)
+        try await applier.apply(try await applier.plan(apps, prune: false))
+        try await service.application.reloader.reload()
+    }
+
+    /// Sends what is due (next to the server's own dispatcher, which a first login wakes) until `condition` holds;
+    /// `false` when it still does not after about ten seconds.
+    static func deliver(_ service: TestService, until condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<200 {
+            if try await condition() { return true }
+            await service.application.webhooks.sendDue()
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    /// The `poll` app's endpoint's deliveries, newest first.
+    static func deliveries(_ service: TestService) async throws -> [WebhookDelivery] {
+        let storage = service.application.services.storage
+        guard let endpoint = try await storage.configuration.app(AppSpec.pollID)?.webhooks.first else { return [] }
+        return try await storage.webhookDeliveries.deliveries(webhook: endpoint.id, status: nil, before: nil, limit: 100)
+    }
+
+    @Test(
+        "A first login's user.created arrives signed (checked by standardwebhooks) and valid against its schema; a failing receiver is retried until it answers",
+        .enabled(if: StandardWebhooksVerifier.isAvailable, "needs python3 with standardwebhooks and jsonschema"))
+    func deliveredAndRetried() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let receiver = Receiver()
+        try await LoopbackServer.serving({ receiver.router() }) { base in
+            try await TestService.run(clock: clock) { service in
+                try await Self.subscribe(service, url: base + "/hooks")
+                receiver.answer.withLock { $0 = 503 }
+                _ = try await service.exchange(initData: service.signedInitData())
+                #expect(try await Self.deliver(service) { try await Self.deliveries(service).first?.attempts ?? 0 >= 1 })
+                let failed = try #require(try await Self.deliveries(service).first)
+                #expect(failed.status == .pending)
+                #expect(failed.lastStatus == 503)
+                receiver.answer.withLock { $0 = 200 }
+                clock.advance(WebhookRetrySchedule.standard.steps[0])
+                #expect(try await Self.deliver(service) { try await Self.deliveries(service).first?.status == .delivered })
+                // A retry's wait is drawn from zero up, so the failing receiver may have been asked more than once.
+                let received = receiver.requests.withLock { $0 }
+                #expect(received.count >= 2)
+                #expect(try await Self.deliveries(service).first?.attempts == received.count)
+                #expect(Set(received.map { $0.headers["webhook-id"] }) == [failed.eventID.rawValue])
+
+                let metrics = try await service.request(.get, "/metrics").body
+                #expect(metrics.contains("telegate_webhook_deliveries_total{result=\"delivered\"} 1\n"), "\(metrics)")
+                #expect(metrics.contains("telegate_webhook_queue_depth 0\n"))
+                #expect(metrics.contains("telegate_webhook_oldest_pending_seconds 0\n"))
+
+                // An admin replay (an app-scoped token is enough) sends the same event again, with the same webhook-id.
+                let token = try await service.adminToken(app: "poll")
+                let endpoint = try #require(
+                    try await service.application.services.storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+                let replay = try await service.admin(
+                    .post, "/apps/poll/webhooks/\(endpoint.id)/deliveries/\(failed.eventID)/replay", token: token)
+                #expect(replay.status == 200, "\(replay.body)")
+                let listed = try await service.admin(.get, "/apps/poll/webhooks/\(endpoint.id)/deliveries", token: token)
+                #expect(listed.body.contains("\"event\":\"\(failed.eventID)\""), "\(listed.body)")
+                #expect(
+                    try await Self.deliver(service) {
+                        let status = try await Self.deliveries(service).first?.status
+                        return status == .delivered && receiver.requests.withLock { $0.count } == received.count + 1
+                    })
+                #expect(receiver.requests.withLock { $0.last?.headers["webhook-id"] } == failed.eventID.rawValue)
+                let unknown = try await service.admin(
+                    .post, "/apps/poll/webhooks/\(endpoint.id)/deliveries/evt_01JZZZZZZZZZZZZZZZZZZZZZZZ/replay", token: token)
+                #expect(unknown.status == 404)
+                #expect(unknown.body.contains("webhook_delivery_not_found"))
+                let schema = try String(contentsOf: Self.fixtures.appendingPathComponent("user.created.json"), encoding: .utf8)
+                let check = try await StandardWebhooksVerifier.verify(
+                    received.map {
+                        .init(secret: Self.secret, headers: $0.headers, body: $0.body, now: clock.now, schema: schema)
+                    })
+                #expect(check.status == 0, "\(check.output)")
+            }
+        }
+    }
+
+    @Test("The receiver down for a while: deliveries are retried, and once it is back every event arrives once, each user's in order")
+    func outageThenPerUserOrder() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let receiver = Receiver()
+        try await LoopbackServer.serving({ receiver.router() }) { base in
+            try await TestService.run(clock: clock) { service in
+                try await Self.subscribe(service, url: base + "/hooks", events: "user.created, user.disabled, user.enabled")
+                receiver.answer.withLock { $0 = 503 }
+                let storage = service.application.services.storage
+                _ = try await service.exchange(initData: service.signedInitData())
+                _ = try await service.exchange(initData: service.signedInitData(user: Self.secondUser))
+                let users = try await storage.users.users(appID: AppSpec.pollID, username: nil, after: nil, limit: 10)
+                for user in users {
+                    _ = try await storage.users.setStatus(id: user.id, status: .disabled, at: clock.now)
+                    _ = try await storage.users.setStatus(id: user.id, status: .active, at: clock.now)
+                }
+                // Each user's first event fails; the later ones wait behind it.
+                #expect(
+                    try await Self.deliver(service) {
+                        try await Self.deliveries(service).filter { $0.attempts > 0 }.count == 2
+                    })
+                #expect(try await Self.deliveries(service).filter { $0.attempts > 0 }.map(\.status) == [.pending, .pending])
+
+                receiver.answer.withLock { $0 = 204 }
+                var settled = false
+                for _ in 0..<100 where !settled {
+                    clock.advance(30)
+                    await service.application.webhooks.sendDue()
+                    settled = try await Self.deliveries(service).allSatisfy { $0.status == .delivered }
+                    if !settled { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(settled)
+                let delivered = receiver.requests.withLock { $0 }.filter { $0.status == 204 }.compactMap { $0.headers["webhook-id"] }
+                let outbox = try await storage.events.events(appID: AppSpec.pollID, after: nil, limit: 100)
+                #expect(delivered.count == outbox.count)
+                #expect(Set(delivered) == Set(outbox.map(\.id.rawValue)))
+                for user in users {
+                    let expected = outbox.filter { $0.userID == user.id }.map(\.id.rawValue)
+                    #expect(expected.count == 3)
+                    #expect(delivered.filter(expected.contains) == expected)
+                }
+            }
+        }
+    }
+
+    @Test("410 Gone disables the endpoint; the last failed attempt dead-letters the delivery, audited")
+    func goneAndDead() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let receiver = Receiver()
+        try await LoopbackServer.serving({ receiver.router() }) { base in
+            try await TestService.run(clock: clock) { service in
+                try await Self.subscribe(service, url: base + "/hooks")
+                receiver.answer.withLock { $0 = 500 }
+                _ = try await service.exchange(initData: service.signedInitData())
+                let schedule = WebhookRetrySchedule.standard
+                for attempt in 1...schedule.maxAttempts {
+                    #expect(try await Self.deliver(service) { try await Self.deliveries(service).first?.attempts ?? 0 >= attempt })
+                    if attempt <= schedule.steps.count { clock.advance(schedule.steps[attempt - 1]) }
+                }
+                #expect(try await Self.deliveries(service).first?.status == .dead)
+                clock.advance(86_400)
+                #expect(await service.application.webhooks.sendDue() == 0)
+                #expect(receiver.requests.withLock { $0.count } == schedule.maxAttempts)
+                let audit = try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 50)
+                #expect(audit.contains { $0.action == "webhook.dead_lettered" && $0.outcome == .failure })
+
+                receiver.answer.withLock { $0 = 410 }
+                _ = try await service.exchange(initData: service.signedInitData(user: Self.secondUser))
+                let storage = service.application.services.storage
+                #expect(
+                    try await Self.deliver(service) {
+                        try await storage.configuration.app(AppSpec.pollID)?.webhooks.first?.disabled?.reason == "gone"
+                    })
+                let gone = try #require(try await Self.deliveries(service).first)
+                #expect(gone.status == .pending)
+                #expect(gone.lastStatus == 410)
+                clock.advance(3_600)
+                #expect(await service.application.webhooks.sendDue() == 0)
+                let audited = try await storage.audit.events(appID: nil, before: nil, limit: 50)
+                #expect(audited.contains { $0.action == "webhook.disabled" })
+            }
+        }
+    }
+
+    @Test(
+        "Every event type reaches a subscribed endpoint, signed and valid against its schema, one user's events in order; after a rotation both secrets verify",
+        .enabled(if: StandardWebhooksVerifier.isAvailable, "needs python3 with standardwebhooks and jsonschema"))
+    func everyEventType() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let receiver = Receiver()
+        try await LoopbackServer.serving({ receiver.router() }) { base in
+            try await TestService.run(clock: clock) { service in
+                let all = EventType.subscribable.map(\.rawValue).joined(separator: ", ")
+                try await Self.subscribe(service, url: base + "/hooks", events: all)
+                let storage = service.application.services.storage
+
+                _ = try await service.exchange(initData: service.signedInitData(age: 10))
+                var renamed = TestService.sampleUser
+                renamed.firstName = "Vlad"
+                _ = try await service.exchange(initData: service.signedInitData(user: renamed, age: 1))
+                let user = try #require(try await storage.users.users(appID: AppSpec.pollID, username: nil, after: nil, limit: 1).first)
+                let convex = try #require(AdapterName(rawValue: "convex"))
+                _ = try await storage.links.insertIfAbsent(
+                    ProviderLink(
+                        appID: AppSpec.pollID, adapter: convex, userID: user.id, state: .linked, externalID: "acct_1",
+                        syncedProfileDigest: nil, updatedAt: clock.now))
+                try await storage.links.delete(appID: AppSpec.pollID, adapter: convex, userID: user.id)
+                _ = try await storage.users.setStatus(id: user.id, status: .disabled, at: clock.now)
+                _ = try await storage.users.setStatus(id: user.id, status: .active, at: clock.now)
+                _ = try await storage.events.appendIfSubscribed(
+                    .messageFailed(appID: AppSpec.pollID, userID: user.id, messageID: "msg_1", reason: "blocked", at: clock.now))
+                _ = try await storage.users.delete(id: user.id)
+                let endpoint = try #require(try await storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+                try await storage.webhookDeliveries.appendTest(
+                    .webhookTest(appID: AppSpec.pollID, webhook: endpoint.id, at: clock.now), to: endpoint.id)
+                #expect(
+                    try await Self.deliver(service) {
+                        let deliveries = try await Self.deliveries(service)
+                        return deliveries.allSatisfy { $0.status == .delivered }
+                            && receiver.requests.withLock { $0.count } == deliveries.count
+                    })
+
+                let received = receiver.requests.withLock { $0 }
+                let types = try received.map { try #require(JSONValue.parse($0.body)["type"]?.stringValue) }
+                #expect(Set(types) == Set(EventType.allCases.map(\.rawValue)))
+                let outbox = try await storage.events.events(appID: AppSpec.pollID, after: nil, limit: 100)
+                let userEvents = outbox.filter { $0.userID == user.id }.map(\.id.rawValue)
+                #expect(received.compactMap { $0.headers["webhook-id"] }.filter(userEvents.contains) == userEvents)
+                var checks: [StandardWebhooksVerifier.Request] = []
+                for (request, type) in zip(received, types) {
+                    let schema = try String(contentsOf: Self.fixtures.appendingPathComponent("\(type).json"), encoding: .utf8)
+                    checks.append(.init(secret: Self.secret, headers: request.headers, body: request.body, now: clock.now, schema: schema))
+                }
+                let check = try await StandardWebhooksVerifier.verify(checks)
+                #expect(check.status == 0, "\(check.output)")
+
+                // Rotation: the new secret and the previous one both sign, so receivers holding either accept.
+                try await Self.subscribe(service, url: base + "/hooks", events: all, secret: Self.rotated)
+                let rotated = try #require(try await storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+                try await storage.webhookDeliveries.appendTest(
+                    .webhookTest(appID: AppSpec.pollID, webhook: rotated.id, at: clock.now), to: rotated.id)
+                #expect(try await Self.deliver(service) { receiver.requests.withLock { $0.count } == received.count + 1 })
+                let last = try #require(receiver.requests.withLock { $0.last })
+                #expect(last.headers["webhook-signature"]?.split(separator: " ").count == 2)
+                let both = try await StandardWebhooksVerifier.verify([
+                    .init(secret: Self.secret, headers: last.headers, body: last.body, now: clock.now),
+                    .init(secret: Self.rotated, headers: last.headers, body: last.body, now: clock.now),
+                ])
+                #expect(both.status == 0, "\(both.output)")
+            }
+        }
+    }
+
+    @Test("A host that resolves to an internal address at send time is refused (DNS rebinding): nothing sent, retried later")
+    func rebindingRefusedAtSendTime() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        // The server's own dispatcher looks only at start and then once a minute: this test's dispatcher sends.
+        try await TestService.run(clock: clock, configure: { $0.server.webhooks.pollInterval = .seconds(60) }) { service in
+            // Saved while its host did not resolve; by the time of sending it resolves to the cloud metadata address.
+            try await Self.subscribe(service, url: "https://hooks.invalid/hooks", allowInsecureLoopback: false)
+            let services = service.application.services
+            let saved = try #require(try await services.storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+            try await services.storage.webhookDeliveries.appendTest(
+                .webhookTest(appID: AppSpec.pollID, webhook: saved.id, at: clock.now), to: saved.id)
+            let client = OutboundHTTPClient(resolver: Rebound())
+            let dispatcher = WebhookDispatcher(
+                queue: services.storage.webhookDeliveries, client: client, secretBox: services.secretBox,
+                clock: services.clock, audit: services.audit, metrics: WebhookMetrics(), wakeup: WebhookWakeup(),
+                logger: services.logger)
+            #expect(await dispatcher.sendDue() == 1)
+            try await client.shutdown()
+            let endpoint = try #require(try await services.storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+            let pending = try await services.storage.webhookDeliveries.deliveries(
+                webhook: endpoint.id, status: .pending, before: nil, limit: 10)
+            #expect(pending.map(\.attempts) == [1])
+            #expect(pending.first?.lastError?.hasPrefix("refused by the outbound URL policy") == true)
+            #expect(pending.first?.lastStatus == nil)
+        }
+    }
+
+    /// Answers every host with 169.254.169.254, which no setting permits.
+    struct Rebound: HostResolver {
+        func addresses(of host: String) async -> [IPAddress] { [IPAddress(literal: "169.254.169.254")!] }
+    }
+
+    static let secondUser = TelegramUser(id: 777_001, firstName: "Second")
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("TelegateSQLTests/Fixtures/events")
+}
