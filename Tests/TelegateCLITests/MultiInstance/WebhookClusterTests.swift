@@ -63,16 +63,12 @@ extension MultiInstanceTests {
     }
 
     /// Whether, within two minutes, `delivered` deliveries are delivered and none is pending (polling the database).
-    static func settled(_ cluster: TelegateCluster, delivered: Int) async throws -> Bool {
-        for _ in 0..<1_200 {
-            if try await cluster.count("webhook_deliveries WHERE status = 'pending'") == 0,
-                try await cluster.count("webhook_deliveries WHERE status = 'delivered'") == delivered
-            {
-                return true
-            }
-            try await Task.sleep(for: .milliseconds(100))
+    static func settled(_ cluster: TelegateCluster, delivered expected: Int) async throws -> Bool {
+        try await waitUntil("\(expected) deliveries are delivered", timeout: 120, interval: 100) {
+            let pending = try await cluster.count("webhook_deliveries WHERE status = 'pending'")
+            let delivered = try await cluster.count("webhook_deliveries WHERE status = 'delivered'")
+            return pending == 0 && delivered == expected
         }
-        return false
     }
 }
 

@@ -72,13 +72,11 @@ struct WebhookDeliveryTests {
     /// Sends what is due (next to the server's own dispatcher, which a first login wakes) until `condition` holds;
     /// `false` when it still does not after about ten seconds.
     static func deliver(_ service: TestService, until condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<200 {
+        try await waitUntil("the deliveries reach the expected state", timeout: 10, interval: 50) {
             if try await condition() { return true }
             await service.application.webhooks.sendDue()
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
+            return try await condition()
         }
-        return try await condition()
     }
 
     /// The `poll` app's endpoint's deliveries, newest first.
@@ -170,14 +168,11 @@ struct WebhookDeliveryTests {
                 #expect(try await Self.deliveries(service).filter { $0.attempts > 0 }.map(\.status) == [.pending, .pending])
 
                 receiver.answer.withLock { $0 = 204 }
-                var settled = false
-                for _ in 0..<100 where !settled {
+                try await waitUntil("every delivery is delivered", timeout: 5, interval: 50) {
                     clock.advance(30)
                     await service.application.webhooks.sendDue()
-                    settled = try await Self.deliveries(service).allSatisfy { $0.status == .delivered }
-                    if !settled { try await Task.sleep(for: .milliseconds(50)) }
+                    return try await Self.deliveries(service).allSatisfy { $0.status == .delivered }
                 }
-                #expect(settled)
                 let delivered = receiver.requests.withLock { $0 }.filter { $0.status == 204 }.compactMap { $0.headers["webhook-id"] }
                 let outbox = try await storage.events.events(appID: AppSpec.pollID, after: nil, limit: 100)
                 #expect(delivered.count == outbox.count)
