@@ -69,7 +69,7 @@ struct SpecTests {
         let unknown = #expect(throws: JSONDecodingError.self) {
             try decoder.decode(AppSpec.self, from: .object([("id", .string("poll")), ("widgit", .object([]))]))
         }
-        #expect(unknown?.problem == .unknownMember("widgit", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters", "clients", "sessions"]))
+        #expect(unknown?.problem == .unknownMember("widgit", allowed: ["id", "corsOrigins", "bots", "initData", "widget", "adapters", "clients", "sessions", "webhooks"]))
         let twice = #expect(throws: JSONDecodingError.self) {
             try decoder.decode(AppSpec.self, from: .object([("id", .string("poll")), ("id", .string("quiz"))]))
         }

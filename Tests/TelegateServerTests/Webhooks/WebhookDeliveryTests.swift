@@ -168,8 +168,10 @@ struct WebhookDeliveryTests {
                 #expect(try await Self.deliveries(service).filter { $0.attempts > 0 }.map(\.status) == [.pending, .pending])
 
                 receiver.answer.withLock { $0 = 204 }
-                try await waitUntil("every delivery is delivered", timeout: 5, interval: 50) {
-                    clock.advance(30)
+                // Past the first retry's wait (at most 5 s), once: moving the clock while a send is in flight would
+                // end its claim's lease and let the other sender take the delivery again.
+                clock.advance(30)
+                try await waitUntil("every delivery is delivered", timeout: 10, interval: 50) {
                     await service.application.webhooks.sendDue()
                     return try await Self.deliveries(service).allSatisfy { $0.status == .delivered }
                 }
