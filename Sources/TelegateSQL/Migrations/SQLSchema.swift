@@ -343,7 +343,8 @@ package enum SQLSchema {
                 "CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_seq)",
             ]),
         // Bot messages: where each bot's Bot API calls go, its token sealed so it can send, the bot each user last
-        // logged in with (it sends their messages), the users Telegram refused to reach, and the durable message queue.
+        // logged in with (it sends their messages), the users Telegram refused to reach, the durable message queue, and
+        // admin tokens limited to a permission (messages:send).
         Migration(
             version: 13,
             statements: [
@@ -353,6 +354,7 @@ package enum SQLSchema {
                 "ALTER TABLE bots ADD COLUMN sealed_token TEXT",
                 "ALTER TABLE users ADD COLUMN unreachable_at \(schema: .bigint)",
                 "ALTER TABLE users ADD COLUMN last_bot_id \(schema: .bigint)",
+                "ALTER TABLE admin_tokens ADD COLUMN permissions TEXT",
                 """
                 CREATE TABLE bot_messages (
                     id TEXT PRIMARY KEY,
