@@ -71,7 +71,7 @@ struct SQLBotMessageQueue: BotMessageQueue {
                 UPDATE bot_messages SET claimed_until = \(leaseUntil)
                 WHERE id IN (
                     SELECT id FROM bot_messages
-                    WHERE status = 'queued' AND (attempts = 0 OR next_attempt_at <= \(now))
+                    WHERE status = 'queued' AND next_attempt_at <= \(now)
                         AND (claimed_until IS NULL OR claimed_until < \(now))
                     ORDER BY next_attempt_at, id LIMIT \(limit)\(schema: .skipLocked))
                 RETURNING id
