@@ -28,6 +28,7 @@ public struct AdminAPI: Sendable {
             + ClientAdminRoutes(backend: backend).routes
             + WebhookAdminRoutes(backend: backend).routes
             + WebhookDeliveryAdminRoutes(backend: backend).routes
+            + MessageAdminRoutes(backend: backend).routes
     }
 
     /// Runs one call of `method` on `path` (below `/admin/v1`): finds its route, checks what the caller may do,
@@ -50,6 +51,12 @@ public struct AdminAPI: Sendable {
     ) async throws -> AdminReply {
         let request = AdminRequest(method: route.method, path: path, query: query, body: body, caller: caller)
         let principal = caller.principal
+        if !principal.permissions.isEmpty, route.permission.map(principal.permissions.contains) != true {
+            throw TelegateError(
+                .adminForbidden,
+                "this admin token may only \(principal.permissions.map(\.rawValue).joined(separator: ", "))",
+                reason: "permission")
+        }
         if route.writes, principal.readOnly {
             throw TelegateError(.adminForbidden, "this admin token is read-only", reason: "read_only_token")
         }

@@ -7,7 +7,7 @@ import TelegateCore
 public struct AdminBodySchema: Sendable {
     /// One member's type.
     public enum MemberType: Sendable {
-        case string, integer, boolean, stringList, object
+        case string, integer, boolean, stringList, object, array
 
         var schema: JSONValue {
             switch self {
@@ -16,6 +16,7 @@ public struct AdminBodySchema: Sendable {
             case .boolean: .object([("type", .string("boolean"))])
             case .stringList: .object([("type", .string("array")), ("items", .object([("type", .string("string"))]))])
             case .object: .object([("type", .string("object"))])
+            case .array: .object([("type", .string("array"))])
             }
         }
 
@@ -26,6 +27,7 @@ public struct AdminBodySchema: Sendable {
             case .boolean: value.boolValue != nil
             case .stringList: value.arrayElements?.allSatisfy { $0.stringValue != nil } ?? false
             case .object: value.objectMembers != nil
+            case .array: value.arrayElements != nil
             }
         }
     }

@@ -129,6 +129,9 @@ enum AdminJSON {
         var members: [(key: String, value: JSONValue)] = [("id", .string(token.id)), ("name", .string(token.name))]
         if let app = token.appID { members.append(("app", .string(app.rawValue))) }
         members.append(("readOnly", .bool(token.readOnly)))
+        if !token.permissions.isEmpty {
+            members.append(("permissions", .array(token.permissions.map { .string($0.rawValue) })))
+        }
         members.append(("createdAt", .integer(token.createdAt)))
         if let revoked = token.revokedAt { members.append(("revokedAt", .integer(revoked))) }
         return .object(members)

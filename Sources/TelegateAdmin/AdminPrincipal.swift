@@ -8,12 +8,15 @@ public struct AdminPrincipal: Sendable, Equatable {
     public let appID: AppID?
     /// Whether the caller may only read.
     public let readOnly: Bool
+    /// The narrow rights the caller is limited to; empty for the ordinary rights.
+    public let permissions: [AdminPermission]
 
     /// Creates a principal.
-    public init(actor: String, appID: AppID?, readOnly: Bool) {
+    public init(actor: String, appID: AppID?, readOnly: Bool, permissions: [AdminPermission] = []) {
         self.actor = actor
         self.appID = appID
         self.readOnly = readOnly
+        self.permissions = permissions
     }
 
     /// The CLI on the database itself: whoever can open the database and its master key may do everything.
@@ -21,7 +24,7 @@ public struct AdminPrincipal: Sendable, Equatable {
 
     /// The caller holding `token`.
     public init(token: AdminToken) {
-        self.init(actor: "admin:\(token.name)", appID: token.appID, readOnly: token.readOnly)
+        self.init(actor: "admin:\(token.name)", appID: token.appID, readOnly: token.readOnly, permissions: token.permissions)
     }
 
     /// Whether the caller may see `app`.

@@ -30,6 +30,8 @@ public struct AdminRoute: Sendable {
     public let body: AdminBodySchema?
     /// The status of a successful answer.
     public let successStatus: Int
+    /// The permission that also allows this route to a token limited to permissions; `nil`: ordinary rights only.
+    public let permission: AdminPermission?
     /// The JSON Schema of a successful answer, when the OpenAPI document describes it member by member.
     let response: JSONValue?
     let handler: @Sendable (AdminCall) async throws -> JSONValue?
@@ -37,7 +39,7 @@ public struct AdminRoute: Sendable {
     init(
         _ method: AdminMethod, _ path: String, _ operationID: String, _ summary: String, scope: Scope = .apps,
         query: [String] = [], body: AdminBodySchema? = nil, status: Int? = nil, response: JSONValue? = nil,
-        handler: @escaping @Sendable (AdminCall) async throws -> JSONValue?
+        permission: AdminPermission? = nil, handler: @escaping @Sendable (AdminCall) async throws -> JSONValue?
     ) {
         self.method = method
         self.path = path
@@ -49,6 +51,7 @@ public struct AdminRoute: Sendable {
         self.body = body
         self.successStatus = status ?? (method == .delete ? 204 : 200)
         self.response = response
+        self.permission = permission
         self.handler = handler
     }
 

@@ -14,16 +14,25 @@ public struct AdminTokens: Sendable {
         self.clock = clock
     }
 
-    /// A new token; its text is returned once and never stored.
-    public func create(name: String, appID: AppID?, readOnly: Bool) async throws -> (token: String, record: AdminToken) {
+    /// A new token; its text is returned once and never stored. A token with `permissions` is limited to them, and
+    /// must be restricted to one app and not read-only.
+    public func create(name: String, appID: AppID?, readOnly: Bool, permissions: [AdminPermission] = []) async throws
+        -> (token: String, record: AdminToken)
+    {
         guard PlainName.isValid(name) else {
             throw TelegateError(
                 .invalidField, "a token name is 1 to 64 letters, digits, '.', '_' or '-'", reason: "invalid_value")
         }
+        if !permissions.isEmpty, appID == nil || readOnly {
+            throw TelegateError(
+                .invalidField, "a token with permissions must be restricted to one app (app) and not read-only",
+                reason: "invalid_value")
+        }
         let text = "tga_" + Base64.urlEncode(SecureRandom.bytes(32))
         let record = AdminToken(
             id: "adm_" + SortableID.generate(milliseconds: UInt64(clock.now) * 1000).lowercased(), name: name,
-            appID: appID, readOnly: readOnly, hash: Self.hash(text), createdAt: clock.now)
+            appID: appID, readOnly: readOnly, permissions: Array(Set(permissions)).sorted(), hash: Self.hash(text),
+            createdAt: clock.now)
         guard try await store.insert(record) else {
             throw TelegateError(.adminTokenExists, "a token named \(name) exists; revoke it first")
         }

@@ -4,7 +4,7 @@ import TelegateRuntime
 import TelegramAuth
 
 /// `/apps/{app}/bots`: the Telegram bots of an app. A bot is added with its token (HMAC mode; the token is
-/// write-only and only its derived keys are kept, sealed) or with only its id and environment (Ed25519 mode).
+/// write-only, kept sealed with its derived keys, and sends the bot's messages) or with only its id and environment (Ed25519 mode).
 struct BotAdminRoutes {
     let backend: AdminBackend
 
@@ -49,6 +49,7 @@ struct BotAdminRoutes {
                 let changed = SpecFormat.admin.encode(BotSpec(before, appID: app.settings.id)).patched(with: call.body.members)
                 let spec = try SpecFormat.admin.decode(BotSpec.self, from: changed)
                 try spec.validate()
+                try backend.rows.checkBotAPI(spec)
                 let bot = try backend.rows.oidcClientSecret(
                     spec.oidc.clientSecret, appID: app.settings.id, bot: spec.settings(of: before), existing: before)
                 if bot.isDefault, !before.isDefault { for other in app.bots.indices { app.bots[other].isDefault = false } }
@@ -65,6 +66,11 @@ struct BotAdminRoutes {
             "username", .string,
             "The bot's @username without @ (site_bot), for Telegram's Login Widget on the hosted login page."),
         .member("default", .boolean, "Whether exchanges without a bot in the URL use this bot."),
+        .member(
+            "apiURL", .string,
+            "The Bot API base URL the bot's messages go to (default https://api.telegram.org): a local Bot API server or a simulator."),
+        .member("allowInsecureLoopback", .boolean, "Whether apiURL may be plain http to a loopback host."),
+        .member("allowPrivateNetworks", .boolean, "Whether apiURL may resolve to a private-network address."),
         .member("oidcAlgorithms", .stringList, "Algorithms accepted for Telegram Login id_tokens (RS256, ES256, EdDSA)."),
         .member("requireNonce", .boolean, "Whether Telegram Login id_tokens must carry the login's nonce."),
         .member(
@@ -94,6 +100,7 @@ struct BotAdminRoutes {
         var spec = try SpecFormat.admin.decode(BotSpec.self, from: .object(members))
         if !body.has("default") { spec.isDefault = app.bots.isEmpty }
         try spec.validate()
+        try backend.rows.checkBotAPI(spec)
         let bot: StoredBot
         switch (token, spec.id) {
         case (let token?, _):

@@ -17,6 +17,9 @@ struct TokenAdminRoutes {
                         .member("name", .string, required: true, "A unique name (ci, alice)."),
                         .member("app", .string, "Restrict the token to this app."),
                         .member("readOnly", .boolean, "The token may only read."),
+                        .member(
+                            "permissions", .stringList,
+                            "Limit the token to these permissions (messages:send) and nothing else; needs app."),
                     ], readOnly: ["id", "token", "createdAt", "revokedAt"]),
                 status: 201
             ) { call in
@@ -27,8 +30,17 @@ struct TokenAdminRoutes {
                     }
                     appID = id
                 }
+                let names = AdminPermission.allCases.map(\.rawValue).joined(separator: ", ")
+                let permissions = try (call.body.strings("permissions") ?? []).map { name in
+                    guard let permission = AdminPermission(rawValue: name) else {
+                        throw TelegateError(
+                            .invalidField, "permissions must list only \(names)", reason: "invalid_value")
+                    }
+                    return permission
+                }
                 let created = try await backend.tokens.create(
-                    name: call.body.string("name") ?? "", appID: appID, readOnly: call.body.bool("readOnly") ?? false)
+                    name: call.body.string("name") ?? "", appID: appID, readOnly: call.body.bool("readOnly") ?? false,
+                    permissions: permissions)
                 await backend.record(
                     "admin_token.created", call: call, appID: appID, target: "admin_token:\(created.record.id)",
                     after: AdminJSON.token(created.record))

@@ -24,6 +24,8 @@ public final class TelegateApplication: Sendable {
     public let admin: AdminAPI
     /// Sends the outbox's webhook deliveries while the server runs; `webhooks.sendDue()` sends what is due now.
     public let webhooks: WebhookDispatcher
+    /// Sends the queued bot messages while the server runs; `messages.sendDue()` sends what is due now.
+    public let messages: MessageSender
     /// How often stored configuration is checked for changes made by other instances or the CLI.
     public static let reloadInterval: Duration = .seconds(2)
     /// How often every adapter's URLs are resolved and checked again (``ReachabilityProbe``).
@@ -43,6 +45,9 @@ public final class TelegateApplication: Sendable {
             queue: services.storage.webhookDeliveries, client: services.httpClient, secretBox: services.secretBox,
             clock: services.clock, audit: services.audit, metrics: services.webhookMetrics, wakeup: services.webhookWakeup,
             logger: services.logger, settings: dispatch)
+        messages = MessageSender(
+            queue: services.storage.botMessages, client: services.httpClient, secretBox: services.secretBox,
+            clock: services.clock, wakeup: services.messageWakeup, logger: services.logger)
     }
 
     /// Prepares everything short of listening: storage (migrated), the configuration applied, every app compiled
@@ -186,6 +191,8 @@ public final class TelegateApplication: Sendable {
                 },
                 // The outbox's webhook deliveries go out from every instance, each claimed by one.
                 WebhookDispatchService(dispatcher: webhooks),
+                // Queued bot messages go out from every instance, each claimed by one, within Telegram's limits.
+                MessageSendService(sender: messages),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)

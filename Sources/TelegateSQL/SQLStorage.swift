@@ -16,6 +16,7 @@ open class SQLStorage: @unchecked Sendable {
     public let consents: any ConsentStore
     public let events: any EventStore
     public let webhookDeliveries: any WebhookDeliveryQueue
+    public let botMessages: any BotMessageQueue
 
     /// The stores on `database`.
     public init(database: any SQLDatabase) {
@@ -31,5 +32,6 @@ open class SQLStorage: @unchecked Sendable {
         consents = SQLConsentStore(database: database)
         events = SQLEventStore(database: database)
         webhookDeliveries = SQLWebhookDeliveryQueue(database: database)
+        botMessages = SQLBotMessageQueue(database: database)
     }
 }

@@ -88,7 +88,7 @@ struct IdentityResolverTests {
                 appID: Fixture.poll, identity: Self.identity(authDate: clock.now), botID: 1, requestID: nil)
             #expect(first.created)
             #expect(first.user.profile.allowsWriteToPM)
-            #expect(first.user.lastLogin == UserLogin(at: clock.now, proof: .initData))
+            #expect(first.user.lastLogin == UserLogin(at: clock.now, proof: .initData, botID: 1))
             #expect(try await users.user(id: first.user.id) == first.user)
             let afterCreation = users.writes
 
@@ -114,7 +114,7 @@ struct IdentityResolverTests {
             let later = try await resolver.resolve(
                 appID: Fixture.poll, identity: Self.identity(authDate: clock.now), botID: 1, requestID: nil)
             #expect(users.writes == before + 1)
-            #expect(later.user.lastLogin == UserLogin(at: clock.now, proof: .initData))
+            #expect(later.user.lastLogin == UserLogin(at: clock.now, proof: .initData, botID: 1))
             #expect(later.user.updatedAt == first.user.updatedAt)
             #expect(try await users.user(id: first.user.id) == later.user)
         }
@@ -134,7 +134,7 @@ struct IdentityResolverTests {
                 appID: Fixture.poll, identity: Self.identity(viaWidget, .widget, authDate: clock.now), botID: 1,
                 requestID: nil)
             #expect(users.writes == before + 1)
-            #expect(second.user.lastLogin == UserLogin(at: clock.now, proof: .widget))
+            #expect(second.user.lastLogin == UserLogin(at: clock.now, proof: .widget, botID: 1))
             #expect(second.user.profile == first.user.profile)
             #expect(try await users.user(id: first.user.id) == second.user)
         }

@@ -44,7 +44,8 @@ struct AdminSpecSchemaTests {
             let spec = specMembers([
                 BotSpec(
                     token: try SecretReference("env:POLL_BOT_TOKEN"), label: "prod", username: "poll_bot",
-                    oidc: BotLoginSettings(clientSecret: try SecretReference("env:POLL_OIDC_CLIENT_SECRET"))),
+                    oidc: BotLoginSettings(clientSecret: try SecretReference("env:POLL_OIDC_CLIENT_SECRET")),
+                    api: BotAPIEndpoint(url: "http://127.0.0.1:8081", allowInsecureLoopback: true, allowPrivateNetworks: true)),
                 BotSpec(id: 7_000_000_001, environment: .test, label: "prod"),
             ])
             #expect(bodyMembers(document, "/apps/{app}/bots", "post") == ["token"] + spec)

@@ -83,6 +83,7 @@ public struct ConfigurationApplier: Sendable {
         let appID = app.settings.id
         var bots: [StoredBot] = []
         for bot in app.bots {
+            try rows.checkBotAPI(bot)
             var stored: StoredBot
             if let reference = bot.token {
                 let token = try reference.resolve(environment: environment)

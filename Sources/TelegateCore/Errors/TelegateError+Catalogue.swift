@@ -143,6 +143,7 @@ extension TelegateError.Code {
         + telegramLoginCodes
         + webhookCodes
         + [.webhookDeliveryNotFound]
+        + messageCodes
 }
 
 // MARK: Telegram Login through Telegram's OpenID Provider (the hosted login page)
@@ -178,4 +179,20 @@ extension TelegateError.Code {
 extension TelegateError.Code {
     /// The endpoint has no delivery of the event named (a replay).
     public static let webhookDeliveryNotFound = Self("webhook_delivery_not_found", status: 404)
+}
+
+// MARK: Bot messages
+
+extension TelegateError.Code {
+    /// No such message in the app.
+    public static let messageNotFound = Self("message_not_found", status: 404)
+    /// Telegram refused to deliver to the user before (they blocked the bot, or never started it); no message is
+    /// queued until they log in again.
+    public static let userUnreachable = Self("user_unreachable", status: 409)
+    /// The app has no bot that can send: every bot is configured by id only, or its token was stored before tokens
+    /// were kept (give the token again).
+    public static let noSendingBot = Self("no_sending_bot", status: 409)
+
+    /// The codes of bot messages.
+    static let messageCodes: [Self] = [.messageNotFound, .userUnreachable, .noSendingBot]
 }

@@ -53,7 +53,7 @@ extension OutboxEvent {
     }
 
     /// `message.failed`: the message and why Telegram did not take it (`blocked`, `never_started`, `chat_not_found`,
-    /// `rejected`).
+    /// `rejected`, `undeliverable`).
     public static func messageFailed(appID: AppID, userID: UserID, messageID: String, reason: String, at: Int64)
         -> OutboxEvent
     {

@@ -31,7 +31,7 @@ public struct IdentityResolver: Sendable {
         -> Subject
     {
         let now = clock.now
-        let login = UserLogin(at: now, proof: identity.proof)
+        let login = UserLogin(at: now, proof: identity.proof, botID: botID)
         if let existing = try await users.user(appID: appID, telegramID: identity.user.id) {
             return Subject(user: try await refreshed(existing, identity, login), created: false, identity: identity, botID: botID)
         }

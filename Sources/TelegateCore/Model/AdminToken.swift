@@ -9,6 +9,8 @@ public struct AdminToken: Sendable, Equatable {
     public var appID: AppID?
     /// Whether the token may only read.
     public var readOnly: Bool
+    /// The narrow rights the token is limited to (``AdminPermission``); empty for the ordinary rights.
+    public var permissions: [AdminPermission]
     /// SHA-256 of the token text.
     public var hash: [UInt8]
     /// Unix seconds.
@@ -18,12 +20,14 @@ public struct AdminToken: Sendable, Equatable {
 
     /// Creates a token record.
     public init(
-        id: String, name: String, appID: AppID?, readOnly: Bool, hash: [UInt8], createdAt: Int64, revokedAt: Int64? = nil
+        id: String, name: String, appID: AppID?, readOnly: Bool, permissions: [AdminPermission] = [], hash: [UInt8],
+        createdAt: Int64, revokedAt: Int64? = nil
     ) {
         self.id = id
         self.name = name
         self.appID = appID
         self.readOnly = readOnly
+        self.permissions = permissions
         self.hash = hash
         self.createdAt = createdAt
         self.revokedAt = revokedAt

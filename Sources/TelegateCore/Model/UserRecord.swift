@@ -86,16 +86,19 @@ public struct UserRecord: Sendable, Equatable {
     }
 }
 
-/// A login as recorded on the user: when, and with which kind of proof.
+/// A login as recorded on the user: when, with which kind of proof, and through which bot.
 public struct UserLogin: Sendable, Equatable {
     /// Unix seconds.
     public var at: Int64
     /// The kind of proof the user signed in with.
     public var proof: TelegramIdentity.Proof
+    /// The bot whose proof it was, when known: the bot that sends the user's messages.
+    public var botID: Int64?
 
     /// Creates a login.
-    public init(at: Int64, proof: TelegramIdentity.Proof) {
+    public init(at: Int64, proof: TelegramIdentity.Proof, botID: Int64? = nil) {
         self.at = at
         self.proof = proof
+        self.botID = botID
     }
 }

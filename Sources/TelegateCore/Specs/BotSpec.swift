@@ -5,10 +5,10 @@ import TelegramAuth
 /// flag, @username and Telegram Login settings. The token itself is never part of a spec: the file and export name it
 /// by reference, and the admin API takes its value as a write-only member beside the spec.
 ///
-/// Spelled in the file as `{token, id, environment, label, username, default, oidc: {algorithms, requireNonce,
-/// clientSecret}}` and in the admin API as `{tokenReference, id, environment, label, username, default,
-/// oidcAlgorithms, requireNonce, oidcClientSecret}`. The OIDC client secret, like the token, is named by reference
-/// and stored sealed.
+/// Spelled in the file as `{token, id, environment, label, username, default, apiURL, allowInsecureLoopback,
+/// allowPrivateNetworks, oidc: {algorithms, requireNonce, clientSecret}}` and in the admin API as `{tokenReference, id,
+/// environment, label, username, default, apiURL, allowInsecureLoopback, allowPrivateNetworks, oidcAlgorithms,
+/// requireNonce, oidcClientSecret}`. The OIDC client secret, like the token, is named by reference and stored sealed.
 public struct BotSpec: Sendable, Equatable {
     /// Where the token is kept (`env:…`, `file:…`); exclusive with ``id``.
     public var token: SecretReference?
@@ -24,11 +24,15 @@ public struct BotSpec: Sendable, Equatable {
     public var isDefault: Bool
     /// The bot's Telegram Login settings (the file's `oidc`).
     public var oidc: BotLoginSettings
+    /// Where the bot's messages go: the Bot API base URL (a local Bot API server, a simulator), reached under the
+    /// adapter-URL policy with the two flags below.
+    public var api: BotAPIEndpoint
 
     /// Creates a spec.
     public init(
         token: SecretReference? = nil, id: Int64? = nil, environment: TelegramEnvironment? = nil, label: String? = nil,
-        username: String? = nil, isDefault: Bool = false, oidc: BotLoginSettings = BotLoginSettings()
+        username: String? = nil, isDefault: Bool = false, oidc: BotLoginSettings = BotLoginSettings(),
+        api: BotAPIEndpoint = BotAPIEndpoint()
     ) {
         self.token = token
         self.id = id
@@ -37,6 +41,7 @@ public struct BotSpec: Sendable, Equatable {
         self.username = username
         self.isDefault = isDefault
         self.oidc = oidc
+        self.api = api
     }
 
     /// Checks the bot's rules; a refusal is `422 invalid_field`.
@@ -55,6 +60,7 @@ public struct BotSpec: Sendable, Equatable {
                 "username must be the bot's @username without @: 5 to 32 letters, digits or underscores, starting with "
                     + "a letter and ending in bot")
         }
+        try api.validate()
     }
 
     /// Whether `name` is spelled as Telegram allows a bot's username: 5 to 32 characters of `A-Z`, `a-z`, `0-9` and
@@ -70,10 +76,13 @@ public struct BotSpec: Sendable, Equatable {
 }
 
 extension BotSpec: Codable {
-    enum FileKeys: String, CodingKey, CaseIterable { case token, id, environment, label, username, `default`, oidc }
+    enum FileKeys: String, CodingKey, CaseIterable {
+        case token, id, environment, label, username, `default`, apiURL, allowInsecureLoopback, allowPrivateNetworks, oidc
+    }
     enum OIDCKeys: String, CodingKey, CaseIterable { case algorithms, requireNonce, clientSecret }
     enum AdminKeys: String, CodingKey, CaseIterable {
-        case tokenReference, id, environment, label, username, `default`, oidcAlgorithms, requireNonce, oidcClientSecret
+        case tokenReference, id, environment, label, username, `default`, apiURL, allowInsecureLoopback,
+            allowPrivateNetworks, oidcAlgorithms, requireNonce, oidcClientSecret
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,7 +91,7 @@ extension BotSpec: Codable {
             let members = try decoder.container(keyedBy: FileKeys.self)
             try self.init(
                 members, token: .token, id: .id, environment: .environment, label: .label, username: .username,
-                isDefault: .default)
+                isDefault: .default, api: (.apiURL, .allowInsecureLoopback, .allowPrivateNetworks))
             if members.contains(.oidc), try !members.decodeNil(forKey: .oidc) {
                 oidc = try BotLoginSettings(
                     members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc), algorithms: .algorithms,
@@ -92,7 +101,7 @@ extension BotSpec: Codable {
             let members = try decoder.container(keyedBy: AdminKeys.self)
             try self.init(
                 members, token: .tokenReference, id: .id, environment: .environment, label: .label, username: .username,
-                isDefault: .default)
+                isDefault: .default, api: (.apiURL, .allowInsecureLoopback, .allowPrivateNetworks))
             oidc = try BotLoginSettings(
                 members, algorithms: .oidcAlgorithms, requireNonce: .requireNonce, clientSecret: .oidcClientSecret)
         }
@@ -100,7 +109,7 @@ extension BotSpec: Codable {
 
     private init<Key: CodingKey>(
         _ members: KeyedDecodingContainer<Key>, token: Key, id: Key, environment: Key, label: Key, username: Key,
-        isDefault: Key
+        isDefault: Key, api: (url: Key, insecureLoopback: Key, privateNetworks: Key)
     ) throws {
         self.init(
             token: try members.decodeIfPresent(String.self, forKey: token).map(SecretReference.init),
@@ -110,7 +119,11 @@ extension BotSpec: Codable {
             },
             label: try members.decodeIfPresent(String.self, forKey: label),
             username: try members.decodeIfPresent(String.self, forKey: username),
-            isDefault: try members.decodeIfPresent(Bool.self, forKey: isDefault) ?? false)
+            isDefault: try members.decodeIfPresent(Bool.self, forKey: isDefault) ?? false,
+            api: BotAPIEndpoint(
+                url: try members.decodeIfPresent(String.self, forKey: api.url),
+                allowInsecureLoopback: try members.decodeIfPresent(Bool.self, forKey: api.insecureLoopback) ?? false,
+                allowPrivateNetworks: try members.decodeIfPresent(Bool.self, forKey: api.privateNetworks) ?? false))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,23 +132,24 @@ extension BotSpec: Codable {
             var members = encoder.container(keyedBy: FileKeys.self)
             try encode(
                 into: &members, token: .token, id: .id, environment: .environment, label: .label, username: .username,
-                isDefault: .default)
+                isDefault: .default, api: (.apiURL, .allowInsecureLoopback, .allowPrivateNetworks))
             var login = members.nestedContainer(keyedBy: OIDCKeys.self, forKey: .oidc)
             try oidc.encode(into: &login, algorithms: .algorithms, requireNonce: .requireNonce, clientSecret: .clientSecret)
         case .admin:
             var members = encoder.container(keyedBy: AdminKeys.self)
             try encode(
                 into: &members, token: .tokenReference, id: .id, environment: .environment, label: .label,
-                username: .username, isDefault: .default)
+                username: .username, isDefault: .default, api: (.apiURL, .allowInsecureLoopback, .allowPrivateNetworks))
             try oidc.encode(
                 into: &members, algorithms: .oidcAlgorithms, requireNonce: .requireNonce, clientSecret: .oidcClientSecret)
         }
     }
 
-    /// The members both spellings share, under their keys; the counterpart of the shared decoding initializer.
+    /// The members both spellings share, under their keys; the counterpart of the shared decoding initializer. The
+    /// Bot API endpoint appears only where it differs from the default, so existing exports stay as they were.
     private func encode<Key: CodingKey>(
         into members: inout KeyedEncodingContainer<Key>, token: Key, id: Key, environment: Key, label: Key, username: Key,
-        isDefault: Key
+        isDefault: Key, api: (url: Key, insecureLoopback: Key, privateNetworks: Key)
     ) throws {
         try members.encodeIfPresent(self.token?.description, forKey: token)
         try members.encodeIfPresent(self.id, forKey: id)
@@ -143,6 +157,9 @@ extension BotSpec: Codable {
         try members.encodeIfPresent(self.label, forKey: label)
         try members.encodeIfPresent(self.username, forKey: username)
         try members.encode(self.isDefault, forKey: isDefault)
+        try members.encodeIfPresent(self.api.url, forKey: api.url)
+        if self.api.allowInsecureLoopback { try members.encode(true, forKey: api.insecureLoopback) }
+        if self.api.allowPrivateNetworks { try members.encode(true, forKey: api.privateNetworks) }
     }
 }
 
@@ -167,11 +184,12 @@ extension BotSpec {
             label: bot.label, username: bot.username, isDefault: bot.isDefault,
             oidc: BotLoginSettings(
                 algorithms: bot.oidcAlgorithms, requireNonce: bot.requireNonce,
-                clientSecret: bot.oidcClientSecret.flatMap { try? SecretReference($0.reference) }))
+                clientSecret: bot.oidcClientSecret.flatMap { try? SecretReference($0.reference) }),
+            api: bot.api)
     }
 
-    /// `bot` with this spec's label, username, default flag and Telegram Login settings (its mode is fixed once
-    /// added); its sealed OIDC client secret is set apart (``ConfigurationRows``), since sealing needs the master key.
+    /// `bot` with this spec's label, username, default flag, Bot API endpoint and Telegram Login settings (its mode is
+    /// fixed once added); its sealed OIDC client secret is set apart (``ConfigurationRows``), since sealing needs the master key.
     public func settings(of bot: StoredBot) -> StoredBot {
         var bot = bot
         bot.label = label
@@ -179,6 +197,7 @@ extension BotSpec {
         bot.isDefault = isDefault
         bot.oidcAlgorithms = oidc.algorithms
         bot.requireNonce = oidc.requireNonce
+        bot.api = api
         return bot
     }
 }

@@ -47,16 +47,7 @@ public struct WebhookSpec: Sendable, Equatable {
         if let description, description.count > Self.maxDescriptionLength {
             throw .invalidSpec("description must be at most \(Self.maxDescriptionLength) characters")
         }
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            let host = components.host, !host.isEmpty
-        else { throw TelegateError(.unsafeURL, "url must be an absolute https URL") }
-        guard scheme == "https" || (scheme == "http" && allowInsecureLoopback) else {
-            throw TelegateError(.unsafeURL, "url must use https (http only to a loopback host with allowInsecureLoopback)")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw TelegateError(.unsafeURL, "url must not carry credentials")
-        }
-        guard components.fragment == nil else { throw TelegateError(.unsafeURL, "url must not have a fragment") }
+        try OutboundURLShape.check(url, member: "url", allowInsecureLoopback: allowInsecureLoopback)
     }
 }
 

@@ -85,11 +85,17 @@ public struct StoredBot: Sendable, Equatable {
     public var requireNonce: Bool
     /// The bot's Telegram Login (OIDC) client secret, sealed, with the reference it was read from.
     public var oidcClientSecret: SealedBotSecret?
+    /// Where the bot's Bot API calls go.
+    public var api: BotAPIEndpoint
+    /// The bot token itself, sealed, so the bot can send messages; `nil` for a bot given by id, or one stored before
+    /// tokens were kept (until its token is given again).
+    public var sealedToken: String?
 
     /// Creates a stored bot.
     public init(
         botID: Int64, label: String? = nil, username: String? = nil, isDefault: Bool = false, mode: Mode,
-        oidcAlgorithms: [JWSAlgorithm] = [.rs256, .es256], requireNonce: Bool = false, oidcClientSecret: SealedBotSecret? = nil
+        oidcAlgorithms: [JWSAlgorithm] = [.rs256, .es256], requireNonce: Bool = false, oidcClientSecret: SealedBotSecret? = nil,
+        api: BotAPIEndpoint = BotAPIEndpoint(), sealedToken: String? = nil
     ) {
         self.botID = botID
         self.label = label
@@ -99,6 +105,8 @@ public struct StoredBot: Sendable, Equatable {
         self.oidcAlgorithms = oidcAlgorithms
         self.requireNonce = requireNonce
         self.oidcClientSecret = oidcClientSecret
+        self.api = api
+        self.sealedToken = sealedToken
     }
 }
 

@@ -31,4 +31,6 @@ public protocol TelegateStorage: Sendable {
 
     /// The webhook deliveries the dispatchers of every instance claim and settle.
     var webhookDeliveries: any WebhookDeliveryQueue { get }
+    /// The bot messages the senders of every instance claim and settle.
+    var botMessages: any BotMessageQueue { get }
 }

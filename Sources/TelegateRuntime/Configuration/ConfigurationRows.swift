@@ -18,8 +18,9 @@ public struct ConfigurationRows: Sendable {
         self.environment = environment
     }
 
-    /// A token-mode bot with default settings (a ``BotSpec`` sets them). A stored bot with the same token
-    /// fingerprint keeps its sealed keys, so applying the same configuration twice changes nothing.
+    /// A token-mode bot with default settings (a ``BotSpec`` sets them), its derived keys and the token itself sealed
+    /// (the token is what sends the bot's messages). A stored bot with the same token fingerprint keeps its sealed
+    /// rows, so applying the same configuration twice changes nothing.
     public func tokenBot(appID: AppID, token rawToken: String, reference: String?, existing: StoredBot?) throws -> StoredBot {
         let token: BotToken
         do {
@@ -32,18 +33,39 @@ public struct ConfigurationRows: Sendable {
         let fingerprint = box.fingerprint(of: rawToken)
         let lastFour = String(rawToken.suffix(4))
         let sealed: String
+        var sealedToken: String?
         if let existing, existing.botID == token.botID, case .token(let keys, _, let previous, _) = existing.mode,
             previous == fingerprint
         {
             sealed = keys
+            sealedToken = existing.sealedToken
         } else {
             let keys = BotSettings.TokenKeys(token: token)
             let bytes = keys.webAppKey.withUnsafeBytes { Array($0) } + keys.widgetKey.withUnsafeBytes { Array($0) }
             sealed = try box.seal(bytes, context: RuntimeBuilder.botKeyContext(appID, token.botID))
         }
+        if sealedToken == nil {
+            sealedToken = try box.seal(rawToken, context: RuntimeBuilder.botTokenContext(appID, token.botID))
+        }
         return StoredBot(
             botID: token.botID,
-            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour))
+            mode: .token(sealedKeys: sealed, reference: reference, fingerprint: fingerprint, lastFour: lastFour),
+            sealedToken: sealedToken)
+    }
+
+    /// Checks where `spec`'s Bot API endpoint resolves to against ``OutboundURLPolicy`` with its flags: a refused
+    /// address is `422 unsafe_url`; a host that does not resolve now is accepted and `onWarning` hears it (messages
+    /// wait and retry until it does).
+    public func checkBotAPI(_ spec: BotSpec, onWarning: (String) -> Void = { _ in }) throws {
+        try spec.api.validate()
+        guard let url = spec.api.url else { return }
+        let policy = OutboundURLPolicy(
+            allowInsecureLoopback: spec.api.allowInsecureLoopback, allowPrivateNetworks: spec.api.allowPrivateNetworks)
+        switch policy.evaluate(url) {
+        case .allowed: break
+        case .unresolvable(let host): onWarning("apiURL: \(host) does not resolve; messages wait and retry until it does")
+        case .refused(let reason): throw OutboundURLPolicy.refused(reason)
+        }
     }
 
     /// `bot` with the Telegram Login client secret `reference` names, resolved and sealed (none without a

@@ -65,16 +65,7 @@ public final class WebhookDispatcher: Sendable {
     /// Sends what is due at start, at every wake-up and at every poll, until cancelled. Runs once per process (the
     /// wake-ups have one reader).
     public func run() async {
-        await withDiscardingTaskGroup { group in
-            group.addTask { [wakeup, settings] in
-                while (try? await Task.sleep(for: settings.pollInterval)) != nil { wakeup.nudge() }
-            }
-            wakeup.nudge()
-            for await _ in wakeup.wakeups {
-                while await sendDue() > 0 {}
-            }
-            group.cancelAll()
-        }
+        await wakeup.drive(polling: settings.pollInterval) { await self.sendDue() }
     }
 
     /// One pass: claims what is due now and sends it, at most ``Settings/concurrencyPerEndpoint`` requests in flight

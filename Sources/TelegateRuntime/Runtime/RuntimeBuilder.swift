@@ -100,6 +100,9 @@ public struct RuntimeBuilder: Sendable {
     /// The sealing context of a bot's derived keys.
     public static func botKeyContext(_ appID: AppID, _ botID: Int64) -> String { "bot:\(appID):\(botID)" }
 
+    /// The sealing context of a bot's token, kept so the bot can send messages.
+    public static func botTokenContext(_ appID: AppID, _ botID: Int64) -> String { "bot-token:\(appID):\(botID)" }
+
     /// The sealing context of a bot's Telegram Login client secret.
     public static func botOIDCSecretContext(_ appID: AppID, _ botID: Int64) -> String { "bot-oidc:\(appID):\(botID)" }
 

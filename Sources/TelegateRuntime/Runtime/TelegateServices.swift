@@ -31,6 +31,8 @@ public struct TelegateServices: Sendable {
     public let webhookMetrics: WebhookMetrics
     /// Wakes this process's webhook dispatcher when a delivery was queued here.
     public let webhookWakeup = WebhookWakeup()
+    /// Wakes this process's message sender when a bot message was queued here.
+    public let messageWakeup = WebhookWakeup()
     /// How often key rings re-read the database, in seconds.
     public let keyRefreshInterval: Int64
     /// Fault points for crash-recovery tests; nothing armed in production.

@@ -342,6 +342,40 @@ package enum SQLSchema {
                 "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
                 "CREATE INDEX webhook_deliveries_by_user ON webhook_deliveries (endpoint_id, user_id, event_seq)",
             ]),
+        // Bot messages: where each bot's Bot API calls go, its token sealed so it can send, the bot each user last
+        // logged in with (it sends their messages), the users Telegram refused to reach, the durable message queue, and
+        // admin tokens limited to a permission (messages:send).
+        Migration(
+            version: 13,
+            statements: [
+                "ALTER TABLE bots ADD COLUMN api_url TEXT",
+                "ALTER TABLE bots ADD COLUMN api_allow_insecure_loopback \(schema: .boolean) NOT NULL DEFAULT \(schema: .false)",
+                "ALTER TABLE bots ADD COLUMN api_allow_private_networks \(schema: .boolean) NOT NULL DEFAULT \(schema: .false)",
+                "ALTER TABLE bots ADD COLUMN sealed_token TEXT",
+                "ALTER TABLE users ADD COLUMN unreachable_at \(schema: .bigint)",
+                "ALTER TABLE users ADD COLUMN last_bot_id \(schema: .bigint)",
+                "ALTER TABLE admin_tokens ADD COLUMN permissions TEXT",
+                """
+                CREATE TABLE bot_messages (
+                    id TEXT PRIMARY KEY,
+                    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    bot_id \(schema: .bigint),
+                    chat_id \(schema: .bigint) NOT NULL,
+                    request TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at \(schema: .bigint) NOT NULL,
+                    claimed_until \(schema: .bigint),
+                    telegram_message_id \(schema: .bigint),
+                    error TEXT,
+                    created_at \(schema: .bigint) NOT NULL,
+                    sent_at \(schema: .bigint)
+                )
+                """,
+                "CREATE INDEX bot_messages_due ON bot_messages (status, next_attempt_at)",
+                "CREATE INDEX bot_messages_by_user ON bot_messages (user_id)",
+            ]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

@@ -3,7 +3,7 @@ import TelegateCore
 struct SQLAdminTokenStore: AdminTokenStore {
     let database: any SQLDatabase
 
-    static let columns = "id, name, app_id, read_only, hash, created_at, revoked_at"
+    static let columns = "id, name, app_id, read_only, hash, created_at, revoked_at, permissions"
 
     func insert(_ token: AdminToken) async throws -> Bool {
         // The partial unique index on live names decides, also across processes.
@@ -11,7 +11,8 @@ struct SQLAdminTokenStore: AdminTokenStore {
             """
             INSERT INTO admin_tokens (\(raw: Self.columns)) VALUES (
                 \(token.id), \(token.name), \(token.appID?.rawValue), \(token.readOnly), \(token.hash),
-                \(token.createdAt), \(token.revokedAt))
+                \(token.createdAt), \(token.revokedAt),
+                \(token.permissions.isEmpty ? nil : token.permissions.map(\.rawValue).joined(separator: ",")))
             ON CONFLICT DO NOTHING RETURNING 1
             """
         ).isEmpty
@@ -40,6 +41,7 @@ extension AdminToken {
         guard let id = row.text(0), let name = row.text(1) else { return nil }
         self.init(
             id: id, name: name, appID: row.text(2).flatMap(AppID.init(rawValue:)), readOnly: row.bool(3),
+            permissions: (row.text(7) ?? "").split(separator: ",").compactMap { AdminPermission(rawValue: String($0)) },
             hash: row.blob(4) ?? [], createdAt: row.integer(5) ?? 0, revokedAt: row.integer(6))
     }
 }

@@ -74,10 +74,12 @@ struct SQLConfigurationStore: ConfigurationStore {
                 """
                 INSERT INTO bots (app_id, bot_id, label, is_default, mode, environment, sealed_keys, token_reference,
                     token_fingerprint, token_last_four, oidc_algorithms, require_nonce, oidc_client_secret_reference,
-                    sealed_oidc_client_secret, oidc_client_secret_fingerprint, username)
+                    sealed_oidc_client_secret, oidc_client_secret_fingerprint, username, api_url, api_allow_insecure_loopback,
+                    api_allow_private_networks, sealed_token)
                 VALUES (\(id), \(bot.botID), \(bot.label), \(bot.isDefault), \(mode), \(environment), \(sealed),
                     \(reference), \(fingerprint), \(lastFour), \(algorithms), \(bot.requireNonce), \(secret?.reference),
-                    \(secret?.sealed), \(secret?.fingerprint), \(bot.username))
+                    \(secret?.sealed), \(secret?.fingerprint), \(bot.username), \(bot.api.url), \(bot.api.allowInsecureLoopback),
+                    \(bot.api.allowPrivateNetworks), \(bot.sealedToken))
                 """)
         }
         try await session.query("DELETE FROM adapters WHERE app_id = \(id)")
@@ -203,7 +205,8 @@ struct SQLConfigurationStore: ConfigurationStore {
             """
             SELECT bot_id, label, is_default, mode, environment, sealed_keys, token_reference, token_fingerprint,
                 token_last_four, oidc_algorithms, require_nonce, oidc_client_secret_reference, sealed_oidc_client_secret,
-                oidc_client_secret_fingerprint, username
+                oidc_client_secret_fingerprint, username, api_url, api_allow_insecure_loopback, api_allow_private_networks,
+                sealed_token
             FROM bots WHERE app_id = \(id.rawValue) ORDER BY bot_id
             """
         ).map(StoredBot.init(row:))
@@ -234,7 +237,9 @@ extension StoredBot {
             requireNonce: row.bool(10),
             oidcClientSecret: row.text(11).flatMap { reference in
                 row.text(12).map { SealedBotSecret(reference: reference, sealed: $0, fingerprint: row.text(13) ?? "") }
-            })
+            },
+            api: BotAPIEndpoint(url: row.text(15), allowInsecureLoopback: row.bool(16), allowPrivateNetworks: row.bool(17)),
+            sealedToken: row.text(18))
     }
 }
 

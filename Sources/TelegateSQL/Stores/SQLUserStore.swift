@@ -7,7 +7,8 @@ struct SQLUserStore: UserStore {
 
     static let columns = """
         id, app_id, telegram_id, status, first_name, last_name, username, photo_url, language_code, is_premium,
-        profile_auth_date, created_at, updated_at, sessions_revoked_at, allows_write_to_pm, last_login_at, last_proof
+        profile_auth_date, created_at, updated_at, sessions_revoked_at, allows_write_to_pm, last_login_at, last_proof,
+        last_bot_id
         """
 
     func user(appID: AppID, telegramID: Int64) async throws -> UserRecord? {
@@ -34,7 +35,7 @@ struct SQLUserStore: UserStore {
                     \(profile.firstName), \(profile.lastName), \(profile.username), \(profile.photoURL),
                     \(profile.languageCode), \(profile.isPremium), \(user.profileAuthDate), \(user.createdAt),
                     \(user.updatedAt), \(user.sessionsRevokedAt), \(profile.allowsWriteToPM), \(user.lastLogin?.at),
-                    \(user.lastLogin?.proof.rawValue))
+                    \(user.lastLogin?.proof.rawValue), \(user.lastLogin?.botID))
                 ON CONFLICT (app_id, telegram_id) DO NOTHING RETURNING 1
                 """)
             if inserted.isEmpty { return false }
@@ -55,7 +56,8 @@ struct SQLUserStore: UserStore {
         try await database.write { session in
             try await session.query(
                 """
-                UPDATE users SET last_login_at = \(login.at), last_proof = \(login.proof.rawValue)
+                UPDATE users SET last_login_at = \(login.at), last_proof = \(login.proof.rawValue),
+                    last_bot_id = COALESCE(CAST(\(login.botID) AS BIGINT), last_bot_id), unreachable_at = NULL
                 WHERE id = \(id.rawValue) AND (last_login_at IS NULL OR last_login_at <= \(login.at))
                 """)
             guard let (profile, authDate) = profile,
@@ -148,7 +150,9 @@ extension UserRecord {
             profileAuthDate: row.integer(10) ?? 0, createdAt: row.integer(11) ?? 0, updatedAt: row.integer(12) ?? 0,
             sessionsRevokedAt: row.integer(13),
             lastLogin: row.integer(15).flatMap { at in
-                row.text(16).flatMap(TelegramIdentity.Proof.init(rawValue:)).map { UserLogin(at: at, proof: $0) }
+                row.text(16).flatMap(TelegramIdentity.Proof.init(rawValue:)).map {
+                    UserLogin(at: at, proof: $0, botID: row.integer(17))
+                }
             })
     }
 }

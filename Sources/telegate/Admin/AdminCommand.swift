@@ -20,12 +20,17 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "A unique name (ci, alice).") var name: String
         @Option(help: "Restrict the token to this app.") var app: String?
         @Flag(help: "The token may only read.") var readOnly = false
+        @Option(
+            name: .customLong("permission"),
+            help: "Limit the token to this permission and nothing else (messages:send); needs --app. Repeatable.")
+        var permissions: [String] = []
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
             var members: [(key: String, value: JSONValue)] = [("name", .string(name))]
             if let app { members.append(("app", .string(app))) }
             if readOnly { members.append(("readOnly", .bool(true))) }
+            if !permissions.isEmpty { members.append(("permissions", .array(permissions.map { .string($0) }))) }
             let reply = try await admin.call(.post, "/tokens", body: .object(members))
             if admin.json {
                 AdminOutput.show(reply, json: true, columns: [])

@@ -23,18 +23,24 @@ struct BotsCommand: AsyncParsableCommand, AppCollection {
     typealias Reference = AppItem<BotsCommand>
 
     struct Flags: ChangeOptions {
-        static let updateAbstract = "Change a bot's label or username, or make it the default."
+        static let updateAbstract = "Change a bot's label, username or Bot API URL, or make it the default."
 
         @Option(help: "A label for admins (prod, dev).") var label: String?
         @Option(help: "The bot's @username without @, for the Login Widget on the hosted login page.") var username: String?
         @Flag(name: .customLong("default"), help: "Exchanges without a bot in the URL use this bot.") var isDefault = false
         @Flag(help: "Telegram Login id_tokens must carry the login's nonce.") var requireNonce = false
+        @Option(name: .customLong("api-url"), help: "The Bot API base URL for the bot's messages (default https://api.telegram.org).")
+        var apiURL: String?
+        @Flag(help: "apiURL may be plain http to a loopback host.") var allowInsecureLoopback = false
+        @Flag(help: "apiURL may resolve to a private-network address.") var allowPrivateNetworks = false
 
         var members: [(key: String, value: JSONValue)] {
             JSONValue.givenMembers([
                 "label": label.map { .string($0) }, "username": username.map { .string($0) },
                 "default": isDefault ? .bool(true) : nil,
-                "requireNonce": requireNonce ? .bool(true) : nil,
+                "requireNonce": requireNonce ? .bool(true) : nil, "apiURL": apiURL.map { .string($0) },
+                "allowInsecureLoopback": allowInsecureLoopback ? .bool(true) : nil,
+                "allowPrivateNetworks": allowPrivateNetworks ? .bool(true) : nil,
             ])
         }
     }

@@ -1,0 +1,281 @@
+import Foundation
+import StrictJSON
+import TelegateApp
+import TelegateCore
+import TelegateRuntime
+import TelegramAuth
+import TelegramSimulator
+import TestSupport
+import Testing
+
+/// Bot messages end to end against the Bot API simulator: a batch within Telegram's limits, a blocked user, a `429`
+/// with `retry_after`, refusals that queue nothing, and the `messages:send` token. The sender is driven by hand with
+/// the test clock; the simulator's rate windows end when that clock's second does.
+@Suite("Bot messages")
+struct BotMessageTests {
+    static let botID: Int64 = 7_000_000_001
+    static let firstChat: Int64 = 5_000_000_100
+
+    /// The simulator knowing the poll bot and `chats` (started unless `status` says otherwise).
+    static func simulator(chats: [Int64], status: [Int64: TelegramBotAPI.ChatStatus] = [:]) -> TelegramBotSimulator {
+        let bot = TelegramBotSimulatorConfiguration.Bot(token: TestService.pollToken, username: "poll_bot")!
+        return TelegramBotSimulator(
+            configuration: TelegramBotSimulatorConfiguration(
+                bots: [bot], chats: chats.map { .init(id: $0, status: status[$0] ?? .started) }))
+    }
+
+    /// Points the poll bot at the simulator at `base` and creates a user of `app` per chat.
+    static func prepare(_ service: TestService, base: String, chats: [Int64], app: String = "poll") async throws -> [UserID] {
+        _ = try await service.application.admin.handle(
+            .patch, "/apps/poll/bots/\(botID)",
+            body: .object([("apiURL", .string(base)), ("allowInsecureLoopback", .bool(true))]), caller: .local)
+        var users: [UserID] = []
+        for chat in chats {
+            let now = service.clock.now
+            let user = UserRecord(
+                id: UserID.generate(milliseconds: UInt64(now) * 1000 + UInt64(chat % 1000)),
+                appID: AppID(rawValue: app)!, telegramID: chat, status: .active,
+                profile: UserProfile(firstName: "User \(chat)"), profileAuthDate: now, createdAt: now, updatedAt: now)
+            users.append(try await service.application.services.storage.users.insertIfAbsent(user).user.id)
+        }
+        return users
+    }
+
+    /// An app-scoped token limited to `messages:send`.
+    static func sendToken(_ service: TestService, app: String = "poll") async throws -> String {
+        let reply = try await service.application.admin.handle(
+            .post, "/tokens",
+            body: .object([
+                ("name", .string("notify-\(UUID().uuidString.prefix(8))")), ("app", .string(app)),
+                ("permissions", .array([.string("messages:send")])),
+            ]), caller: .local)
+        let token = reply.body?["token"]?.stringValue ?? ""
+        service.rememberSecrets([token])
+        return token
+    }
+
+    /// Sends what is due, a second of the test clock at a time (the simulator's windows ending with it), until
+    /// `condition` holds.
+    static func send(_ service: TestService, _ simulator: TelegramBotSimulator, until condition: () async throws -> Bool)
+        async throws -> Bool
+    {
+        try await waitUntil("the messages reach the expected state", timeout: 20, interval: 10) {
+            if try await condition() { return true }
+            if await service.application.messages.sendDue() == 0 {
+                simulator.api.endRateWindows()
+                service.clock.advance(1)
+            }
+            return try await condition()
+        }
+    }
+
+    static func status(_ service: TestService, _ id: String) async throws -> JSONValue? {
+        try await service.application.admin.handle(.get, "/apps/poll/messages/\(id)", caller: .local).body
+    }
+
+    @Test("200 users notified in one batch all receive it within Telegram's limits: no 429 at all")
+    func batch() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let chats = (0..<200).map { Self.firstChat + Int64($0) }
+        let simulator = Self.simulator(chats: chats)
+        try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
+            try await TestService.run(clock: clock) { service in
+                let users = try await Self.prepare(service, base: base, chats: chats)
+                let token = try await Self.sendToken(service)
+                let reply = try await service.admin(
+                    .post, "/apps/poll/messages",
+                    body: .object([
+                        ("users", .array(users.map { .string($0.rawValue) })), ("text", .string("A meetup is scheduled")),
+                        (
+                            "buttons",
+                            .array([.array([.object([("text", .string("Open")), ("web_app", .object([("url", .string("https://poll.example.com/app"))]))])])])
+                        ),
+                    ]), token: token)
+                #expect(reply.status == 202, "\(reply.body)")
+                let ids = reply.json["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } ?? []
+                #expect(ids.count == 200)
+                #expect(try await Self.send(service, simulator) {
+                    chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 }
+                })
+                // Every message is sent exactly once. The simulator's windows run on real time while the sender's second
+                // is the test clock's, so a 429 may still happen when a pass races a window's end; each one is
+                // honoured (retry_after) and the message arrives later, once.
+                #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
+                let rateLimited = chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited }
+                #expect(try await Self.send(service, simulator) {
+                    try await ids.asyncMap { try await Self.status(service, $0)?["status"]?.stringValue }.allSatisfy { $0 == "sent" }
+                }, "\(rateLimited) answers were 429")
+                let first = try #require(simulator.api.messages(chat: chats[0]).first)
+                #expect(first.text == "A meetup is scheduled")
+                #expect(first.replyMarkup?["inline_keyboard"] != nil)
+            }
+        }
+    }
+
+    @Test("A user who blocked the bot is marked unreachable with message.failed, never retried, and refused next time")
+    func blocked() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let chat = Self.firstChat
+        let simulator = Self.simulator(chats: [chat], status: [chat: .blocked])
+        try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
+            try await TestService.run(clock: clock) { service in
+                let users = try await Self.prepare(service, base: base, chats: [chat])
+                let token = try await Self.sendToken(service)
+                let reply = try await service.admin(
+                    .post, "/apps/poll/users/\(users[0])/messages", body: .object([("text", .string("Hello"))]), token: token)
+                #expect(reply.status == 202)
+                let id = try #require(reply.json["id"]?.stringValue)
+                #expect(try await Self.send(service, simulator) {
+                    try await Self.status(service, id)?["status"]?.stringValue == "failed"
+                })
+                #expect(simulator.api.counters(chat: chat).forbidden == 1)
+                let events = try await service.application.services.storage.events.events(
+                    appID: AppSpec.pollID, after: nil, limit: 100)
+                let failed = events.filter { $0.type == .messageFailed }
+                #expect(failed.count == 1)
+                #expect(failed.first?.data["reason"]?.stringValue == "blocked")
+                #expect(failed.first?.data["message"]?.stringValue == id)
+
+                // No retry: more passes send nothing more.
+                clock.advance(3_600)
+                #expect(await service.application.messages.sendDue() == 0)
+                #expect(simulator.api.counters(chat: chat).forbidden == 1)
+                let again = try await service.admin(
+                    .post, "/apps/poll/users/\(users[0])/messages", body: .object([("text", .string("Hello"))]), token: token)
+                #expect(again.status == 409)
+                #expect(again.code == "user_unreachable")
+            }
+        }
+    }
+
+    @Test("Telegram's 429 moves the message to after retry_after, and it is sent then")
+    func retryAfter() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let chats = [Self.firstChat, Self.firstChat + 1]
+        let simulator = Self.simulator(chats: chats)
+        simulator.api.setPerBotLimit(.init(messages: 1, window: .seconds(60)))
+        try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
+            try await TestService.run(clock: clock) { service in
+                let users = try await Self.prepare(service, base: base, chats: chats)
+                let reply = try await service.application.admin.handle(
+                    .post, "/apps/poll/messages",
+                    body: .object([("users", .array(users.map { .string($0.rawValue) })), ("text", .string("Hi"))]),
+                    caller: .local)
+                let ids = reply.body?["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } ?? []
+                try #require(ids.count == 2)
+                // One is sent; the other is answered 429 (retry_after 60) and waits, its attempt counted.
+                var waiting: JSONValue?
+                #expect(try await waitUntil("one message sent, one waiting after a 429") {
+                    await service.application.messages.sendDue()
+                    let statuses = try await ids.asyncMap { try await Self.status(service, $0) }
+                    waiting = statuses.first { $0?["status"]?.stringValue == "queued" } ?? nil
+                    return statuses.contains { $0?["status"]?.stringValue == "sent" }
+                        && waiting?["attempts"]?.integerValue == 1
+                })
+                #expect(waiting?["error"]?.stringValue?.contains("429") == true)
+                #expect(chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited } == 1)
+                // Not due before retry_after: nothing more reaches Telegram meanwhile.
+                clock.advance(59)
+                await service.application.messages.sendDue()
+                #expect(chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited } == 1)
+                #expect(chats.reduce(0) { $0 + simulator.api.messages(chat: $1).count } == 1)
+                simulator.api.endRateWindows()
+                clock.advance(1)
+                #expect(try await waitUntil("the waiting message sent after retry_after") {
+                    await service.application.messages.sendDue()
+                    return try await ids.asyncMap { try await Self.status(service, $0)?["status"]?.stringValue }
+                        .allSatisfy { $0 == "sent" }
+                })
+                #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
+            }
+        }
+    }
+
+    @Test("Bad input is refused with a documented code and nothing is queued; the messages:send token can do nothing else")
+    func refusals() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let simulator = Self.simulator(chats: [Self.firstChat])
+        try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
+            try await TestService.run(clock: clock) { service in
+                let users = try await Self.prepare(service, base: base, chats: [Self.firstChat])
+                let quizUsers = try await Self.prepare(service, base: base, chats: [Self.firstChat + 1], app: "quiz")
+                let token = try await Self.sendToken(service)
+                let path = "/apps/poll/users/\(users[0])/messages"
+                let bad: [(JSONValue, Int, String)] = [
+                    (.object([("text", .string(""))]), 422, "invalid_field"),
+                    (.object([("text", .string(String(repeating: "a", count: 4097)))]), 422, "invalid_field"),
+                    (.object([("text", .string("Hi")), ("parse_mode", .string("BBCode"))]), 422, "invalid_field"),
+                    (
+                        .object([
+                            ("text", .string("Hi")),
+                            ("buttons", .array([.array([.object([("text", .string("Open")), ("web_app", .object([("url", .string("http://poll.example.com"))]))])])])),
+                        ]), 422, "invalid_field"
+                    ),
+                    (.object([("text", .string("Hi")), ("buttons", .array([.array([.object([("text", .string("x"))])])]))]), 422, "invalid_field"),
+                ]
+                for (body, status, code) in bad {
+                    let reply = try await service.admin(.post, path, body: body, token: token)
+                    #expect(reply.status == status, "\(reply.body)")
+                    #expect(reply.code == code)
+                }
+                let other = try await service.admin(
+                    .post, "/apps/poll/users/\(quizUsers[0])/messages", body: .object([("text", .string("Hi"))]), token: token)
+                #expect(other.status == 404)
+                #expect(other.code == "user_not_found")
+                let batch = try await service.admin(
+                    .post, "/apps/poll/messages",
+                    body: .object([("users", .array([.string(users[0].rawValue), .string(quizUsers[0].rawValue)])), ("text", .string("Hi"))]),
+                    token: token)
+                #expect(batch.status == 404)
+                let now = clock.now
+                #expect(try await service.application.services.storage.botMessages.claim(now: now, leaseUntil: now + 60, limit: 10).isEmpty)
+
+                // The messages:send token reads and writes nothing else, and sees no other app.
+                #expect(try await service.admin(.get, "/apps/poll/users", token: token).status == 403)
+                #expect(try await service.admin(.get, "/apps/poll", token: token).status == 403)
+                #expect(try await service.admin(.post, "/apps/poll/users/\(users[0])/disable", token: token).status == 403)
+                #expect(
+                    try await service.admin(
+                        .post, "/apps/quiz/users/\(quizUsers[0])/messages", body: .object([("text", .string("Hi"))]), token: token
+                    ).status == 404)
+                let sent = try await service.admin(.post, path, body: .object([("text", .string("Hi"))]), token: token)
+                #expect(sent.status == 202)
+            }
+        }
+    }
+}
+
+extension BotMessageTests {
+    @Test("A bot's apiURL is checked like adapter URLs, stored, and spelled in the admin API")
+    func apiURL() async throws {
+        try await TestService.run { service in
+            let admin = service.application.admin
+            let path = "/apps/poll/bots/\(Self.botID)"
+            for (url, loopback) in [("http://api.example.com", false), ("https://10.1.2.3", false), ("http://127.0.0.1:8081", false)] {
+                await #expect(throws: TelegateError.self) {
+                    _ = try await admin.handle(
+                        .patch, path,
+                        body: .object([("apiURL", .string(url)), ("allowInsecureLoopback", .bool(loopback))]), caller: .local)
+                }
+            }
+            let reply = try await admin.handle(
+                .patch, path,
+                body: .object([("apiURL", .string("http://127.0.0.1:8081")), ("allowInsecureLoopback", .bool(true))]),
+                caller: .local)
+            #expect(reply.body?["apiURL"]?.stringValue == "http://127.0.0.1:8081")
+            #expect(reply.body?["allowInsecureLoopback"] == .bool(true))
+            let stored = try await service.application.services.storage.configuration.app(AppSpec.pollID)?.bots
+                .first { $0.botID == Self.botID }
+            #expect(stored?.api == BotAPIEndpoint(url: "http://127.0.0.1:8081", allowInsecureLoopback: true))
+            #expect(stored?.sealedToken != nil)
+        }
+    }
+}
+
+extension Array {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
