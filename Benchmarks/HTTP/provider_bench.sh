@@ -34,10 +34,12 @@ bench_simulator() {
   for _ in $(seq 1 100); do curl -sf "$SIM/_simulator/calls" >/dev/null && break; sleep 0.1; done
 }
 
-# bench_serve APP ADAPTER_NAME KIND CONFIG: serves one app whose only adapter is ADAPTER_NAME of KIND with the
-# flow-style YAML mapping CONFIG, on SQLite, and waits until it answers.
+# bench_serve APP ADAPTER_NAME KIND CONFIG [APP_YAML]: serves one app whose only adapter is ADAPTER_NAME of KIND
+# with the flow-style YAML mapping CONFIG (and APP_YAML, more members of the app indented by four spaces), on a new
+# SQLite database, and waits until it answers.
 bench_serve() {
   BENCH_APP=$1
+  rm -f "$WORK"/telegate.sqlite*
   cat > "$WORK/telegate.yaml" <<YAML
 server: {host: 127.0.0.1, port: $PORT, publicURL: "http://127.0.0.1:$PORT", rateLimit: {perClient: 0}}
 database: {url: "sqlite://$WORK/telegate.sqlite"}
@@ -49,6 +51,7 @@ apps:
       - name: $2
         kind: $3
         config: $4
+${5:-}
 YAML
   (cd "$WORK" && TELEGATE_LOG_LEVEL=${TELEGATE_LOG_LEVEL:-warning} exec "$TELEGATE" serve --config telegate.yaml 2>"$WORK/server.log") &
   SERVER=$!
@@ -70,6 +73,12 @@ bench_measured() {
   bench_exchanges "$@"
   curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.after"
   python3 Benchmarks/HTTP/stages.py "$BENCH_APP" "$WORK/metrics.before" "$WORK/metrics.after"
+}
+
+# bench_stop: stops the server bench_serve started.
+bench_stop() {
+  kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
+  SERVER=""
 }
 
 # bench_rss: Telegate's peak resident set.
