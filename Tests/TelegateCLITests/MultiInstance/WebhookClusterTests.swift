@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Synchronization
+import TelegateTesting
 import TestSupport
 import Testing
 

@@ -5,6 +5,7 @@ import TelegateCore
 import TelegateRuntime
 import TelegramAuth
 import TelegramSimulator
+import TelegateTesting
 import TestSupport
 import Testing
 

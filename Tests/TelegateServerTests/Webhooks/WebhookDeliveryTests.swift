@@ -7,6 +7,7 @@ import TelegateApp
 import TelegateRuntime
 import TelegateCore
 import TelegramAuth
+import TelegateTesting
 import TestSupport
 import Testing
 

@@ -1,8 +1,9 @@
 import Testing
 
 /// Waits until `condition` holds, checking it every `interval` milliseconds for at most `timeout` seconds; records an
-/// issue naming `what` if it never does. Tests wait for conditions this way, never for a clock: the bound only stops
-/// a test that would otherwise hang. Returns whether the condition came to hold.
+/// issue naming `what` if it never does. For what Telegate does in the background (a webhook reaching your receiver,
+/// a message reaching the Bot API): tests wait for the condition this way, never for a clock; the bound only stops a
+/// test that would otherwise hang. Returns whether the condition came to hold.
 @discardableResult
 public func waitUntil(
     _ what: String, timeout seconds: Int = 20, interval milliseconds: Int = 10, _ condition: () async throws -> Bool
