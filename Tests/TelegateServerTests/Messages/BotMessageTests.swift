@@ -70,6 +70,11 @@ struct BotMessageTests {
         }
     }
 
+    /// The service's `/metrics` text.
+    static func metrics(_ service: TestService) async throws -> String {
+        try await service.request(.get, "/metrics").body
+    }
+
     static func status(_ service: TestService, _ id: String) async throws -> JSONValue? {
         try await service.application.admin.handle(.get, "/apps/poll/messages/\(id)", caller: .local).body
     }
@@ -130,6 +135,9 @@ struct BotMessageTests {
                     try await Self.status(service, id)?["status"]?.stringValue == "failed"
                 })
                 #expect(simulator.api.counters(chat: chat).forbidden == 1)
+                let metrics = try await Self.metrics(service)
+                #expect(metrics.contains("telegate_messages_total{result=\"unreachable\"} 1\n"), "\(metrics)")
+                #expect(metrics.contains("telegate_messages_total{result=\"failed\"} 0\n"))
                 let events = try await service.application.services.storage.events.events(
                     appID: AppSpec.pollID, after: nil, limit: 100)
                 let failed = events.filter { $0.type == .messageFailed }
@@ -164,6 +172,10 @@ struct BotMessageTests {
                     caller: .local)
                 let ids = reply.body?["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } ?? []
                 try #require(ids.count == 2)
+                let before = try await Self.metrics(service)
+                #expect(before.contains("telegate_message_queue_depth 2\n"), "\(before)")
+                #expect(before.contains("telegate_messages_total{result=\"sent\"} 0\n"))
+                #expect(before.contains("telegate_message_oldest_queued_seconds "))
                 // One is sent; the other is answered 429 (retry_after 60) and waits, its attempt counted.
                 var waiting: JSONValue?
                 #expect(try await waitUntil("one message sent, one waiting after a 429") {
@@ -188,6 +200,13 @@ struct BotMessageTests {
                         .allSatisfy { $0 == "sent" }
                 })
                 #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
+                // The counters moved: two sent, one 429; nothing is queued any more.
+                let after = try await Self.metrics(service)
+                #expect(after.contains("telegate_messages_total{result=\"sent\"} 2\n"), "\(after)")
+                #expect(after.contains("telegate_messages_total{result=\"rate_limited\"} 1\n"))
+                #expect(after.contains("telegate_messages_total{result=\"unreachable\"} 0\n"))
+                #expect(after.contains("telegate_message_queue_depth 0\n"))
+                #expect(after.contains("telegate_message_oldest_queued_seconds 0\n"))
             }
         }
     }
