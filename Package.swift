@@ -275,7 +275,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "telegate", "TelegramAuth", "ClerkSimulator", "OIDCSimulator", httpClient, crypto,
                 "TelegatePostgres", "TelegateSQL",
-                "SupabaseSimulator",
+                "SupabaseSimulator", "TelegramSimulator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

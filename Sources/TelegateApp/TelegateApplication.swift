@@ -47,7 +47,7 @@ public final class TelegateApplication: Sendable {
             logger: services.logger, settings: dispatch)
         messages = MessageSender(
             queue: services.storage.botMessages, client: services.httpClient, secretBox: services.secretBox,
-            clock: services.clock, wakeup: services.messageWakeup, logger: services.logger)
+            clock: services.clock, metrics: services.messageMetrics, wakeup: services.messageWakeup, logger: services.logger)
     }
 
     /// Prepares everything short of listening: storage (migrated), the configuration applied, every app compiled

@@ -58,7 +58,7 @@ public enum TelegateRouter {
         HealthRoutes(
             storage: services.storage, metrics: services.metrics, clock: services.databaseClock, time: services.time,
             reachability: services.reachability, connections: options.connectionMetrics,
-            webhookMetrics: services.webhookMetrics
+            webhookMetrics: services.webhookMetrics, messageMetrics: services.messageMetrics
         ).register(on: router)
         if let admin {
             AdminRoutes(

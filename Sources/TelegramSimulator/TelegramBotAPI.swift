@@ -68,10 +68,22 @@ public final class TelegramBotAPI: Sendable {
         var limiter: BotAPIRateLimiter
     }
 
-    private let state: Mutex<State>
+    /// The time the rate windows are counted in: how long since some fixed origin. A test gives its own test clock,
+    /// so that a window ends exactly when the second of the sender under test does.
+    public typealias RateClock = @Sendable () -> Duration
 
-    /// A Bot API with `configuration`.
-    public init(configuration: TelegramBotSimulatorConfiguration) {
+    /// Real time, since the moment this is called.
+    public static func realTime() -> RateClock {
+        let origin = ContinuousClock.now
+        return { ContinuousClock.now - origin }
+    }
+
+    private let state: Mutex<State>
+    private let rateClock: RateClock
+
+    /// A Bot API with `configuration`, its rate windows counted on `rateClock`.
+    public init(configuration: TelegramBotSimulatorConfiguration, rateClock: @escaping RateClock = realTime()) {
+        self.rateClock = rateClock
         var state = State(limiter: BotAPIRateLimiter(perBot: configuration.perBot, perChat: configuration.perChat))
         for bot in configuration.bots { state.bots[bot.id] = bot }
         for chat in configuration.chats { state.chats[chat.id] = chat }
@@ -181,7 +193,7 @@ public final class TelegramBotAPI: Sendable {
             markup.isEmpty ? nil : try BotReplyMarkup.read(markup)
         }
         guard let chatID = parameters["chat_id"], !chatID.isEmpty else { throw .badRequest("chat_id is empty") }
-        let now = ContinuousClock.now
+        let now = rateClock()
         let date = Int64(Date().timeIntervalSince1970)
         let outcome = state.withLock { state -> Result<(ReceivedMessage, Chat), BotAPIError> in
             guard let id = Int64(chatID), let chat = state.chats[id] else { return .failure(.badRequest("chat not found")) }

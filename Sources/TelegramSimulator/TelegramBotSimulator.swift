@@ -25,10 +25,13 @@ public struct TelegramBotSimulator: ProviderSimulator {
         self.init(configuration: .development)
     }
 
-    /// A Bot API with `configuration`.
-    public init(configuration: TelegramBotSimulatorConfiguration) {
+    /// A Bot API with `configuration`, its rate windows counted on `rateClock` (real time unless a test gives its
+    /// own clock).
+    public init(
+        configuration: TelegramBotSimulatorConfiguration, rateClock: @escaping TelegramBotAPI.RateClock = TelegramBotAPI.realTime()
+    ) {
         self.control = SimulatorControl()
-        self.api = TelegramBotAPI(configuration: configuration)
+        self.api = TelegramBotAPI(configuration: configuration, rateClock: rateClock)
     }
 
     /// The bots' tokens, as a Telegate bot configures them.

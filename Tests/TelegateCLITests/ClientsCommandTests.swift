@@ -9,13 +9,8 @@ struct ClientsCommandTests {
 
     @Test("add, list, show, rotate-secret and remove: a generated secret is printed once, in the add or rotate answer only")
     func lifecycle() async throws {
-        var run = try FirstHourRun()
+        var run = try await FirstHourRun.readmeApplied()
         defer { run.remove() }
-        try run.write("telegate.yaml", try FirstHourTests.readmeConfiguration(port: FreePort.next()))
-        run.environment["TELEGATE_MASTER_KEY"] = FirstHourTests.masterKey()
-        run.environment["POLL_BOT_TOKEN"] = FirstHourTests.pollToken
-        let applied = try await run.cli(["config", "apply", "telegate.yaml"])
-        #expect(applied.status == 0, "\(applied.stderr)")
         let config = ["--config", "telegate.yaml"]
 
         let added = try await run.cli(

@@ -194,6 +194,23 @@ struct FirstHourRun {
         }
     }
 
+    /// A run with the README's `telegate.yaml` (served on `port`) applied to its local database, the master key and
+    /// the poll bot's token in the environment: where the admin command tests start.
+    static func readmeApplied(port: Int = FreePort.next()) async throws -> FirstHourRun {
+        var run = try FirstHourRun()
+        do {
+            try run.write("telegate.yaml", try FirstHourTests.readmeConfiguration(port: port))
+            run.environment["TELEGATE_MASTER_KEY"] = FirstHourTests.masterKey()
+            run.environment["POLL_BOT_TOKEN"] = FirstHourTests.pollToken
+            let applied = try await run.cli(["config", "apply", "telegate.yaml"])
+            try #require(applied.status == 0, "\(applied.stderr)")
+        } catch {
+            run.remove()
+            throw error
+        }
+        return run
+    }
+
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
     func write(_ name: String, _ text: String) throws {

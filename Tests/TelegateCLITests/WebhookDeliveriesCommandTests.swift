@@ -8,13 +8,8 @@ import Testing
 struct WebhookDeliveriesCommandTests {
     @Test("test queues a webhook.test; deliveries lists it (filtered, paged); replay one or a time range; an unknown event is webhook_delivery_not_found")
     func deliveries() async throws {
-        var run = try FirstHourRun()
+        let run = try await FirstHourRun.readmeApplied()
         defer { run.remove() }
-        try run.write("telegate.yaml", try FirstHourTests.readmeConfiguration(port: FreePort.next()))
-        run.environment["TELEGATE_MASTER_KEY"] = FirstHourTests.masterKey()
-        run.environment["POLL_BOT_TOKEN"] = FirstHourTests.pollToken
-        let applied = try await run.cli(["config", "apply", "telegate.yaml"])
-        #expect(applied.status == 0, "\(applied.stderr)")
         let config = ["--config", "telegate.yaml"]
         let added = try await run.cli(
             ["webhooks", "add", "--app", "poll", "--url", WebhooksCommandTests.url, "--event", "user.created", "--json"]

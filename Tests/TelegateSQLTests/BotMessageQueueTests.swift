@@ -8,7 +8,7 @@ import Testing
 @testable import TelegateSQLite
 
 /// The shared bot message queue on both engines: all-or-nothing enqueueing with its refusals, the sending bot,
-/// claims and leases, and a refusal for good marking the user unreachable with `message.failed` in one transaction.
+/// claims and leases, the backlog the metrics report, and a refusal for good marking the user unreachable with `message.failed` in one transaction.
 @Suite("Bot message queue")
 struct BotMessageQueueTests {
     static let lease: Int64 = 60
@@ -39,6 +39,9 @@ struct BotMessageQueueTests {
             let ids = try await queue.enqueue(
                 appID: Fixture.poll, users: [plain.id, viaSecond.id], request: Self.request, now: Fixture.now + 2)
             #expect(ids.count == 2)
+            let backlog = try await queue.backlog()
+            #expect(backlog.queued == 2)
+            #expect(backlog.oldestCreatedAt == Fixture.now + 2)
 
             let now = Fixture.now + 3
             let due = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10)
@@ -64,6 +67,8 @@ struct BotMessageQueueTests {
             #expect(retried.map(\.id) == [due[1].id])
             #expect(retried.first?.attempts == 1)
             #expect(try await queue.message(appID: Fixture.poll, id: due[1].id)?.status == .queued)
+            // The backlog counts what is queued, claimed or waiting for a retry alike; a sent message leaves it.
+            #expect(try await queue.backlog().queued == 1)
         }
     }
 

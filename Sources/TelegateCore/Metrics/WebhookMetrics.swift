@@ -30,21 +30,11 @@ public final class WebhookMetrics: Sendable {
     /// left out when `pending` is `nil` (the queue could not be read).
     public func render(pending: Int?, oldestCreatedAt: Int64?, now: Int64) -> String {
         let snapshot = counts.withLock { $0 }
-        var lines = [
-            "# HELP telegate_webhook_deliveries_total Webhook delivery attempts by result.",
-            "# TYPE telegate_webhook_deliveries_total counter",
-        ]
-        for result in Result.allCases {
-            lines.append("telegate_webhook_deliveries_total{result=\"\(result.rawValue)\"} \(snapshot[result] ?? 0)")
-        }
-        guard let pending else { return lines.joined(separator: "\n") + "\n" }
-        lines += [
-            "# HELP telegate_webhook_queue_depth Webhook deliveries not yet delivered or dead.",
-            "# TYPE telegate_webhook_queue_depth gauge", "telegate_webhook_queue_depth \(pending)",
-            "# HELP telegate_webhook_oldest_pending_seconds Age of the oldest pending webhook delivery.",
-            "# TYPE telegate_webhook_oldest_pending_seconds gauge",
-            "telegate_webhook_oldest_pending_seconds \(oldestCreatedAt.map { max(now - $0, 0) } ?? 0)",
-        ]
-        return lines.joined(separator: "\n") + "\n"
+        return QueueMetricsText.render(
+            counter: .init(name: "telegate_webhook_deliveries_total", help: "Webhook delivery attempts by result."),
+            results: Result.allCases.map { ($0.rawValue, snapshot[$0] ?? 0) },
+            depth: .init(name: "telegate_webhook_queue_depth", help: "Webhook deliveries not yet delivered or dead."),
+            oldest: .init(name: "telegate_webhook_oldest_pending_seconds", help: "Age of the oldest pending webhook delivery."),
+            waiting: pending, oldestCreatedAt: oldestCreatedAt, now: now)
     }
 }

@@ -43,20 +43,23 @@ public final class MessageSender: Sendable {
     private let client: OutboundHTTPClient
     private let secretBox: SecretBox
     private let clock: WallClock
+    private let metrics: MessageMetrics
     private let wakeup: WebhookWakeup
     private let logger: Logger
     private let settings: Settings
     private let limiter: BotSendLimiter
 
-    /// A sender over `queue`; `wakeup` is nudged by whatever queues messages in this process.
+    /// A sender over `queue` that counts its attempts in `metrics`; `wakeup` is nudged by whatever queues messages in
+    /// this process.
     public init(
         queue: any BotMessageQueue, client: OutboundHTTPClient, secretBox: SecretBox, clock: WallClock,
-        wakeup: WebhookWakeup, logger: Logger, settings: Settings = Settings()
+        metrics: MessageMetrics, wakeup: WebhookWakeup, logger: Logger, settings: Settings = Settings()
     ) {
         self.queue = queue
         self.client = client
         self.secretBox = secretBox
         self.clock = clock
+        self.metrics = metrics
         self.wakeup = wakeup
         self.logger = logger
         self.settings = settings
@@ -108,24 +111,29 @@ public final class MessageSender: Sendable {
             switch outcome {
             case .sent(let telegramID):
                 try await queue.markSent(message, attempts: attempts, telegramMessageID: telegramID, at: now)
+                metrics.record(.sent)
             case .rateLimited(let retryAfter):
                 try await queue.scheduleRetry(
                     message, attempts: attempts, error: outcome.description, nextAttemptAt: now + max(1, retryAfter))
+                metrics.record(.rateLimited)
                 logger.info("Telegram rate-limited a bot message; retrying after retry_after", metadata: metadata)
             case .refused(let reason, let unreachable):
                 try await queue.markFailed(
                     message, attempts: attempts, error: outcome.description, reason: reason, unreachable: unreachable,
                     at: now)
+                metrics.record(unreachable ? .unreachable : .failed)
                 logger.info("Telegram refused a bot message", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
             case .failed:
                 if let delay = settings.schedule.delay(afterAttempts: attempts) {
                     try await queue.scheduleRetry(
                         message, attempts: attempts, error: outcome.description, nextAttemptAt: now + max(1, delay))
+                    metrics.record(.retried)
                     logger.info("sending a bot message failed; retrying", metadata: metadata.merging(["failure": "\(outcome)"]) { $1 })
                 } else {
                     try await queue.markFailed(
                         message, attempts: attempts, error: outcome.description, reason: "undeliverable", unreachable: false,
                         at: now)
+                    metrics.record(.failed)
                     logger.warning("a bot message failed for good", metadata: metadata.merging(["failure": "\(outcome)"]) { $1 })
                 }
             }

@@ -29,6 +29,8 @@ public struct TelegateServices: Sendable {
     public let metrics: ExchangeMetrics
     /// Webhook delivery counters.
     public let webhookMetrics: WebhookMetrics
+    /// Bot message counters.
+    public let messageMetrics = MessageMetrics()
     /// Wakes this process's webhook dispatcher when a delivery was queued here.
     public let webhookWakeup = WebhookWakeup()
     /// Wakes this process's message sender when a bot message was queued here.

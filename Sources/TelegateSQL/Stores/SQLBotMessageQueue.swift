@@ -142,6 +142,11 @@ struct SQLBotMessageQueue: BotMessageQueue {
                 in: session)
         }
     }
+
+    func backlog() async throws -> (queued: Int, oldestCreatedAt: Int64?) {
+        let row = try await database.read("SELECT COUNT(*), MIN(created_at) FROM bot_messages WHERE status = 'queued'").first
+        return (Int(row?.integer(0) ?? 0), row?.integer(1))
+    }
 }
 
 extension BotMessage {

@@ -19,6 +19,8 @@ struct HealthRoutes {
     let connections: ConnectionMetrics?
     /// Webhook delivery counters; the queue's depth and age are read from the database at each scrape.
     let webhookMetrics: WebhookMetrics
+    /// Bot message counters; the queue's depth and age are read from the database at each scrape.
+    let messageMetrics: MessageMetrics
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.object([("status", .string("ok"))])) }
@@ -37,7 +39,7 @@ struct HealthRoutes {
                 body: .init(
                     byteBuffer: ByteBuffer(
                         string: metrics.render() + clockMetric() + reachability.renderMetrics() + (connections?.render() ?? "")
-                            + (await webhookMetric()))))
+                            + (await webhookMetric()) + (await messageMetric()))))
         }
     }
 
@@ -59,6 +61,15 @@ struct HealthRoutes {
             return webhookMetrics.render(pending: nil, oldestCreatedAt: nil, now: clock.wallClock.now)
         }
         return webhookMetrics.render(pending: backlog.pending, oldestCreatedAt: backlog.oldestCreatedAt, now: clock.wallClock.now)
+    }
+
+    /// The bot message counters and the shared queue's depth and oldest age; without the gauges when the database
+    /// does not answer.
+    private func messageMetric() async -> String {
+        guard let backlog = try? await storage.botMessages.backlog() else {
+            return messageMetrics.render(queued: nil, oldestCreatedAt: nil, now: clock.wallClock.now)
+        }
+        return messageMetrics.render(queued: backlog.queued, oldestCreatedAt: backlog.oldestCreatedAt, now: clock.wallClock.now)
     }
 
     /// `telegate_clock_skew_seconds`, the same measurement as a gauge.

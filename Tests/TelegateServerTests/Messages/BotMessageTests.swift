@@ -11,18 +11,23 @@ import Testing
 
 /// Bot messages end to end against the Bot API simulator: a batch within Telegram's limits, a blocked user, a `429`
 /// with `retry_after`, refusals that queue nothing, and the `messages:send` token. The sender is driven by hand with
-/// the test clock; the simulator's rate windows end when that clock's second does.
+/// the test clock, and the simulator counts its rate windows on the same clock: a window ends exactly when the
+/// sender's second does, however slowly the machine runs.
 @Suite("Bot messages")
 struct BotMessageTests {
     static let botID: Int64 = 7_000_000_001
     static let firstChat: Int64 = 5_000_000_100
 
-    /// The simulator knowing the poll bot and `chats` (started unless `status` says otherwise).
-    static func simulator(chats: [Int64], status: [Int64: TelegramBotAPI.ChatStatus] = [:]) -> TelegramBotSimulator {
+    /// The simulator knowing the poll bot and `chats` (started unless `status` says otherwise), its rate windows
+    /// counted on `clock`.
+    static func simulator(clock: TestClock, chats: [Int64], status: [Int64: TelegramBotAPI.ChatStatus] = [:])
+        -> TelegramBotSimulator
+    {
         let bot = TelegramBotSimulatorConfiguration.Bot(token: TestService.pollToken, username: "poll_bot")!
         return TelegramBotSimulator(
             configuration: TelegramBotSimulatorConfiguration(
-                bots: [bot], chats: chats.map { .init(id: $0, status: status[$0] ?? .started) }))
+                bots: [bot], chats: chats.map { .init(id: $0, status: status[$0] ?? .started) }),
+            rateClock: { .seconds(clock.now) })
     }
 
     /// Points the poll bot at the simulator at `base` and creates a user of `app` per chat.
@@ -55,19 +60,19 @@ struct BotMessageTests {
         return token
     }
 
-    /// Sends what is due, a second of the test clock at a time (the simulator's windows ending with it), until
+    /// Sends what is due, a second of the test clock at a time (the simulator's windows end with it), until
     /// `condition` holds.
-    static func send(_ service: TestService, _ simulator: TelegramBotSimulator, until condition: () async throws -> Bool)
-        async throws -> Bool
-    {
+    static func send(_ service: TestService, until condition: () async throws -> Bool) async throws -> Bool {
         try await waitUntil("the messages reach the expected state", timeout: 20, interval: 10) {
             if try await condition() { return true }
-            if await service.application.messages.sendDue() == 0 {
-                simulator.api.endRateWindows()
-                service.clock.advance(1)
-            }
+            if await service.application.messages.sendDue() == 0 { service.clock.advance(1) }
             return try await condition()
         }
+    }
+
+    /// The service's `/metrics` text.
+    static func metrics(_ service: TestService) async throws -> String {
+        try await service.request(.get, "/metrics").body
     }
 
     static func status(_ service: TestService, _ id: String) async throws -> JSONValue? {
@@ -78,7 +83,7 @@ struct BotMessageTests {
     func batch() async throws {
         let clock = TestClock(Int64(Date().timeIntervalSince1970))
         let chats = (0..<200).map { Self.firstChat + Int64($0) }
-        let simulator = Self.simulator(chats: chats)
+        let simulator = Self.simulator(clock: clock, chats: chats)
         try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
             try await TestService.run(clock: clock) { service in
                 let users = try await Self.prepare(service, base: base, chats: chats)
@@ -95,17 +100,13 @@ struct BotMessageTests {
                 #expect(reply.status == 202, "\(reply.body)")
                 let ids = reply.json["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } ?? []
                 #expect(ids.count == 200)
-                #expect(try await Self.send(service, simulator) {
-                    chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 }
-                })
-                // Every message is sent exactly once. The simulator's windows run on real time while the sender's second
-                // is the test clock's, so a 429 may still happen when a pass races a window's end; each one is
-                // honoured (retry_after) and the message arrives later, once.
-                #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
-                let rateLimited = chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited }
-                #expect(try await Self.send(service, simulator) {
+                #expect(try await Self.send(service) {
                     try await ids.asyncMap { try await Self.status(service, $0)?["status"]?.stringValue }.allSatisfy { $0 == "sent" }
-                }, "\(rateLimited) answers were 429")
+                })
+                // Every message is sent exactly once, and Telegram never had to say 429: the sender kept the limits of
+                // the very seconds the simulator counts in.
+                #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
+                #expect(chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited } == 0)
                 let first = try #require(simulator.api.messages(chat: chats[0]).first)
                 #expect(first.text == "A meetup is scheduled")
                 #expect(first.replyMarkup?["inline_keyboard"] != nil)
@@ -117,7 +118,7 @@ struct BotMessageTests {
     func blocked() async throws {
         let clock = TestClock(Int64(Date().timeIntervalSince1970))
         let chat = Self.firstChat
-        let simulator = Self.simulator(chats: [chat], status: [chat: .blocked])
+        let simulator = Self.simulator(clock: clock, chats: [chat], status: [chat: .blocked])
         try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
             try await TestService.run(clock: clock) { service in
                 let users = try await Self.prepare(service, base: base, chats: [chat])
@@ -126,10 +127,13 @@ struct BotMessageTests {
                     .post, "/apps/poll/users/\(users[0])/messages", body: .object([("text", .string("Hello"))]), token: token)
                 #expect(reply.status == 202)
                 let id = try #require(reply.json["id"]?.stringValue)
-                #expect(try await Self.send(service, simulator) {
+                #expect(try await Self.send(service) {
                     try await Self.status(service, id)?["status"]?.stringValue == "failed"
                 })
                 #expect(simulator.api.counters(chat: chat).forbidden == 1)
+                let metrics = try await Self.metrics(service)
+                #expect(metrics.contains("telegate_messages_total{result=\"unreachable\"} 1\n"), "\(metrics)")
+                #expect(metrics.contains("telegate_messages_total{result=\"failed\"} 0\n"))
                 let events = try await service.application.services.storage.events.events(
                     appID: AppSpec.pollID, after: nil, limit: 100)
                 let failed = events.filter { $0.type == .messageFailed }
@@ -153,7 +157,7 @@ struct BotMessageTests {
     func retryAfter() async throws {
         let clock = TestClock(Int64(Date().timeIntervalSince1970))
         let chats = [Self.firstChat, Self.firstChat + 1]
-        let simulator = Self.simulator(chats: chats)
+        let simulator = Self.simulator(clock: clock, chats: chats)
         simulator.api.setPerBotLimit(.init(messages: 1, window: .seconds(60)))
         try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
             try await TestService.run(clock: clock) { service in
@@ -164,6 +168,10 @@ struct BotMessageTests {
                     caller: .local)
                 let ids = reply.body?["items"]?.arrayElements?.compactMap { $0["id"]?.stringValue } ?? []
                 try #require(ids.count == 2)
+                let before = try await Self.metrics(service)
+                #expect(before.contains("telegate_message_queue_depth 2\n"), "\(before)")
+                #expect(before.contains("telegate_messages_total{result=\"sent\"} 0\n"))
+                #expect(before.contains("telegate_message_oldest_queued_seconds "))
                 // One is sent; the other is answered 429 (retry_after 60) and waits, its attempt counted.
                 var waiting: JSONValue?
                 #expect(try await waitUntil("one message sent, one waiting after a 429") {
@@ -180,7 +188,6 @@ struct BotMessageTests {
                 await service.application.messages.sendDue()
                 #expect(chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited } == 1)
                 #expect(chats.reduce(0) { $0 + simulator.api.messages(chat: $1).count } == 1)
-                simulator.api.endRateWindows()
                 clock.advance(1)
                 #expect(try await waitUntil("the waiting message sent after retry_after") {
                     await service.application.messages.sendDue()
@@ -188,6 +195,13 @@ struct BotMessageTests {
                         .allSatisfy { $0 == "sent" }
                 })
                 #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
+                // The counters moved: two sent, one 429; nothing is queued any more.
+                let after = try await Self.metrics(service)
+                #expect(after.contains("telegate_messages_total{result=\"sent\"} 2\n"), "\(after)")
+                #expect(after.contains("telegate_messages_total{result=\"rate_limited\"} 1\n"))
+                #expect(after.contains("telegate_messages_total{result=\"unreachable\"} 0\n"))
+                #expect(after.contains("telegate_message_queue_depth 0\n"))
+                #expect(after.contains("telegate_message_oldest_queued_seconds 0\n"))
             }
         }
     }
@@ -195,7 +209,7 @@ struct BotMessageTests {
     @Test("Bad input is refused with a documented code and nothing is queued; the messages:send token can do nothing else")
     func refusals() async throws {
         let clock = TestClock(Int64(Date().timeIntervalSince1970))
-        let simulator = Self.simulator(chats: [Self.firstChat])
+        let simulator = Self.simulator(clock: clock, chats: [Self.firstChat])
         try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
             try await TestService.run(clock: clock) { service in
                 let users = try await Self.prepare(service, base: base, chats: [Self.firstChat])
