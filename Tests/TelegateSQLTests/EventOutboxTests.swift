@@ -30,7 +30,7 @@ struct EventOutboxTests {
     }
 
     static func deliveries(_ storage: any TelegateStorage, _ webhook: StoredWebhook) async throws -> [WebhookDelivery] {
-        try await storage.events.deliveries(webhook: webhook.id, after: nil, limit: 1000)
+        try await storage.webhookDeliveries.deliveries(webhook: webhook.id, status: nil, before: nil, limit: 1000).reversed()
     }
 
     @Test("A first login appends user.created with the profile and one pending delivery; the repeat appends nothing",
@@ -162,8 +162,8 @@ struct EventOutboxTests {
             let hook = Self.webhook([.userErased])
             try await Self.saveApp(storage, webhooks: [hook])
             let user = try await storage.users.insertIfAbsent(Fixture.user()).user
-            #expect(try await storage.users.delete(id: user.id))
-            #expect(try await storage.users.delete(id: user.id) == false)
+            #expect(try await storage.users.delete(id: user.id, at: Fixture.now))
+            #expect(try await storage.users.delete(id: user.id, at: Fixture.now) == false)
 
             let erased = try await Self.events(storage).filter { $0.type == .userErased }
             try #require(erased.count == 1)
@@ -198,10 +198,10 @@ struct EventOutboxTests {
             reset.externalID = nil
             #expect(try await storage.links.update(reset, expecting: .linked))
             // Removing a link that is not linked says nothing; a linked one is unlinked.
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id, at: Fixture.now)
             _ = try await storage.links.insertIfAbsent(Fixture.linkedLink(user, adapter: Fixture.clerk, externalID: "user_2"))
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id)
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id, at: Fixture.now)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id, at: Fixture.now)
 
             let events = try await Self.events(storage).filter { $0.type != .userCreated }
             #expect(events.map(\.type) == [.userLinked, .userUnlinked, .userLinked, .userUnlinked])
@@ -275,7 +275,7 @@ struct EventOutboxTests {
                             _ = try await storage.users.setStatus(
                                 id: user.id, status: step % 2 == 0 ? .disabled : .active, at: Fixture.now + Int64(step))
                         }
-                        #expect(try await storage.users.delete(id: user.id))
+                        #expect(try await storage.users.delete(id: user.id, at: Fixture.now))
                         return user
                     }
                 }

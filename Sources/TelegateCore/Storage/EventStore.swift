@@ -6,8 +6,6 @@ public protocol EventStore: Sendable {
     func appendIfSubscribed(_ event: OutboxEvent) async throws -> Bool
     /// `appID`'s events in outbox order, after sequence number `after`, at most `limit`.
     func events(appID: AppID, after: Int64?, limit: Int) async throws -> [OutboxEvent]
-    /// The deliveries to endpoint `webhook` in outbox order, after event sequence number `after`, at most `limit`.
-    func deliveries(webhook: WebhookID, after: Int64?, limit: Int) async throws -> [WebhookDelivery]
 }
 
 /// One event's delivery to one endpoint.

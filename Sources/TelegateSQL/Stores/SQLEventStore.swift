@@ -21,16 +21,6 @@ struct SQLEventStore: EventStore {
         ).compactMap(OutboxEvent.init(row:))
     }
 
-    func deliveries(webhook: WebhookID, after: Int64?, limit: Int) async throws -> [WebhookDelivery] {
-        try await database.read(
-            """
-            SELECT endpoint_id, event_seq, event_id, app_id, user_id, status, attempts, next_attempt_at, last_status,
-                last_error, delivered_at, created_at
-            FROM webhook_deliveries WHERE endpoint_id = \(webhook.rawValue) AND event_seq > \(after ?? 0)
-            ORDER BY event_seq LIMIT \(limit)
-            """
-        ).compactMap(WebhookDelivery.init(row:))
-    }
 }
 
 extension OutboxEvent {
@@ -47,7 +37,7 @@ extension OutboxEvent {
 }
 
 extension WebhookDelivery {
-    /// A row of the `webhook_deliveries` columns ``SQLEventStore`` selects.
+    /// A row of the `webhook_deliveries` columns the deliveries listing of ``SQLWebhookDeliveryQueue`` selects.
     init?(row: any SQLRow) {
         guard let webhook = row.text(0).flatMap(WebhookID.init(rawValue:)), let seq = row.integer(1),
             let eventID = row.text(2).flatMap(EventID.init(rawValue:)), let appID = row.text(3).flatMap(AppID.init(rawValue:)),

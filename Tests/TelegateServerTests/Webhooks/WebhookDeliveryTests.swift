@@ -270,12 +270,12 @@ struct WebhookDeliveryTests {
                     ProviderLink(
                         appID: AppSpec.pollID, adapter: convex, userID: user.id, state: .linked, externalID: "acct_1",
                         syncedProfileDigest: nil, updatedAt: clock.now))
-                try await storage.links.delete(appID: AppSpec.pollID, adapter: convex, userID: user.id)
+                try await storage.links.delete(appID: AppSpec.pollID, adapter: convex, userID: user.id, at: clock.now)
                 _ = try await storage.users.setStatus(id: user.id, status: .disabled, at: clock.now)
                 _ = try await storage.users.setStatus(id: user.id, status: .active, at: clock.now)
                 _ = try await storage.events.appendIfSubscribed(
                     .messageFailed(appID: AppSpec.pollID, userID: user.id, messageID: "msg_1", reason: "blocked", at: clock.now))
-                _ = try await storage.users.delete(id: user.id)
+                _ = try await storage.users.delete(id: user.id, at: clock.now)
                 let endpoint = try #require(try await storage.configuration.app(AppSpec.pollID)?.webhooks.first)
                 try await storage.webhookDeliveries.appendTest(
                     .webhookTest(appID: AppSpec.pollID, webhook: endpoint.id, at: clock.now), to: endpoint.id)
