@@ -92,7 +92,7 @@ struct EventOutboxTests {
             #expect(try await Self.events(storage).map(\.type) == [.userCreated])
             #expect(try await Self.deliveries(storage, hook).isEmpty)
             let login = OutboxEvent.userLogin(
-                appID: Fixture.poll, userID: user.id, proof: .widget, botID: 1, adapter: Fixture.convex, at: Fixture.now)
+                appID: Fixture.poll, userID: user.id, proof: .widget, botID: 1, target: .adapter(Fixture.convex), at: Fixture.now)
             #expect(try await storage.events.appendIfSubscribed(login) == false)
 
             hook.description = "changed"
@@ -219,7 +219,7 @@ struct EventOutboxTests {
             try await Self.saveApp(storage, webhooks: [others])
             let user = try await storage.users.insertIfAbsent(Fixture.user()).user
             let login = OutboxEvent.userLogin(
-                appID: Fixture.poll, userID: user.id, proof: .initData, botID: 7_000_000_001, adapter: Fixture.convex,
+                appID: Fixture.poll, userID: user.id, proof: .initData, botID: 7_000_000_001, target: .adapter(Fixture.convex),
                 at: Fixture.now + 5)
             #expect(try await storage.events.appendIfSubscribed(login) == false)
             #expect(try await Self.events(storage).map(\.type) == [.userCreated])
@@ -351,7 +351,7 @@ struct EventSchemaTests {
         case .userEnabled: .statusChanged(appID: user.appID, userID: user.id, to: .active, at: 0)
         case .userErased: .userErased(appID: user.appID, userID: user.id, telegramID: 1, at: 0)
         case .userLogin:
-            .userLogin(appID: user.appID, userID: user.id, proof: .widget, botID: 1, adapter: Fixture.convex, at: 0)
+            .userLogin(appID: user.appID, userID: user.id, proof: .widget, botID: 1, target: .adapter(Fixture.convex), at: 0)
         case .messageFailed: .messageFailed(appID: user.appID, userID: user.id, messageID: "msg_1", reason: "blocked", at: 0)
         case .webhookTest: .webhookTest(appID: user.appID, webhook: webhook, at: 0)
         }
