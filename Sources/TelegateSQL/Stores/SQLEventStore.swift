@@ -21,6 +21,21 @@ struct SQLEventStore: EventStore {
         ).compactMap(OutboxEvent.init(row:))
     }
 
+    /// One statement: the deliveries go with their event (ON DELETE CASCADE).
+    func pruneSettled(before: Int64, limit: Int) async throws -> Int {
+        try await database.write(
+            """
+            DELETE FROM events WHERE seq IN (
+                SELECT e.seq FROM events e
+                WHERE e.occurred_at < \(before)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq AND d.status = 'pending')
+                ORDER BY e.seq LIMIT \(limit))
+            RETURNING 1
+            """
+        ).count
+    }
+
 }
 
 extension OutboxEvent {
