@@ -89,7 +89,8 @@ struct UserAdminRoutes {
                 guard let adapter = AdapterName(rawValue: call.parameter("adapter")),
                     let link = try await backend.services.storage.links.link(appID: user.appID, adapter: adapter, userID: user.id)
                 else { throw TelegateError(.linkNotFound, "this user has no link for that adapter") }
-                try await backend.services.storage.links.delete(appID: user.appID, adapter: adapter, userID: user.id)
+                try await backend.services.storage.links.delete(
+                    appID: user.appID, adapter: adapter, userID: user.id, at: backend.services.clock.now)
                 await backend.record(
                     "user.unlinked", call: call, appID: user.appID, target: "user:\(user.id)",
                     extra: [("adapter", .string(adapter.rawValue)), ("externalId", link.externalID.map(JSONValue.string) ?? .null)])
@@ -105,7 +106,7 @@ struct UserAdminRoutes {
                 if call.query("atProvider") == "true" {
                     outcomes = await deleteAtProviders(user)
                 }
-                _ = try await backend.services.storage.users.delete(id: user.id)
+                _ = try await backend.services.storage.users.delete(id: user.id, at: backend.services.clock.now)
                 await backend.record(
                     "user.erased", call: call, appID: user.appID, target: "user:\(user.id)",
                     extra: [("providerDeletions", .array(outcomes))])

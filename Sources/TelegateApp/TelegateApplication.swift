@@ -159,6 +159,15 @@ public final class TelegateApplication: Sendable {
                 + "master key it was sealed with, or give this configuration a database of its own (database.url)")
     }
 
+    /// The pruning of expired tokens, codes and sessions and of settled events past `server.events.retention`, on
+    /// this application's storage and clock.
+    var pruner: ExpiredTokenPruner {
+        ExpiredTokenPruner(
+            store: services.storage.refreshTokens, codes: services.storage.authorizationCodes,
+            sessions: services.storage.browserSessions, events: services.storage.events,
+            eventRetention: configuration.server.events.retention, clock: services.clock, logger: services.logger)
+    }
+
     /// The HTTP application, bound to `host:port` from the configuration unless given.
     public func httpApplication(
         host: String? = nil, port: Int? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -168,9 +177,7 @@ public final class TelegateApplication: Sendable {
         let options = TelegateRouter.Options(
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
             trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
-        let pruner = ExpiredTokenPruner(
-            store: services.storage.refreshTokens, codes: services.storage.authorizationCodes,
-            sessions: services.storage.browserSessions, clock: services.clock, logger: services.logger)
+        let pruner = self.pruner
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
         return Application(
             router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
@@ -179,7 +186,8 @@ public final class TelegateApplication: Sendable {
                 address: .hostname(host ?? configuration.server.host, port: port ?? configuration.server.port),
                 serverName: "Telegate", backlog: Self.listenBacklog),
             services: [
-                // Expired refresh tokens, families, authorization codes and browser sessions leave the tables.
+                // Expired refresh tokens, families, authorization codes and browser sessions, and settled events past
+                // their retention, leave the tables.
                 PeriodicService(interval: ExpiredTokenPruner.interval) { [pruner] in await pruner.prune() },
                 // Changes made elsewhere (another instance, the CLI on the database, `config apply`) take effect here.
                 PeriodicService(interval: Self.reloadInterval) { [reloader] in await reloader.reloadReportingFailure() },

@@ -48,8 +48,8 @@ struct AdminStoreTests {
             #expect(try await storage.refreshTokens.createFamily(family, tokens: [Fixture.token(family)]))
             #expect(try await storage.refreshTokens.families(userID: older.id) == [family])
 
-            #expect(try await storage.users.delete(id: older.id))
-            #expect(try await storage.users.delete(id: older.id) == false)
+            #expect(try await storage.users.delete(id: older.id, at: Fixture.now))
+            #expect(try await storage.users.delete(id: older.id, at: Fixture.now) == false)
             #expect(try await storage.users.user(id: older.id) == nil)
             #expect(try await storage.links.links(userID: older.id).isEmpty)
             #expect(try await storage.refreshTokens.families(userID: older.id).isEmpty)

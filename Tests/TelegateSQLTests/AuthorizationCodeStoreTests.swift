@@ -83,7 +83,7 @@ struct AuthorizationCodeStoreTests {
             let user = try await storage.seedUser()
             let code = Self.code(user)
             try await storage.authorizationCodes.save(code)
-            #expect(try await storage.users.delete(id: user.id))
+            #expect(try await storage.users.delete(id: user.id, at: Fixture.now))
             #expect(try await storage.authorizationCodes.redeem(appID: user.appID, hash: code.hash, at: Fixture.now) == .unknown)
         }
     }

@@ -55,7 +55,7 @@ struct BrowserSessionStoreTests {
             #expect(try await storage.browserSessions.session(appID: user.appID, hash: old.hash) == nil)
             try await storage.consents.record(
                 Consent(appID: user.appID, userID: user.id, clientID: Self.django, scopes: ["openid"], grantedAt: Fixture.now))
-            #expect(try await storage.users.delete(id: user.id))
+            #expect(try await storage.users.delete(id: user.id, at: Fixture.now))
             #expect(try await storage.browserSessions.session(appID: user.appID, hash: live.hash) == nil)
             #expect(try await storage.consents.consent(appID: user.appID, userID: user.id, clientID: Self.django) == nil)
         }

@@ -30,7 +30,7 @@ struct EventOutboxTests {
     }
 
     static func deliveries(_ storage: any TelegateStorage, _ webhook: StoredWebhook) async throws -> [WebhookDelivery] {
-        try await storage.events.deliveries(webhook: webhook.id, after: nil, limit: 1000)
+        try await storage.webhookDeliveries.deliveries(webhook: webhook.id, status: nil, before: nil, limit: 1000).reversed()
     }
 
     @Test("A first login appends user.created with the profile and one pending delivery; the repeat appends nothing",
@@ -92,7 +92,7 @@ struct EventOutboxTests {
             #expect(try await Self.events(storage).map(\.type) == [.userCreated])
             #expect(try await Self.deliveries(storage, hook).isEmpty)
             let login = OutboxEvent.userLogin(
-                appID: Fixture.poll, userID: user.id, proof: .widget, botID: 1, adapter: Fixture.convex, at: Fixture.now)
+                appID: Fixture.poll, userID: user.id, proof: .widget, botID: 1, target: .adapter(Fixture.convex), at: Fixture.now)
             #expect(try await storage.events.appendIfSubscribed(login) == false)
 
             hook.description = "changed"
@@ -162,8 +162,8 @@ struct EventOutboxTests {
             let hook = Self.webhook([.userErased])
             try await Self.saveApp(storage, webhooks: [hook])
             let user = try await storage.users.insertIfAbsent(Fixture.user()).user
-            #expect(try await storage.users.delete(id: user.id))
-            #expect(try await storage.users.delete(id: user.id) == false)
+            #expect(try await storage.users.delete(id: user.id, at: Fixture.now))
+            #expect(try await storage.users.delete(id: user.id, at: Fixture.now) == false)
 
             let erased = try await Self.events(storage).filter { $0.type == .userErased }
             try #require(erased.count == 1)
@@ -198,10 +198,10 @@ struct EventOutboxTests {
             reset.externalID = nil
             #expect(try await storage.links.update(reset, expecting: .linked))
             // Removing a link that is not linked says nothing; a linked one is unlinked.
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id, at: Fixture.now)
             _ = try await storage.links.insertIfAbsent(Fixture.linkedLink(user, adapter: Fixture.clerk, externalID: "user_2"))
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id)
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id, at: Fixture.now)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id, at: Fixture.now)
 
             let events = try await Self.events(storage).filter { $0.type != .userCreated }
             #expect(events.map(\.type) == [.userLinked, .userUnlinked, .userLinked, .userUnlinked])
@@ -219,7 +219,7 @@ struct EventOutboxTests {
             try await Self.saveApp(storage, webhooks: [others])
             let user = try await storage.users.insertIfAbsent(Fixture.user()).user
             let login = OutboxEvent.userLogin(
-                appID: Fixture.poll, userID: user.id, proof: .initData, botID: 7_000_000_001, adapter: Fixture.convex,
+                appID: Fixture.poll, userID: user.id, proof: .initData, botID: 7_000_000_001, target: .adapter(Fixture.convex),
                 at: Fixture.now + 5)
             #expect(try await storage.events.appendIfSubscribed(login) == false)
             #expect(try await Self.events(storage).map(\.type) == [.userCreated])
@@ -275,7 +275,7 @@ struct EventOutboxTests {
                             _ = try await storage.users.setStatus(
                                 id: user.id, status: step % 2 == 0 ? .disabled : .active, at: Fixture.now + Int64(step))
                         }
-                        #expect(try await storage.users.delete(id: user.id))
+                        #expect(try await storage.users.delete(id: user.id, at: Fixture.now))
                         return user
                     }
                 }
@@ -351,7 +351,7 @@ struct EventSchemaTests {
         case .userEnabled: .statusChanged(appID: user.appID, userID: user.id, to: .active, at: 0)
         case .userErased: .userErased(appID: user.appID, userID: user.id, telegramID: 1, at: 0)
         case .userLogin:
-            .userLogin(appID: user.appID, userID: user.id, proof: .widget, botID: 1, adapter: Fixture.convex, at: 0)
+            .userLogin(appID: user.appID, userID: user.id, proof: .widget, botID: 1, target: .adapter(Fixture.convex), at: 0)
         case .messageFailed: .messageFailed(appID: user.appID, userID: user.id, messageID: "msg_1", reason: "blocked", at: 0)
         case .webhookTest: .webhookTest(appID: user.appID, webhook: webhook, at: 0)
         }

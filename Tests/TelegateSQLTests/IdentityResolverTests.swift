@@ -39,9 +39,9 @@ private final class CountingUserStore: UserStore {
         try await base.users(appID: appID, username: username, after: cursor, limit: limit)
     }
 
-    func delete(id: UserID) async throws -> Bool {
+    func delete(id: UserID, at: Int64) async throws -> Bool {
         count.withLock { $0 += 1 }
-        return try await base.delete(id: id)
+        return try await base.delete(id: id, at: at)
     }
 }
 

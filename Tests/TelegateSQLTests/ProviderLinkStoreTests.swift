@@ -116,11 +116,11 @@ struct ProviderLinkStoreTests {
             _ = try await storage.links.insertIfAbsent(convex)
             _ = try await storage.links.insertIfAbsent(clerk)
 
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id, at: Fixture.now)
             #expect(try await storage.links.link(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id) == nil)
             #expect(try await storage.links.link(appID: Fixture.poll, adapter: Fixture.clerk, userID: user.id) == clerk)
 
-            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id)
+            try await storage.links.delete(appID: Fixture.poll, adapter: Fixture.convex, userID: user.id, at: Fixture.now)
             let fresh = Fixture.creatingLink(user, at: Fixture.now + 60)
             let reinserted = try await storage.links.insertIfAbsent(fresh)
             #expect(reinserted.inserted)

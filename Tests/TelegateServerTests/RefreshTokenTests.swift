@@ -183,11 +183,7 @@ struct RefreshTokenTests {
             let live = try #require(try await refresh(service, fresh).json["refresh_token"]?.stringValue)
             let store = service.application.services.storage.refreshTokens
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) != nil)
-            let pruner = ExpiredTokenPruner(
-                store: store, codes: service.application.services.storage.authorizationCodes,
-                sessions: service.application.services.storage.browserSessions, clock: service.clock.wallClock,
-                logger: service.application.services.logger)
-            await pruner.prune()
+            await service.application.pruner.prune()
             #expect(try await store.token(familyID: Self.familyID(old), hash: Self.hash(old)) == nil)
             #expect(try await store.token(familyID: Self.familyID(live), hash: Self.hash(live)) != nil)
             #expect(try await refresh(service, live).status == 200)

@@ -155,11 +155,12 @@ struct WebhookAdminTests {
             service.rememberSecrets([added.json["secret"]?.stringValue ?? ""])
             let id = try #require(added.json["id"]?.stringValue.flatMap(WebhookID.init(rawValue:)))
             let events = service.application.services.storage.events
+            let deliveries = service.application.services.storage.webhookDeliveries
 
             #expect(try await service.exchange(initData: try service.signedInitData()).status == 200)
             #expect(try await service.exchange(initData: try service.signedInitData()).status == 200)
             #expect(try await events.events(appID: Self.poll, after: nil, limit: 10).map(\.type) == [.userCreated])
-            #expect(try await events.deliveries(webhook: id, after: nil, limit: 10).count == 1)
+            #expect(try await deliveries.deliveries(webhook: id, status: nil, before: nil, limit: 10).count == 1)
 
             let logins = try await service.admin(.post, "/apps/poll/webhooks", body: Self.endpoint(["user.login"]), token: token)
             service.rememberSecrets([logins.json["secret"]?.stringValue ?? ""])
@@ -167,7 +168,38 @@ struct WebhookAdminTests {
             let all = try await events.events(appID: Self.poll, after: nil, limit: 10)
             #expect(all.map(\.type) == [.userCreated, .userLogin])
             #expect(all.last?.data["proof"] == .string("initData"))
-            #expect(try await events.deliveries(webhook: id, after: nil, limit: 10).count == 1)
+            #expect(try await deliveries.deliveries(webhook: id, status: nil, before: nil, limit: 10).count == 1)
+        }
+    }
+
+    @Test("Unlinking and erasing through the admin API stamp user.unlinked and user.erased with the service's clock")
+    func adminChangesUseTheClock() async throws {
+        try await TestService.run { service in
+            let token = try await service.adminToken()
+            let added = try await service.admin(
+                .post, "/apps/poll/webhooks", body: Self.endpoint(["user.unlinked", "user.erased"]), token: token)
+            service.rememberSecrets([added.json["secret"]?.stringValue ?? ""])
+            let storage = service.application.services.storage
+            #expect(try await service.exchange(initData: try service.signedInitData()).status == 200)
+            let user = try #require(try await storage.users.users(appID: Self.poll, username: nil, after: nil, limit: 1).first)
+            let convex = try #require(AdapterName(rawValue: "convex"))
+            _ = try await storage.links.insertIfAbsent(
+                ProviderLink(
+                    appID: Self.poll, adapter: convex, userID: user.id, state: .linked, externalID: "acct_1",
+                    syncedProfileDigest: nil, updatedAt: service.clock.now))
+
+            service.clock.advance(3_600)
+            let unlinked = try await service.admin(.delete, "/apps/poll/users/\(user.id)/links/convex", token: token)
+            #expect(unlinked.status == 204, "\(unlinked.body)")
+            let unlinkedAt = service.clock.now
+            service.clock.advance(86_400)
+            let erased = try await service.admin(.delete, "/apps/poll/users/\(user.id)", token: token)
+            #expect(erased.status == 200, "\(erased.body)")
+
+            let events = try await storage.events.events(appID: Self.poll, after: nil, limit: 10)
+                .filter { [.userUnlinked, .userErased].contains($0.type) }
+            #expect(events.map(\.type) == [.userUnlinked, .userErased])
+            #expect(events.map(\.occurredAt) == [unlinkedAt, service.clock.now])
         }
     }
 }

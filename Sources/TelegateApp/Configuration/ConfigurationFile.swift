@@ -21,7 +21,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC", "webhooks"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC", "webhooks", "events"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -66,6 +66,13 @@ public enum ConfigurationFile {
                     throw ConfigurationError("server.webhooks.pollInterval must be between 1 and 60 seconds")
                 }
                 configuration.server.webhooks.pollInterval = .seconds(interval)
+            }
+            if let events = try server.object("events", allowed: ["retention"]), let retention = try events.integer("retention") {
+                guard EventSettings.allowedRetention.contains(retention) else {
+                    throw ConfigurationError(
+                        "server.events.retention must be between \(EventSettings.allowedRetention.lowerBound) and \(EventSettings.allowedRetention.upperBound) seconds")
+                }
+                configuration.server.events.retention = retention
             }
             if let connections = try server.object("connections", allowed: ConnectionSettings.keys) {
                 configuration.server.connections = try ConnectionSettings.limits(connections)

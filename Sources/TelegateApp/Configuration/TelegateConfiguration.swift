@@ -36,6 +36,8 @@ public struct TelegateConfiguration: Sendable {
         public var telegramOIDC = TelegramOIDCSettings.telegram
         /// Webhook delivery (`server.webhooks`).
         public var webhooks = WebhookSettings()
+        /// How long settled events are kept (`server.events`).
+        public var events = EventSettings()
 
         /// Creates the settings; the rest starts at its default.
         public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
@@ -78,6 +80,19 @@ public struct WebhookSettings: Sendable {
     /// How often each instance checks the delivery queue when nothing it did appended an event (`pollInterval`,
     /// seconds, 1 to 60; default 1). Events appended by other instances and the CLI wait at most this long.
     public var pollInterval: Duration = .seconds(1)
+
+    /// The defaults.
+    public init() {}
+}
+
+/// `server.events`: how long the outbox keeps what it has delivered.
+public struct EventSettings: Sendable {
+    /// The accepted `retention`, in seconds: an hour to ten years.
+    public static let allowedRetention: ClosedRange<Int64> = 3_600...315_360_000
+
+    /// How long an event is kept once every delivery of it is settled (`delivered` or `dead`), in seconds (default
+    /// 30 days). Events with a pending delivery are kept however old they are.
+    public var retention: Int64 = 30 * 86_400
 
     /// The defaults.
     public init() {}

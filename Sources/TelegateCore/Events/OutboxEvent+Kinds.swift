@@ -43,13 +43,27 @@ extension OutboxEvent {
             [("adapter", .string(adapter.rawValue)), ("provider", provider.map(JSONValue.string) ?? .null), ("accountId", .string(accountID))])
     }
 
-    /// `user.login`: the kind of proof, the bot that checked it and the adapter that issued.
+    /// What a login signed the user in to: an exchange's adapter, or an OAuth client of the app's OpenID Provider
+    /// (the hosted login pages).
+    public enum LoginTarget: Sendable, Equatable {
+        case adapter(AdapterName)
+        case client(ClientID)
+    }
+
+    /// `user.login`: the kind of proof, the bot that checked it, and the adapter that issued (`client` `null`) or the
+    /// OAuth client the hosted pages signed the user in to (`adapter` `null`).
     public static func userLogin(
-        appID: AppID, userID: UserID, proof: TelegramIdentity.Proof, botID: Int64, adapter: AdapterName, at: Int64
+        appID: AppID, userID: UserID, proof: TelegramIdentity.Proof, botID: Int64, target: LoginTarget, at: Int64
     ) -> OutboxEvent {
-        OutboxEvent(
+        var adapter = JSONValue.null
+        var client = JSONValue.null
+        switch target {
+        case .adapter(let name): adapter = .string(name.rawValue)
+        case .client(let id): client = .string(id.rawValue)
+        }
+        return OutboxEvent(
             .userLogin, appID: appID, userID: userID, occurredAt: at,
-            [("proof", .string(proof.rawValue)), ("botId", .integer(botID)), ("adapter", .string(adapter.rawValue))])
+            [("proof", .string(proof.rawValue)), ("botId", .integer(botID)), ("adapter", adapter), ("client", client)])
     }
 
     /// `message.failed`: the message and why Telegram did not take it (`blocked`, `never_started`, `chat_not_found`,

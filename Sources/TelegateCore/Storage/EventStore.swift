@@ -6,8 +6,10 @@ public protocol EventStore: Sendable {
     func appendIfSubscribed(_ event: OutboxEvent) async throws -> Bool
     /// `appID`'s events in outbox order, after sequence number `after`, at most `limit`.
     func events(appID: AppID, after: Int64?, limit: Int) async throws -> [OutboxEvent]
-    /// The deliveries to endpoint `webhook` in outbox order, after event sequence number `after`, at most `limit`.
-    func deliveries(webhook: WebhookID, after: Int64?, limit: Int) async throws -> [WebhookDelivery]
+    /// Deletes at most `limit` settled events that occurred before `before` (Unix seconds), oldest first, with their
+    /// deliveries: events whose every delivery is `delivered` or `dead`, or that have none. An event with a pending
+    /// delivery is never deleted. How many were deleted.
+    func pruneSettled(before: Int64, limit: Int) async throws -> Int
 }
 
 /// One event's delivery to one endpoint.

@@ -9,8 +9,8 @@ public protocol ProviderLinkStore: Sendable {
     /// Replaces the link if its state is still `expected`; `false` when another caller changed it first. In the same
     /// transaction, `creating` → `linked` appends `user.linked` and `linked` → `creating` appends `user.unlinked`.
     func update(_ link: ProviderLink, expecting expected: ProviderLink.State) async throws -> Bool
-    /// Removes the link, appending `user.unlinked` in the same transaction when it was linked.
-    func delete(appID: AppID, adapter: AdapterName, userID: UserID) async throws
+    /// Removes the link, appending `user.unlinked` (stamped `at`) in the same transaction when it was linked.
+    func delete(appID: AppID, adapter: AdapterName, userID: UserID, at: Int64) async throws
     /// Every link of `userID`, sorted by adapter name.
     func links(userID: UserID) async throws -> [ProviderLink]
 }

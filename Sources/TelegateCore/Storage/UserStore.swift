@@ -20,6 +20,6 @@ public protocol UserStore: Sendable {
     /// `username` (without `@`, compared case-insensitively); only those after `cursor`, at most `limit`.
     func users(appID: AppID, username: String?, after cursor: UserCursor?, limit: Int) async throws -> [UserRecord]
     /// Erases a user and everything that hangs off it (provider links, refresh-token families and their tokens);
-    /// `user.erased` is appended in the same transaction. `false` for an unknown id.
-    func delete(id: UserID) async throws -> Bool
+    /// `user.erased`, stamped `at`, is appended in the same transaction. `false` for an unknown id.
+    func delete(id: UserID, at: Int64) async throws -> Bool
 }

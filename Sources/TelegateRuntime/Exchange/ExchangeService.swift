@@ -22,8 +22,7 @@ public struct ExchangeService: Sendable {
     /// Providers refusing the adapter's credentials, per adapter: an admin must act, once a minute is enough.
     private let adapterAuthFailures = SecurityEventWindow(threshold: 1)
     private let faults: FaultInjector
-    private let events: any EventStore
-    private let webhookWakeup: WebhookWakeup
+    private let loginEvents: LoginEvents
 
     /// Creates the service.
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
@@ -31,8 +30,7 @@ public struct ExchangeService: Sendable {
         self.identities = IdentityResolver(
             users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
         self.faults = services.faults
-        self.events = services.storage.events
-        self.webhookWakeup = services.webhookWakeup
+        self.loginEvents = LoginEvents(services: services)
         self.metrics = services.metrics
         self.logger = services.logger
         self.clock = ContinuousClock()
@@ -77,16 +75,7 @@ public struct ExchangeService: Sendable {
                     for: subject, options: IssueOptions(organization: body.organization, requestID: requestID, nonce: body.nonce))
             }
             _ = stage(.issue, app: appLabel, since: mark)
-            if runtime.subscribedEvents.contains(.userLogin) {
-                _ = try await events.appendIfSubscribed(
-                    .userLogin(
-                        appID: appID, userID: subject.user.id, proof: identity.proof, botID: bot.settings.botID,
-                        adapter: adapterName, at: wallClock.now))
-            }
-            // A first login (or a subscribed login) queued deliveries: send them now rather than at the next poll.
-            if !runtime.subscribedEvents.isEmpty, subject.created || runtime.subscribedEvents.contains(.userLogin) {
-                webhookWakeup.nudge()
-            }
+            try await loginEvents.signedIn(subject, to: .adapter(adapterName), in: runtime)
             try faults.reach(.afterProviderBeforeResponse)
             let duration = clock.now - started
             metrics.recordExchange(app: appLabel, provider: providerLabel, outcome: "success", duration: duration)

@@ -30,6 +30,7 @@ public struct AuthorizationService: Sendable {
     private let services: TelegateServices
     private let identities: IdentityResolver
     private let sessions: BrowserSessions
+    private let loginEvents: LoginEvents
 
     /// Creates the service.
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
@@ -38,6 +39,7 @@ public struct AuthorizationService: Sendable {
         identities = IdentityResolver(
             users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
         sessions = BrowserSessions(store: services.storage.browserSessions, users: services.storage.users, clock: services.clock)
+        loginEvents = LoginEvents(services: services)
     }
 
     /// Answers one submission of `parameters` to the authorization endpoint of `appID`; `sessionCookie` is the
@@ -149,7 +151,7 @@ public struct AuthorizationService: Sendable {
         }
 
         /// Verifies the proof (`verified` names the identity and the bot that checked it), resolves the local user
-        /// as the exchange does, and starts a session.
+        /// as the exchange does, starts a session and records the sign-in's events as the exchange does.
         private func login(
             proof: String, replacing: String?, _ verified: () async throws -> (identity: TelegramIdentity, botID: Int64)
         ) async throws -> AuthorizationOutcome {
@@ -170,6 +172,7 @@ public struct AuthorizationService: Sendable {
             let login = UserLogin(at: service.services.clock.now, proof: subject.identity.proof)
             let started = try await service.sessions.start(
                 user: subject.user, login: login, app: runtime.settings, replacing: replacing)
+            try await service.loginEvents.signedIn(subject, to: .client(client.id), in: runtime)
             var outcome = try await continued(started.session, user: subject.user)
             outcome.startedSession = (started.cookie, runtime.settings.sessionLifetime)
             return outcome

@@ -376,6 +376,10 @@ package enum SQLSchema {
                 "CREATE INDEX bot_messages_due ON bot_messages (status, next_attempt_at)",
                 "CREATE INDEX bot_messages_by_user ON bot_messages (user_id)",
             ]),
+        // Event retention: pruning a settled event finds (and deletes, ON DELETE CASCADE) its deliveries by event.
+        Migration(
+            version: 15,
+            statements: ["CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_seq, status)"]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

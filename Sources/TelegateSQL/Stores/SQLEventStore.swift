@@ -21,16 +21,21 @@ struct SQLEventStore: EventStore {
         ).compactMap(OutboxEvent.init(row:))
     }
 
-    func deliveries(webhook: WebhookID, after: Int64?, limit: Int) async throws -> [WebhookDelivery] {
-        try await database.read(
+    /// One statement: the deliveries go with their event (ON DELETE CASCADE).
+    func pruneSettled(before: Int64, limit: Int) async throws -> Int {
+        try await database.write(
             """
-            SELECT endpoint_id, event_seq, event_id, app_id, user_id, status, attempts, next_attempt_at, last_status,
-                last_error, delivered_at, created_at
-            FROM webhook_deliveries WHERE endpoint_id = \(webhook.rawValue) AND event_seq > \(after ?? 0)
-            ORDER BY event_seq LIMIT \(limit)
+            DELETE FROM events WHERE seq IN (
+                SELECT e.seq FROM events e
+                WHERE e.occurred_at < \(before)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq AND d.status = 'pending')
+                ORDER BY e.seq LIMIT \(limit))
+            RETURNING 1
             """
-        ).compactMap(WebhookDelivery.init(row:))
+        ).count
     }
+
 }
 
 extension OutboxEvent {
@@ -47,7 +52,7 @@ extension OutboxEvent {
 }
 
 extension WebhookDelivery {
-    /// A row of the `webhook_deliveries` columns ``SQLEventStore`` selects.
+    /// A row of the `webhook_deliveries` columns the deliveries listing of ``SQLWebhookDeliveryQueue`` selects.
     init?(row: any SQLRow) {
         guard let webhook = row.text(0).flatMap(WebhookID.init(rawValue:)), let seq = row.integer(1),
             let eventID = row.text(2).flatMap(EventID.init(rawValue:)), let appID = row.text(3).flatMap(AppID.init(rawValue:)),

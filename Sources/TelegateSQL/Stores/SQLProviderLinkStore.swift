@@ -1,4 +1,3 @@
-import Foundation
 import TelegateCore
 
 struct SQLProviderLinkStore: ProviderLinkStore {
@@ -78,8 +77,7 @@ struct SQLProviderLinkStore: ProviderLinkStore {
     }
 
     /// Removing a linked link appends `user.unlinked` in the same transaction.
-    func delete(appID: AppID, adapter: AdapterName, userID: UserID) async throws {
-        let now = Int64(Date.now.timeIntervalSince1970)
+    func delete(appID: AppID, adapter: AdapterName, userID: UserID, at now: Int64) async throws {
         try await database.write { session in
             guard
                 let removed = try await session.query(

@@ -1,4 +1,3 @@
-import Foundation
 import TelegateCore
 import TelegramAuth
 
@@ -119,9 +118,8 @@ struct SQLUserStore: UserStore {
     }
 
     /// Appends `user.erased` (ids only) in the deleting transaction.
-    func delete(id: UserID) async throws -> Bool {
-        let now = Int64(Date.now.timeIntervalSince1970)
-        return try await database.write { session in
+    func delete(id: UserID, at now: Int64) async throws -> Bool {
+        try await database.write { session in
             // Provider links, refresh families and their tokens go with the user (ON DELETE CASCADE).
             guard
                 let row = try await session.query(

@@ -356,9 +356,7 @@ struct AuthorizationEndpointTests {
             let hash = RandomSecret.hash(try #require(browser.jar["telegate_session"]))
             let storage = service.application.services.storage
             let poll = AppID(rawValue: "poll")!
-            let pruner = ExpiredTokenPruner(
-                store: storage.refreshTokens, codes: storage.authorizationCodes, sessions: storage.browserSessions,
-                clock: service.clock.wallClock, logger: service.application.services.logger)
+            let pruner = service.application.pruner
             service.clock.advance(3600)
             await pruner.prune()
             #expect(try await storage.authorizationCodes.redeem(appID: poll, hash: RandomSecret.hash(code), at: service.clock.now - 3599) != .unknown)

@@ -155,6 +155,46 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test(
+        "A hosted login delivers user.created and one user.login naming the proof and the OAuth client, signed and valid against their schemas",
+        .enabled(if: StandardWebhooksVerifier.isAvailable, "needs python3 with standardwebhooks and jsonschema"))
+    func hostedLogin() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let receiver = Receiver()
+        try await LoopbackServer.serving({ receiver.router() }) { base in
+            try await TestService.run(clock: clock) { service in
+                try await Self.subscribe(service, url: base + "/hooks", events: "user.created, user.login")
+                try await service.installClients()
+                let browser = AuthorizationBrowser(service)
+                #expect(try await AuthorizationEndpointTests.logIn(browser).status == 303)
+                // Single sign-on with the browser session is no new login.
+                #expect(try await browser.authorize(AuthorizationEndpointTests.request()).status == 303)
+                #expect(
+                    try await Self.deliver(service) {
+                        let deliveries = try await Self.deliveries(service)
+                        return deliveries.count == 2 && deliveries.allSatisfy { $0.status == .delivered }
+                    })
+                let received = receiver.requests.withLock { $0 }
+                #expect(received.count == 2)
+                let bodies = try received.map { try JSONValue.parse(String(decoding: $0.body, as: UTF8.self)) }
+                #expect(bodies.map { $0["type"]?.stringValue } == ["user.created", "user.login"])
+                let login = try #require(bodies.last?["data"])
+                #expect(login["proof"] == .string("initData"))
+                #expect(login["client"] == .string("django"))
+                #expect(login["adapter"] == .null)
+                #expect(login["user"] == bodies.first?["data"]?["user"])
+                let checks = try zip(received, bodies).map { request, body in
+                    let type = body["type"]?.stringValue ?? ""
+                    let schema = try String(contentsOf: Self.fixtures.appendingPathComponent("\(type).json"), encoding: .utf8)
+                    return StandardWebhooksVerifier.Request(
+                        secret: Self.secret, headers: request.headers, body: request.body, now: clock.now, schema: schema)
+                }
+                let check = try await StandardWebhooksVerifier.verify(checks)
+                #expect(check.status == 0, "\(check.output)")
+            }
+        }
+    }
+
     @Test("The receiver down for a while: deliveries are retried, and once it is back every event arrives once, each user's in order")
     func outageThenPerUserOrder() async throws {
         let clock = TestClock(Int64(Date().timeIntervalSince1970))
@@ -270,12 +310,12 @@ struct WebhookDeliveryTests {
                     ProviderLink(
                         appID: AppSpec.pollID, adapter: convex, userID: user.id, state: .linked, externalID: "acct_1",
                         syncedProfileDigest: nil, updatedAt: clock.now))
-                try await storage.links.delete(appID: AppSpec.pollID, adapter: convex, userID: user.id)
+                try await storage.links.delete(appID: AppSpec.pollID, adapter: convex, userID: user.id, at: clock.now)
                 _ = try await storage.users.setStatus(id: user.id, status: .disabled, at: clock.now)
                 _ = try await storage.users.setStatus(id: user.id, status: .active, at: clock.now)
                 _ = try await storage.events.appendIfSubscribed(
                     .messageFailed(appID: AppSpec.pollID, userID: user.id, messageID: "msg_1", reason: "blocked", at: clock.now))
-                _ = try await storage.users.delete(id: user.id)
+                _ = try await storage.users.delete(id: user.id, at: clock.now)
                 let endpoint = try #require(try await storage.configuration.app(AppSpec.pollID)?.webhooks.first)
                 try await storage.webhookDeliveries.appendTest(
                     .webhookTest(appID: AppSpec.pollID, webhook: endpoint.id, at: clock.now), to: endpoint.id)
