@@ -1,0 +1,2 @@
+import HummingbirdWebSocket
+import TelegateVerifier
