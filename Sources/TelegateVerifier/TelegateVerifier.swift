@@ -94,7 +94,7 @@ public actor TelegateVerifier {
     /// of that client.
     public func introspect(_ token: String) async throws(VerificationError) -> Introspection {
         guard let client = options.introspectionClient else { throw .introspectionNotConfigured }
-        if metadata == nil, mayFetch { await refetch() }
+        if metadata == nil, fetching != nil || mayFetch { await refetch() }
         guard let metadata else { throw .introspectionUnavailable }
         guard let url = metadata.introspectionURL else { throw .introspectionNotConfigured }
         do {
@@ -109,7 +109,8 @@ public actor TelegateVerifier {
     /// interval old (or there was none).
     private func key(_ kid: String) async throws(VerificationError) -> PublishedKeys.Key {
         if let key = keys.keys[kid] { return key }
-        if mayFetch { await refetch() }
+        // A fetch under way is joined whatever the interval: it may bring the key.
+        if fetching != nil || mayFetch { await refetch() }
         if let key = keys.keys[kid] { return key }
         throw hasKeys ? .unknownKey : .keysUnavailable
     }

@@ -31,3 +31,32 @@ public enum VerificationError: Error, Equatable, Sendable {
     /// Introspection answered `active: false`: the token is revoked, expired or unknown to the issuer.
     case revoked
 }
+
+extension VerificationError: CustomStringConvertible {
+    /// A short English reason, safe to show to the token's holder (it names no key, claim value or secret).
+    public var description: String {
+        switch self {
+        case .malformed: "the token is not a well-formed JWT"
+        case .unsupportedAlgorithm: "the token's algorithm is not accepted"
+        case .algorithmMismatch: "the token's algorithm is not its key's"
+        case .unknownKey: "the token is signed with an unknown key"
+        case .invalidSignature: "the token's signature is invalid"
+        case .wrongType: "the token is of another type"
+        case .wrongIssuer: "the token is from another issuer"
+        case .wrongAudience: "the token is meant for another audience"
+        case .expired: "the token has expired"
+        case .notYetValid: "the token is not valid yet"
+        case .missingClaim(let name): "the token has no valid \(name) claim"
+        case .keysUnavailable: "the issuer's keys are unavailable"
+        case .introspectionNotConfigured: "introspection is not configured"
+        case .introspectionUnavailable: "the issuer's introspection endpoint is unavailable"
+        case .revoked: "the token has been revoked"
+        }
+    }
+
+    /// Whether the issuer could not be reached to decide (keys or introspection unavailable): the token may be
+    /// good, so the caller should answer "try again later" rather than "unauthorized".
+    public var isUnavailable: Bool {
+        self == .keysUnavailable || self == .introspectionUnavailable
+    }
+}
