@@ -301,6 +301,7 @@ let package = Package(
             dependencies: [
                 "TelegateVerifier", hummingbird, logging,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ]),
         .testTarget(
             name: "TelegateVerifierTests",
@@ -309,6 +310,7 @@ let package = Package(
                 "TelegramAuth", "StrictJSON", hummingbird, httpClient, jwtKit, crypto, logging,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
