@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdWebSocket
 import NIOWebSocket
 import Synchronization
@@ -15,13 +16,11 @@ public final class AuthenticatedWebSocket: Sendable {
     struct State {
         /// `nil` until the first `auth` message is accepted; the app is handed the connection only after that.
         var token: VerifiedToken?
-        /// Counts identities, so an expiry timer of a replaced identity does nothing.
-        var generation: Int
         var closed: Bool
     }
 
     init(messages: AsyncStream<WebSocketMessage>, outbound: WebSocketOutboundWriter) {
-        state = Mutex(State(token: nil, generation: 0, closed: false))
+        state = Mutex(State(token: nil, closed: false))
         self.messages = messages
         self.outbound = outbound
     }
@@ -38,18 +37,14 @@ public final class AuthenticatedWebSocket: Sendable {
     /// Whether a token was accepted.
     var isAuthenticated: Bool { state.withLock { $0.token != nil } }
 
-    /// Replaces the identity; returns its generation.
-    func replace(with token: VerifiedToken) -> Int {
-        state.withLock { state in
-            state.token = token
-            state.generation += 1
-            return state.generation
-        }
+    /// Replaces the identity.
+    func replace(with token: VerifiedToken) {
+        state.withLock { $0.token = token }
     }
 
-    /// Whether `generation` is still the current identity.
-    func isCurrent(_ generation: Int) -> Bool {
-        state.withLock { !$0.closed && $0.generation == generation }
+    /// When the current identity's token expires; `nil` once the connection is closed.
+    var currentExpiry: Date? {
+        state.withLock { $0.closed ? nil : $0.token?.expiresAt }
     }
 
     /// Marks the connection closed; `true` for the first caller only.

@@ -27,19 +27,25 @@ public struct TelegateWebSocketAuthenticator: Sendable {
     private let kind: TokenKind
     private let deadline: Duration
     private let maxMessageSize: Int
+    private let checkingRevocation: Bool
 
     /// An authenticator accepting tokens of `kind` (access tokens by default) that `verifier` accepts; the first
     /// message must arrive within `deadline` on the verifier's clock; messages are at most `maxMessageSize` bytes.
-    public init(verifier: TelegateVerifier, kind: TokenKind = .accessToken, deadline: Duration = .seconds(10), maxMessageSize: Int = 1 << 20) {
+    /// With `checkingRevocation`, each `auth` message's token is also introspected.
+    public init(
+        verifier: TelegateVerifier, kind: TokenKind = .accessToken, deadline: Duration = .seconds(10), maxMessageSize: Int = 1 << 20,
+        checkingRevocation: Bool = false
+    ) {
         self.verifier = verifier
         self.kind = kind
         self.deadline = deadline
         self.maxMessageSize = maxMessageSize
+        self.checkingRevocation = checkingRevocation
     }
 
     private enum Event: Sendable {
-        /// An identity was accepted: its generation and when its token expires.
-        case identity(generation: Int, expiresAt: Date)
+        /// An identity was accepted; its token expires at `expiresAt`.
+        case identity(expiresAt: Date)
         /// The app's handler returned.
         case handlerFinished
     }
@@ -70,8 +76,9 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                     switch AuthMessage(message) {
                     case .auth(let token):
                         do throws(VerificationError) {
-                            let verified = try await verifier.verify(token, as: kind)
-                            eventSink.yield(.identity(generation: socket.replace(with: verified), expiresAt: verified.expiresAt))
+                            let verified = try await verifier.verify(token, as: kind, checkingRevocation: checkingRevocation)
+                            socket.replace(with: verified)
+                            eventSink.yield(.identity(expiresAt: verified.expiresAt))
                         } catch {
                             logger.debug("WebSocket token refused", metadata: ["reason": "\(error)"])
                             await socket.close(Self.closeReason(for: error))
@@ -88,9 +95,12 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                 }
             }
             var started = false
+            // The earliest deadline an expiry timer waits for: a timer follows the identity it finds when it wakes,
+            // so a new one is needed only for a token that expires sooner (resent tokens add no timers).
+            var earliestTimer: Date?
             for await event in events {
                 switch event {
-                case .identity(let generation, let expiresAt):
+                case .identity(let expiresAt):
                     if !started {
                         started = true
                         group.addTask {
@@ -102,9 +112,19 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                             }
                         }
                     }
-                    group.addTask {
-                        try await clock.sleep(expiresAt)
-                        if socket.isCurrent(generation) { await socket.close(.unauthorized) }
+                    if earliestTimer.map({ expiresAt < $0 }) ?? true {
+                        earliestTimer = expiresAt
+                        group.addTask {
+                            var deadline = expiresAt
+                            while let current = socket.currentExpiry {
+                                if current <= deadline, clock.now() >= current {
+                                    await socket.close(.unauthorized)
+                                    return
+                                }
+                                deadline = max(current, deadline)
+                                try await clock.sleep(deadline)
+                            }
+                        }
                     }
                 case .handlerFinished:
                     await socket.close()

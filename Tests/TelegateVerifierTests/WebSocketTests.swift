@@ -86,6 +86,36 @@ struct WebSocketTests {
         }
     }
 
+    @Test("A swapped-in token moves the expiry: the first token's exp passes without a close, the new one's closes with 4401")
+    func swapMovesExpiry() async throws {
+        try await VerifierRig.run { rig in
+            let (_, first) = try await rig.exchange()
+            rig.clock.advance(300)
+            let (_, second) = try await rig.exchange()
+            let firstExpiry = try #require(unverifiedPart(first)["exp"]?.integerValue)
+            let secondExpiry = try #require(unverifiedPart(second)["exp"]?.integerValue)
+            let secondID = try #require(unverifiedPart(second)["jti"]?.stringValue)
+            try await Self.backend(rig, name: "moves") { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    try await outbound.writeTextMessage(Self.auth(first))
+                    try await outbound.writeTextMessage(Self.auth(second))
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() == .text(secondID))
+                    rig.clock.advance(firstExpiry - rig.clock.telegate.now)
+                    // The expiry timer woke at the first token's exp and went back to sleep until the second's.
+                    try await waitUntil("the expiry timer sleeps again") { rig.clock.sleeping == 1 }
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() == .text(secondID))
+                    rig.clock.advance(secondExpiry - rig.clock.telegate.now)
+                    while try await replies.next() != nil {}
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4401)
+            }
+            #expect(BackendApp.connections.withLock { $0["moves"] } == 1)
+        }
+    }
+
     @Test("A token of another app or audience is refused with 4403, at first and when swapping")
     func otherApp() async throws {
         try await VerifierRig.run { rig in
