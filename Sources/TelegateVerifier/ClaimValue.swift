@@ -1,11 +1,18 @@
 /// A claim's JSON value, as the token carries it.
 public enum ClaimValue: Sendable, Equatable, Codable {
+    /// A JSON string.
     case string(String)
+    /// A JSON number that is a whole number within 64 bits (`exp`, `telegram_id`).
     case integer(Int64)
+    /// Any other JSON number.
     case number(Double)
+    /// `true` or `false`.
     case bool(Bool)
+    /// A JSON array (`aud` with several audiences, `amr`).
     case array([ClaimValue])
+    /// A JSON object.
     case object([String: ClaimValue])
+    /// `null`.
     case null
 
     /// The string, if this is one.
