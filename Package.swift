@@ -307,11 +307,10 @@ let package = Package(
             name: "TelegateVerifierTests",
             dependencies: [
                 "TelegateVerifier", "TelegateVerifierHummingbird", "TelegateTesting", "TelegateApp", "TelegateCore", "TelegateAdmin",
-                "TelegramAuth", "StrictJSON", hummingbird, httpClient, jwtKit, crypto, logging,
+                "TelegramAuth", "StrictJSON", hummingbird, httpClient, crypto, logging,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
     ] + providers.flatMap(\.targets)
