@@ -80,6 +80,10 @@ let package = Package(
         .library(name: "ExchangeSubmission", targets: ["ExchangeSubmission"]),
         // What a provider's tests build on: configurations, an in-process server, fakes.
         .library(name: "TelegateTesting", targets: ["TelegateTesting"]),
+        // For app backends: verify Telegate's tokens (no server dependencies), and its Hummingbird middleware and
+        // WebSocket authenticator.
+        .library(name: "TelegateVerifier", targets: ["TelegateVerifier"]),
+        .library(name: "TelegateVerifierHummingbird", targets: ["TelegateVerifierHummingbird"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -98,6 +102,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
         // HTTP parts as Hummingbird's server pipeline carries them (connection timeouts watch them).
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        // WebSockets for TelegateVerifierHummingbird only (the server does not use them).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // Strict JSON (RFC 8259) shared by proof parsing and request bodies.
@@ -284,6 +290,28 @@ let package = Package(
             dependencies: [
                 "SimulatorKit", hummingbird, httpClient, logging, .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+
+        // TelegateVerifier: Telegate's ID and access tokens verified in an app's backend, from the issuer's discovery
+        // document and JWKS alone; it depends on nothing of the server.
+        .target(name: "TelegateVerifier", dependencies: [jwtKit, httpClient, logging, .product(name: "NIOCore", package: "swift-nio")]),
+        // The verifier in a Hummingbird app: the bearer middleware and the WebSocket first-message authenticator.
+        .target(
+            name: "TelegateVerifierHummingbird",
+            dependencies: [
+                "TelegateVerifier", hummingbird, logging,
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "TelegateVerifierTests",
+            dependencies: [
+                "TelegateVerifier", "TelegateVerifierHummingbird", "TelegateTesting", "TelegateApp", "TelegateCore", "TelegateAdmin",
+                "TelegramAuth", "StrictJSON", hummingbird, httpClient, crypto, logging,
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
     ] + providers.flatMap(\.targets)
 )

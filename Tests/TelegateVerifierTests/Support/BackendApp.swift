@@ -1,0 +1,73 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Synchronization
+import TelegateVerifier
+import TelegateVerifierHummingbird
+
+/// The request context of the app backend under test: WebSockets and the verified bearer token.
+struct BackendContext: RequestContext, WebSocketRequestContext, TelegateAuthenticatedContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<BackendContext>
+    var telegateToken: VerifiedToken?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+    }
+}
+
+/// An app's backend as its developers would write it with TelegateVerifierHummingbird: `GET /api/me` behind the bearer
+/// middleware, and `/live`, a WebSocket authenticated by its first message whose handler answers `whoami` with the
+/// current token's `jti`.
+enum BackendApp {
+    /// WebSocket connections the handler was given, over the app's life.
+    static let connections = Mutex<[String: Int]>([:])
+
+    static func router(verifier: TelegateVerifier, authenticator: TelegateWebSocketAuthenticator, name: String) -> Router<BackendContext> {
+        let router = Router(context: BackendContext.self)
+        router.group("api").add(middleware: TelegateBearerMiddleware(verifier: verifier)).get("me") { _, context in
+            context.telegateToken?.subject ?? ""
+        }
+        router.ws("/live") { inbound, outbound, context in
+            try await authenticator.handle(inbound, outbound, logger: context.logger) { socket in
+                connections.withLock { $0[name, default: 0] += 1 }
+                for await message in socket.messages where message == .text("whoami") {
+                    try await socket.outbound.writeTextMessage(socket.token.tokenID ?? "")
+                }
+            }
+        }
+        return router
+    }
+
+    /// Serves the backend on a free loopback port while `body` runs with its port.
+    static func serving(
+        verifier: TelegateVerifier, authenticator: TelegateWebSocketAuthenticator, name: String, _ body: (Int) async throws -> Void
+    ) async throws {
+        let quiet = Logger(label: "test.backend") { _ in SwiftLogNoOpLogHandler() }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            let (ports, ready) = AsyncStream.makeStream(of: Int.self)
+            tasks.addTask {
+                defer { ready.finish() }
+                let routes = router(verifier: verifier, authenticator: authenticator, name: name)
+                let application = Application(
+                    router: routes, server: .http1WebSocketUpgrade(webSocketRouter: routes),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { ready.yield($0.localAddress?.port ?? 0) }, logger: quiet)
+                try await application.run()
+            }
+            var started: Int?
+            for await port in ports {
+                started = port
+                break
+            }
+            defer { tasks.cancelAll() }
+            guard let port = started else {
+                try await tasks.next()
+                return
+            }
+            try await body(port)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOWebSocket
+import TelegateVerifier
+import TelegateVerifierHummingbird
+import TelegateTesting
+import Testing
+
+/// TelegateWebSocketAuthenticator with hummingbird-websocket's client: first-message authentication, identities
+/// swapped in place, expiry and refusals, with tokens from a running Telegate and the test's clock.
+@Suite("TelegateVerifier WebSocket authenticator")
+struct WebSocketTests {
+    private static let quiet = Logger(label: "test.ws") { _ in SwiftLogNoOpLogHandler() }
+
+    /// Runs a backend whose WebSocket authenticator verifies `poll`'s access tokens, and calls `body` with its URL.
+    private static func backend(_ rig: VerifierRig, name: String, _ body: (String) async throws -> Void) async throws {
+        let verifier = rig.verifier(audience: rig.pollResource)
+        let authenticator = TelegateWebSocketAuthenticator(verifier: verifier, deadline: .seconds(10))
+        try await BackendApp.serving(verifier: verifier, authenticator: authenticator, name: name) { port in
+            try await body("ws://127.0.0.1:\(port)/live")
+        }
+    }
+
+    private static func auth(_ token: String) -> String {
+        "{\"type\":\"auth\",\"token\":\"\(token)\"}"
+    }
+
+    /// Connects, sends `messages`, and returns the close code the server ended with.
+    private static func closeCode(_ url: String, sending messages: [String]) async throws -> UInt16? {
+        let frame = try await WebSocketClient.connect(url: url, logger: quiet) { inbound, outbound, _ in
+            for message in messages { try await outbound.writeTextMessage(message) }
+            for try await _ in inbound.messages(maxSize: 1 << 20) {}
+        }
+        return frame.map { UInt16(webSocketErrorCode: $0.closeCode) }
+    }
+
+    @Test("The first message authenticates; three auth messages swap the identity on the same connection")
+    func swaps() async throws {
+        try await VerifierRig.run { rig in
+            var exchanged: [String] = []
+            for _ in 0..<4 { exchanged.append(try await rig.exchange().accessToken) }
+            let tokens = exchanged
+            let ids = try tokens.map { try #require(unverifiedPart($0)["jti"]?.stringValue) }
+            try await Self.backend(rig, name: "swaps") { url in
+                let answers = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    var answers: [String] = []
+                    for token in tokens {
+                        try await outbound.writeTextMessage(Self.auth(token))
+                        try await outbound.writeTextMessage("whoami")
+                        if case .text(let answer) = try await replies.next() { answers.append(answer) }
+                    }
+                    #expect(answers == ids)
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+                #expect(answers.map { UInt16(webSocketErrorCode: $0.closeCode) } != 4401)
+            }
+            #expect(BackendApp.connections.withLock { $0["swaps"] } == 1)
+        }
+    }
+
+    @Test("The identity's expiry closes with 4401; so does an expired token, a forged one, or a first message that is not auth")
+    func expiry() async throws {
+        try await VerifierRig.run { rig in
+            let (idToken, accessToken) = try await rig.exchange()
+            let expiresIn = try #require(unverifiedPart(accessToken)["exp"]?.integerValue) - rig.clock.telegate.now
+            try await Self.backend(rig, name: "expiry") { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    try await outbound.writeTextMessage(Self.auth(accessToken))
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() != nil)
+                    rig.clock.advance(expiresIn)
+                    while try await replies.next() != nil {}
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4401)
+                #expect(try await Self.closeCode(url, sending: ["hello"]) == 4401)
+                #expect(try await Self.closeCode(url, sending: [Self.auth("not-a-token")]) == 4401)
+                #expect(try await Self.closeCode(url, sending: ["{\"type\":\"auth\"}"]) == 4401)
+                // An ID token is not an access token.
+                #expect(try await Self.closeCode(url, sending: [Self.auth(idToken)]) == 4401)
+                // Already expired when sent.
+                #expect(try await Self.closeCode(url, sending: [Self.auth(accessToken)]) == 4401)
+            }
+        }
+    }
+
+    @Test("A swapped-in token moves the expiry: the first token's exp passes without a close, the new one's closes with 4401")
+    func swapMovesExpiry() async throws {
+        try await VerifierRig.run { rig in
+            let (_, first) = try await rig.exchange()
+            rig.clock.advance(300)
+            let (_, second) = try await rig.exchange()
+            let firstExpiry = try #require(unverifiedPart(first)["exp"]?.integerValue)
+            let secondExpiry = try #require(unverifiedPart(second)["exp"]?.integerValue)
+            let secondID = try #require(unverifiedPart(second)["jti"]?.stringValue)
+            try await Self.backend(rig, name: "moves") { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    try await outbound.writeTextMessage(Self.auth(first))
+                    try await outbound.writeTextMessage(Self.auth(second))
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() == .text(secondID))
+                    rig.clock.advance(firstExpiry - rig.clock.telegate.now)
+                    // The expiry timer woke at the first token's exp and went back to sleep until the second's.
+                    try await waitUntil("the expiry timer sleeps again") { rig.clock.sleeping == 1 }
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() == .text(secondID))
+                    rig.clock.advance(secondExpiry - rig.clock.telegate.now)
+                    while try await replies.next() != nil {}
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4401)
+            }
+            #expect(BackendApp.connections.withLock { $0["moves"] } == 1)
+        }
+    }
+
+    @Test("A token of another app or audience is refused with 4403, at first and when swapping")
+    func otherApp() async throws {
+        try await VerifierRig.run { rig in
+            let (_, quiz) = try await rig.exchange(app: "quiz")
+            let (_, supabase) = try await rig.exchange(provider: "supabase")
+            let (_, poll) = try await rig.exchange()
+            try await Self.backend(rig, name: "other") { url async throws in
+                #expect(try await Self.closeCode(url, sending: [Self.auth(quiz)]) == 4403)
+                #expect(try await Self.closeCode(url, sending: [Self.auth(supabase)]) == 4403)
+                #expect(try await Self.closeCode(url, sending: [Self.auth(poll), Self.auth(quiz)]) == 4403)
+            }
+        }
+    }
+
+    @Test("No first message within the deadline closes with 4408")
+    func deadline() async throws {
+        try await VerifierRig.run { rig in
+            try await Self.backend(rig, name: "deadline") { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, _, _ in
+                    try await waitUntil("the server waits for the first message") { rig.clock.sleeping > 0 }
+                    rig.clock.advance(10)
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4408)
+            }
+        }
+    }
+}
