@@ -15,6 +15,9 @@ Scenarios:
   widget   No Mini App: a #tgAuthResult= return signs in (and leaves the URL), then signIn({widget}) does.
   convex   convexAuth() with an adapter whose ID token lives shorter than its access token, for --seconds: never
            an expired ID token.
+  socket   The WebSocket helpers on stand-in sockets: connectionParams, an {"type":"auth"} message per refresh on an
+           open socket, a controlled reconnect (close 4000, or the reconnect callback) with inPlace: false, nothing
+           sent to a closed socket.
 
 The page is served by the script at http://127.0.0.1:PORT (the app must allow that origin). Every wait is for a
 condition. Chromium: /usr/bin/chromium, or CHROMIUM=path. Prints one JSON line with what was seen, then "ok";
@@ -121,7 +124,7 @@ def open_page(context, url):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["tabs", "revoke", "signout", "widget", "convex"])
+    parser.add_argument("scenario", choices=["tabs", "revoke", "signout", "widget", "convex", "socket"])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--page-port", type=int, required=True)
     parser.add_argument("--app", required=True)
@@ -214,6 +217,36 @@ def main():
               }
               return { distinct: seen.length, expired: expired.length, nulls: nulls.length };
             }""", [args.app, args.provider, base, args.seconds])
+        elif args.scenario == "socket":
+            page = open_page(context, origin + "/app.html")
+            out["socket"] = page.evaluate("""async () => {
+              const { sdk, telegate } = window;
+              const sent = [], closed = [];
+              let reconnected = 0;
+              const open = { readyState: 1, send: (m) => sent.push(JSON.parse(m)), close: (code) => closed.push(code) };
+              const params = await sdk.trpcConnectionParams(telegate)();
+              const graphql = await sdk.graphqlWsConnectionParams(telegate, { kind: "id" })();
+              const session = await telegate.getSession();
+              const stop = sdk.authenticateSocket(telegate, open);
+              const closedSocket = { readyState: 3, send: () => sent.push("closed"), close: () => closed.push("closed") };
+              const stopClosed = sdk.authenticateSocket(telegate, () => closedSocket);
+              const tokens = [];
+              for (let i = 0; i < 3; i += 1) tokens.push(await telegate.getToken({ forceRefresh: true }));
+              stop();
+              stopClosed();
+              const other = { readyState: 1, send: () => sent.push("unexpected"), close: (code) => closed.push(code) };
+              const stopClosing = sdk.authenticateSocket(telegate, () => other, { inPlace: false });
+              const stopCalling = sdk.authenticateSocket(telegate, other, { inPlace: false, reconnect: () => { reconnected += 1; } });
+              await telegate.getToken({ forceRefresh: true });
+              stopClosing();
+              stopCalling();
+              await telegate.getToken({ forceRefresh: true });
+              return {
+                params: params.token === session.accessToken, graphql: graphql.token === session.idToken,
+                messages: sent.length, inOrder: sent.every((m, i) => m.type === "auth" && m.token === tokens[i]),
+                closed, reconnected,
+              };
+            }""")
         browser.close()
     server.shutdown()
     print(json.dumps(out))

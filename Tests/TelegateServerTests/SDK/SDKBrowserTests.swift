@@ -9,7 +9,9 @@ import Testing
 
 /// The browser SDK's session client (`createTelegate`) in real headless Chromium against a live Telegate that reads
 /// the system clock (`Tests/Interop/sdk/sdk_session.py`, Playwright for Python, handed the system's Chromium),
-/// inside a Telegram WebApp stand-in. Refresh grants are counted by Telegate itself (`telegate_refreshes_total`).
+/// inside a Telegram WebApp stand-in: two tabs sharing one session of 5-second tokens, a revoked family, signOut,
+/// Login Widget proofs, the Convex glue and the WebSocket helpers. Refresh grants are counted by Telegate itself
+/// (`telegate_refreshes_total`).
 /// Serialized: one browser at a time.
 @Suite("Browser SDK sessions", .serialized)
 struct SDKBrowserTests {
@@ -155,6 +157,21 @@ struct SDKBrowserTests {
         #expect(seen["convex"]?["expired"]?.integerValue == 0, "\(seen)")
         #expect(seen["convex"]?["nulls"]?.integerValue == 0, "\(seen)")
         #expect((seen["convex"]?["distinct"]?.integerValue ?? 0) >= 3, "the ID token was renewed by its own exp: \(seen)")
+    }
+
+    @Test(
+        "WebSocket helpers: connectionParams carry the token; each refresh sends one auth message on an open socket; inPlace: false reconnects",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func socketHelpers() async throws {
+        let seen = try await Self.run("socket")
+        let socket = seen["socket"]
+        #expect(socket?["params"] == .bool(true), "\(seen)")
+        #expect(socket?["graphql"] == .bool(true), "\(seen)")
+        #expect(socket?["messages"]?.integerValue == 3, "\(seen)")
+        #expect(socket?["inOrder"] == .bool(true), "\(seen)")
+        #expect(socket?["closed"] == .array([.number("4000")]), "\(seen)")
+        #expect(socket?["reconnected"]?.integerValue == 1, "\(seen)")
     }
 }
 

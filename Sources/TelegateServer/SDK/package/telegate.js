@@ -462,6 +462,7 @@ export function createTelegate({
   let inflight = null;
   let timer = null;
   let peerAnswer = null;
+  let peerSeen = false;
   let peerLock = null;
   const peerLockReleased = new Set();
 
@@ -530,6 +531,7 @@ export function createTelegate({
   if (channel) {
     channel.onmessage = (event) => {
       const message = event.data || {};
+      peerSeen = true;
       if (message.type === "session") {
         if (message.session && adopt(message.session) && !storage.shared) persist();
         if (peerAnswer) peerAnswer(message.session);
@@ -669,8 +671,9 @@ export function createTelegate({
   async function renew(seen, kind) {
     const renewed = () => session && (seen ? tokenOf(session, kind) !== seen : isFresh(session, kind));
     adopt(await readStored());
-    // The tab that held the lock before may have renewed: its announcement can still be on its way.
-    if (!renewed() && session) adopt(await askPeers());
+    // The tab that held the lock before may have renewed: its announcement can still be on its way. (A tab that
+    // never heard from another, as in a Mini App's single webview, has nobody to ask.)
+    if (!renewed() && session && peerSeen) adopt(await askPeers());
     if (session) {
       if (renewed()) return;
       if (session.refreshToken) {
