@@ -175,7 +175,10 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
-            resources: [.embedInCode("SDK/telegate.js")]),
+            // The SDK's package folder is served as is: its module and declarations are embedded, the rest is
+            // the package's own (package.json, README.md).
+            exclude: ["SDK/package/package.json", "SDK/package/README.md"],
+            resources: [.embedInCode("SDK/package/telegate.js"), .embedInCode("SDK/package/telegate.d.ts")]),
 
         // What every provider simulator shares: call counters, injected faults, serving.
         .target(

@@ -5,7 +5,8 @@ import Testing
 
 /// The browser SDK in a real headless Chromium: a Mini App page (a stand-in `window.Telegram.WebApp` carrying
 /// initData signed for the test bot) imports `/sdk/telegate.js` from a live Telegate, exchanges, and signs in to
-/// the Clerk simulator's Frontend API through `signInWithClerk`, with Clerk Core 2 and Core 3 shaped clients.
+/// the Clerk simulator's Frontend API through `signInWithClerk` (and `signInToClerk` on a `createTelegate` client),
+/// with Clerk Core 2 and Core 3 shaped clients.
 @Suite("Browser SDK")
 struct BrowserSignInTests {
     @Test(
@@ -26,11 +27,12 @@ struct BrowserSignInTests {
             #expect(result["again"]?["alreadyActive"] == .bool(true))
             #expect(result["core3"]?["status"]?.stringValue == "complete")
             #expect(result["core3"]?["sessionId"]?.stringValue?.hasPrefix("sess_") == true)
+            #expect(result["glue"]?["status"]?.stringValue == "complete", "signInToClerk on a createTelegate client")
             #expect(result["convex"]?["jwt"] == .bool(true))
             #expect(result["convex"]?["shared"] == .bool(true))
             #expect(result["convex"]?["cached"] == .bool(true))
             #expect(result["convex"]?["refreshed"] == .bool(true))
-            #expect(harness.simulator.sessions.count == 2)
+            #expect(harness.simulator.sessions.count == 3)
             #expect(harness.simulator.users.count == 1)
         }
     }
@@ -43,7 +45,7 @@ struct BrowserSignInTests {
         <html><body><pre id="result">pending</pre>
         <script>window.Telegram = { WebApp: { initData: \(JSONValue.string(initData).serialized) } };</script>
         <script type="module">
-        import { exchange, signInWithClerk, convexAuth } from "\(telegate)/sdk/telegate.js";
+        import { exchange, signInWithClerk, convexAuth, createTelegate, memoryStorage, signInToClerk } from "\(telegate)/sdk/telegate.js";
         const FAPI = "\(fapi)";
         async function fapiSignIn(ticket) {
           const response = await fetch(FAPI + "/v1/client/sign_ins", {
@@ -101,6 +103,8 @@ struct BrowserSignInTests {
           out.again = await signInWithClerk(clerk, second.credential);
           const third = await exchange({ baseURL: "\(telegate)", app: "shop" });
           out.core3 = await signInWithClerk(core3Clerk(), third.credential);
+          const client = createTelegate({ baseURL: "\(telegate)", app: "shop", provider: "clerk", storage: memoryStorage() });
+          out.glue = await signInToClerk(client, core3Clerk());
           const fetchAccessToken = convexAuth({ baseURL: "\(telegate)", app: "shop", provider: "convex" });
           const [a, b] = await Promise.all([fetchAccessToken({ forceRefreshToken: false }), fetchAccessToken({ forceRefreshToken: false })]);
           const cached = await fetchAccessToken({ forceRefreshToken: false });

@@ -7,7 +7,7 @@ import Testing
 /// Telegate, exchanges initData for a custom token and signs in to the Firebase simulator through a stand-in of the
 /// Firebase JS SDK that makes its REST calls (`accounts:signInWithCustomToken` with `{token, returnSecureToken:
 /// true}` and the Web API key, then `accounts:lookup` with the new ID token, and the secure-token refresh), as the
-/// modular and the compat SDK.
+/// modular and the compat SDK; and once more through `signInToFirebase` on a `createTelegate` client.
 @Suite("Firebase browser SDK")
 struct FirebaseBrowserSignInTests {
     @Test(
@@ -29,6 +29,7 @@ struct FirebaseBrowserSignInTests {
             #expect(result["type"]?.stringValue == "firebase_custom_token")
             let first = try #require(result["first"])
             #expect(first["uid"]?.stringValue == "tg:279058397")
+            #expect(result["glue"]?["uid"]?.stringValue == "tg:279058397", "signInToFirebase on a createTelegate client")
             #expect(first["operationType"]?.stringValue == "signIn")
             #expect(first["isNewUser"] == .bool(true))
             #expect(first["createdAt"]?.stringValue?.isEmpty == false)
@@ -47,8 +48,8 @@ struct FirebaseBrowserSignInTests {
             #expect(result["missingSDK"]?.stringValue == "firebase_sdk_missing")
             #expect(result["wrongCredential"]?.stringValue == "invalid_credential")
             #expect(harness.simulator.users.map(\.uid) == ["tg:279058397"])
-            #expect(harness.simulator.control.calls("sign_in_custom_token") == 2)
-            #expect(harness.simulator.control.calls("lookup") == 2)
+            #expect(harness.simulator.control.calls("sign_in_custom_token") == 3)
+            #expect(harness.simulator.control.calls("lookup") == 3)
             #expect(harness.simulator.control.calls("refresh_token") == 1)
         }
     }
@@ -61,7 +62,7 @@ struct FirebaseBrowserSignInTests {
         <html><body><pre id="result">pending</pre>
         <script>window.Telegram = { WebApp: { initData: \(JSONValue.string(initData).serialized) } };</script>
         <script type="module">
-        import { exchange, signInWithFirebase } from "\(telegate)/sdk/telegate.js";
+        import { createTelegate, exchange, memoryStorage, signInToFirebase, signInWithFirebase } from "\(telegate)/sdk/telegate.js";
         const EMULATOR = "\(firebase)";
         async function google(host, path, apiKey, body, contentType) {
           const response = await fetch(`${EMULATOR}/${host}${path}?key=${apiKey}`, {
@@ -119,6 +120,9 @@ struct FirebaseBrowserSignInTests {
           const second = await exchange({ baseURL: "\(telegate)", app: "shop" });
           const compat = await signInWithFirebase(compatAuth, second.credential);
           out.compat = { uid: compat.user.uid, isNewUser: compat._tokenResponse.isNewUser };
+          const client = createTelegate({ baseURL: "\(telegate)", app: "shop", storage: memoryStorage() });
+          const glued = await signInToFirebase(client, auth, { signInWithCustomToken });
+          out.glue = { uid: glued.user.uid };
           try { await signInWithFirebase({}, second.credential); } catch (error) { out.missingSDK = error.code; }
           try { await signInWithFirebase(auth, { type: "clerk_ticket", ticket: "x" }, { signInWithCustomToken }); }
           catch (error) { out.wrongCredential = error.code; }

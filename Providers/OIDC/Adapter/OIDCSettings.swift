@@ -38,9 +38,9 @@ struct OIDCSettings: AdapterSettings {
         .init(
             "algorithm", .string, default: .string("RS256"), allowedValues: SigningAlgorithm.allCases.map(\.rawValue),
             description: "Signing algorithm: RS256 (accepted everywhere), ES256 (fast), EdDSA."),
-        .init("idTokenTTL", .integer, default: .integer(3600), range: 60...86_400, description: "ID token lifetime, seconds."),
+        .init("idTokenTTL", .integer, default: .integer(3600), range: 5...86_400, description: "ID token lifetime, seconds."),
         .init(
-            "accessTokenTTL", .integer, default: .integer(900), range: 60...86_400,
+            "accessTokenTTL", .integer, default: .integer(900), range: 5...86_400,
             description: "Access token lifetime, seconds."),
         .init(
             "refreshTokenTTL", .integer, default: .integer(2_592_000), range: 0...31_536_000,

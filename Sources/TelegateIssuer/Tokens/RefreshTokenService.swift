@@ -154,6 +154,27 @@ public struct RefreshTokenService: Sendable {
         return .failure(.reused(familyID: family.id, userID: family.userID))
     }
 
+    /// Revokes the exchange family `presented` (any token of it, first or later, rotated or not) belongs to, the
+    /// token itself being the proof (RFC 7009 §2.1 for public clients): a family only ever stored inside its unused
+    /// first token is stored now, revoked. Returns the family when this call revoked it; `nil` for a token that is
+    /// unknown, of another app, of an OpenID Provider grant, or whose family had ended already.
+    public func revoke(_ presented: String, appID: AppID, reason: String) async throws -> RefreshFamily? {
+        guard let (familyID, secret) = Self.parts(of: presented) else { return nil }
+        var family = try await stored(presented, appID: appID)?.family
+        if family == nil, secret.utf8.count != Self.successorSecretLength,
+            let first = InitialRefreshToken.open(secret, familyID: familyID, appID: appID, key: sealingKey)
+        {
+            // Stored with no token: the first token then finds its family taken and is refused like any spent one.
+            // A family stored meanwhile (its first token used since) is the one the sealed, authentic id names.
+            let created = try await store.createFamily(first.family, tokens: [])
+            family = created ? first.family : try await store.family(id: familyID)
+        }
+        guard let family, family.appID == appID, family.grant == nil,
+            try await store.revokeFamily(id: family.id, reason: reason, at: clock.now)
+        else { return nil }
+        return family
+    }
+
     /// The stored token `presented` of `appID`, whatever its state, and its family; `nil` for anything else
     /// (including a first token of an exchange's family that was never used, which nothing stores).
     public func stored(_ presented: String, appID: AppID) async throws -> (token: RefreshTokenRecord, family: RefreshFamily)? {

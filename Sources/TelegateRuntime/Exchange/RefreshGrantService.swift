@@ -54,4 +54,16 @@ public struct RefreshGrantService: Sendable {
             return response
         }
     }
+
+    /// Answers the public revocation of an exchange session (`POST /v1/apps/{app}/revoke`): the refresh token
+    /// presented ends its whole family. Unknown tokens, tokens of other apps and of OpenID Provider grants change
+    /// nothing and are answered the same way (RFC 7009 §2.2).
+    public func revoke(appID: AppID, refreshToken: String, requestID: String?) async throws {
+        _ = try served.app(appID)
+        guard let family = try await served.services.refreshTokens.revoke(refreshToken, appID: appID, reason: "signed_out")
+        else { return }
+        await served.services.audit.record(
+            "refresh.family_revoked", appID: appID, target: "user:\(family.userID)", outcome: .success,
+            details: [("family", .string(family.id))], requestID: requestID)
+    }
 }

@@ -6,13 +6,32 @@ import TelegateRuntime
 import TelegramAuth
 
 /// `POST /v1/apps/{app}/token`: the OAuth 2.0 refresh-token grant, form-encoded or JSON, answered with a
-/// standard token response or an OAuth error (`invalid_grant`, …).
+/// standard token response or an OAuth error (`invalid_grant`, …). `POST /v1/apps/{app}/revoke`: the public
+/// revocation of an exchange session (RFC 7009, the refresh token being the proof), answered `200` with no body.
 struct TokenRoutes {
     let refreshGrant: RefreshGrantService
 
     func register(on router: Router<TelegateRequestContext>) {
         router.post("/v1/apps/:app/token") { request, context in try await handle(request, context) }
         router.on("/v1/apps/:app/token", method: .options) { _, _ in Response(status: .noContent) }
+        router.post("/v1/apps/:app/revoke") { request, context in try await revoke(request, context) }
+        router.on("/v1/apps/:app/revoke", method: .options) { _, _ in Response(status: .noContent) }
+    }
+
+    private func revoke(_ request: Request, _ context: TelegateRequestContext) async throws -> Response {
+        guard let appID = context.parameters.get("app").flatMap(AppID.init(rawValue:)) else {
+            throw TelegateError(.appNotFound, "there is no such app")
+        }
+        let parameters = try await Self.parameters(request, context)
+        guard let token = parameters["token"], !token.isEmpty else {
+            throw OAuthError(.invalidRequest, "token is required")
+        }
+        do {
+            try await refreshGrant.revoke(appID: appID, refreshToken: token, requestID: context.requestID)
+        } catch let error as TelegateError where error.status == 503 {
+            throw OAuthError.temporarilyUnavailable
+        }
+        return Response(status: .ok, headers: [.cacheControl: "no-store"])
     }
 
     private func handle(_ request: Request, _ context: TelegateRequestContext) async throws -> Response {

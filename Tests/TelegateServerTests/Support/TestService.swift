@@ -81,10 +81,11 @@ final class TestService: Sendable {
     }
 
     /// Starts a service, runs `body` against it, stops it, and checks that no secret reached the logs.
+    /// `wallClock`, when given, is read instead of `clock` (`.system` for a browser that lives in real time).
     /// `databaseTime` stands in for the database's clock (by default SQLite's, which is this process's). With
     /// `live`, the service listens on a free port of 127.0.0.1, and requests go over HTTP.
     static func run(
-        live: Bool = false, clock: TestClock = TestClock(), databaseTime: DatabaseClock.Reading? = nil,
+        live: Bool = false, clock: TestClock = TestClock(), wallClock: WallClock? = nil, databaseTime: DatabaseClock.Reading? = nil,
         configure: (inout TelegateConfiguration) -> Void = { _ in },
         registry: AdapterRegistry = BuiltinProviders.registry, _ body: (TestService) async throws -> Void
     ) async throws {
@@ -102,7 +103,7 @@ final class TestService: Sendable {
         let telegram = TelegramLoginStub()
         // Telegram's own provider is stubbed; a configured stand-in (a simulator) is reached over HTTP.
         let application = try await TelegateApplication.prepare(
-            configuration: configuration, environment: environment, logger: logs.logger, clock: clock.wallClock,
+            configuration: configuration, environment: environment, logger: logs.logger, clock: wallClock ?? clock.wallClock,
             databaseTime: databaseTime,
             telegramKeys: configuration.server.telegramOIDC == .telegram ? telegram.keySet() : nil, registry: registry)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Drive Telegate's browser SDK (createTelegate) in headless Chromium (Playwright) against a running Telegate.
+
+Usage:
+  sdk_session.py SCENARIO --base-url URL --page-port PORT --app APP --provider ADAPTER [--init-data STR]
+                 [--tg-auth-result B64] [--widget JSON] [--seconds N]
+
+Scenarios:
+  tabs     Two tabs of one Mini App (a Telegram.WebApp stand-in with --init-data) keep one session for --seconds:
+           every 200 ms each asks getToken(); prints the tokens each tab saw, any expired token it was handed, and
+           the refresh grants Telegate counted (telegate_refreshes_total) meanwhile. (The run lasts --seconds by
+           design; every wait of the script itself is for a condition.)
+  revoke   The session's refresh family is revoked behind the page's back; getToken() then signs in again.
+  signout  signOut() (with the first refresh token, and after a refresh) revokes: the refresh token is refused.
+  widget   No Mini App: a #tgAuthResult= return signs in (and leaves the URL), then signIn({widget}) does.
+  convex   convexAuth() with an adapter whose ID token lives shorter than its access token, for --seconds: never
+           an expired ID token.
+  socket   The WebSocket helpers on stand-in sockets: connectionParams, an {"type":"auth"} message per refresh on an
+           open socket, a controlled reconnect (close 4000, or the reconnect callback) with inPlace: false, nothing
+           sent to a closed socket.
+
+The page is served by the script at http://127.0.0.1:PORT (the app must allow that origin). Every wait is for a
+condition. Chromium: /usr/bin/chromium, or CHROMIUM=path. Prints one JSON line with what was seen, then "ok";
+the caller checks the figures.
+"""
+import argparse
+import http.server
+import json
+import os
+import re
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from playwright.sync_api import sync_playwright
+
+TIMEOUT = 120_000
+
+
+def page_html(base_url, app, provider):
+    return f"""<!doctype html><html><body><pre id="result">pending</pre>
+<script type="module">
+import * as sdk from "{base_url}/sdk/telegate.js";
+window.sdk = sdk;
+window.telegate = sdk.createTelegate({{ baseURL: "{base_url}", app: "{app}", provider: "{provider}" }});
+window.ready = true;
+</script></body></html>"""
+
+
+def serve(port, html):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def refreshes(base_url, app):
+    """Telegate's own count of refresh grants by outcome."""
+    text = urllib.request.urlopen(base_url + "/metrics", timeout=30).read().decode()
+    counts = {}
+    for outcome, count in re.findall(r'telegate_refreshes_total\{app="%s",outcome="([a-z_]+)"\} (\d+)' % re.escape(app), text):
+        counts[outcome] = int(count)
+    return counts
+
+
+def post_form(url, fields):
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def stand_in(init_data):
+    return "window.Telegram = { WebApp: { initData: %s, initDataUnsafe: {}, ready() {} } };" % json.dumps(init_data)
+
+
+# Runs in a tab: asks getToken() every 200 ms until `deadline` (ms since the epoch, the same for both tabs), recording
+# what it was handed; then stops listening (so nothing refreshes any more) and takes the token once more, so a
+# refresh in flight at the deadline is recorded too.
+WATCH = """async (deadline) => {
+  const seen = [], expired = [], errors = [];
+  let changes = 0;
+  const record = (token) => {
+    const { exp } = window.sdk.decodeJWT(token);
+    if (exp * 1000 <= Date.now()) expired.push(token.slice(-12));
+    if (!seen.includes(token)) seen.push(token);
+  };
+  const stop = window.telegate.onTokenChange(() => { changes += 1; });
+  while (Date.now() < deadline) {
+    try { record(await window.telegate.getToken()); }
+    catch (error) { errors.push(String(error.code || error.message || error)); }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  stop();
+  record(await window.telegate.getToken());
+  return { seen: seen.map((t) => t.slice(-16)), changes, expired, errors };
+}"""
+
+
+def open_page(context, url):
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.wait_for_function("window.ready === true")
+    return page
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["tabs", "revoke", "signout", "widget", "convex", "socket"])
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--page-port", type=int, required=True)
+    parser.add_argument("--app", required=True)
+    parser.add_argument("--provider", required=True)
+    parser.add_argument("--init-data")
+    parser.add_argument("--tg-auth-result")
+    parser.add_argument("--widget")
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    base = args.base_url.rstrip("/")
+    server = serve(args.page_port, page_html(base, args.app, args.provider))
+    origin = f"http://127.0.0.1:{args.page_port}"
+    key = f"telegate_{args.app}_{args.provider}"
+    out = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"])
+        context = browser.new_context()
+        if args.init_data:
+            context.add_init_script(stand_in(args.init_data))
+        if args.scenario == "tabs":
+            before = refreshes(base, args.app)
+            first = open_page(context, origin + "/app.html")
+            first.evaluate("() => window.telegate.signIn().then(() => true)")
+            second = open_page(context, origin + "/app.html")
+            out["secondStarted"] = second.evaluate("() => window.telegate.getSession().then((s) => !!s)")
+            # Both tabs watch at the same time; each leaves its figures in window.watched when done.
+            deadline = int(time.time() * 1000) + args.seconds * 1000
+            for page in (first, second):
+                page.evaluate(
+                    "([watch, deadline]) => { window.watched = null; (0, eval)(watch)(deadline).then((r) => { window.watched = r; }); }",
+                    [WATCH, deadline])
+            out["tabs"] = []
+            for page in (first, second):
+                page.wait_for_function("window.watched !== null", timeout=TIMEOUT + args.seconds * 1000)
+                out["tabs"].append(page.evaluate("() => window.watched"))
+            after = refreshes(base, args.app)
+            out["refreshes"] = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}
+            out["storage"] = [page.evaluate("() => window.telegate.storageKind") for page in (first, second)]
+            out["refreshTokenInLocalStorage"] = any(
+                page.evaluate("() => Object.keys(localStorage).length > 0") for page in (first, second))
+        elif args.scenario == "revoke":
+            page = open_page(context, origin + "/app.html")
+            page.evaluate("() => window.telegate.signIn().then(() => true)")
+            before = page.evaluate("() => window.telegate.getToken()")
+            refresh_token = page.evaluate(f"() => JSON.parse(sessionStorage.getItem('{key}')).refreshToken")
+            out["revoked"] = post_form(f"{base}/v1/apps/{args.app}/revoke", {"token": refresh_token})[0]
+            after = page.evaluate("() => window.telegate.getToken({ forceRefresh: true })")
+            out["newToken"] = after != before
+            out["subjects"] = page.evaluate("([a, b]) => [window.sdk.decodeJWT(a).sub, window.sdk.decodeJWT(b).sub]", [before, after])
+            out["newFamily"] = page.evaluate(f"() => JSON.parse(sessionStorage.getItem('{key}')).refreshToken.split('.')[0]") != refresh_token.split(".")[0]
+            out["oldRefresh"] = json.loads(post_form(f"{base}/v1/apps/{args.app}/token", {"grant_type": "refresh_token", "refresh_token": refresh_token})[1]).get("error")
+        elif args.scenario == "signout":
+            page = open_page(context, origin + "/app.html")
+            for name, refresh_first in (("firstToken", False), ("afterRefresh", True)):
+                page.evaluate("() => window.telegate.signIn().then(() => true)")
+                if refresh_first:
+                    page.evaluate("() => window.telegate.getToken({ forceRefresh: true })")
+                refresh_token = page.evaluate(f"() => JSON.parse(sessionStorage.getItem('{key}')).refreshToken")
+                page.evaluate("() => window.telegate.signOut()")
+                status, body = post_form(
+                    f"{base}/v1/apps/{args.app}/token", {"grant_type": "refresh_token", "refresh_token": refresh_token})
+                out[name] = {
+                    "status": status, "error": json.loads(body).get("error"),
+                    "session": page.evaluate("() => window.telegate.getSession()"),
+                    "stored": page.evaluate(f"() => sessionStorage.getItem('{key}')"),
+                }
+        elif args.scenario == "widget":
+            page = open_page(context, f"{origin}/app.html#tgAuthResult={args.tg_auth_result}&keep=1")
+            result = page.evaluate("() => window.telegate.signIn()")
+            out["tgAuthResult"] = {"telegramId": result["user"]["telegramId"], "hash": page.evaluate("() => location.hash"),
+                                   "token": page.evaluate("() => window.telegate.getToken().then((t) => t.length > 0)")}
+            other = open_page(context, origin + "/app.html")
+            result = other.evaluate("(w) => window.telegate.signIn({ widget: JSON.parse(w) })", args.widget)
+            out["widget"] = {"telegramId": result["user"]["telegramId"], "lastProof": result["user"].get("lastProof"),
+                             "token": other.evaluate("() => window.telegate.getToken().then((t) => t.length > 0)")}
+        elif args.scenario == "convex":
+            page = open_page(context, origin + "/app.html")
+            out["convex"] = page.evaluate("""async ([app, provider, base, seconds]) => {
+              const fetchAccessToken = window.sdk.convexAuth({ baseURL: base, app, provider });
+              const seen = [], expired = [], nulls = [];
+              const end = Date.now() + seconds * 1000;
+              while (Date.now() < end) {
+                const token = await fetchAccessToken({ forceRefreshToken: false });
+                if (!token) { nulls.push(Date.now()); } else {
+                  const { exp, aud } = window.sdk.decodeJWT(token);
+                  if (exp * 1000 <= Date.now()) expired.push(exp);
+                  if (!seen.includes(token)) seen.push(token);
+                }
+                await new Promise((r) => setTimeout(r, 200));
+              }
+              return { distinct: seen.length, expired: expired.length, nulls: nulls.length };
+            }""", [args.app, args.provider, base, args.seconds])
+        elif args.scenario == "socket":
+            page = open_page(context, origin + "/app.html")
+            out["socket"] = page.evaluate("""async () => {
+              const { sdk, telegate } = window;
+              const sent = [], closed = [];
+              let reconnected = 0;
+              const open = { readyState: 1, send: (m) => sent.push(JSON.parse(m)), close: (code) => closed.push(code) };
+              const params = await sdk.trpcConnectionParams(telegate)();
+              const graphql = await sdk.graphqlWsConnectionParams(telegate, { kind: "id" })();
+              const session = await telegate.getSession();
+              const stop = sdk.authenticateSocket(telegate, open);
+              const closedSocket = { readyState: 3, send: () => sent.push("closed"), close: () => closed.push("closed") };
+              const stopClosed = sdk.authenticateSocket(telegate, () => closedSocket);
+              const tokens = [];
+              for (let i = 0; i < 3; i += 1) tokens.push(await telegate.getToken({ forceRefresh: true }));
+              stop();
+              stopClosed();
+              const other = { readyState: 1, send: () => sent.push("unexpected"), close: (code) => closed.push(code) };
+              const stopClosing = sdk.authenticateSocket(telegate, () => other, { inPlace: false });
+              const stopCalling = sdk.authenticateSocket(telegate, other, { inPlace: false, reconnect: () => { reconnected += 1; } });
+              await telegate.getToken({ forceRefresh: true });
+              stopClosing();
+              stopCalling();
+              await telegate.getToken({ forceRefresh: true });
+              return {
+                params: params.token === session.accessToken, graphql: graphql.token === session.idToken,
+                messages: sent.length, inOrder: sent.every((m, i) => m.type === "auth" && m.token === tokens[i]),
+                closed, reconnected,
+              };
+            }""")
+        browser.close()
+    server.shutdown()
+    print(json.dumps(out))
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+import Foundation
+import StrictJSON
+import TelegateApp
+import TelegateCore
+import TelegateTesting
+import TelegramAuth
+import TestSupport
+import Testing
+
+/// The browser SDK's session client (`createTelegate`) in real headless Chromium against a live Telegate that reads
+/// the system clock (`Tests/Interop/sdk/sdk_session.py`, Playwright for Python, handed the system's Chromium),
+/// inside a Telegram WebApp stand-in: two tabs sharing one session of 5-second tokens, a revoked family, signOut,
+/// Login Widget proofs, the Convex glue and the WebSocket helpers. Refresh grants are counted by Telegate itself
+/// (`telegate_refreshes_total`).
+/// Serialized: one browser at a time.
+@Suite("Browser SDK sessions", .serialized)
+struct SDKBrowserTests {
+    static let chromium = HeadlessChromium.executable
+    static let script = SDKPackage.interop.appendingPathComponent("sdk_session.py").path
+
+    /// Whether Python can import Playwright.
+    static func hasPlaywright() async -> Bool {
+        (try? await ChildProcess.run("/usr/bin/env", ["python3", "-c", "import playwright.sync_api"]))?.status == 0
+    }
+
+    /// App `poll` allowing the page's origin, its `convex` adapter issuing 5-second tokens, and `convex-id` whose ID
+    /// token (5 s) lives shorter than its access token (60 s).
+    static func configure(pageOrigin: String) -> (inout TelegateConfiguration) -> Void {
+        { configuration in
+            configuration.apps[0].settings.corsOrigins.append(pageOrigin)
+            configuration.apps[0].adapters[0].config = .object([
+                ("audience", .string("convex")), ("algorithm", .string("ES256")), ("idTokenTTL", .integer(5)),
+                ("accessTokenTTL", .integer(5)),
+            ])
+            configuration.apps[0].adapters.append(
+                AdapterSpec(
+                    name: AdapterName(rawValue: "convex-id")!, kind: "oidc",
+                    config: .object([
+                        ("audience", .string("convex")), ("algorithm", .string("ES256")), ("idTokenTTL", .integer(5)),
+                        ("accessTokenTTL", .integer(60)),
+                    ])))
+        }
+    }
+
+    /// Runs `scenario` against a live Telegate and returns what the script saw.
+    static func run(
+        _ scenario: String, provider: String = "convex", seconds: Int = 0, miniApp: Bool = true,
+        extra: (TestService) throws -> [String] = { _ in [] }
+    ) async throws -> JSONValue {
+        let pagePort = FreePort.next()
+        var seen = JSONValue.null
+        try await TestService.run(
+            live: true, clock: TestClock(Int64(Date().timeIntervalSince1970)), wallClock: .system,
+            configure: configure(pageOrigin: HeadlessChromium.origin(port: pagePort))
+        ) { service in
+            var arguments = [
+                script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll",
+                "--provider", provider, "--seconds", "\(seconds)",
+            ]
+            if miniApp { arguments += ["--init-data", try service.signedInitData()] }
+            arguments += try extra(service)
+            var environment = ProcessInfo.processInfo.environment
+            environment["CHROMIUM"] = chromium
+            let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
+            #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
+            let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
+            seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
+        }
+        return seen
+    }
+
+    @Test(
+        "Two tabs keep one session of 5-second tokens for 60 s: refreshed before expiry, one refresh per period for both tabs",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func twoTabs() async throws {
+        let seen = try await Self.run("tabs", seconds: 60)
+        #expect(seen["secondStarted"] == .bool(true), "the second tab took the first tab's session: \(seen)")
+        let tabs = seen["tabs"].items
+        #expect(tabs.count == 2)
+        var tokens: [Set<String>] = []
+        for tab in tabs {
+            #expect(tab["expired"].items.isEmpty, "a tab was handed an expired token: \(tab)")
+            #expect(tab["errors"].items.isEmpty, "\(tab)")
+            tokens.append(Set(tab["seen"].items.compactMap(\.stringValue)))
+        }
+        let refreshes = seen["refreshes"]
+        let successes = refreshes?["success"]?.integerValue ?? 0
+        // One refresh per period for both tabs: every refresh Telegate answered gave a token the tabs were handed (as
+        // many refreshes as tokens after the first, none wasted on a second tab), and both tabs were handed the same
+        // tokens (but the last, which the tab that stopped watching first may not have asked for).
+        let all = tokens[0].union(tokens[1])
+        #expect(successes == Int64(all.count) - 1, "\(seen)")
+        #expect(tokens[0].intersection(tokens[1]).count >= all.count - 1, "the tabs saw different tokens: \(seen)")
+        #expect(successes >= 12, "5-second tokens over 60 s: \(seen)")
+        #expect((refreshes?["invalid_grant"]?.integerValue ?? 0) == 0 && (refreshes?["reuse_detected"]?.integerValue ?? 0) == 0)
+        #expect(seen["storage"] == .array([.string("sessionStorage"), .string("sessionStorage")]))
+        #expect(seen["refreshTokenInLocalStorage"] == .bool(false))
+    }
+
+    @Test(
+        "A revoked family makes getToken() sign in again, as the same user in a new family",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func revokedFamily() async throws {
+        let seen = try await Self.run("revoke")
+        #expect(seen["revoked"]?.integerValue == 200)
+        #expect(seen["newToken"] == .bool(true), "\(seen)")
+        #expect(seen["newFamily"] == .bool(true), "\(seen)")
+        let subjects = seen["subjects"].items
+        #expect(subjects.count == 2 && subjects[0] == subjects[1], "\(seen)")
+        #expect(seen["oldRefresh"]?.stringValue == "invalid_grant")
+    }
+
+    @Test(
+        "signOut() revokes the session (first token or rotated) and forgets it",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func signOut() async throws {
+        let seen = try await Self.run("signout")
+        for name in ["firstToken", "afterRefresh"] {
+            #expect(seen[name]?["status"]?.integerValue == 400, "\(name): \(seen)")
+            #expect(seen[name]?["error"]?.stringValue == "invalid_grant", "\(name)")
+            #expect(seen[name]?["session"] == .null, "\(name)")
+            #expect(seen[name]?["stored"] == .null, "\(name)")
+        }
+    }
+
+    @Test(
+        "Outside a Mini App, a #tgAuthResult= return signs in (and is cleared from the URL), and so does widget data",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func widget() async throws {
+        let returning = TelegramUser(id: 555, firstName: "Widget", username: "widget_user")
+        let passed = TelegramUser(id: 556, firstName: "Passed", username: "passed_user")
+        let seen = try await Self.run("widget", miniApp: false) { service in
+            let signer = WidgetSigner(botToken: TestService.pollToken)
+            let tgAuthResult = try signer.tgAuthResult(user: returning, authDate: service.clock.now)
+            let widget = try signer.jsonObject(user: passed, authDate: service.clock.now)
+            service.rememberSecrets([tgAuthResult, widget])
+            return ["--tg-auth-result", tgAuthResult, "--widget", widget]
+        }
+        #expect(seen["tgAuthResult"]?["telegramId"]?.integerValue == 555, "\(seen)")
+        #expect(seen["tgAuthResult"]?["hash"]?.stringValue == "#keep=1")
+        #expect(seen["tgAuthResult"]?["token"] == .bool(true))
+        #expect(seen["widget"]?["telegramId"]?.integerValue == 556, "\(seen)")
+        #expect(seen["widget"]?["lastProof"]?.stringValue == "widget")
+        #expect(seen["widget"]?["token"] == .bool(true))
+    }
+
+    @Test(
+        "convexAuth never hands Convex an expired ID token when the ID token (5 s) lives shorter than the access token (60 s)",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func convexIDTokenTiming() async throws {
+        let seen = try await Self.run("convex", provider: "convex-id", seconds: 15)
+        #expect(seen["convex"]?["expired"]?.integerValue == 0, "\(seen)")
+        #expect(seen["convex"]?["nulls"]?.integerValue == 0, "\(seen)")
+        #expect((seen["convex"]?["distinct"]?.integerValue ?? 0) >= 3, "the ID token was renewed by its own exp: \(seen)")
+    }
+
+    @Test(
+        "WebSocket helpers: connectionParams carry the token; each refresh sends one auth message on an open socket; inPlace: false reconnects",
+        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
+        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+    func socketHelpers() async throws {
+        let seen = try await Self.run("socket")
+        let socket = seen["socket"]
+        #expect(socket?["params"] == .bool(true), "\(seen)")
+        #expect(socket?["graphql"] == .bool(true), "\(seen)")
+        #expect(socket?["messages"]?.integerValue == 3, "\(seen)")
+        #expect(socket?["inOrder"] == .bool(true), "\(seen)")
+        #expect(socket?["closed"] == .array([.number("4000")]), "\(seen)")
+        #expect(socket?["reconnected"]?.integerValue == 1, "\(seen)")
+    }
+}
+
+extension Optional where Wrapped == JSONValue {
+    /// The elements of a JSON array, none for anything else.
+    fileprivate var items: [JSONValue] {
+        if case .array(let elements)? = self { return elements }
+        return []
+    }
+}
