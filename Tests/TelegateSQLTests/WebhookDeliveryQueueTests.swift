@@ -40,12 +40,16 @@ struct WebhookDeliveryQueueTests {
             #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).isEmpty)
 
             // A failed first event still holds the user's next one back until it is settled.
-            try await queue.scheduleRetry(first[0], attempts: 1, status: 500, error: "status 500", nextAttemptAt: now + 5)
+            try await queue.settle([
+                WebhookSettlement(
+                    delivery: first[0], attempts: 1, result: .retry(status: 500, error: "status 500", nextAttemptAt: now + 5),
+                    at: now)
+            ])
             #expect(try await queue.claim(now: now + 1, leaseUntil: now + 1 + Self.lease, limit: 10).isEmpty)
             let retried = try await queue.claim(now: now + 5, leaseUntil: now + 5 + Self.lease, limit: 10)
             #expect(retried.map(\.event.seq) == [first[0].event.seq])
             #expect(retried.first?.attempts == 1)
-            try await queue.markDelivered(retried[0], attempts: 2, status: 204, at: now + 5)
+            try await queue.settle([WebhookSettlement(delivery: retried[0], attempts: 2, result: .delivered(status: 204), at: now + 5)])
             let next = try await queue.claim(now: now + 5, leaseUntil: now + 5 + Self.lease, limit: 10)
             #expect(next.map(\.event.type) == [.userDisabled])
 
@@ -66,6 +70,47 @@ struct WebhookDeliveryQueueTests {
             #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).count == 1)
             #expect(try await queue.claim(now: now + Self.lease - 1, leaseUntil: now + 2 * Self.lease, limit: 10).isEmpty)
             #expect(try await queue.claim(now: now + Self.lease + 1, leaseUntil: now + 2 * Self.lease, limit: 10).count == 1)
+        }
+    }
+
+    @Test("The limit is per endpoint; due retries come before first attempts; a 410 disables the endpoint, whose deliveries then wait",
+          arguments: StorageEngine.available)
+    func perEndpointClaims(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let hooks = [EventOutboxTests.webhook([.userCreated]), EventOutboxTests.webhook([.userCreated])]
+            try await EventOutboxTests.saveApp(storage, webhooks: hooks)
+            _ = try await Self.createUsers(storage, count: 3)
+            let queue = storage.webhookDeliveries
+            let now = Fixture.now
+
+            let first = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 2)
+            #expect(first.count == 4)
+            #expect(Dictionary(grouping: first, by: \.webhook).mapValues(\.count) == [hooks[0].id: 2, hooks[1].id: 2])
+            let retrying = try #require(first.first { $0.webhook == hooks[0].id })
+            try await queue.settle(
+                first.map { delivery in
+                    delivery == retrying
+                        ? WebhookSettlement(
+                            delivery: delivery, attempts: 1, result: .retry(status: nil, error: "timeout", nextAttemptAt: now + 5),
+                            at: now)
+                        : WebhookSettlement(delivery: delivery, attempts: 1, result: .delivered(status: 204), at: now)
+                })
+
+            // One delivery per endpoint is left; at now + 5 the retry is due too and goes first.
+            let second = try await queue.claim(now: now + 5, leaseUntil: now + 5 + Self.lease, limit: 1)
+            #expect(second.count == 2)
+            #expect(second.first { $0.webhook == hooks[0].id }?.event.seq == retrying.event.seq)
+            #expect(second.first { $0.webhook == hooks[0].id }?.attempts == 1)
+
+            let gone = try #require(second.first { $0.webhook == hooks[1].id })
+            try await queue.settle([WebhookSettlement(delivery: gone, attempts: 1, result: .gone, at: now + 5)])
+            let app = try #require(try await storage.configuration.app(Fixture.poll))
+            #expect(app.webhooks.first { $0.id == hooks[1].id }?.disabled?.at == now + 5)
+            #expect(app.webhooks.first { $0.id == hooks[1].id }?.disabled?.reason == "gone")
+            let listed = try await queue.deliveries(webhook: hooks[1].id, status: .pending, before: nil, limit: 10)
+            #expect(listed.map(\.lastStatus) == [410])
+            let third = try await queue.claim(now: now + 200, leaseUntil: now + 200 + Self.lease, limit: 10)
+            #expect(Set(third.map(\.webhook)) == [hooks[0].id])
         }
     }
 
@@ -108,8 +153,10 @@ struct WebhookDeliveryQueueTests {
             let now = Fixture.now
             let due = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10)
             try #require(due.count == 3)
-            try await queue.markDelivered(due[0], attempts: 1, status: 200, at: now)
-            try await queue.markDead(due[1], attempts: 11, status: 500, error: "status 500", at: now)
+            try await queue.settle([
+                WebhookSettlement(delivery: due[0], attempts: 1, result: .delivered(status: 200), at: now),
+                WebhookSettlement(delivery: due[1], attempts: 11, result: .dead(status: 500, error: "status 500"), at: now),
+            ])
 
             #expect(try await queue.deliveries(webhook: hook.id, status: .delivered, before: nil, limit: 10).map(\.eventSeq) == [due[0].event.seq])
             let dead = try await queue.deliveries(webhook: hook.id, status: .dead, before: nil, limit: 10)

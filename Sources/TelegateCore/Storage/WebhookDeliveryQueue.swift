@@ -2,20 +2,13 @@
 /// delivery to exactly one dispatcher for a lease (PostgreSQL's `FOR UPDATE SKIP LOCKED`, SQLite's single writer),
 /// and a claim not settled when its lease ends (a crashed instance) is claimed again.
 public protocol WebhookDeliveryQueue: Sendable {
-    /// Claims at most `limit` deliveries due at `now` until `leaseUntil`, in outbox order, never a delivery while an
-    /// earlier one of the same endpoint and user is still pending (so one user's events reach an endpoint in order),
-    /// and only to enabled endpoints.
+    /// Claims, for each enabled endpoint, at most `limit` deliveries due at `now` until `leaseUntil`: retries that
+    /// are due (earliest due first), then first attempts in outbox order; never a delivery while an earlier one of the
+    /// same endpoint and user is still pending (so one user's events reach an endpoint in order). Returned in outbox
+    /// order.
     func claim(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [DueWebhookDelivery]
-    /// Records the endpoint's `2xx` answer to the delivery (attempt number `attempts`).
-    func markDelivered(_ delivery: DueWebhookDelivery, attempts: Int, status: Int, at: Int64) async throws
-    /// Records a failed attempt and when the next is due.
-    func scheduleRetry(
-        _ delivery: DueWebhookDelivery, attempts: Int, status: Int?, error: String, nextAttemptAt: Int64
-    ) async throws
-    /// Records the last failed attempt: the delivery is dead.
-    func markDead(_ delivery: DueWebhookDelivery, attempts: Int, status: Int?, error: String, at: Int64) async throws
-    /// Disables the delivery's endpoint (`reason`, e.g. `gone`) and releases the delivery's claim; it stays pending.
-    func disableEndpoint(of delivery: DueWebhookDelivery, reason: String, status: Int, at: Int64) async throws
+    /// Records the outcomes of claimed deliveries, all in one write; each releases its claim.
+    func settle(_ settlements: [WebhookSettlement]) async throws
     /// How many deliveries are pending, and when the oldest of them was created (Unix seconds).
     func backlog() async throws -> (pending: Int, oldestCreatedAt: Int64?)
 

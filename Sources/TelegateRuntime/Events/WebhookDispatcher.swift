@@ -22,10 +22,7 @@ public final class WebhookDispatcher: Sendable {
         public var pollInterval: Duration = .seconds(1)
         /// The deadline of one request, connection included.
         public var requestTimeout: Duration = .seconds(10)
-        /// How long a claim holds before another instance may take the delivery over (a crashed instance); longer
-        /// than ``requestTimeout``.
-        public var lease: Int64 = 60
-        /// Deliveries claimed at once.
+        /// Deliveries claimed at once per endpoint.
         public var batchSize = 32
         /// Requests in flight to one endpoint at most.
         public var concurrencyPerEndpoint = 4
@@ -34,6 +31,13 @@ public final class WebhookDispatcher: Sendable {
 
         /// The defaults.
         public init() {}
+
+        /// How long a claim holds before another instance may take the delivery over (a crashed instance): the time
+        /// a batch takes when every request of it runs into ``requestTimeout``, and half a minute more.
+        var lease: Int64 {
+            let rounds = (batchSize + concurrencyPerEndpoint - 1) / concurrencyPerEndpoint
+            return Int64(rounds) * requestTimeout.components.seconds + 30
+        }
     }
 
     private let queue: any WebhookDeliveryQueue
@@ -89,65 +93,82 @@ public final class WebhookDispatcher: Sendable {
         return due.count
     }
 
-    /// Sends one endpoint's claimed deliveries, a bounded number at a time.
+    /// Sends one endpoint's claimed deliveries, a bounded number at a time, then records every outcome in one write.
     private func send(_ deliveries: [DueWebhookDelivery]) async {
-        await withTaskGroup(of: Void.self) { group in
+        let settlements = await withTaskGroup(of: WebhookSettlement.self) { group in
             var next = deliveries.makeIterator()
+            var settlements: [WebhookSettlement] = []
             for _ in 0..<settings.concurrencyPerEndpoint {
                 guard let delivery = next.next() else { break }
                 group.addTask { await self.attempt(delivery) }
             }
-            while await group.next() != nil {
+            while let settlement = await group.next() {
+                settlements.append(settlement)
                 guard let delivery = next.next() else { continue }
                 group.addTask { await self.attempt(delivery) }
             }
+            return settlements
         }
+        do {
+            try await queue.settle(settlements)
+        } catch {
+            // The claims lapse and the deliveries are attempted again: at least once, never lost.
+            logger.warning(
+                "recording webhook deliveries failed",
+                metadata: ["webhook": "\(deliveries[0].webhook)", "error": "\(type(of: error))"])
+            return
+        }
+        for settlement in settlements { await report(settlement) }
     }
 
-    /// One attempt at `delivery`, its outcome recorded.
-    private func attempt(_ delivery: DueWebhookDelivery) async {
+    /// One attempt at `delivery`, and what it came to.
+    private func attempt(_ delivery: DueWebhookDelivery) async -> WebhookSettlement {
         let outcome = await post(delivery)
-        let now = clock.now
         let attempts = delivery.attempts + 1
+        let result: WebhookSettlement.Result
+        switch outcome {
+        case .answered(let status) where (200..<300).contains(status):
+            result = .delivered(status: status)
+        case .answered(410):
+            result = .gone
+        default:
+            if let delay = settings.schedule.delay(afterAttempts: attempts) {
+                result = .retry(status: outcome.status, error: outcome.description, nextAttemptAt: clock.now + delay)
+            } else {
+                result = .dead(status: outcome.status, error: outcome.description)
+            }
+        }
+        return WebhookSettlement(delivery: delivery, attempts: attempts, result: result, at: clock.now)
+    }
+
+    /// Counts, logs and audits a recorded settlement.
+    private func report(_ settlement: WebhookSettlement) async {
+        let delivery = settlement.delivery
         let metadata: Logger.Metadata = [
             "app": "\(delivery.appID)", "webhook": "\(delivery.webhook)", "event": "\(delivery.event.id)",
-            "attempt": "\(attempts)",
+            "attempt": "\(settlement.attempts)",
         ]
-        do {
-            switch outcome {
-            case .answered(let status) where (200..<300).contains(status):
-                try await queue.markDelivered(delivery, attempts: attempts, status: status, at: now)
-                metrics.record(.delivered)
-            case .answered(410):
-                try await queue.disableEndpoint(of: delivery, reason: "gone", status: 410, at: now)
-                metrics.record(.gone)
-                logger.warning("webhook endpoint answered 410 Gone and was disabled", metadata: metadata)
-                await audit.record(
-                    "webhook.disabled", appID: delivery.appID, target: delivery.webhook.rawValue,
-                    details: [("reason", .string("gone"))])
-            default:
-                if let delay = settings.schedule.delay(afterAttempts: attempts) {
-                    try await queue.scheduleRetry(
-                        delivery, attempts: attempts, status: outcome.status, error: outcome.description,
-                        nextAttemptAt: now + delay)
-                    metrics.record(.retried)
-                    logger.info("webhook delivery failed; retrying", metadata: metadata.merging(["failure": "\(outcome)"]) { $1 })
-                } else {
-                    try await queue.markDead(delivery, attempts: attempts, status: outcome.status, error: outcome.description, at: now)
-                    metrics.record(.dead)
-                    logger.warning("webhook delivery dead-lettered", metadata: metadata.merging(["failure": "\(outcome)"]) { $1 })
-                    await audit.record(
-                        "webhook.dead_lettered", appID: delivery.appID, target: delivery.webhook.rawValue,
-                        outcome: .failure,
-                        details: [
-                            ("event", .string(delivery.event.id.rawValue)), ("type", .string(delivery.event.type.rawValue)),
-                            ("attempts", .integer(Int64(attempts))), ("lastError", .string(outcome.description)),
-                        ])
-                }
-            }
-        } catch {
-            // The claim lapses and the delivery is attempted again: at least once, never lost.
-            logger.warning("recording a webhook delivery failed", metadata: metadata.merging(["error": "\(type(of: error))"]) { $1 })
+        switch settlement.result {
+        case .delivered:
+            metrics.record(.delivered)
+        case .gone:
+            metrics.record(.gone)
+            logger.warning("webhook endpoint answered 410 Gone and was disabled", metadata: metadata)
+            await audit.record(
+                "webhook.disabled", appID: delivery.appID, target: delivery.webhook.rawValue,
+                details: [("reason", .string("gone"))])
+        case .retry(_, let error, _):
+            metrics.record(.retried)
+            logger.info("webhook delivery failed; retrying", metadata: metadata.merging(["failure": "\(error)"]) { $1 })
+        case .dead(_, let error):
+            metrics.record(.dead)
+            logger.warning("webhook delivery dead-lettered", metadata: metadata.merging(["failure": "\(error)"]) { $1 })
+            await audit.record(
+                "webhook.dead_lettered", appID: delivery.appID, target: delivery.webhook.rawValue, outcome: .failure,
+                details: [
+                    ("event", .string(delivery.event.id.rawValue)), ("type", .string(delivery.event.type.rawValue)),
+                    ("attempts", .integer(Int64(settlement.attempts))), ("lastError", .string(error)),
+                ])
         }
     }
 

@@ -376,6 +376,27 @@ package enum SQLSchema {
                 "CREATE INDEX bot_messages_due ON bot_messages (status, next_attempt_at)",
                 "CREATE INDEX bot_messages_by_user ON bot_messages (user_id)",
             ]),
+        // Webhook claims that cost the same with a backlog of a million as with none: partial indexes over pending
+        // deliveries only, per endpoint — first attempts in outbox order, retries by when they are due, and the per-user
+        // order check.
+        Migration(
+            version: 14,
+            statements: [
+                "DROP INDEX webhook_deliveries_due",
+                "DROP INDEX webhook_deliveries_by_user",
+                """
+                CREATE INDEX webhook_deliveries_first_attempts ON webhook_deliveries (endpoint_id, event_seq)
+                WHERE status = 'pending' AND attempts = 0
+                """,
+                """
+                CREATE INDEX webhook_deliveries_retries ON webhook_deliveries (endpoint_id, next_attempt_at)
+                WHERE status = 'pending' AND attempts > 0
+                """,
+                """
+                CREATE INDEX webhook_deliveries_pending_by_user ON webhook_deliveries (endpoint_id, user_id, event_seq)
+                WHERE status = 'pending'
+                """,
+            ]),
         // Event retention: pruning a settled event finds (and deletes, ON DELETE CASCADE) its deliveries by event.
         Migration(
             version: 15,

@@ -70,6 +70,15 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             parts.append(.bind(.integer(Int64(value))))
         }
 
+        /// Integer parameters separated by commas, for `IN (…)`; must not be empty (`IN ()` is no statement).
+        public mutating func appendInterpolation(list values: [Int64]) {
+            precondition(!values.isEmpty, "an IN list needs at least one value")
+            for (index, value) in values.enumerated() {
+                if index > 0 { parts.append(.text(", ")) }
+                parts.append(.bind(.integer(value)))
+            }
+        }
+
         /// A flag parameter.
         public mutating func appendInterpolation(_ value: Bool) {
             parts.append(.bind(.bool(value)))

@@ -5,29 +5,28 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
     let database: any SQLDatabase
 
     func claim(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [DueWebhookDelivery] {
-        try await database.write { session in
-            // The candidates are locked (PostgreSQL) so two instances never claim one delivery; a delivery whose
-            // endpoint and user have an earlier one still pending (in flight elsewhere, or waiting for a retry) waits.
-            // A first attempt is due at once, whatever clock stamped the event (another instance's may be ahead).
-            let claimed = try await session.query(
-                """
-                UPDATE webhook_deliveries SET claimed_until = \(leaseUntil)
-                WHERE (endpoint_id, event_seq) IN (
-                    SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d
-                    WHERE d.status = 'pending' AND (d.attempts = 0 OR d.next_attempt_at <= \(now))
-                        AND (d.claimed_until IS NULL OR d.claimed_until < \(now))
-                        AND EXISTS (
-                            SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND e.disabled_at IS NULL)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM webhook_deliveries p
-                            WHERE p.endpoint_id = d.endpoint_id AND p.user_id = d.user_id AND p.status = 'pending'
-                                AND p.event_seq < d.event_seq)
-                    ORDER BY d.event_seq LIMIT \(limit)\(schema: .skipLocked))
-                RETURNING endpoint_id, event_seq
-                """)
+        // The claim is the only part that needs the writer: a few index probes per enabled endpoint (partial indexes
+        // over pending deliveries only). The immutable events and the endpoints are read afterwards, off the writer.
+        let claimed = try await database.write { session -> [(endpoint: String, seqs: [Int64])] in
+            let endpoints = try await session.query("SELECT id FROM webhook_endpoints WHERE disabled_at IS NULL")
+                .compactMap { $0.text(0) }
+            var claimed: [(endpoint: String, seqs: [Int64])] = []
+            for endpoint in endpoints {
+                var seqs = try await Self.claim(
+                    Self.dueRetries(endpoint: endpoint, now: now, limit: limit), until: leaseUntil, in: session)
+                if seqs.count < limit {
+                    seqs += try await Self.claim(
+                        Self.firstAttempts(endpoint: endpoint, now: now, limit: limit - seqs.count), until: leaseUntil,
+                        in: session)
+                }
+                if !seqs.isEmpty { claimed.append((endpoint, seqs)) }
+            }
+            return claimed
+        }
+        guard !claimed.isEmpty else { return [] }
+        return try await database.read { session in
             var due: [DueWebhookDelivery] = []
-            for row in claimed {
-                guard let endpoint = row.text(0), let seq = row.integer(1) else { continue }
+            for (endpoint, seqs) in claimed {
                 let rows = try await session.query(
                     """
                     SELECT v.seq, v.id, v.app_id, v.user_id, v.type, v.data, v.occurred_at, d.attempts, e.app_id, e.url,
@@ -35,58 +34,103 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
                         CASE WHEN e.previous_secret_expires_at > \(now) THEN e.previous_sealed_secret END
                     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
                         JOIN events v ON v.seq = d.event_seq
-                    WHERE d.endpoint_id = \(endpoint) AND d.event_seq = \(seq)
+                    WHERE d.endpoint_id = \(endpoint) AND d.event_seq IN (\(list: seqs))
                     """)
-                if let delivery = rows.first.flatMap({ DueWebhookDelivery(row: $0, endpoint: endpoint) }) {
-                    due.append(delivery)
-                }
+                due += rows.compactMap { DueWebhookDelivery(row: $0, endpoint: endpoint) }
             }
             return due.sorted { ($0.event.seq ?? 0) < ($1.event.seq ?? 0) }
         }
     }
 
-    func markDelivered(_ delivery: DueWebhookDelivery, attempts: Int, status: Int, at: Int64) async throws {
-        try await database.write(
+    /// Leases the deliveries `candidates` selects (locked, others' locks skipped, on PostgreSQL); their sequence numbers.
+    private static func claim(_ candidates: SQL, until leaseUntil: Int64, in session: any SQLSession) async throws -> [Int64] {
+        try await session.query(
             """
-            UPDATE webhook_deliveries SET status = 'delivered', attempts = \(attempts), last_status = \(status),
-                last_error = NULL, delivered_at = \(at), claimed_until = NULL
-            WHERE endpoint_id = \(delivery.webhook.rawValue) AND event_seq = \(delivery.event.seq) AND status = 'pending'
-            """)
+            UPDATE webhook_deliveries SET claimed_until = \(leaseUntil)
+            WHERE (endpoint_id, event_seq) IN (\(candidates)\(schema: .skipLocked))
+            RETURNING event_seq
+            """
+        ).compactMap { $0.integer(0) }
     }
 
-    func scheduleRetry(
-        _ delivery: DueWebhookDelivery, attempts: Int, status: Int?, error: String, nextAttemptAt: Int64
-    ) async throws {
-        try await database.write(
-            """
-            UPDATE webhook_deliveries SET attempts = \(attempts), last_status = \(status.map(Int64.init)),
-                last_error = \(error), next_attempt_at = \(nextAttemptAt), claimed_until = NULL
-            WHERE endpoint_id = \(delivery.webhook.rawValue) AND event_seq = \(delivery.event.seq) AND status = 'pending'
-            """)
+    /// `endpoint`'s failed deliveries whose next attempt is due, earliest first (index `webhook_deliveries_retries`).
+    private static func dueRetries(endpoint: String, now: Int64, limit: Int) -> SQL {
+        """
+        SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d
+        WHERE d.endpoint_id = \(endpoint) AND d.status = 'pending' AND d.attempts > 0 AND d.next_attempt_at <= \(now)
+            AND \(unclaimedAndFirstOfUser(now: now))
+        ORDER BY d.next_attempt_at LIMIT \(limit)
+        """
     }
 
-    func markDead(_ delivery: DueWebhookDelivery, attempts: Int, status: Int?, error: String, at: Int64) async throws {
-        try await database.write(
-            """
-            UPDATE webhook_deliveries SET status = 'dead', attempts = \(attempts), last_status = \(status.map(Int64.init)),
-                last_error = \(error), claimed_until = NULL
-            WHERE endpoint_id = \(delivery.webhook.rawValue) AND event_seq = \(delivery.event.seq) AND status = 'pending'
-            """)
+    /// `endpoint`'s deliveries never attempted, in outbox order (index `webhook_deliveries_first_attempts`). They are
+    /// due at once, whatever clock stamped the event (another instance's may be ahead).
+    private static func firstAttempts(endpoint: String, now: Int64, limit: Int) -> SQL {
+        """
+        SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d
+        WHERE d.endpoint_id = \(endpoint) AND d.status = 'pending' AND d.attempts = 0
+            AND \(unclaimedAndFirstOfUser(now: now))
+        ORDER BY d.event_seq LIMIT \(limit)
+        """
     }
 
-    func disableEndpoint(of delivery: DueWebhookDelivery, reason: String, status: Int, at: Int64) async throws {
-        let endpoint = delivery.webhook.rawValue
+    /// Not leased to anyone at `now`, and no earlier delivery of the same endpoint and user still pending (in flight
+    /// elsewhere or waiting for a retry) — index `webhook_deliveries_pending_by_user`.
+    private static func unclaimedAndFirstOfUser(now: Int64) -> SQL {
+        """
+        (d.claimed_until IS NULL OR d.claimed_until < \(now))
+            AND NOT EXISTS (
+                SELECT 1 FROM webhook_deliveries p
+                WHERE p.endpoint_id = d.endpoint_id AND p.user_id = d.user_id AND p.status = 'pending'
+                    AND p.event_seq < d.event_seq)
+        """
+    }
+
+    func settle(_ settlements: [WebhookSettlement]) async throws {
+        guard !settlements.isEmpty else { return }
         try await database.write { session in
-            try await session.query(
+            for settlement in settlements {
+                for statement in Self.statements(recording: settlement) { try await session.query(statement) }
+            }
+        }
+    }
+
+    /// The statements recording `settlement`; each touches the delivery only while it is still pending.
+    private static func statements(recording settlement: WebhookSettlement) -> [SQL] {
+        let endpoint = settlement.delivery.webhook.rawValue
+        let seq = settlement.delivery.event.seq
+        let (attempts, at) = (settlement.attempts, settlement.at)
+        let delivery: SQL = "endpoint_id = \(endpoint) AND event_seq = \(seq) AND status = 'pending'"
+        switch settlement.result {
+        case .delivered(let status):
+            return [
                 """
-                UPDATE webhook_endpoints SET disabled_at = \(at), disabled_reason = \(reason)
-                WHERE id = \(endpoint) AND disabled_at IS NULL
-                """)
-            try await session.query(
+                UPDATE webhook_deliveries SET status = 'delivered', attempts = \(attempts), last_status = \(status),
+                    last_error = NULL, delivered_at = \(at), claimed_until = NULL
+                WHERE \(delivery)
                 """
-                UPDATE webhook_deliveries SET last_status = \(status), last_error = \(reason), claimed_until = NULL
-                WHERE endpoint_id = \(endpoint) AND event_seq = \(delivery.event.seq) AND status = 'pending'
-                """)
+            ]
+        case .retry(let status, let error, let nextAttemptAt):
+            return [
+                """
+                UPDATE webhook_deliveries SET attempts = \(attempts), last_status = \(status.map(Int64.init)),
+                    last_error = \(error), next_attempt_at = \(nextAttemptAt), claimed_until = NULL
+                WHERE \(delivery)
+                """
+            ]
+        case .dead(let status, let error):
+            return [
+                """
+                UPDATE webhook_deliveries SET status = 'dead', attempts = \(attempts),
+                    last_status = \(status.map(Int64.init)), last_error = \(error), claimed_until = NULL
+                WHERE \(delivery)
+                """
+            ]
+        case .gone:
+            return [
+                "UPDATE webhook_endpoints SET disabled_at = \(at), disabled_reason = 'gone' WHERE id = \(endpoint) AND disabled_at IS NULL",
+                "UPDATE webhook_deliveries SET last_status = 410, last_error = 'gone', claimed_until = NULL WHERE \(delivery)",
+            ]
         }
     }
 

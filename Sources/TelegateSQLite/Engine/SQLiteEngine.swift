@@ -12,13 +12,14 @@ final class SQLiteEngine: SQLDatabase {
 
     /// Opens `path` in WAL mode with `synchronous=FULL`, so a commit survives power loss. Checkpoints run on their
     /// own connection (``SQLiteCheckpointer``), and the writer restarts the log when it grows; a log that grew during
-    /// a burst is cut back to 64 MiB when it restarts.
+    /// a burst is cut back to 64 MiB when it restarts. The writer keeps its temporary storage in memory: each job of
+    /// a group commit runs in a savepoint, whose statement journal would otherwise be written to a temporary file.
     init(path: String, readers readerCount: Int = 4) throws {
         let writerHandle = try SQLiteHandle(path: path, readOnly: false)
         try writerHandle.execute(
             """
             PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;
-            PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;
+            PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA temp_store=MEMORY;
             """)
         writer = SQLiteWriteQueue(handle: writerHandle, label: "telegate.sqlite.writer")
         checkpointer = try SQLiteCheckpointer(path: path) { [writer] in writer.restartLog() }
