@@ -114,6 +114,23 @@ struct WebhookDeliveryQueueTests {
         }
     }
 
+    @Test("On SQLite a claim reads only pending deliveries, through the partial indexes, never the delivered ones")
+    func claimUsesPartialIndexes() async throws {
+        try await withStorage(.sqlite) { storage in
+            let engine = try #require((storage as? SQLiteStorage)?.engine)
+            let candidates = [
+                ("webhook_deliveries_first_attempts", SQLWebhookDeliveryQueue.firstAttempts(endpoint: "wh", now: 1, limit: 32)),
+                ("webhook_deliveries_retries", SQLWebhookDeliveryQueue.dueRetries(endpoint: "wh", now: 1, limit: 32)),
+            ]
+            for (index, query) in candidates {
+                let plan = try await engine.read("EXPLAIN QUERY PLAN \(query)").compactMap { $0.text(3) }
+                #expect(plan.contains { $0.hasPrefix("SEARCH d USING INDEX \(index) ") }, "\(plan)")
+                #expect(plan.contains { $0.hasPrefix("SEARCH p USING") && $0.contains("INDEX webhook_deliveries_pending_by_user ") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("PRIMARY KEY") || $0.hasPrefix("SCAN") }, "\(plan)")
+            }
+        }
+    }
+
     @Test("Concurrent claimers share 200 deliveries without a duplicate", arguments: StorageEngine.available)
     func concurrentClaims(engine: StorageEngine) async throws {
         try await withStorage(engine) { storage in

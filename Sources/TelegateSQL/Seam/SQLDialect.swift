@@ -30,6 +30,8 @@ public enum SQLDialect: Sendable {
         case (.postgres, .withoutRowID): ""
         case (.sqlite, .skipLocked): ""
         case (.postgres, .skipLocked): " FOR UPDATE SKIP LOCKED"
+        case (.sqlite, .indexedBy(let index)): " INDEXED BY \(index)"
+        case (.postgres, .indexedBy): ""
         }
     }
 }
@@ -51,4 +53,7 @@ public enum SQLSchemaSyntax: Sendable {
     /// After a `SELECT` of rows about to be claimed: PostgreSQL locks them and passes over rows another transaction
     /// holds; SQLite's single writer needs nothing.
     case skipLocked
+    /// After a table in `FROM`: SQLite must read it through the named index. Its planner, without statistics, prefers
+    /// a covering primary key over a partial index; PostgreSQL's planner weighs the partial index itself.
+    case indexedBy(String)
 }

@@ -54,9 +54,9 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
     }
 
     /// `endpoint`'s failed deliveries whose next attempt is due, earliest first (index `webhook_deliveries_retries`).
-    private static func dueRetries(endpoint: String, now: Int64, limit: Int) -> SQL {
+    static func dueRetries(endpoint: String, now: Int64, limit: Int) -> SQL {
         """
-        SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d
+        SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d\(schema: .indexedBy("webhook_deliveries_retries"))
         WHERE d.endpoint_id = \(endpoint) AND d.status = 'pending' AND d.attempts > 0 AND d.next_attempt_at <= \(now)
             AND \(unclaimedAndFirstOfUser(now: now))
         ORDER BY d.next_attempt_at LIMIT \(limit)
@@ -65,9 +65,9 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
 
     /// `endpoint`'s deliveries never attempted, in outbox order (index `webhook_deliveries_first_attempts`). They are
     /// due at once, whatever clock stamped the event (another instance's may be ahead).
-    private static func firstAttempts(endpoint: String, now: Int64, limit: Int) -> SQL {
+    static func firstAttempts(endpoint: String, now: Int64, limit: Int) -> SQL {
         """
-        SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d
+        SELECT d.endpoint_id, d.event_seq FROM webhook_deliveries d\(schema: .indexedBy("webhook_deliveries_first_attempts"))
         WHERE d.endpoint_id = \(endpoint) AND d.status = 'pending' AND d.attempts = 0
             AND \(unclaimedAndFirstOfUser(now: now))
         ORDER BY d.event_seq LIMIT \(limit)
@@ -80,7 +80,7 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
         """
         (d.claimed_until IS NULL OR d.claimed_until < \(now))
             AND NOT EXISTS (
-                SELECT 1 FROM webhook_deliveries p
+                SELECT 1 FROM webhook_deliveries p\(schema: .indexedBy("webhook_deliveries_pending_by_user"))
                 WHERE p.endpoint_id = d.endpoint_id AND p.user_id = d.user_id AND p.status = 'pending'
                     AND p.event_seq < d.event_seq)
         """
