@@ -179,6 +179,8 @@ public final class TelegateApplication: Sendable {
             trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
         let pruner = self.pruner
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
+        // The outbox's webhook deliveries go out from every instance that dispatches, each claimed by one.
+        let dispatching: [any Service] = server.webhooks.dispatch ? [WebhookDispatchService(dispatcher: webhooks)] : []
         return Application(
             router: TelegateRouter.make(services: services, runtimes: runtimes, options: options, admin: admin),
             server: connections.http1(),
@@ -197,11 +199,9 @@ public final class TelegateApplication: Sendable {
                 PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [services, runtimes] in
                     await ReachabilityProbe.probe(runtimes, services: services)
                 },
-                // The outbox's webhook deliveries go out from every instance, each claimed by one.
-                WebhookDispatchService(dispatcher: webhooks),
                 // Queued bot messages go out from every instance, each claimed by one, within Telegram's limits.
                 MessageSendService(sender: messages),
-            ],
+            ] + dispatching,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger)
     }

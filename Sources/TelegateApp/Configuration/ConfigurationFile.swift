@@ -59,13 +59,14 @@ public enum ConfigurationFile {
                 }
                 configuration.server.clockLeeway = leeway
             }
-            if let webhooks = try server.object("webhooks", allowed: ["pollInterval"]),
-                let interval = try webhooks.integer("pollInterval")
-            {
-                guard (1...60).contains(interval) else {
-                    throw ConfigurationError("server.webhooks.pollInterval must be between 1 and 60 seconds")
+            if let webhooks = try server.object("webhooks", allowed: ["pollInterval", "dispatch"]) {
+                if let interval = try webhooks.integer("pollInterval") {
+                    guard (1...60).contains(interval) else {
+                        throw ConfigurationError("server.webhooks.pollInterval must be between 1 and 60 seconds")
+                    }
+                    configuration.server.webhooks.pollInterval = .seconds(interval)
                 }
-                configuration.server.webhooks.pollInterval = .seconds(interval)
+                if let dispatch = try webhooks.bool("dispatch") { configuration.server.webhooks.dispatch = dispatch }
             }
             if let events = try server.object("events", allowed: ["retention"]), let retention = try events.integer("retention") {
                 guard EventSettings.allowedRetention.contains(retention) else {

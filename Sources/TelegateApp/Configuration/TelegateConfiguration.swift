@@ -80,6 +80,10 @@ public struct WebhookSettings: Sendable {
     /// How often each instance checks the delivery queue when nothing it did appended an event (`pollInterval`,
     /// seconds, 1 to 60; default 1). Events appended by other instances and the CLI wait at most this long.
     public var pollInterval: Duration = .seconds(1)
+    /// Whether this instance sends webhook deliveries (`dispatch`, default true). An instance with `false` still writes
+    /// every event and its deliveries; the instances that dispatch send them — a deployment can keep its login
+    /// instances free of delivery work.
+    public var dispatch = true
 
     /// The defaults.
     public init() {}
