@@ -77,7 +77,10 @@ final class SQLiteHandle {
             statements[sql] = created
             statement = created
         }
-        sqlite_nio_sqlite3_clear_bindings(statement)
+        // Every parameter is bound on every use (a statement's text and its values are rendered together), so nothing
+        // of the previous use remains; `sqlite3_clear_bindings` would only expire, and so re-prepare, statements whose
+        // plan SQLite made depend on a parameter.
+        precondition(Int(sqlite_nio_sqlite3_bind_parameter_count(statement)) == binds.count, "a parameter is not bound")
         for (offset, value) in binds.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
