@@ -53,20 +53,24 @@ struct SDKBrowserTests {
             live: true, clock: TestClock(Int64(Date().timeIntervalSince1970)), wallClock: .system,
             configure: configure(pageOrigin: HeadlessChromium.origin(port: pagePort))
         ) { service in
-            var arguments = [
-                script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll",
-                "--provider", provider, "--seconds", "\(seconds)",
-            ]
+            var arguments = ["--provider", provider, "--seconds", "\(seconds)"]
             if miniApp { arguments += ["--init-data", try service.signedInitData()] }
             arguments += try extra(service)
-            var environment = ProcessInfo.processInfo.environment
-            environment["CHROMIUM"] = chromium
-            let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
-            #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
-            let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
-            seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
+            seen = try await script(scenario, service: service, pagePort: pagePort, arguments: arguments)
         }
         return seen
+    }
+
+    /// Runs the script's `scenario` against `service` (app `poll`) with the page on `pagePort` and returns what it
+    /// saw.
+    static func script(_ scenario: String, service: TestService, pagePort: Int, arguments: [String]) async throws -> JSONValue {
+        let command = [script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CHROMIUM"] = chromium
+        let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + command, environment: environment)
+        #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
+        let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
+        return try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
     }
 
     @Test(
