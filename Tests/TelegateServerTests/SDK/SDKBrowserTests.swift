@@ -10,7 +10,8 @@ import Testing
 /// The browser SDK's session client (`createTelegate`) in real headless Chromium against a live Telegate that reads
 /// the system clock (`Tests/Interop/sdk/sdk_session.py`, Playwright for Python, handed the system's Chromium),
 /// inside a Telegram WebApp stand-in: two tabs sharing one session of 5-second tokens, a revoked family, signOut,
-/// Login Widget proofs, the Convex glue and the WebSocket helpers. Refresh grants are counted by Telegate itself
+/// Login Widget proofs, the Convex glue and the WebSocket helpers, and the WebSocket round trip
+/// (`SDKWebSocketRoundTripTests.swift`). Refresh grants are counted by Telegate itself
 /// (`telegate_refreshes_total`).
 /// Serialized: one browser at a time.
 @Suite("Browser SDK sessions", .serialized)
