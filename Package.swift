@@ -271,6 +271,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The browser SDK's WebSocket round trip: a backend authenticating sockets with the verifier.
+                "TelegateVerifier", "TelegateVerifierHummingbird",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ]),
         .testTarget(
             name: "TelegateTestingTests",

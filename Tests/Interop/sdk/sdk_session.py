@@ -4,6 +4,7 @@
 Usage:
   sdk_session.py SCENARIO --base-url URL --page-port PORT --app APP --provider ADAPTER [--init-data STR]
                  [--tg-auth-result B64] [--widget JSON] [--seconds N]
+                 [--ws-url URL --other-token TOKEN --refreshes N]
 
 Scenarios:
   tabs     Two tabs of one Mini App (a Telegram.WebApp stand-in with --init-data) keep one session for --seconds:
@@ -18,6 +19,11 @@ Scenarios:
   socket   The WebSocket helpers on stand-in sockets: connectionParams, an {"type":"auth"} message per refresh on an
            open socket, a controlled reconnect (close 4000, or the reconnect callback) with inPlace: false, nothing
            sent to a closed socket.
+  roundtrip  A real WebSocket to --ws-url (a backend authenticating its first message, answering each "tick" with
+           {"tick": n, "jti": …}): the first message is {"type":"auth"} with trpcConnectionParams' token, then
+           authenticateSocket keeps the identity current while the SDK refreshes on its own; a tick is asked after
+           each token change, until --refreshes refreshes. Then refreshing stops and the page waits for the server
+           to close the socket at expiry; the expired token and --other-token are each sent on a new socket.
 
 The page is served by the script at http://127.0.0.1:PORT (the app must allow that origin). Every wait is for a
 condition. Chromium: /usr/bin/chromium, or CHROMIUM=path. Prints one JSON line with what was seen, then "ok";
@@ -114,6 +120,71 @@ WATCH = """async (deadline) => {
 }"""
 
 
+# Runs in the page (signed in): the WebSocket round trip of the roundtrip scenario. Every wait is for an event
+# (open, message, close) or for the SDK's own refreshes.
+ROUNDTRIP = """async ([url, otherToken, refreshes]) => {
+  const { sdk, telegate } = window;
+  const errors = [];
+  const connect = () => new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.closed = new Promise((done) => socket.addEventListener("close", (event) => done(event.code)));
+    socket.addEventListener("open", () => resolve(socket));
+    socket.addEventListener("error", () => reject(new Error("the socket failed to open")));
+  });
+  const closeCode = async (token) => {
+    const socket = await connect();
+    socket.send(JSON.stringify({ type: "auth", token }));
+    return socket.closed;
+  };
+  const socket = await connect();
+  const ticks = [];
+  let ticked = () => {};
+  socket.addEventListener("message", (event) => {
+    ticks.push(JSON.parse(event.data));
+    ticked();
+  });
+  const { token: first } = await sdk.trpcConnectionParams(telegate)();
+  socket.send(JSON.stringify({ type: "auth", token: first }));
+  socket.send("tick");
+  const tokens = [first];
+  // authenticateSocket's listener comes first, so each tick follows the auth message of the new token.
+  const stopAuth = sdk.authenticateSocket(telegate, () => socket);
+  let refreshed = () => {};
+  const stopTicks = telegate.onTokenChange((session) => {
+    if (!session || session.accessToken === tokens[tokens.length - 1]) return;
+    tokens.push(session.accessToken);
+    socket.send("tick");
+    refreshed();
+  });
+  await new Promise((resolve) => {
+    refreshed = () => { if (tokens.length > refreshes) resolve(); };
+    refreshed();
+  });
+  stopTicks();
+  stopAuth();
+  await new Promise((resolve) => {
+    ticked = () => { if (ticks.length >= tokens.length) resolve(); };
+    ticked();
+  });
+  const openThroughRefreshes = socket.readyState === WebSocket.OPEN;
+  const jtis = tokens.map((token) => sdk.decodeJWT(token).jti);
+  const last = tokens[tokens.length - 1];
+  const expiryClose = await socket.closed;
+  const closedAfterExp = Date.now() >= sdk.decodeJWT(last).exp * 1000;
+  let expiredTokenClose = null, otherAppClose = null;
+  try {
+    expiredTokenClose = await closeCode(last);
+    otherAppClose = await closeCode(otherToken);
+  } catch (error) { errors.push(String(error.message || error)); }
+  return {
+    errors, openThroughRefreshes, tokens: tokens.length, ticks: ticks.length,
+    ticksInOrder: ticks.every((tick, i) => tick.tick === i + 1),
+    ticksTagged: ticks.every((tick, i) => tick.jti === jtis[i]),
+    jtis, expiryClose, closedAfterExp, expiredTokenClose, otherAppClose,
+  };
+}"""
+
+
 def open_page(context, url):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
@@ -124,7 +195,7 @@ def open_page(context, url):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["tabs", "revoke", "signout", "widget", "convex", "socket"])
+    parser.add_argument("scenario", choices=["tabs", "revoke", "signout", "widget", "convex", "socket", "roundtrip"])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--page-port", type=int, required=True)
     parser.add_argument("--app", required=True)
@@ -133,6 +204,9 @@ def main():
     parser.add_argument("--tg-auth-result")
     parser.add_argument("--widget")
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--ws-url")
+    parser.add_argument("--other-token")
+    parser.add_argument("--refreshes", type=int, default=3)
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
     server = serve(args.page_port, page_html(base, args.app, args.provider))
@@ -247,6 +321,10 @@ def main():
                 closed, reconnected,
               };
             }""")
+        elif args.scenario == "roundtrip":
+            page = open_page(context, origin + "/app.html")
+            page.evaluate("() => window.telegate.signIn().then(() => true)")
+            out["roundtrip"] = page.evaluate(ROUNDTRIP, [args.ws_url, args.other_token, args.refreshes])
         browser.close()
     server.shutdown()
     print(json.dumps(out))

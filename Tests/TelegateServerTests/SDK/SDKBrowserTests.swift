@@ -10,7 +10,8 @@ import Testing
 /// The browser SDK's session client (`createTelegate`) in real headless Chromium against a live Telegate that reads
 /// the system clock (`Tests/Interop/sdk/sdk_session.py`, Playwright for Python, handed the system's Chromium),
 /// inside a Telegram WebApp stand-in: two tabs sharing one session of 5-second tokens, a revoked family, signOut,
-/// Login Widget proofs, the Convex glue and the WebSocket helpers. Refresh grants are counted by Telegate itself
+/// Login Widget proofs, the Convex glue and the WebSocket helpers, and the WebSocket round trip
+/// (`SDKWebSocketRoundTripTests.swift`). Refresh grants are counted by Telegate itself
 /// (`telegate_refreshes_total`).
 /// Serialized: one browser at a time.
 @Suite("Browser SDK sessions", .serialized)
@@ -53,20 +54,24 @@ struct SDKBrowserTests {
             live: true, clock: TestClock(Int64(Date().timeIntervalSince1970)), wallClock: .system,
             configure: configure(pageOrigin: HeadlessChromium.origin(port: pagePort))
         ) { service in
-            var arguments = [
-                script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll",
-                "--provider", provider, "--seconds", "\(seconds)",
-            ]
+            var arguments = ["--provider", provider, "--seconds", "\(seconds)"]
             if miniApp { arguments += ["--init-data", try service.signedInitData()] }
             arguments += try extra(service)
-            var environment = ProcessInfo.processInfo.environment
-            environment["CHROMIUM"] = chromium
-            let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
-            #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
-            let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
-            seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
+            seen = try await script(scenario, service: service, pagePort: pagePort, arguments: arguments)
         }
         return seen
+    }
+
+    /// Runs the script's `scenario` against `service` (app `poll`) with the page on `pagePort` and returns what it
+    /// saw.
+    static func script(_ scenario: String, service: TestService, pagePort: Int, arguments: [String]) async throws -> JSONValue {
+        let command = [script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CHROMIUM"] = chromium
+        let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + command, environment: environment)
+        #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
+        let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
+        return try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
     }
 
     @Test(
