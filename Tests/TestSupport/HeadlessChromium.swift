@@ -69,12 +69,14 @@ public enum HeadlessChromium {
         let arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
             "--disable-dev-shm-usage", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
-            "--virtual-time-budget=20000", "--timeout=180000", "--dump-dom", url,
+            "--virtual-time-budget=60000", "--timeout=180000", "--dump-dom", url,
         ]
         let errorsURL = directory.appendingPathComponent("chromium.log")
-        let browser = try ChildProcess(
-            executable ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path), stderr: .file(errorsURL.path))
-        let status = await browser.exitStatus()
+        let status = try await BrowserSlot.run {
+            let browser = try ChildProcess(
+                executable ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path), stderr: .file(errorsURL.path))
+            return await browser.exitStatus()
+        }
         let dom = try String(contentsOf: outputURL, encoding: .utf8)
         if dom.isEmpty {
             let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""

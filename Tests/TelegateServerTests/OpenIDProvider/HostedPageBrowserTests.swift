@@ -48,8 +48,10 @@ struct HostedPageBrowserTests {
         try body(directory)
         var environment = ProcessInfo.processInfo.environment
         environment["CHROMIUM"] = chromium
-        let result = try await ChildProcess.run(
-            "/usr/bin/env", ["python3", script] + arguments + ["--artifacts", directory.path], environment: environment)
+        let result = try await BrowserSlot.run {
+            try await ChildProcess.run(
+                "/usr/bin/env", ["python3", script] + arguments + ["--artifacts", directory.path], environment: environment)
+        }
         #expect(result.status == 0, "python3 \(script) \(arguments.first ?? ""): \(result.output)")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("ok"))
         return result

@@ -68,7 +68,9 @@ struct SDKBrowserTests {
         let command = [script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["CHROMIUM"] = chromium
-        let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + command, environment: environment)
+        let result = try await BrowserSlot.run {
+            try await ChildProcess.run("/usr/bin/env", ["python3"] + command, environment: environment)
+        }
         #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
         let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
         return try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
