@@ -18,6 +18,7 @@ enum ConsoleLayout {
         <meta name="viewport" content="width=device-width,initial-scale=1">
         <meta name="color-scheme" content="light dark">
         <meta name="referrer" content="same-origin">
+        <link rel="icon" href="data:,">
         <title>\(ConsoleMarkup.text(title)) · Telegate console</title>
         <link rel="stylesheet" href="\(ConsoleRoutes.prefix)/console.css">
         <script src="\(ConsoleRoutes.prefix)/console.js" defer></script>

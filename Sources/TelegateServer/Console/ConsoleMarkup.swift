@@ -63,12 +63,13 @@ enum ConsoleMarkup {
         "\(text(error.message)) <code>\(text(error.code.rawValue))</code>"
     }
 
-    /// A table with a caption; `rows` are cells already in markup.
+    /// A table with a caption; `rows` are cells already in markup. It scrolls sideways on a narrow screen, in a region
+    /// the keyboard can reach.
     static func table(caption: String, headers: [String], rows: [[String]]) -> String {
         let head = headers.map { "<th scope=\"col\">\(text($0))</th>" }.joined()
         let body = rows.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }.joined(separator: "\n")
         return """
-            <div class="scroll"><table>
+            <div class="scroll" tabindex="0" role="region" aria-label="\(text(caption))"><table>
             <caption>\(text(caption))</caption>
             <thead><tr>\(head)</tr></thead>
             <tbody>

@@ -41,7 +41,7 @@ struct ConsoleRoutes: Sendable {
         router.get(RouterPath(Self.prefix + "/login")) { request, context in
             if try await visit(request, context) != nil { return Self.redirect(Self.prefix) }
             let csrf = DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
-            return respond(ConsoleLoginPage.page(error: nil, csrf: csrf), visit: nil, request: request)
+            return respond(ConsoleLoginPage.page(error: nil, csrf: csrf), visit: nil, csrf: csrf, request: request)
         }
         router.post(RouterPath(Self.prefix + "/login")) { request, context in
             try await login(request, context)
@@ -171,7 +171,7 @@ struct ConsoleRoutes: Sendable {
             let csrf = DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
             var page = ConsoleLoginPage.page(error: error, csrf: csrf)
             page.status = error.status
-            return respond(page, visit: nil, request: request)
+            return respond(page, visit: nil, csrf: csrf, request: request)
         case .success(let principal):
             await audit.record(
                 "console.login", appID: principal.appID, actor: principal.actor, target: nil, outcome: .success,
@@ -189,9 +189,10 @@ struct ConsoleRoutes: Sendable {
 
     // MARK: Responses
 
-    /// The page as a response, with its CSRF cookie and, for a signed-in admin, the session used now.
-    private func respond(_ page: ConsolePage, visit: ConsoleVisit?, request: Request) -> Response {
-        let csrf = visit?.csrf ?? DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
+    /// The page as a response, with the CSRF cookie of its forms (the visit's, or `csrf` for a page rendered without
+    /// one) and, for a signed-in admin, the session used now.
+    private func respond(_ page: ConsolePage, visit: ConsoleVisit?, csrf: String? = nil, request: Request) -> Response {
+        let csrf = visit?.csrf ?? csrf ?? DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
         let document = ConsoleLayout.document(title: page.title, visit: visit, section: page.section, main: page.main)
         var response = Response(
             status: HTTPResponse.Status(code: page.status), headers: ConsoleHeaders.page,

@@ -58,6 +58,12 @@ def main():
                 ]
                 seen["axe"][name] = serious
 
+        def arrive(pattern):
+            try:
+                page.wait_for_url(pattern)
+            except Exception:
+                raise AssertionError(f"expected {pattern}, at {page.url}: {page.locator('main').inner_text()[:600]}")
+
         def exchange(init_data):
             reply = page.request.post(f"{base}/v1/apps/{args.app}/exchange", data={"initData": init_data})
             return {"status": reply.status, "code": (reply.json() or {}).get("code") if reply.status >= 400 else None}
@@ -67,18 +73,18 @@ def main():
         visit("login")
         page.fill("#login-token", args.token)
         page.click("#login button[type=submit]")
-        page.wait_for_url("**/console/apps")
+        arrive("**/console/apps")
         visit("apps")
 
         page.fill("#create-app-id", args.app)
         page.click("#create-app button[type=submit]")
-        page.wait_for_url(f"**/console/apps/{args.app}?done=created")
+        arrive(f"**/console/apps/{args.app}?done=created")
         visit("app")
 
         page.fill("#add-bot-token", args.bot_token)
         page.fill("#add-bot-label", "journey")
         page.click("#add-bot button[type=submit]")
-        page.wait_for_url("**done=bot_added**")
+        arrive("**done=bot_added**")
         seen["botNotice"] = page.locator(".notice").inner_text()
         seen["tokenShown"] = args.bot_token in page.content() or args.bot_token.split(":")[1] in page.content()
         visit("bot-added")
@@ -99,7 +105,7 @@ def main():
         page.click("td a[href*='/users/usr_']")
         visit("user")
         page.click("#disable-user button[type=submit]")
-        page.wait_for_url("**done=disabled")
+        arrive("**done=disabled")
         seen["disabledNotice"] = page.locator(".notice").inner_text()
         visit("user-disabled")
         seen["secondExchange"] = exchange(args.init_data[1])
@@ -127,7 +133,7 @@ def main():
         phone.close()
 
         page.click("header button[type=submit]")
-        page.wait_for_url("**/console/login")
+        arrive("**/console/login")
         page.goto(f"{base}/console/apps")
         seen["afterLogout"] = page.url
         seen["consoleErrors"] = console_errors

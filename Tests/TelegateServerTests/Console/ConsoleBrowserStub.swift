@@ -18,8 +18,8 @@ final class ConsoleBrowserStub {
         origin = service.baseURL
     }
 
-    /// The CSRF token the pages carry (the cookie's value).
-    var csrf: String { cookies["telegate_console_csrf"] ?? "" }
+    /// The CSRF token of the last page's forms (its hidden `csrf` field).
+    var csrf = ""
 
     func get(_ path: String) async throws -> HTTPReply {
         try await send(.get, path, body: nil, headers: [])
@@ -50,6 +50,9 @@ final class ConsoleBrowserStub {
         if !cookies.isEmpty { all.append(("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))) }
         let reply = try await service.request(
             method, path, body: body, contentType: body == nil ? nil : "application/x-www-form-urlencoded", headers: all)
+        if let field = reply.body.range(of: "name=\"csrf\" value=\"") {
+            csrf = String(reply.body[field.upperBound...].prefix { $0 != "\"" })
+        }
         for (name, value) in reply.headers where name.lowercased() == "set-cookie" {
             setCookies.append(value)
             let pair = value.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
