@@ -48,8 +48,8 @@ enum ConsoleLayout {
             links.append((.apps, "\(ConsoleRoutes.prefix)/apps", "Apps"))
         }
         links.append((.audit, "\(ConsoleRoutes.prefix)/audit", "Audit log"))
-        let items = links.map { section0, href, label in
-            let current = section0 == section ? " aria-current=\"page\"" : ""
+        let items = links.map { linked, href, label in
+            let current = linked == section ? " aria-current=\"page\"" : ""
             return "<li><a href=\"\(ConsoleMarkup.text(href))\"\(current)>\(ConsoleMarkup.text(label))</a></li>"
         }.joined()
         var rights: [String] = []

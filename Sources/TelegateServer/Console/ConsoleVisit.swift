@@ -28,8 +28,14 @@ struct ConsoleVisit: Sendable {
         try await api.handle(method, path, query: query, body: body, caller: caller).body
     }
 
-    /// A path segment (an app or user id from a URL) made safe to put into an admin path.
+    /// A path segment (an app, bot or user id from a URL) reduced to the characters ids are made of (ASCII letters,
+    /// digits, `-`, `_`), so it can go into an admin path and a page's links unchanged.
     static func segment(_ value: String) -> String {
-        String(value.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }.map(Character.init))
+        String(String.UnicodeScalarView(value.unicodeScalars.filter(isIDCharacter)))
+    }
+
+    private static func isIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || scalar == "-" || scalar == "_"
     }
 }

@@ -25,13 +25,15 @@ final class ConsoleBrowserStub {
         try await send(.get, path, body: nil, headers: [])
     }
 
-    /// Posts `fields` (with the CSRF token unless `csrf` is false) from `origin` (this console's, by default).
-    func post(_ path: String, _ fields: [(String, String)] = [], csrf: Bool = true, origin: String? = nil) async throws
-        -> HTTPReply
-    {
+    /// Posts `fields` (with the CSRF token unless `csrf` is false) from `origin` (this console's, by default), or
+    /// with no `Origin` but `Sec-Fetch-Site: fetchSite` when that is given.
+    func post(
+        _ path: String, _ fields: [(String, String)] = [], csrf: Bool = true, origin: String? = nil, fetchSite: String? = nil
+    ) async throws -> HTTPReply {
         let all = (csrf ? [("csrf", self.csrf)] : []) + fields
         let body = all.map { "\($0.0)=\(Self.encoded($0.1))" }.joined(separator: "&")
-        return try await send(.post, path, body: body, headers: [("Origin", origin ?? self.origin)])
+        let headers = fetchSite.map { [("Sec-Fetch-Site", $0)] } ?? [("Origin", origin ?? self.origin)]
+        return try await send(.post, path, body: body, headers: headers)
     }
 
     /// Opens the login page and logs in with `token`.

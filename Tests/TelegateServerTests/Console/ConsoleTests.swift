@@ -87,9 +87,11 @@ struct ConsoleTests {
             let foreign = try await browser.post("/console/apps", [("id", "foreign")], origin: "https://evil.example")
             #expect(foreign.status == 403)
             #expect(foreign.body.contains("csrf_mismatch"))
+            let crossSite = try await browser.post("/console/apps", [("id", "crosssite")], fetchSite: "cross-site")
+            #expect(crossSite.status == 403, "no Origin, but a cross-site fetch")
             let login = try await browser.post("/console/login", [("token", token)], origin: "https://evil.example")
             #expect(login.status == 403)
-            for id in ["nocsrf", "wrongcsrf", "foreign"] {
+            for id in ["nocsrf", "wrongcsrf", "foreign", "crosssite"] {
                 #expect(try await service.admin(.get, "/apps/\(id)", token: token).status == 404)
             }
             let created = try await browser.post("/console/apps", [("id", "withcsrf")])
