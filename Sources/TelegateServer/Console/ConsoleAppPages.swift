@@ -188,7 +188,8 @@ struct ConsoleAppPages: Sendable {
 
     /// The notice of the change that led here (`?done=`), with the bot id of a bot change.
     private func notice(_ query: [String: String]) -> String {
-        let bot = query["bot"] ?? ""
+        // Only a bot id is shown from the link, so the notice cannot be made to say anything else.
+        let bot = String((query["bot"] ?? "").filter(\.isASCII).filter(\.isNumber).prefix(20))
         switch query["done"] {
         case "created": return ConsoleMarkup.notice("The app was created. Add its bot next.")
         case "updated": return ConsoleMarkup.notice("The settings were saved.")

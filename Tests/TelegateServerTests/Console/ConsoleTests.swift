@@ -158,6 +158,25 @@ struct ConsoleTests {
         }
     }
 
+    @Test("An app-scoped token opens on its app, sees only it, cannot create apps, and gets 404 for another app")
+    func appScoped() async throws {
+        try await TestService.run { service in
+            let browser = ConsoleBrowserStub(service)
+            try await browser.login(try await service.adminToken(name: "poll-only", app: "poll"))
+            #expect(try await browser.get("/console").header("Location") == "/console/apps/poll")
+            let apps = try await browser.get("/console/apps")
+            #expect(apps.body.contains("/console/apps/poll\"") && !apps.body.contains("/console/apps/quiz"))
+            #expect(!Self.postActions(apps.body).contains("/console/apps"), "no create form")
+            #expect(Self.postActions(try await browser.get("/console/apps/poll").body).contains("/console/apps/poll/bots"))
+            let other = try await browser.get("/console/apps/quiz")
+            #expect(other.status == 404)
+            #expect(other.body.contains("app_not_found"))
+            #expect(try await browser.get("/console/apps/quiz/users").status == 404)
+            let spoofed = try await browser.get("/console/apps/poll?done=bot_added&bot=1%20is%20compromised")
+            #expect(spoofed.body.contains("Bot 1 was added") && !spoofed.body.contains("compromised"))
+        }
+    }
+
     @Test("Telegram's strings render escaped on every page: the user's first name and username")
     func escaping() async throws {
         try await TestService.run { service in
