@@ -178,7 +178,11 @@ let package = Package(
             // The SDK's package folder is served as is: its module and declarations are embedded, the rest is
             // the package's own (package.json, README.md).
             exclude: ["SDK/package/package.json", "SDK/package/README.md"],
-            resources: [.embedInCode("SDK/package/telegate.js"), .embedInCode("SDK/package/telegate.d.ts")]),
+            resources: [
+                .embedInCode("SDK/package/telegate.js"), .embedInCode("SDK/package/telegate.d.ts"),
+                // The admin console's stylesheet and script.
+                .embedInCode("Console/console.css"), .embedInCode("Console/console.js"),
+            ]),
 
         // What every provider simulator shares: call counters, injected faults, serving.
         .target(

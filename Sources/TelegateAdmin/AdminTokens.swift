@@ -42,11 +42,18 @@ public struct AdminTokens: Sendable {
     /// The live token `text` belongs to, or `nil`.
     public func authenticate(_ text: String) async throws -> AdminToken? {
         guard text.hasPrefix("tga_"), text.utf8.count == 47 else { return nil }
-        guard let token = try await store.token(hash: Self.hash(text)), token.revokedAt == nil else { return nil }
+        return try await authenticate(digest: Self.hash(text))
+    }
+
+    /// The live token whose digest (``hash(_:)``) is `digest`, or `nil`: for a console session, which keeps the
+    /// digest of the token it was opened with and never the token.
+    public func authenticate(digest: [UInt8]) async throws -> AdminToken? {
+        guard digest.count == 32, let token = try await store.token(hash: digest), token.revokedAt == nil else { return nil }
         return token
     }
 
-    static func hash(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Array(text.utf8))) }
+    /// The SHA-256 digest of a token's text, the only form of it that is stored.
+    public static func hash(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Array(text.utf8))) }
 
     /// How many leading bytes of a presented token name its prefix: `tga_` and 8 characters more.
     public static let prefixLength = 12

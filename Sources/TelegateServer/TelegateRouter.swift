@@ -61,8 +61,12 @@ public enum TelegateRouter {
             webhookMetrics: services.webhookMetrics, messageMetrics: services.messageMetrics
         ).register(on: router)
         if let admin {
-            AdminRoutes(
-                api: admin, audit: services.audit, clock: services.clock, trustedProxies: Set(options.trustedProxies)
+            let authentication = AdminAuthentication(tokens: admin.tokens, audit: services.audit, clock: services.clock)
+            AdminRoutes(api: admin, authentication: authentication, trustedProxies: Set(options.trustedProxies))
+                .register(on: router)
+            ConsoleRoutes(
+                api: admin, authentication: authentication, box: services.secretBox, clock: services.clock,
+                audit: services.audit, publicURL: services.publicURL, trustedProxies: Set(options.trustedProxies)
             ).register(on: router)
         }
         SDKRoutes().register(on: router)

@@ -59,9 +59,7 @@ struct AuthorizationRoutes {
             return page.error(error.code, error.message)
         }
         if case .request = submission {} else {
-            guard let expected = page.csrf, let sent = parameters[Self.csrfField],
-                !expected.isEmpty, ConstantTime.equal(expected, sent)
-            else {
+            guard DoubleSubmitToken.matches(cookie: page.csrf, field: parameters[Self.csrfField]) else {
                 return page.error(
                     .csrfMismatch, "This form has expired or was not sent from this page. Start the login again.")
             }
@@ -161,7 +159,7 @@ struct AuthorizationRoutes {
 
         /// The request's parameters and the CSRF token (the browser's, or a new one) as hidden fields.
         private func formFields(_ parameters: [String: String]) -> ([(name: String, value: String)], String) {
-            let token = csrf.flatMap { $0.utf8.count == 43 ? $0 : nil } ?? RandomSecret().value
+            let token = DoubleSubmitToken.token(reusing: csrf)
             let fields = AuthorizationRequest.formParameters.compactMap { name in parameters[name].map { (name: name, value: $0) } }
             return (fields + [(name: AuthorizationRoutes.csrfField, value: token)], token)
         }
@@ -172,7 +170,8 @@ struct AuthorizationRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: document)))
         }
 
-        private static func origin(of url: String) -> String {
+        /// The origin (scheme, host and port) of `url`.
+        static func origin(of url: String) -> String {
             guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host
             else { return url }
             return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")

@@ -7,29 +7,15 @@ import TelegramAuth
 
 /// The admin API under `/admin/v1`, and its OpenAPI document at `/admin/v1/openapi.json`.
 ///
-/// Every route needs `Authorization: Bearer <admin token>`. A valid token is let in whatever happened before. A
-/// missing or wrong one is answered `401` with `WWW-Authenticate`, recorded in the audit log, and counted per
-/// client address and per token prefix (``AdminAuthThrottle``): once either budget is spent, further failures are
-/// answered `429`, so tokens cannot be guessed at speed, and a throttled client or prefix is audited once a minute.
+/// Every route needs `Authorization: Bearer <admin token>`, checked by ``AdminAuthentication`` (shared with the
+/// console's login): a missing or wrong token is answered `401` with `WWW-Authenticate`, and `429` once its failure
+/// budget is spent.
 struct AdminRoutes {
     let api: AdminAPI
-    let audit: AuditLog
-    let clock: WallClock
+    let authentication: AdminAuthentication
     let trustedProxies: Set<String>
-    /// Budgets for failed authentications, timed by `clock`.
-    let failures: AdminAuthThrottle
-    /// Throttled clients and prefixes, reported once a minute each.
-    let throttled = SecurityEventWindow(threshold: 1)
 
     static let prefix = "/admin/v1"
-
-    init(api: AdminAPI, audit: AuditLog, clock: WallClock, trustedProxies: Set<String>) {
-        self.api = api
-        self.audit = audit
-        self.clock = clock
-        self.trustedProxies = trustedProxies
-        failures = AdminAuthThrottle(clock: clock)
-    }
 
     func register(on router: Router<TelegateRequestContext>) {
         router.get(RouterPath(Self.prefix + "/openapi.json")) { _, _ in
@@ -89,55 +75,25 @@ struct AdminRoutes {
         }
     }
 
-    /// Checks the token first: a valid one never touches the failure budgets. A failure is refused `429` when a
-    /// budget is spent, otherwise counted, audited and refused `401`.
+    /// The principal of the request's bearer token, or why there is none (with the challenge for a `401`).
     private func authenticate(_ request: Request, _ context: TelegateRequestContext, client: String) async
         -> Result<AdminPrincipal, Refusal>
     {
         let header = request.headers[.authorization] ?? ""
-        let reason: String
-        var prefix: String?
-        if header.isEmpty {
-            reason = "missing_token"
-        } else if header.count > 7, header.prefix(7).lowercased() == "bearer " {
-            let presented = String(header.dropFirst(7))
-            do {
-                if let token = try await api.tokens.authenticate(presented) {
-                    return .success(AdminPrincipal(token: token))
+        let isBearer = header.count > 7 && header.prefix(7).lowercased() == "bearer "
+        let result = await authentication.authenticate(
+            isBearer ? String(header.dropFirst(7)) : nil, missingReason: header.isEmpty ? "missing_token" : "not_bearer",
+            client: client, target: request.uri.path, requestID: context.requestID)
+        switch result {
+        case .success(let principal): return .success(principal)
+        case .failure(let refusal):
+            let challenge: String? =
+                switch refusal.error.reason {
+                case "invalid_token": "Bearer realm=\"telegate-admin\", error=\"invalid_token\""
+                case "missing_token", "not_bearer": "Bearer realm=\"telegate-admin\""
+                default: nil
                 }
-                reason = "invalid_token"
-                prefix = AdminTokens.prefixKey(of: presented)
-            } catch {
-                return .failure(Refusal(error: .storageUnavailable(), challenge: nil))
-            }
-        } else {
-            reason = "not_bearer"
+            return .failure(Refusal(error: refusal.error, challenge: challenge))
         }
-        if let spent = failures.exhausted(client: client, prefix: prefix) {
-            let key = spent.budget == .client ? "client:\(client)" : "prefix:\(prefix ?? "")"
-            if throttled.failed(key, at: clock.now) != nil {
-                await audit.record(
-                    "admin.auth_throttled", appID: nil, actor: "client:\(client)", target: request.uri.path,
-                    outcome: .failure, details: [("budget", .string(spent.budget.rawValue))], requestID: context.requestID)
-            }
-            return .failure(
-                Refusal(
-                    error: TelegateError(
-                        .rateLimited, "too many failed admin authentications; wait",
-                        retryAfter: spent.retryAfter),
-                    challenge: nil))
-        }
-        failures.recordFailure(client: client, prefix: prefix)
-        await audit.record(
-            "admin.auth_failed", appID: nil, actor: "client:\(client)", target: request.uri.path, outcome: .failure,
-            details: [("reason", .string(reason))], requestID: context.requestID)
-        let challenge =
-            reason == "invalid_token"
-            ? "Bearer realm=\"telegate-admin\", error=\"invalid_token\"" : "Bearer realm=\"telegate-admin\""
-        return .failure(
-            Refusal(
-                error: TelegateError(
-                    .adminUnauthorized, "send Authorization: Bearer <admin token>", reason: reason),
-                challenge: challenge))
     }
 }

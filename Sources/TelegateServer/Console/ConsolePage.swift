@@ -1,0 +1,15 @@
+/// A rendered console page: its title, the header's section, the content markup and the status to answer with.
+struct ConsolePage: Sendable {
+    var title: String
+    var section: ConsoleLayout.Section?
+    /// Markup, already escaped.
+    var main: String
+    var status: Int = 200
+}
+
+/// What a console form post leads to: another page (`303 See Other`, after a change went through), or a page
+/// answered at once (the form again, with the admin layer's error beside the field it concerns).
+enum ConsoleOutcome: Sendable {
+    case redirect(String)
+    case page(ConsolePage)
+}
