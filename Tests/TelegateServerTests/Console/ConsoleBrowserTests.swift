@@ -43,7 +43,9 @@ struct ConsoleBrowserTests {
             for proof in proofs { arguments += ["--init-data", proof] }
             var environment = ProcessInfo.processInfo.environment
             environment["CHROMIUM"] = HeadlessChromium.executable
-            let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
+            let result = try await BrowserSlot.run {
+                try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
+            }
             #expect(result.status == 0, "console_journey.py: \(result.output)")
             let line = result.output.split(separator: "\n").last { $0.hasPrefix("{") }
             seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
