@@ -13,9 +13,9 @@
 #
 #   Benchmarks/HTTP/events.sh         # from the repository root; needs wrk (apt-get install wrk)
 #
-# USERS (default 60000) must exceed what DURATION of first logins takes, so that every request creates a user.
+# USERS (default 80000) must exceed what DURATION of first logins takes, so that every request creates a user.
 # Environment otherwise: see provider_bench.sh (DURATION, CONNECTIONS, PORT, SIM_PORT, CONFIGURATION).
-USERS=${USERS:-60000}
+USERS=${USERS:-80000}
 DURATION=${DURATION:-10s}
 source "$(dirname "$0")/provider_bench.sh"
 bench_setup
