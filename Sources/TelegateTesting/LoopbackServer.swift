@@ -1,5 +1,7 @@
 import Hummingbird
 import Logging
+import NIOCore
+import ServiceLifecycle
 import SimulatorKit
 
 /// Serves a router on a free port of 127.0.0.1 while a test runs, for what Telegate reaches over HTTP (a provider
@@ -15,16 +17,30 @@ public enum LoopbackServer {
     public static func serving<Value: Sendable>(
         _ makeRouter: @escaping @Sendable () -> Router<BasicRequestContext>, _ body: (String) async throws -> Value
     ) async throws -> Value {
+        try await running({ configuration, onServerRunning, logger in
+            Application(router: makeRouter(), configuration: configuration, onServerRunning: onServerRunning, logger: logger)
+        }) { port in try await body("http://127.0.0.1:\(port)") }
+    }
+
+    /// Runs the server `makeServer` builds — on `configuration` (a free port of 127.0.0.1), calling `onServerRunning`
+    /// once it listens, logging nothing — while `body` runs with its port, then stops it. For servers that are more than
+    /// a router (a WebSocket upgrade, say).
+    public static func running<Value: Sendable>(
+        _ makeServer: @escaping @Sendable (
+            _ configuration: ApplicationConfiguration, _ onServerRunning: @escaping @Sendable (any Channel) async -> Void,
+            _ logger: Logger
+        ) -> any Service,
+        _ body: (Int) async throws -> Value
+    ) async throws -> Value {
         let quiet = Logger(label: "test.loopback") { _ in SwiftLogNoOpLogHandler() }
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             let (ports, ready) = AsyncStream.makeStream(of: Int.self)
             tasks.addTask {
                 // A server that fails to start ends the stream, so the wait below ends too.
                 defer { ready.finish() }
-                let application = Application(
-                    router: makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: { ready.yield($0.localAddress?.port ?? 0) }, logger: quiet)
-                try await application.run()
+                let server = makeServer(
+                    .init(address: .hostname("127.0.0.1", port: 0)), { ready.yield($0.localAddress?.port ?? 0) }, quiet)
+                try await server.run()
             }
             var started: Int?
             for await port in ports {
@@ -36,7 +52,7 @@ public enum LoopbackServer {
                 try await tasks.next()
                 throw Failure(description: "the loopback server did not start")
             }
-            return try await body("http://127.0.0.1:\(port)")
+            return try await body(port)
         }
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Synchronization
+import TelegateTesting
 import TelegateVerifier
 import TelegateVerifierHummingbird
 
@@ -62,34 +63,13 @@ final class SubscriptionBackend: Sendable {
         return router
     }
 
-    /// The backend's server stopped before it listened.
-    struct NotStarted: Error {}
-
     /// Serves the backend on a free loopback port while `body` runs with its WebSocket URL (`ws://…/live`).
     func serving<Value: Sendable>(_ body: (String) async throws -> Value) async throws -> Value {
-        let quiet = Logger(label: "test.subscription-backend") { _ in SwiftLogNoOpLogHandler() }
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            let (ports, ready) = AsyncStream.makeStream(of: Int.self)
-            tasks.addTask { [self] in
-                defer { ready.finish() }
-                let routes = router()
-                let application = Application(
-                    router: routes, server: .http1WebSocketUpgrade(webSocketRouter: routes),
-                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: { ready.yield($0.localAddress?.port ?? 0) }, logger: quiet)
-                try await application.run()
-            }
-            var started: Int?
-            for await port in ports {
-                started = port
-                break
-            }
-            defer { tasks.cancelAll() }
-            guard let port = started else {
-                try await tasks.next()
-                throw NotStarted()
-            }
-            return try await body("ws://127.0.0.1:\(port)/live")
-        }
+        try await LoopbackServer.running({ [self] configuration, onServerRunning, logger in
+            let routes = router()
+            return Application(
+                router: routes, server: .http1WebSocketUpgrade(webSocketRouter: routes), configuration: configuration,
+                onServerRunning: onServerRunning, logger: logger)
+        }) { port in try await body("ws://127.0.0.1:\(port)/live") }
     }
 }

@@ -1,8 +1,8 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import NIOCore
 import Synchronization
+import TelegateTesting
 import TelegateVerifier
 import TelegateVerifierHummingbird
 
@@ -45,29 +45,11 @@ enum BackendApp {
     static func serving(
         verifier: TelegateVerifier, authenticator: TelegateWebSocketAuthenticator, name: String, _ body: (Int) async throws -> Void
     ) async throws {
-        let quiet = Logger(label: "test.backend") { _ in SwiftLogNoOpLogHandler() }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            let (ports, ready) = AsyncStream.makeStream(of: Int.self)
-            tasks.addTask {
-                defer { ready.finish() }
-                let routes = router(verifier: verifier, authenticator: authenticator, name: name)
-                let application = Application(
-                    router: routes, server: .http1WebSocketUpgrade(webSocketRouter: routes),
-                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: { ready.yield($0.localAddress?.port ?? 0) }, logger: quiet)
-                try await application.run()
-            }
-            var started: Int?
-            for await port in ports {
-                started = port
-                break
-            }
-            defer { tasks.cancelAll() }
-            guard let port = started else {
-                try await tasks.next()
-                return
-            }
-            try await body(port)
-        }
+        try await LoopbackServer.running({ configuration, onServerRunning, logger in
+            let routes = router(verifier: verifier, authenticator: authenticator, name: name)
+            return Application(
+                router: routes, server: .http1WebSocketUpgrade(webSocketRouter: routes), configuration: configuration,
+                onServerRunning: onServerRunning, logger: logger)
+        }, body)
     }
 }
