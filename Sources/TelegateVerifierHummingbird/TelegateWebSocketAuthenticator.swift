@@ -62,7 +62,7 @@ public struct TelegateWebSocketAuthenticator: Sendable {
         let clock = verifier.clock
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [deadline] in
-                try await clock.sleep(clock.now().addingTimeInterval(TimeInterval(deadline.components.seconds)))
+                try await clock.suspend(clock.now().addingTimeInterval(TimeInterval(deadline.components.seconds)))
                 if !socket.isAuthenticated { await socket.close(.authenticationTimeout) }
             }
             group.addTask {
@@ -122,7 +122,7 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                                     return
                                 }
                                 deadline = max(current, deadline)
-                                try await clock.sleep(deadline)
+                                try await clock.suspend(deadline)
                             }
                         }
                     }

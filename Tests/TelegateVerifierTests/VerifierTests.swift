@@ -158,7 +158,7 @@ struct VerifierTests {
                     options.discoveryURL = URL(string: rig.proxyURL + "/apps/poll/discovery")
                     return options
                 }(), httpClient: rig.client,
-                clock: VerifierClock(now: { [clock = rig.clock.telegate] in Date(timeIntervalSince1970: TimeInterval(clock.now - 31)) }, sleep: { _ in }))
+                clock: VerifierClock(now: { [clock = rig.clock.telegate] in Date(timeIntervalSince1970: TimeInterval(clock.now - 31)) }, suspend: { _ in }))
             await #expect(throws: VerificationError.notYetValid) { try await early.verify(fresh, as: .idToken) }
         }
     }

@@ -37,10 +37,10 @@ final class ManualClock: Sendable {
     var verifierClock: VerifierClock {
         VerifierClock(
             now: { [telegate] in Date(timeIntervalSince1970: TimeInterval(telegate.now)) },
-            sleep: { [self] deadline in try await sleep(until: Int64(deadline.timeIntervalSince1970.rounded(.up))) })
+            suspend: { [self] deadline in try await suspend(until: Int64(deadline.timeIntervalSince1970.rounded(.up))) })
     }
 
-    private func sleep(until deadline: Int64) async throws {
+    private func suspend(until deadline: Int64) async throws {
         let id = sleepers.withLock { state in
             state.next += 1
             return state.next
