@@ -376,7 +376,7 @@ package enum SQLSchema {
                 "CREATE INDEX bot_messages_due ON bot_messages (status, next_attempt_at)",
                 "CREATE INDEX bot_messages_by_user ON bot_messages (user_id)",
             ]),
-        // Webhook claims that cost the same with a backlog of a million as with none: partial indexes over pending
+        // Webhook claims whose cost does not grow with the deliveries already made: partial indexes over pending
         // deliveries only, per endpoint — first attempts in outbox order, retries by when they are due, and the per-user
         // order check.
         Migration(
