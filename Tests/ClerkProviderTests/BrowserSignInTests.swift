@@ -11,7 +11,7 @@ import Testing
 struct BrowserSignInTests {
     @Test(
         "A Mini App page signs in to Clerk (Core 2 and 3) with a single-use ticket, and convexAuth fetches and refreshes tokens",
-        HeadlessChromium.isInstalled)
+        Playwright.isInstalled)
     func miniAppSignIn() async throws {
         let pagePort = FreePort.next()
         try await ClerkHarness.run(live: true, corsOrigins: [HeadlessChromium.origin(port: pagePort)]) { harness in

@@ -12,7 +12,7 @@ import Testing
 struct FirebaseBrowserSignInTests {
     @Test(
         "A Mini App page gets a real Firebase session (modular and compat SDK), refreshes it, and signs in again warm",
-        HeadlessChromium.isInstalled)
+        Playwright.isInstalled)
     func miniAppSignIn() async throws {
         let pagePort = FreePort.next()
         let claims = JSONValue.object([("telegram_id", .string("telegram_id")), ("tg_username", .string("username"))])

@@ -13,7 +13,7 @@ import Testing
 struct SupabaseBrowserSignInTests {
     @Test(
         "A Mini App page gets a real Supabase session whose sub is the stored UUID, once per token hash, refreshes it, and signs in again warm",
-        HeadlessChromium.isInstalled)
+        Playwright.isInstalled)
     func miniAppSignIn() async throws {
         let pagePort = FreePort.next()
         try await SupabaseHarness.run(live: true, corsOrigins: [HeadlessChromium.origin(port: pagePort)]) { harness in
@@ -49,7 +49,7 @@ struct SupabaseBrowserSignInTests {
 
     @Test(
         "Custom OIDC route: a page signs in with its own nonce as a UUID user, again with the same ID token, never with another nonce",
-        HeadlessChromium.isInstalled)
+        Playwright.isInstalled)
     func miniAppSignInWithIdToken() async throws {
         let pagePort = FreePort.next()
         try await SupabaseHarness.run(

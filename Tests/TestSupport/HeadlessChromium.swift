@@ -6,16 +6,11 @@ import Testing
 
 /// A real headless Chromium opening a Mini App page: the page is served on a loopback port by a Hummingbird server
 /// of its own (so the SDK's calls are cross-origin, as in Telegram), Chromium runs its scripts and the DOM they leave
-/// is read back. Pages report by writing JSON into `<pre id="result">`.
+/// is read back. Pages report by writing JSON into `<pre id="result">`; tests using it take ``Playwright/isInstalled``.
 public enum HeadlessChromium {
     /// The Chromium binary, when installed.
     public static let executable: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    /// Runs a browser test only where Chromium is installed, saying why it is skipped elsewhere.
-    public static var isInstalled: ConditionTrait {
-        .enabled(if: executable != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped")
-    }
 
     /// The page's origin when served on `port`.
     public static func origin(port: Int) -> String { "http://127.0.0.1:\(port)" }
@@ -58,31 +53,13 @@ public enum HeadlessChromium {
         return try #require(result(in: dom), "no result in the page: \(dom.prefix(2000))", sourceLocation: sourceLocation)
     }
 
-    /// Runs Chromium headless on `url` and returns the DOM after the page's scripts ran. Waits without blocking a
-    /// thread: the servers the page talks to run on the same cooperative pool.
+    /// Opens `url` in Chromium (``Playwright``, `Tests/Interop/browser/page_result.py`) and returns the DOM once the
+    /// page has reported (its `<pre id="result">` no longer says `pending`), preceded by the page's console messages
+    /// when it never did. Waits without blocking a thread: the servers the page talks to run on the same cooperative
+    /// pool.
     public static func dumpDOM(_ url: String) async throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputURL = directory.appendingPathComponent("dom.html")
-        try Data().write(to: outputURL)
-        let arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-            "--disable-dev-shm-usage", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
-            "--virtual-time-budget=60000", "--timeout=180000", "--dump-dom", url,
-        ]
-        let errorsURL = directory.appendingPathComponent("chromium.log")
-        let status = try await BrowserSlot.run {
-            let browser = try ChildProcess(
-                executable ?? "/usr/bin/chromium", arguments, stdout: .file(outputURL.path), stderr: .file(errorsURL.path))
-            return await browser.exitStatus()
-        }
-        let dom = try String(contentsOf: outputURL, encoding: .utf8)
-        if dom.isEmpty {
-            let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-            return "chromium exited with \(status) and no page; its log ends: \(errors.suffix(1500))"
-        }
-        return dom
+        let result = try await Playwright.run(Playwright.script("browser/page_result.py"), [url])
+        return result.status == 0 ? result.output : "page_result.py exited with \(result.status): \(result.output.suffix(1500))"
     }
 
     /// The JSON in the DOM's `<pre id="result">`, unescaped.

@@ -17,15 +17,9 @@ struct ConsoleBrowserTests {
     static let script = root.appendingPathComponent("Tests/Interop/console/console_journey.py").path
     static let screenshots = root.appendingPathComponent(".build/console-screenshots").path
 
-    /// Whether Python can import Playwright.
-    static func hasPlaywright() async -> Bool {
-        (try? await ChildProcess.run("/usr/bin/env", ["python3", "-c", "import playwright.sync_api"]))?.status == 0
-    }
-
     @Test(
         "Log in, create an app, add a bot, exchange, find the user, disable them, see the next exchange refused; markup stays text",
-        HeadlessChromium.isInstalled,
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func journey() async throws {
         let botToken = "7000000077:AAjourneyBotSecretValue0123456789abcd"
         let user = TelegramUser(id: 31_337, firstName: "Journey", username: "journey_user")
@@ -41,11 +35,7 @@ struct ConsoleBrowserTests {
                 "--telegram-id", "\(user.id)", "--hostile-id", "\(hostile.id)", "--screenshots", Self.screenshots,
             ]
             for proof in proofs { arguments += ["--init-data", proof] }
-            var environment = ProcessInfo.processInfo.environment
-            environment["CHROMIUM"] = HeadlessChromium.executable
-            let result = try await BrowserSlot.run {
-                try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
-            }
+            let result = try await Playwright.run(Self.script, Array(arguments.dropFirst()))
             #expect(result.status == 0, "console_journey.py: \(result.output)")
             let line = result.output.split(separator: "\n").last { $0.hasPrefix("{") }
             seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))

@@ -25,16 +25,8 @@ import Testing
 /// when it is set. Serialized: one browser at a time.
 @Suite("Hosted pages in a browser", .serialized)
 struct HostedPageBrowserTests {
-    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Interop/hosted_page/hosted_page.py").path
+    static let script = Playwright.script("hosted_page/hosted_page.py")
     static let hostile = "<img src=x onerror=alert(1)>"
-
-    /// Whether Python can import Playwright.
-    static func hasPlaywright() async -> Bool {
-        (try? await ChildProcess.run("/usr/bin/env", ["python3", "-c", "import playwright.sync_api"]))?.status == 0
-    }
 
     /// Runs the script with `arguments` and `--artifacts` (the kept directory, or a temporary one given to `body`
     /// first and removed after); returns its exit status and output.
@@ -46,12 +38,7 @@ struct HostedPageBrowserTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if kept == nil { try? FileManager.default.removeItem(at: directory) } }
         try body(directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["CHROMIUM"] = chromium
-        let result = try await BrowserSlot.run {
-            try await ChildProcess.run(
-                "/usr/bin/env", ["python3", script] + arguments + ["--artifacts", directory.path], environment: environment)
-        }
+        let result = try await Playwright.run(script, arguments + ["--artifacts", directory.path])
         #expect(result.status == 0, "python3 \(script) \(arguments.first ?? ""): \(result.output)")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("ok"))
         return result
@@ -59,8 +46,7 @@ struct HostedPageBrowserTests {
 
     @Test(
         "The login page completes inside a Mini App, from tgAuthResult and from the widget; hostile names stay text",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func browser() async throws {
         _ = try await Self.runScript(["stand-in"]) { pages in
             for (name, html) in Self.pages() {
@@ -98,8 +84,7 @@ struct HostedPageBrowserTests {
 
     @Test(
         "Against a running Telegate: Mini App without a click, single sign-on, tgAuthResult, a hostile name on the consent page, the error page",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func live() async throws {
         let redirectURI = "http://127.0.0.1:\(FreePort.next())/callback"
         try await TestService.run(

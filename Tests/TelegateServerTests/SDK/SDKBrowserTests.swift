@@ -16,13 +16,7 @@ import Testing
 /// Serialized: one browser at a time.
 @Suite("Browser SDK sessions", .serialized)
 struct SDKBrowserTests {
-    static let chromium = HeadlessChromium.executable
     static let script = SDKPackage.interop.appendingPathComponent("sdk_session.py").path
-
-    /// Whether Python can import Playwright.
-    static func hasPlaywright() async -> Bool {
-        (try? await ChildProcess.run("/usr/bin/env", ["python3", "-c", "import playwright.sync_api"]))?.status == 0
-    }
 
     /// App `poll` allowing the page's origin, its `convex` adapter issuing 5-second tokens, and `convex-id` whose ID
     /// token (5 s) lives shorter than its access token (60 s).
@@ -66,11 +60,7 @@ struct SDKBrowserTests {
     /// saw.
     static func script(_ scenario: String, service: TestService, pagePort: Int, arguments: [String]) async throws -> JSONValue {
         let command = [script, scenario, "--base-url", service.baseURL, "--page-port", "\(pagePort)", "--app", "poll"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CHROMIUM"] = chromium
-        let result = try await BrowserSlot.run {
-            try await ChildProcess.run("/usr/bin/env", ["python3"] + command, environment: environment)
-        }
+        let result = try await Playwright.run(script, Array(command.dropFirst()))
         #expect(result.status == 0, "sdk_session.py \(scenario): \(result.output)")
         let line = result.output.split(separator: "\n").first { $0.hasPrefix("{") }
         return try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
@@ -78,8 +68,7 @@ struct SDKBrowserTests {
 
     @Test(
         "Two tabs keep one session of 5-second tokens for 60 s: refreshed before expiry, one refresh per period for both tabs",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func twoTabs() async throws {
         let seen = try await Self.run("tabs", seconds: 60)
         #expect(seen["secondStarted"] == .bool(true), "the second tab took the first tab's session: \(seen)")
@@ -107,8 +96,7 @@ struct SDKBrowserTests {
 
     @Test(
         "A revoked family makes getToken() sign in again, as the same user in a new family",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func revokedFamily() async throws {
         let seen = try await Self.run("revoke")
         #expect(seen["revoked"]?.integerValue == 200)
@@ -121,8 +109,7 @@ struct SDKBrowserTests {
 
     @Test(
         "signOut() revokes the session (first token or rotated) and forgets it",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func signOut() async throws {
         let seen = try await Self.run("signout")
         for name in ["firstToken", "afterRefresh"] {
@@ -135,8 +122,7 @@ struct SDKBrowserTests {
 
     @Test(
         "Outside a Mini App, a #tgAuthResult= return signs in (and is cleared from the URL), and so does widget data",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func widget() async throws {
         let returning = TelegramUser(id: 555, firstName: "Widget", username: "widget_user")
         let passed = TelegramUser(id: 556, firstName: "Passed", username: "passed_user")
@@ -157,8 +143,7 @@ struct SDKBrowserTests {
 
     @Test(
         "convexAuth never hands Convex an expired ID token when the ID token (5 s) lives shorter than the access token (60 s)",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func convexIDTokenTiming() async throws {
         let seen = try await Self.run("convex", provider: "convex-id", seconds: 15)
         #expect(seen["convex"]?["expired"]?.integerValue == 0, "\(seen)")
@@ -168,8 +153,7 @@ struct SDKBrowserTests {
 
     @Test(
         "WebSocket helpers: connectionParams carry the token; each refresh sends one auth message on an open socket; inPlace: false reconnects",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func socketHelpers() async throws {
         let seen = try await Self.run("socket")
         let socket = seen["socket"]

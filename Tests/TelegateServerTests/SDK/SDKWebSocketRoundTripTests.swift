@@ -13,8 +13,7 @@ import Testing
 extension SDKBrowserTests {
     @Test(
         "WebSocket round trip: one connection keeps its subscription across three refreshes of 5-second tokens; expiry closes with 4401, another app's token with 4403",
-        .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium); browser test skipped"),
-        .enabled("Playwright is not installed (pip install playwright); browser test skipped") { await hasPlaywright() })
+        Playwright.isInstalled)
     func webSocketRoundTrip() async throws {
         let pagePort = FreePort.next()
         let refreshes = 3
