@@ -1,6 +1,6 @@
 /// One real browser at a time in the whole test process. Every browser test (the Playwright scripts, through
-/// ``Playwright/run(_:_:)``) takes the slot around its browser: several Chromiums started together by suites running in parallel
-/// starve each other on a 2-core machine until their own timeouts fire.
+/// ``Playwright/run(_:_:)``) takes the slot around its browser: several Chromiums started together by suites running
+/// in parallel starve each other on a 2-core machine until their own timeouts fire.
 public actor BrowserSlot {
     private static let shared = BrowserSlot()
     private var busy = false
