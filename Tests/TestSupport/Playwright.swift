@@ -13,6 +13,13 @@ public enum Playwright {
         repositoryRoot.appendingPathComponent("Tests/Interop").appendingPathComponent(path).path
     }
 
+    /// Where the screenshots of `suite` are kept: `$TELEGATE_ARTIFACTS_DIR/<suite>` (CI keeps that folder), or
+    /// `.build/screenshots/<suite>` on a developer's machine.
+    public static func screenshots(_ suite: String) -> String {
+        let artifacts = ProcessInfo.processInfo.environment["TELEGATE_ARTIFACTS_DIR"].map { URL(fileURLWithPath: $0) }
+        return (artifacts ?? repositoryRoot.appendingPathComponent(".build/screenshots")).appendingPathComponent(suite).path
+    }
+
     /// Runs a browser test only where Chromium and Playwright for Python are both installed, saying why it is
     /// skipped elsewhere.
     public static var isInstalled: ConditionTrait {

@@ -3,8 +3,8 @@
 Logs in with an admin token and follows every link to a /console page it finds, breadth first, from the first
 page (GET only: no form is submitted). On each page it records the HTTP status, the page weight (the document and
 every resource it loaded, in bytes), the serious and critical axe-core violations (when axe-playwright-python is
-installed), images and scripts that are not the console's own, POST forms (and those without a CSRF token), and
-whether each of the given --expect-text strings is in the page's text. Dialogs opened and console errors (a CSP
+installed), images and scripts that are not the console's own, POST forms other than logout (and every POST form
+without a CSRF token), and which of the given --expect-text strings are in the page's text. Dialogs opened and console errors (a CSP
 violation is one) are recorded for the whole crawl. A full-page screenshot of each page is kept in --screenshots.
 
 Prints one JSON line with what it saw; the Swift test asserts on it.
@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--token", required=True)
     parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--label", required=True, help="names this crawl's screenshots")
     parser.add_argument("--start", action="append", default=[], help="extra paths to begin from (besides /console)")
     parser.add_argument("--expect-text", action="append", default=[], help="text to look for on every page")
     args = parser.parse_args()
@@ -98,13 +99,13 @@ def main():
                 "foreignImages": page.locator("img").count(),
                 "foreignScripts": page.evaluate(
                     "[...document.scripts].filter(s => !s.src || !new URL(s.src).pathname.startsWith('/console/')).length"),
-                "postForms": page.locator("form[method=post]").count(),
+                "postForms": page.locator("form[method=post]:not([action$='/console/logout'])").count(),
                 "formsWithoutCSRF": page.locator("form[method=post]:not(:has(input[type=hidden][name=csrf]))").count(),
                 "missing": [],
             }
             text = page.inner_text("body")
             record["found"] = [expected for expected in args.expect_text if expected in text]
-            page.screenshot(path=os.path.join(args.screenshots, f"crawl-{screenshot_name(key)}.png"), full_page=True)
+            page.screenshot(path=os.path.join(args.screenshots, f"{args.label}-{screenshot_name(key)}.png"), full_page=True)
             if axe:
                 results = axe.run(page)
                 record["axe"] = [

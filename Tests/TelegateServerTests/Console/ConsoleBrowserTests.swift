@@ -8,14 +8,12 @@ import Testing
 
 /// The admin console in real headless Chromium (`Tests/Interop/console/console_journey.py`, Playwright for Python
 /// handed the system's Chromium) against a live Telegate: the whole journey of an admin as one test, with
-/// screenshots of every page in `.build/console-screenshots/` and, when axe-playwright-python is installed, an
+/// screenshots of every page (``Playwright/screenshots(_:)``, `console`) and, when axe-playwright-python is installed, an
 /// axe-core check of every page.
 @Suite("Admin console in a browser", .serialized)
 struct ConsoleBrowserTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let script = root.appendingPathComponent("Tests/Interop/console/console_journey.py").path
-    static let screenshots = root.appendingPathComponent(".build/console-screenshots").path
+    static let script = Playwright.script("console/console_journey.py")
+    static let screenshots = Playwright.screenshots("console")
 
     @Test(
         "Log in, create an app, add a bot, exchange, find the user, disable them, see the next exchange refused; markup stays text",
