@@ -278,6 +278,8 @@ let package = Package(
                 // The browser SDK's WebSocket round trip: a backend authenticating sockets with the verifier.
                 "TelegateVerifier", "TelegateVerifierHummingbird",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                // The console's "Test connection" against a provider's simulator.
+                "ClerkSimulator",
             ]),
         .testTarget(
             name: "TelegateTestingTests",

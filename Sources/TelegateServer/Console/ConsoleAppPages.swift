@@ -24,9 +24,17 @@ struct ConsoleAppPages: Sendable {
     static let botFields = [
         ConsoleField(
             "token", member: "token", "Bot token", .secret,
-            hint: "From @BotFather: 123456789:AAH…. It is kept sealed and never shown again.", required: true),
+            hint: "From @BotFather: 123456789:AAH…. It is kept sealed and never shown again. Leave empty for a bot given by id."),
+        ConsoleField(
+            "id", member: "id", "Or the bot id (without a token)", .number,
+            hint: "For a bot whose token stays elsewhere: Telegate checks Telegram's Ed25519 signature only."),
+        testEnvironmentField,
         ConsoleField("label", member: "label", "Label", hint: "For admins: prod, dev."),
     ]
+    /// Whether a bot given by id lives in Telegram's test environment (`environment: test`).
+    static let testEnvironmentField = ConsoleField(
+        "test_environment", member: nil, "Test environment (a bot given by id)", .checkbox,
+        hint: "Tick for a bot of Telegram's test servers; a bot with a token needs none.")
     static let confirmField = ConsoleField(
         "confirm", member: nil, "Type the app id to confirm", hint: "Deleting an app removes its bots, adapters and users.",
         required: true)
@@ -73,7 +81,9 @@ struct ConsoleAppPages: Sendable {
         routes.form(prefix + "/apps/:app/bots", on: router) { visit, form, context in
             let id = ConsoleVisit.segment(context.parameters.get("app") ?? "")
             do {
-                let bot = try await visit.call(.post, "/apps/\(id)/bots", body: try ConsoleField.body(Self.botFields, form: form))
+                var body = try ConsoleField.body(Self.botFields, form: form).objectMembers ?? []
+                if form[Self.testEnvironmentField.name] != nil { body.append(("environment", .string("test"))) }
+                let bot = try await visit.call(.post, "/apps/\(id)/bots", body: .object(body))
                 return .redirect("\(prefix)/apps/\(id)?done=bot_added&bot=\(bot?["id"]?.integerValue ?? 0)")
             } catch let error as TelegateError where error.code != .adminForbidden {
                 let failure = ConsoleFailure(error, form: "add-bot", fields: Self.botFields, values: form)
@@ -127,6 +137,7 @@ struct ConsoleAppPages: Sendable {
         let base = "\(ConsoleRoutes.prefix)/apps/\(id)"
         var main = notice(visit.query)
         main += "<p>\(ConsoleMarkup.link(base + "/users", "Find users")) · "
+            + "\(ConsoleMarkup.link(base + "/adapters", "Adapters")) · "
             + "\(ConsoleMarkup.link("\(ConsoleRoutes.prefix)/audit?app=\(id)", "Audit log of this app"))</p>"
         main += "<h2>Settings</h2>"
         if visit.mayWrite {
@@ -162,7 +173,7 @@ struct ConsoleAppPages: Sendable {
         guard !bots.isEmpty else {
             return ConsoleMarkup.empty(
                 visit.mayWrite
-                    ? "No bots yet. Add the app's bot below by pasting its token from @BotFather."
+                    ? "No bots yet. Add the app's bot below by pasting its token from @BotFather (or by its id alone)."
                     : "No bots yet. An admin with a writable token adds them.")
         }
         let rows = bots.map { bot -> [String] in

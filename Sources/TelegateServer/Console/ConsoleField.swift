@@ -5,7 +5,7 @@ import TelegateCore
 /// snake_case (the strict form parser accepts `a-z0-9_` only); the admin API names the same value in camelCase.
 struct ConsoleField: Sendable {
     /// How the input is entered and what JSON it becomes.
-    enum Kind: Sendable {
+    enum Kind: Sendable, Equatable {
         /// A line of text: a JSON string.
         case text
         /// A secret typed in once (never filled back in): a JSON string.
@@ -17,6 +17,12 @@ struct ConsoleField: Sendable {
         case list
         /// A checkbox: `true` when ticked.
         case checkbox
+        /// An absolute http(s) URL: a JSON string.
+        case url
+        /// One of the given values, picked from a list: a JSON string.
+        case choice([String])
+        /// A JSON object written on one line.
+        case json
     }
 
     /// The form field's name.
@@ -27,14 +33,23 @@ struct ConsoleField: Sendable {
     let kind: Kind
     let hint: String
     let required: Bool
+    /// What an empty input stands for (a default), shown greyed inside it.
+    let placeholder: String
+    /// The range a number must lie in.
+    let range: ClosedRange<Int64>?
 
-    init(_ name: String, member: String?, _ label: String, _ kind: Kind = .text, hint: String = "", required: Bool = false) {
+    init(
+        _ name: String, member: String?, _ label: String, _ kind: Kind = .text, hint: String = "", required: Bool = false,
+        placeholder: String = "", range: ClosedRange<Int64>? = nil
+    ) {
         self.name = name
         self.member = member
         self.label = label
         self.kind = kind
         self.hint = hint
         self.required = required
+        self.placeholder = placeholder
+        self.range = range
     }
 
     /// The member's value from a submitted form: `nil` when left empty (the admin API keeps or defaults it), but an
@@ -42,7 +57,7 @@ struct ConsoleField: Sendable {
     func value(in form: [String: String]) throws -> JSONValue? {
         let text = form[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         switch kind {
-        case .text, .secret: return text.isEmpty ? nil : .string(text)
+        case .text, .secret, .url, .choice: return text.isEmpty ? nil : .string(text)
         case .number:
             guard !text.isEmpty else { return nil }
             guard let number = Int64(text) else {
@@ -52,6 +67,12 @@ struct ConsoleField: Sendable {
         case .list:
             return .array(text.split { $0 == "," || $0.isWhitespace }.map { .string(String($0)) })
         case .checkbox: return .bool(form[name] != nil)
+        case .json:
+            guard !text.isEmpty else { return nil }
+            guard let value = try? JSONValue.parse(text), value.objectMembers != nil else {
+                throw TelegateError(.invalidField, "\(member ?? name) must be a JSON object, such as {}", reason: "wrong_type")
+            }
+            return value
         }
     }
 

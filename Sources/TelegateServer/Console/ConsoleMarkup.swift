@@ -45,11 +45,24 @@ enum ConsoleMarkup {
         if !described.isEmpty { attributes += " aria-describedby=\"\(text(described.joined(separator: " ")))\"" }
         if error != nil { attributes += " aria-invalid=\"true\"" }
         if field.required { attributes += " required" }
+        if !field.placeholder.isEmpty { attributes += " placeholder=\"\(text(field.placeholder))\"" }
         let control: String
         switch field.kind {
         case .text, .list: control = "<input type=\"text\" \(attributes) value=\"\(text(shown))\" autocomplete=\"off\">"
+        case .json:
+            control = "<input type=\"text\" \(attributes) value=\"\(text(shown))\" autocomplete=\"off\" spellcheck=\"false\">"
+        case .url: control = "<input type=\"url\" \(attributes) value=\"\(text(shown))\" autocomplete=\"off\">"
         case .secret: control = "<input type=\"password\" \(attributes) autocomplete=\"off\" spellcheck=\"false\">"
-        case .number: control = "<input type=\"number\" \(attributes) value=\"\(text(shown))\" inputmode=\"numeric\">"
+        case .number:
+            let range = field.range.map { " min=\"\($0.lowerBound)\" max=\"\($0.upperBound)\"" } ?? ""
+            control = "<input type=\"number\" \(attributes) value=\"\(text(shown))\" inputmode=\"numeric\"\(range)>"
+        case .choice(let values):
+            let options = (field.required ? [] : [""]) + values
+            control = "<select \(attributes)>"
+                + options.map { option in
+                    let selected = option == shown ? " selected" : ""
+                    return "<option value=\"\(text(option))\"\(selected)>\(text(option.isEmpty ? "—" : option))</option>"
+                }.joined() + "</select>"
         case .checkbox:
             let checked = shown.isEmpty ? "" : " checked"
             return "<div class=\"check\"><input type=\"checkbox\" \(attributes) value=\"on\"\(checked)>"

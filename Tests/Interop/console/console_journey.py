@@ -1,7 +1,9 @@
 """The admin console in real headless Chromium (Playwright for Python, handed the system's Chromium).
 
-One journey against a live Telegate: log in with an admin token, create an app, add its bot, exchange initData for
-a user (signed by the test), find the user, disable them and see the next exchange refused; a user whose first
+One journey against a live Telegate: log in with an admin token, create an app, add its bot, add a Clerk adapter
+through the form generated from the kind's schema (pointing at the test's Clerk simulator) and test its connection,
+exchange initData for a user (signed by the test; Clerk issues the ticket), find the user, disable them and see the
+next exchange refused; a user whose first
 name and username hold markup is shown as text with no dialog opened. Every page is screenshotted (light, and the
 apps page at phone width and in dark mode) and, when axe-playwright-python is installed, checked by axe-core.
 Prints one JSON line with what it saw; the Swift test asserts on it.
@@ -30,6 +32,8 @@ def main():
     parser.add_argument("--telegram-id", required=True)
     parser.add_argument("--hostile-id", required=True)
     parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--clerk-url", required=True, help="the Clerk simulator's base URL")
+    parser.add_argument("--clerk-secret", required=True, help="a reference to the simulator's secret key (file:PATH)")
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
     base = args.base_url
@@ -89,12 +93,26 @@ def main():
         seen["tokenShown"] = args.bot_token in page.content() or args.bot_token.split(":")[1] in page.content()
         visit("bot-added")
 
-        # The app's adapter comes from the admin API; the console shows it.
-        adapter = page.request.post(
-            f"{base}/admin/v1/apps/{args.app}/adapters",
-            headers={"Authorization": f"Bearer {args.token}"},
-            data={"name": "convex", "kind": "oidc", "config": {"audience": "convex", "algorithm": "ES256"}})
-        seen["adapterStatus"] = adapter.status
+        # The app's adapter: added through the form generated from the Clerk kind's schema, then its connection tested.
+        page.click(f"a[href='/console/apps/{args.app}/adapters']")
+        arrive(f"**/console/apps/{args.app}/adapters")
+        visit("adapters")
+        page.click("a[href$='?kind=clerk#add']")
+        arrive("**kind=clerk**")
+        page.fill("#add-adapter-name", "clerk")
+        page.fill("#add-adapter-config_secret_key", args.clerk_secret)
+        page.fill("#add-adapter-config_api_url", args.clerk_url)
+        page.check("#add-adapter-config_allow_insecure_loopback")
+        visit("adapter-form")
+        page.click("#add-adapter button[type=submit]")
+        arrive("**/adapters/clerk?done=added")
+        visit("adapter")
+        page.click("#check-adapter button[type=submit]")
+        page.wait_for_selector("#check-result")
+        seen["adapterCheck"] = page.locator("#check-result").inner_text()
+        seen["secretReferenceShown"] = args.clerk_secret in page.content()
+        visit("adapter-checked")
+        page.goto(f"{base}/console/apps/{args.app}")
         seen["firstExchange"] = exchange(args.init_data[0])
         seen["hostileExchange"] = exchange(args.init_data[2])
 

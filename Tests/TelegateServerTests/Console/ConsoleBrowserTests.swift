@@ -1,3 +1,4 @@
+import ClerkSimulator
 import Foundation
 import StrictJSON
 import TelegateCore
@@ -16,32 +17,40 @@ struct ConsoleBrowserTests {
     static let screenshots = Playwright.screenshots("console")
 
     @Test(
-        "Log in, create an app, add a bot, exchange, find the user, disable them, see the next exchange refused; markup stays text",
+        "Log in, create an app, add a bot and a Clerk adapter (test connection), exchange, find the user, disable them, see the next exchange refused; markup stays text",
         Playwright.isInstalled)
     func journey() async throws {
         let botToken = "7000000077:AAjourneyBotSecretValue0123456789abcd"
         let user = TelegramUser(id: 31_337, firstName: "Journey", username: "journey_user")
         let hostile = TelegramUser(id: 31_338, firstName: "<img src=x onerror=alert(1)>", username: "\"'><script>")
+        let clerkKey = "sk_test_journeyClerkSecretKeyValue0123456789"
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("journey-clerk-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: keyFile, contents: Data(clerkKey.utf8)))
+        defer { try? FileManager.default.removeItem(atPath: keyFile) }
         var seen = JSONValue.null
-        try await TestService.run(live: true, clock: TestClock(Int64(Date().timeIntervalSince1970)), wallClock: .system) {
-            service in
-            service.rememberSecrets([botToken])
-            let token = try await service.adminToken(name: "journey-admin")
-            let proofs = try [user, user, hostile].map { try service.signedInitData(user: $0, token: botToken) }
-            var arguments = [
-                Self.script, "--base-url", service.baseURL, "--token", token, "--app", "journey", "--bot-token", botToken,
-                "--telegram-id", "\(user.id)", "--hostile-id", "\(hostile.id)", "--screenshots", Self.screenshots,
-            ]
-            for proof in proofs { arguments += ["--init-data", proof] }
-            let result = try await Playwright.run(Self.script, Array(arguments.dropFirst()))
-            #expect(result.status == 0, "console_journey.py: \(result.output)")
-            let line = result.output.split(separator: "\n").last { $0.hasPrefix("{") }
-            seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
+        try await ClerkSimulator(settings: ClerkInstanceSettings(secretKey: clerkKey)).serving { clerkURL in
+            try await TestService.run(live: true, clock: TestClock(Int64(Date().timeIntervalSince1970)), wallClock: .system) {
+                service in
+                service.rememberSecrets([botToken, clerkKey])
+                let token = try await service.adminToken(name: "journey-admin")
+                let proofs = try [user, user, hostile].map { try service.signedInitData(user: $0, token: botToken) }
+                var arguments = [
+                    Self.script, "--base-url", service.baseURL, "--token", token, "--app", "journey", "--bot-token", botToken,
+                    "--telegram-id", "\(user.id)", "--hostile-id", "\(hostile.id)", "--screenshots", Self.screenshots,
+                    "--clerk-url", clerkURL, "--clerk-secret", "file:" + keyFile,
+                ]
+                for proof in proofs { arguments += ["--init-data", proof] }
+                let result = try await Playwright.run(Self.script, Array(arguments.dropFirst()))
+                #expect(result.status == 0, "console_journey.py: \(result.output)")
+                let line = result.output.split(separator: "\n").last { $0.hasPrefix("{") }
+                seen = try JSONValue.parse(String(try #require(line, "no result: \(result.output)")))
+            }
         }
         #expect(seen["loginURL"]?.stringValue?.hasSuffix("/console/login") == true, "\(seen)")
         #expect(seen["botNotice"]?.stringValue?.contains("Bot 7000000077 was added") == true, "\(seen)")
         #expect(seen["tokenShown"] == .bool(false))
-        #expect(seen["adapterStatus"]?.integerValue == 201)
+        #expect(seen["adapterCheck"]?.stringValue?.hasPrefix("Connection ok") == true, "\(seen)")
+        #expect(seen["secretReferenceShown"] == .bool(false))
         #expect(seen["firstExchange"]?["status"]?.integerValue == 200, "\(seen)")
         #expect(seen["hostileExchange"]?["status"]?.integerValue == 200, "\(seen)")
         #expect(seen["disabledNotice"]?.stringValue?.contains("disabled") == true)
