@@ -93,6 +93,13 @@ struct ConsoleWebhookPages: Sendable {
                 return .page(try await endpoint(visit, app: app, id: id, failure: failure, notice: ""))
             }
         }
+        for (action, enabled) in [("enable", true), ("disable", false)] {
+            routes.form(prefix + "/apps/:app/webhooks/:webhook/\(action)", on: router) { visit, _, context in
+                let (app, id) = (Self.app(context), Self.webhook(context))
+                _ = try await visit.call(.patch, "/apps/\(app)/webhooks/\(id)", body: .object([("enabled", .bool(enabled))]))
+                return .redirect("\(prefix)/apps/\(app)/webhooks/\(id)?done=\(action)d")
+            }
+        }
         routes.form(prefix + "/apps/:app/webhooks/:webhook/test", on: router) { visit, _, context in
             let (app, id) = (Self.app(context), Self.webhook(context))
             let sent = try await visit.call(.post, "/apps/\(app)/webhooks/\(id)/test")
@@ -216,6 +223,15 @@ struct ConsoleWebhookPages: Sendable {
         }
         main += try await ConsoleWebhookDeliveries.section(visit, app: app, webhook: id, failure: failure)
         if visit.mayWrite {
+            let disabled = webhook["disabledAt"] != nil
+            main += "<h2>Deliveries on or off</h2>"
+                + ConsoleMarkup.form(
+                    id: disabled ? "enable-webhook" : "disable-webhook", action: base + (disabled ? "/enable" : "/disable"),
+                    csrf: visit.csrf,
+                    content: disabled
+                        ? "<p>The endpoint is disabled: nothing new is queued for it and its pending deliveries wait.</p>"
+                        : "<p>Disabling stops deliveries: nothing new is queued and pending deliveries wait until it is enabled.</p>",
+                    submit: disabled ? "Enable endpoint" : "Disable endpoint", danger: !disabled)
             main += "<h2>Send a test event</h2>"
                 + ConsoleMarkup.form(
                     id: "test-webhook", action: base + "/test", csrf: visit.csrf,
@@ -266,6 +282,8 @@ struct ConsoleWebhookPages: Sendable {
         case "created": return ConsoleMarkup.notice("The endpoint was added.")
         case "updated": return ConsoleMarkup.notice("The endpoint was saved.")
         case "rotated": return ConsoleMarkup.notice("The secret was rotated to the value its reference holds now.")
+        case "enabled": return ConsoleMarkup.notice("The endpoint was enabled: its pending deliveries go out.")
+        case "disabled": return ConsoleMarkup.notice("The endpoint was disabled.")
         case "tested": return ConsoleMarkup.notice("Test event \(event) was queued.")
         case "replayed": return ConsoleMarkup.notice("\(count.isEmpty ? "0" : count) deliveries were queued again.")
         default: return ""
