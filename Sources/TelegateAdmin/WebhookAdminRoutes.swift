@@ -39,31 +39,47 @@ struct WebhookAdminRoutes {
             AdminRoute(
                 .patch, "/apps/{app}/webhooks/{webhook}", "updateWebhook",
                 "Change the members given; rotateSecret (or a new secretReference) rotates the secret, the previous one "
-                    + "signing too for 24 hours",
+                    + "signing too for 24 hours; enabled stops or resumes deliveries",
                 body: AdminBodySchema(
                     Self.settingsMembers(required: false) + [
                         .member(
                             "rotateSecret", .boolean,
-                            "Replace the secret with a new one Telegate generates, returned once.")
+                            "Replace the secret with a new one Telegate generates, returned once."),
+                        .member(
+                            "enabled", .boolean,
+                            "false disables the endpoint (disabledReason admin): no new deliveries, pending ones wait; "
+                                + "true enables it again and its pending deliveries go out."),
                     ], readOnly: Self.readOnly)
             ) { call in
                 let app = try await backend.app(call)
                 let index = try webhooks.index(call, in: app)
                 let before = app.webhooks[index]
                 let rotate = call.body.bool("rotateSecret") ?? false
+                let enabled = call.body.bool("enabled")
                 if rotate, call.body.has("secretReference") {
                     throw TelegateError(
                         .invalidField, "give rotateSecret or secretReference, not both", reason: "invalid_value")
                 }
                 var spec = try Self.spec(
-                    Self.members(of: before.spec).patched(with: call.body.members.filter { $0.key != "rotateSecret" })
+                    Self.members(of: before.spec)
+                        .patched(with: call.body.members.filter { !["rotateSecret", "enabled"].contains($0.key) })
                         .objectMembers ?? [])
                 if rotate { spec.secret = nil }
                 let generated = rotate ? WebhookSecret.generate() : nil
-                let webhook = try backend.rows.webhook(
+                var webhook = try backend.rows.webhook(
                     spec, id: before.id, appID: app.settings.id, existing: before, secretValue: generated,
                     now: backend.services.clock.now)
+                if let enabled {
+                    let disabling = before.disabled ?? WebhookDisabling(at: backend.services.clock.now, reason: "admin")
+                    webhook.disabled = enabled ? nil : disabling
+                }
                 try await webhooks.replace(at: index, in: app, with: webhook, call: call)
+                if webhook.disabled != before.disabled {
+                    // Delivery state, which saving the configuration leaves as it was: stored on its own, then applied.
+                    try await backend.services.storage.webhookDeliveries.setDisabled(webhook.disabled, webhook: before.id)
+                    await backend.applyHere()
+                    backend.services.webhookWakeup.nudge()
+                }
                 return Self.reply(webhook, secret: generated)
             },
             webhooks.remove("Remove a webhook endpoint with its pending deliveries"),

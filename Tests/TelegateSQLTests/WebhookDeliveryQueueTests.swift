@@ -114,6 +114,30 @@ struct WebhookDeliveryQueueTests {
         }
     }
 
+    @Test("An admin disables an endpoint (its deliveries wait, no new one is written) and enables it again",
+          arguments: StorageEngine.available)
+    func disableAndEnable(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let hook = EventOutboxTests.webhook([.userCreated])
+            try await EventOutboxTests.saveApp(storage, webhooks: [hook])
+            _ = try await Self.createUsers(storage, count: 1)
+            let queue = storage.webhookDeliveries
+            let now = Fixture.now
+
+            try await queue.setDisabled(WebhookDisabling(at: now, reason: "admin"), webhook: hook.id)
+            let app = try #require(try await storage.configuration.app(Fixture.poll))
+            #expect(app.webhooks.first?.disabled == WebhookDisabling(at: now, reason: "admin"))
+            #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).isEmpty)
+            _ = try await Self.createUsers(storage, count: 1, from: 2_000)
+            let listed = try await queue.deliveries(webhook: hook.id, status: nil, before: nil, limit: 10)
+            #expect(listed.count == 1, "nothing new while disabled")
+
+            try await queue.setDisabled(nil, webhook: hook.id)
+            #expect(try await storage.configuration.app(Fixture.poll)?.webhooks.first?.disabled == nil)
+            #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).count == 1)
+        }
+    }
+
     @Test("On SQLite a claim reads only pending deliveries, through the partial indexes, never the delivered ones")
     func claimUsesPartialIndexes() async throws {
         try await withStorage(.sqlite) { storage in

@@ -24,6 +24,9 @@ public protocol WebhookDeliveryQueue: Sendable {
     func replay(webhook: WebhookID, since: Int64, until: Int64, now: Int64) async throws -> Int
     /// Appends `event` (a `webhook.test`) with one delivery, to `webhook` only, due at once.
     func appendTest(_ event: OutboxEvent, to webhook: WebhookID) async throws
+    /// Disables endpoint `webhook` as `disabling` says (no new deliveries are written for it; its pending ones wait),
+    /// or enables it again when `nil` (its pending deliveries go out).
+    func setDisabled(_ disabling: WebhookDisabling?, webhook: WebhookID) async throws
 }
 
 /// A claimed delivery with everything sending it needs: the endpoint, its sealed secrets and the event.

@@ -182,6 +182,14 @@ extension SQLWebhookDeliveryQueue {
         ).count
     }
 
+    func setDisabled(_ disabling: WebhookDisabling?, webhook: WebhookID) async throws {
+        _ = try await database.write(
+            """
+            UPDATE webhook_endpoints SET disabled_at = \(disabling?.at), disabled_reason = \(disabling?.reason)
+            WHERE id = \(webhook.rawValue)
+            """)
+    }
+
     func appendTest(_ event: OutboxEvent, to webhook: WebhookID) async throws {
         try await database.write { session in
             // webhook.test is subscribable by nobody: the outbox writes the event alone, and the one delivery here.

@@ -139,6 +139,7 @@ struct ConsoleAppPages: Sendable {
         main += "<p>\(ConsoleMarkup.link(base + "/users", "Find users")) · "
             + "\(ConsoleMarkup.link(base + "/adapters", "Adapters")) · "
             + "\(ConsoleMarkup.link("\(ConsoleRoutes.prefix)/audit?app=\(id)", "Audit log of this app"))</p>"
+        main += "<p>\(ConsoleMarkup.link(base + "/clients", "OAuth clients")) · \(ConsoleMarkup.link(base + "/webhooks", "Webhooks"))</p>"
         main += "<h2>Settings</h2>"
         if visit.mayWrite {
             let inputs = Self.settingsFields.map { field in

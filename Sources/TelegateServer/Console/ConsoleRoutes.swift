@@ -61,6 +61,8 @@ struct ConsoleRoutes: Sendable {
         ConsoleUserPages(routes: self).register(on: router)
         ConsoleAuditPage(routes: self).register(on: router)
         ConsoleAdapterPages(routes: self).register(on: router)
+        ConsoleClientPages(routes: self).register(on: router)
+        ConsoleWebhookPages(routes: self).register(on: router)
     }
 
     // MARK: Pages and forms

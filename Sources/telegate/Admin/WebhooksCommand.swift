@@ -113,6 +113,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         @OptionGroup var target: Reference
         @OptionGroup var settings: Settings
         @Flag(help: "Generate a new secret (printed once).") var rotateSecret = false
+        @Option(help: "false stops deliveries to the endpoint (pending ones wait); true resumes them.") var enabled: Bool?
         @OptionGroup var admin: AdminOptions
 
         func validate() throws {
@@ -121,7 +122,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let rotation: [(key: String, value: JSONValue)] = rotateSecret ? [("rotateSecret", .bool(true))] : []
-            let members = settings.members + rotation
+            let members = settings.members + rotation + (enabled.map { [("enabled", JSONValue.bool($0))] } ?? [])
             let reply = try await admin.show(.patch, target.path(admin), body: .object(members))
             WebhooksCommand.warnShownOnce(reply, json: admin.json)
         }
