@@ -127,6 +127,7 @@ struct ConsoleAppPages: Sendable {
         let base = "\(ConsoleRoutes.prefix)/apps/\(id)"
         var main = notice(visit.query)
         main += "<p>\(ConsoleMarkup.link(base + "/users", "Find users")) · "
+            + "\(ConsoleMarkup.link(base + "/keys", "Signing keys")) · "
             + "\(ConsoleMarkup.link("\(ConsoleRoutes.prefix)/audit?app=\(id)", "Audit log of this app"))</p>"
         main += "<h2>Settings</h2>"
         if visit.mayWrite {

@@ -60,6 +60,7 @@ struct ConsoleRoutes: Sendable {
         ConsoleAppPages(routes: self).register(on: router)
         ConsoleUserPages(routes: self).register(on: router)
         ConsoleAuditPage(routes: self).register(on: router)
+        ConsoleKeysPage(routes: self).register(on: router)
     }
 
     // MARK: Pages and forms
