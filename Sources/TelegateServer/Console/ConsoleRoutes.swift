@@ -61,6 +61,7 @@ struct ConsoleRoutes: Sendable {
         ConsoleUserPages(routes: self).register(on: router)
         ConsoleAuditPage(routes: self).register(on: router)
         ConsoleKeysPage(routes: self).register(on: router)
+        ConsoleOverviewPage(routes: self).register(on: router)
     }
 
     // MARK: Pages and forms
