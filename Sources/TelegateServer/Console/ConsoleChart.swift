@@ -37,7 +37,8 @@ struct ConsoleChart {
 
     /// The figure: heading, SVG, legend and the table of numbers.
     var markup: String {
-        let top = maximum
+        // With nothing to show the scale still has a top, and the line lies on the axis.
+        let top = maximum > 0 ? maximum : 1
         let plot = (width: Self.width - Self.left, height: Self.height - Self.bottom)
         var shapes: [String] = []
         let slot = plot.width / 60

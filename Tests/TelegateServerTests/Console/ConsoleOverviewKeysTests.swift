@@ -135,6 +135,34 @@ struct ConsoleOverviewKeysTests {
         }
     }
 
+    @Test("A full hour of traffic through several adapters stays within the console's page weight")
+    func fullHour() async throws {
+        try await TestService.run { service in
+            let metrics = service.application.services.metrics
+            let history = service.application.services.metricsHistory
+            let now = service.application.services.clock.now
+            let outcomes = ["success", "success", "signature_invalid", "upstream_unavailable", "internal_error"]
+            for minute in 0..<60 {
+                for (index, adapter) in ["clerk", "firebase", "logto", "supabase"].enumerated() {
+                    for outcome in outcomes.prefix(1 + (minute + index) % outcomes.count) {
+                        metrics.recordExchange(
+                            app: "poll", provider: adapter, outcome: outcome, duration: .microseconds(300 * (minute + 1)))
+                    }
+                }
+                await history.sample(at: now - 3600 + Int64(minute) * 60)
+            }
+            let browser = ConsoleBrowserStub(service)
+            try await browser.login(try await service.adminToken())
+            let page = try await browser.get("/console/overview")
+            #expect(page.body.contains("Upstream errors per minute by adapter"))
+            #expect(page.body.contains("poll/supabase"))
+            let css = try await browser.get("/console/console.css")
+            let js = try await browser.get("/console/console.js")
+            let weight = page.body.utf8.count + css.body.utf8.count + js.body.utf8.count
+            #expect(weight < 150_000, "\(weight) bytes")
+        }
+    }
+
     @Test("An app-scoped token's overview is its app's; another app's is refused")
     func overviewScoped() async throws {
         try await TestService.run { service in
