@@ -29,6 +29,7 @@ public struct AdminAPI: Sendable {
             + WebhookAdminRoutes(backend: backend).routes
             + WebhookDeliveryAdminRoutes(backend: backend).routes
             + MessageAdminRoutes(backend: backend).routes
+            + OverviewAdminRoutes(backend: backend).routes
     }
 
     /// Runs one call of `method` on `path` (below `/admin/v1`): finds its route, checks what the caller may do,

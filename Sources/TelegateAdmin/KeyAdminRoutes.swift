@@ -32,6 +32,17 @@ struct KeyAdminRoutes {
                     extra: [("activeKids", .array(kids.map { .string($0) }))])
                 return .object([("active", .array(kids.map { .string($0) }))])
             },
+            AdminRoute(
+                .post, "/apps/{app}/keys/{kid}/retire", "retireKey",
+                "Retire a retired key now: it leaves the JWKS and the tokens it signed stop verifying (active and next keys are refused: rotate first)"
+            ) { call in
+                let runtime = try await self.runtime(call)
+                let key = try await runtime.keyRing.retire(call.parameter("kid"))
+                await backend.record(
+                    "keys.retired", call: call, appID: runtime.settings.id, target: "key:\(key.kid)",
+                    extra: [("algorithm", .string(key.algorithm.rawValue))])
+                return AdminJSON.key(key)
+            },
         ]
     }
 

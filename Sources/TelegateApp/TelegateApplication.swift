@@ -199,6 +199,10 @@ public final class TelegateApplication: Sendable {
                 PeriodicService(interval: Self.reachabilityInterval, immediately: true) { [services, runtimes] in
                     await ReachabilityProbe.probe(runtimes, services: services)
                 },
+                // The console's overview: this instance's counters, read once a minute.
+                PeriodicService(interval: MetricsHistory.interval, immediately: true) { [services] in
+                    await services.metricsHistory.sample(at: services.clock.now)
+                },
                 // Queued bot messages go out from every instance, each claimed by one, within Telegram's limits.
                 MessageSendService(sender: messages),
             ] + dispatching,

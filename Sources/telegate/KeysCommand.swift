@@ -4,8 +4,8 @@ import StrictJSON
 /// `telegate keys …`: `/admin/v1/apps/{app}/keys`, the built-in issuer's signing keys.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "List and rotate the built-in issuer's signing keys.",
-        subcommands: [ListKeysCommand.self, RotateKeysCommand.self])
+        commandName: "keys", abstract: "List, rotate and retire the built-in issuer's signing keys.",
+        subcommands: [ListKeysCommand.self, RotateKeysCommand.self, RetireKeyCommand.self])
 }
 
 /// The app a keys command acts on, given as an argument (or, as before, with `--app`).
@@ -55,6 +55,27 @@ struct RotateKeysCommand: AsyncParsableCommand {
             AdminOutput.show(reply, json: true, columns: [])
         } else {
             for kid in reply?["active"]?.arrayElements ?? [] { print("now signing with \(kid.stringValue ?? "")") }
+        }
+    }
+}
+
+/// `telegate keys retire APP KID`: a retired key leaves the JWKS now instead of when its tokens expire (a key that
+/// may have leaked, after a rotation); the tokens it signed stop verifying.
+struct RetireKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retire",
+        abstract: "End a retired signing key's publication now (other instances drop it within 30 seconds).")
+
+    @Argument(help: "The app id.") var app: String
+    @Argument(help: "The kid of a retired key (telegate keys list APP).") var kid: String
+    @OptionGroup var admin: AdminOptions
+
+    func run() async throws {
+        let reply = try await admin.call(.post, "/apps/\(app)/keys/\(kid)/retire")
+        if admin.json {
+            AdminOutput.show(reply, json: true, columns: [])
+        } else {
+            print("retired \(reply?["kid"]?.stringValue ?? kid): no longer published")
         }
     }
 }

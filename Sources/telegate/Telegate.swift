@@ -9,7 +9,7 @@ struct Telegate: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, KeysCommand.self, VerifyCommand.self, InitDataCommand.self, WidgetCommand.self,
             SimulateCommand.self,
-            AppsCommand.self, BotsCommand.self, AdaptersCommand.self, ClientsCommand.self, WebhooksCommand.self, MessagesCommand.self, UsersCommand.self, AuditCommand.self, AdminCommand.self,
+            AppsCommand.self, BotsCommand.self, AdaptersCommand.self, ClientsCommand.self, WebhooksCommand.self, MessagesCommand.self, UsersCommand.self, AuditCommand.self, OverviewCommand.self, AdminCommand.self,
             ConfigCommand.self,
         ]
     )

@@ -28,6 +28,10 @@ private final class CountingKeyStore: SigningKeyStore {
     {
         try await base.rotate(appID: appID, algorithm: algorithm, activeKid: activeKid, retiredExpiresAt: retiredExpiresAt, newNext: newNext)
     }
+
+    func endPublication(appID: AppID, kid: String, at: Int64) async throws -> Bool {
+        try await base.endPublication(appID: appID, kid: kid, at: at)
+    }
 }
 
 @Suite("Key ring reloads")

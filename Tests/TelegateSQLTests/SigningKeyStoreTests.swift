@@ -217,6 +217,31 @@ struct SigningKeyStoreTests {
         }
     }
 
+    @Test("endPublication ends a retired key's publication now and refuses active, next, other apps' and ended keys", arguments: StorageEngine.available)
+    func endPublication(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            let (active, next) = try await initialKeys(.es256, in: storage)
+            let newNext = Fixture.signingKey(.es256, state: .next)
+            #expect(
+                try await storage.signingKeys.rotate(
+                    appID: Fixture.poll, algorithm: .es256, activeKid: active.kid, retiredExpiresAt: Fixture.now + 86_400,
+                    newNext: newNext))
+            for kid in [next.kid, newNext.kid, Fixture.kid()] {
+                #expect(try await storage.signingKeys.endPublication(appID: Fixture.poll, kid: kid, at: Fixture.now + 10) == false)
+            }
+            try await storage.configuration.save(Fixture.app(Fixture.quiz))
+            #expect(try await storage.signingKeys.endPublication(appID: Fixture.quiz, kid: active.kid, at: Fixture.now + 10) == false)
+            #expect(try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now + 10).count == 3)
+
+            #expect(try await storage.signingKeys.endPublication(appID: Fixture.poll, kid: active.kid, at: Fixture.now + 10))
+            let kept = try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now + 10)
+            #expect(Set(kept.map(\.kid)) == [next.kid, newNext.kid])
+            try expectOneActiveAndOneNext(kept)
+            #expect(try await storage.signingKeys.keys(appID: Fixture.poll, now: Fixture.now + 9).contains { $0.kid == active.kid })
+            #expect(try await storage.signingKeys.endPublication(appID: Fixture.poll, kid: active.kid, at: Fixture.now + 11) == false)
+        }
+    }
+
     /// Saves the app and inserts the initial keys of `algorithm`.
     private func initialKeys(_ algorithm: SigningAlgorithm, in storage: any TelegateStorage) async throws
         -> (active: StoredSigningKey, next: StoredSigningKey)

@@ -144,6 +144,7 @@ extension TelegateError.Code {
         + webhookCodes
         + [.webhookDeliveryNotFound]
         + messageCodes
+        + signingKeyCodes
 }
 
 // MARK: Telegram Login through Telegram's OpenID Provider (the hosted login page)
@@ -195,4 +196,16 @@ extension TelegateError.Code {
 
     /// The codes of bot messages.
     static let messageCodes: [Self] = [.messageNotFound, .userUnreachable, .noSendingBot]
+}
+
+// MARK: Signing keys
+
+extension TelegateError.Code {
+    /// The app has no published signing key with this kid.
+    public static let signingKeyNotFound = Self("signing_key_not_found", status: 404)
+    /// The key still signs (active) or is about to (next): only a retired key can be retired now; rotate first.
+    public static let signingKeyInUse = Self("signing_key_in_use", status: 409)
+
+    /// The codes of the built-in issuer's signing keys.
+    static let signingKeyCodes: [Self] = [.signingKeyNotFound, .signingKeyInUse]
 }

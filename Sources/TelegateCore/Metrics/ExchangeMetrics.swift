@@ -3,8 +3,8 @@ import Synchronization
 /// Prometheus metrics for exchanges and refreshes. Labels are app ids, adapter names and error codes, all from
 /// configuration or a fixed set; never user ids, tokens or request data.
 public final class ExchangeMetrics: Sendable {
-    /// Upper bounds of the latency buckets, in seconds.
-    static let buckets: [Double] = [
+    /// Upper bounds of the latency buckets, in seconds (a last, `+Inf` bucket holds every exchange).
+    public static let buckets: [Double] = [
         0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
     ]
 
@@ -110,6 +110,20 @@ public final class ExchangeMetrics: Sendable {
     /// Counts one provider answer about a user that was not the local user's (``ProviderUserLinker``).
     public func recordIdentityMismatch(app: String, adapter: String) {
         state.withLock { $0.identityMismatches[Labels(a: app, b: adapter), default: 0] += 1 }
+    }
+
+    /// The exchange counters and latency buckets so far (cumulative), for ``MetricsHistory``: one copy under the
+    /// lock, read once a minute, nothing added to an exchange's path.
+    public func totals() -> ExchangeTotals {
+        let (exchanges, latency) = state.withLock { ($0.exchanges, $0.latency) }
+        var totals = ExchangeTotals()
+        for (labels, count) in exchanges {
+            totals.exchanges[ExchangeTotals.Outcome(app: labels.a, adapter: labels.b, outcome: labels.c)] = count
+        }
+        for (labels, histogram) in latency {
+            totals.latency[ExchangeTotals.Series(app: labels.a, adapter: labels.b)] = histogram.counts + [histogram.count]
+        }
+        return totals
     }
 
     /// The Prometheus text exposition.

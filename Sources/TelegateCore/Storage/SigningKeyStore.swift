@@ -53,4 +53,8 @@ public protocol SigningKeyStore: Sendable {
         appID: AppID, algorithm: SigningAlgorithm, activeKid: String, retiredExpiresAt: Int64,
         newNext: StoredSigningKey
     ) async throws -> Bool
+    /// Ends the publication of the retired key `kid` of `appID` at `at`: from then on ``keys(appID:now:)`` leaves it
+    /// out. `false`, with nothing changed, if `kid` is not a retired key of `appID` still published at `at` (active
+    /// and next keys are never ended this way).
+    func endPublication(appID: AppID, kid: String, at: Int64) async throws -> Bool
 }

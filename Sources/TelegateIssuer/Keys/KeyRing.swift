@@ -112,6 +112,33 @@ public actor KeyRing {
         return rotated
     }
 
+    /// Ends the publication of the retired key `kid` now, before its tokens have expired (a key that may have
+    /// leaked): it leaves this instance's JWKS at once, tokens it signed stop verifying, and instances sharing the
+    /// database drop it at their next reload, within ``refreshInterval``. Returns the key, its publication ending now.
+    ///
+    /// - Throws: `signing_key_not_found` for a kid the app does not publish; `signing_key_in_use` for the active
+    ///   key or its successor (rotate first).
+    @discardableResult
+    public func retire(_ kid: String) async throws -> StoredSigningKey {
+        try await reload()
+        guard let key = published.first(where: { $0.kid == kid }) else {
+            throw TelegateError(.signingKeyNotFound, "the app publishes no signing key with kid \(kid)")
+        }
+        guard key.state == .retired else {
+            throw TelegateError(
+                .signingKeyInUse,
+                "kid \(kid) is the \(key.state == .active ? "active" : "next") \(key.algorithm.rawValue) key; rotate first, then retire it",
+                reason: key.state.rawValue)
+        }
+        let now = clock.now
+        let ended = try await store.endPublication(appID: appID, kid: kid, at: now)
+        try await reload()
+        guard ended else { throw TelegateError(.signingKeyNotFound, "the app publishes no signing key with kid \(kid)") }
+        var retired = key
+        retired.expiresAt = now
+        return retired
+    }
+
     /// The header `typ` and the claims of `token` when one of the ring's published keys (active, next or retired)
     /// signed it with that key's algorithm; `nil` for anything else (`alg: none`, unsigned, another key, malformed).
     /// Expiry and audience are the caller's to check.

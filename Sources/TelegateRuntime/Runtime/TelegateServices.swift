@@ -31,6 +31,8 @@ public struct TelegateServices: Sendable {
     public let webhookMetrics: WebhookMetrics
     /// Bot message counters.
     public let messageMetrics = MessageMetrics()
+    /// The last hour of ``metrics`` and the webhook queue's depth, minute by minute (the console's overview).
+    public let metricsHistory: MetricsHistory
     /// Wakes this process's webhook dispatcher when a delivery was queued here.
     public let webhookWakeup = WebhookWakeup()
     /// Wakes this process's message sender when a bot message was queued here.
@@ -65,6 +67,8 @@ public struct TelegateServices: Sendable {
             store: storage.refreshTokens, clock: self.clock, secretBox: secretBox, graceWindow: time.leeway)
         self.metrics = ExchangeMetrics()
         self.webhookMetrics = WebhookMetrics()
+        self.metricsHistory = MetricsHistory(
+            metrics: metrics, queueDepth: { [storage] in try? await storage.webhookDeliveries.backlog().pending })
         self.keyRefreshInterval = keyRefreshInterval
         self.faults = faults
         self.reachability = AdapterReachability(logger: logger)

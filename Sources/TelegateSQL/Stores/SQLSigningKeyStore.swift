@@ -60,6 +60,18 @@ struct SQLSigningKeyStore: SigningKeyStore {
         }
     }
 
+    func endPublication(appID: AppID, kid: String, at: Int64) async throws -> Bool {
+        try await database.write { session in
+            try await !session.query(
+                """
+                UPDATE signing_keys SET expires_at = \(at)
+                WHERE app_id = \(appID.rawValue) AND kid = \(kid) AND state = 'retired' AND expires_at > \(at)
+                RETURNING 1
+                """
+            ).isEmpty
+        }
+    }
+
     private static func insert(_ key: StoredSigningKey, onConflict: String) -> SQL {
         """
         INSERT INTO signing_keys (app_id, kid, algorithm, state, sealed_private_key, public_jwk, created_at, expires_at)

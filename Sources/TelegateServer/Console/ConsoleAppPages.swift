@@ -138,6 +138,7 @@ struct ConsoleAppPages: Sendable {
         var main = notice(visit.query)
         main += "<p>\(ConsoleMarkup.link(base + "/users", "Find users")) · "
             + "\(ConsoleMarkup.link(base + "/adapters", "Adapters")) · "
+            + "\(ConsoleMarkup.link(base + "/keys", "Signing keys")) · "
             + "\(ConsoleMarkup.link("\(ConsoleRoutes.prefix)/audit?app=\(id)", "Audit log of this app"))</p>"
         main += "<p>\(ConsoleMarkup.link(base + "/clients", "OAuth clients")) · \(ConsoleMarkup.link(base + "/webhooks", "Webhooks"))</p>"
         main += "<h2>Settings</h2>"

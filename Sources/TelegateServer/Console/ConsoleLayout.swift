@@ -6,6 +6,7 @@ enum ConsoleLayout {
     /// The sections of the header's navigation.
     enum Section: String {
         case apps, audit
+        case overview
     }
 
     /// The whole document; `main` is markup the caller has already escaped.
@@ -48,6 +49,7 @@ enum ConsoleLayout {
             links.append((.apps, "\(ConsoleRoutes.prefix)/apps", "Apps"))
         }
         links.append((.audit, "\(ConsoleRoutes.prefix)/audit", "Audit log"))
+        links.append((.overview, "\(ConsoleRoutes.prefix)/overview", "Overview"))
         let items = links.map { linked, href, label in
             let current = linked == section ? " aria-current=\"page\"" : ""
             return "<li><a href=\"\(ConsoleMarkup.text(href))\"\(current)>\(ConsoleMarkup.text(label))</a></li>"

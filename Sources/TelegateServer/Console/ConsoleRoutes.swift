@@ -63,6 +63,8 @@ struct ConsoleRoutes: Sendable {
         ConsoleAdapterPages(routes: self).register(on: router)
         ConsoleClientPages(routes: self).register(on: router)
         ConsoleWebhookPages(routes: self).register(on: router)
+        ConsoleKeysPage(routes: self).register(on: router)
+        ConsoleOverviewPage(routes: self).register(on: router)
     }
 
     // MARK: Pages and forms
