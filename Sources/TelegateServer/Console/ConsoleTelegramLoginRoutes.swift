@@ -84,7 +84,7 @@ struct ConsoleTelegramLoginRoutes: Sendable {
             return console.loginPage(
                 request, error: TelegateError(.appNotFound, "the app configured for logging in with Telegram does not exist"))
         }
-        guard query["iss"] == nil || query["iss"] == runtime.issuer,
+        guard query["iss"] == runtime.issuer,
             let claims = try await identity(code: code, pending: pending, runtime: runtime, console: console, context: context),
             let telegramID = claims["telegram_id"]?.integerValue
         else {
