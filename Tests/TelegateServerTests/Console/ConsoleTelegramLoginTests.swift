@@ -191,12 +191,12 @@ struct ConsoleTelegramLoginTests {
             #expect(replayed.status == 401 && replayed.body.contains("admin_unauthorized"))
             #expect(replaying.cookies["telegate_console"] == nil)
 
-            let forged = ConsoleBrowserStub(service)
-            _ = try await forged.get("/console/login/telegram")
-            let noCode = try await forged.get(
-                "/console/login/telegram/callback?error=access_denied&state="
-                    + (TestService.query(of: try await forged.get("/console/login/telegram").header("Location"))["state"] ?? ""))
+            let denied = ConsoleBrowserStub(service)
+            let started = try await denied.get("/console/login/telegram")
+            let deniedState = try #require(TestService.query(of: started.header("Location"))["state"])
+            let noCode = try await denied.get("/console/login/telegram/callback?error=access_denied&state=\(deniedState)")
             #expect(noCode.status == 401 && noCode.body.contains("admin_unauthorized"))
+            #expect(denied.cookies["telegate_console"] == nil)
         }
     }
 
