@@ -100,7 +100,9 @@ public final class TelegateApplication: Sendable {
                             client: client, policy: OutboundURLPolicy(allowInsecureLoopback: telegramOIDC.allowInsecureLoopback)),
                         discoveryURL: telegramOIDC.discoveryURL, issuer: telegramOIDC.issuer),
                 clock: databaseClock, time: time, logger: logger, publicURL: configuration.server.publicURL, faults: faults,
-                telegramOIDC: telegramOIDC)
+                telegramOIDC: telegramOIDC,
+                builtInClients: configuration.server.consoleTelegramLogin?.builtInClients(
+                    publicURL: configuration.server.publicURL) ?? [:])
             if applyConfiguration {
                 try await ConfigurationApplier(services: services, environment: environment).apply(configuration.apps)
             }
@@ -174,9 +176,10 @@ public final class TelegateApplication: Sendable {
     ) -> Application<RouterResponder<TelegateRequestContext>> {
         let server = configuration.server
         let connections = connectionGuard()
-        let options = TelegateRouter.Options(
+        var options = TelegateRouter.Options(
             requestsPerSecond: server.rateLimit.perClient, burst: server.rateLimit.burst,
             trustedProxies: server.trustedProxies, connectionMetrics: connections.metrics)
+        options.consoleTelegramLogin = server.consoleTelegramLogin
         let pruner = self.pruner
         let skew = ClockSkewMonitor(clock: services.databaseClock, time: services.time, logger: services.logger)
         // The outbox's webhook deliveries go out from every instance that dispatches, each claimed by one.

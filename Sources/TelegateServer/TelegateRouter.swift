@@ -16,6 +16,8 @@ public enum TelegateRouter {
         public var trustedProxies: [String]
         /// The server's connection counters, served on `/metrics` with the rest.
         public var connectionMetrics: ConnectionMetrics?
+        /// The console's "Log in with Telegram" (`server.console.telegramLogin`); `nil` offers only admin tokens.
+        public var consoleTelegramLogin: ConsoleTelegramLogin?
 
         public init(
             requestsPerSecond: Double = 20, burst: Double = 40, trustedProxies: [String] = [],
@@ -46,8 +48,8 @@ public enum TelegateRouter {
         ExchangeRoutes(exchange: ExchangeService(runtimes: runtimes, services: services)).register(on: router)
         TokenRoutes(refreshGrant: RefreshGrantService(served)).register(on: router)
         WellKnownRoutes(runtimes: runtimes).register(on: router)
-        TokenEndpointRoutes(tokens: TokenEndpointService(served, codes: services.storage.authorizationCodes))
-            .register(on: router)
+        let tokenEndpoint = TokenEndpointService(served, codes: services.storage.authorizationCodes)
+        TokenEndpointRoutes(tokens: tokenEndpoint).register(on: router)
         UserInfoRoutes(granted: GrantedTokenService(served)).register(on: router)
         TokenManagementRoutes(granted: GrantedTokenService(served)).register(on: router)
         EndSessionRoutes(endSession: EndSessionService(served), publicURL: services.publicURL).register(on: router)
@@ -66,7 +68,10 @@ public enum TelegateRouter {
                 .register(on: router)
             ConsoleRoutes(
                 api: admin, authentication: authentication, box: services.secretBox, clock: services.clock,
-                audit: services.audit, publicURL: services.publicURL, trustedProxies: Set(options.trustedProxies)
+                audit: services.audit, publicURL: services.publicURL, trustedProxies: Set(options.trustedProxies),
+                telegramLogin: options.consoleTelegramLogin.map {
+                    ConsoleTelegramLoginRoutes(settings: $0, runtimes: runtimes, tokens: tokenEndpoint)
+                }
             ).register(on: router)
         }
         SDKRoutes().register(on: router)

@@ -21,7 +21,7 @@ public enum ConfigurationFile {
     public static func parse(_ text: String) throws -> TelegateConfiguration {
         let root = try Object(YAMLDocument.parse(text), at: "the configuration", allowed: ["server", "database", "masterKey", "apps"])
         var configuration = TelegateConfiguration()
-        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC", "webhooks", "events"]) {
+        if let server = try root.object("server", allowed: ["host", "port", "publicURL", "rateLimit", "trustedProxies", "upstreamConnectionsPerHost", "clockLeeway", "connections", "telegramOIDC", "webhooks", "events", "console"]) {
             let host = try server.string("host") ?? "127.0.0.1"
             let port = try server.integer("port").map(Int.init) ?? 8080
             guard (1...65535).contains(port) else { throw ConfigurationError("server.port must be between 1 and 65535") }
@@ -74,6 +74,9 @@ public enum ConfigurationFile {
                         "server.events.retention must be between \(EventSettings.allowedRetention.lowerBound) and \(EventSettings.allowedRetention.upperBound) seconds")
                 }
                 configuration.server.events.retention = retention
+            }
+            if let console = try server.object("console", allowed: ["telegramLogin"]) {
+                configuration.server.consoleTelegramLogin = try ConsoleLoginConfiguration.telegramLogin(console)
             }
             if let connections = try server.object("connections", allowed: ConnectionSettings.keys) {
                 configuration.server.connections = try ConnectionSettings.limits(connections)

@@ -38,6 +38,8 @@ public struct TelegateConfiguration: Sendable {
         public var webhooks = WebhookSettings()
         /// How long settled events are kept (`server.events`).
         public var events = EventSettings()
+        /// The console's "Log in with Telegram" (`server.console.telegramLogin`); `nil` when not configured.
+        public var consoleTelegramLogin: ConsoleTelegramLogin?
 
         /// Creates the settings; the rest starts at its default.
         public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {

@@ -38,9 +38,12 @@ public struct RuntimeBuilder: Sendable {
         let defaultAdapter =
             app.adapters.first(where: \.isDefault)?.name ?? (app.adapters.count == 1 ? app.adapters[0].name : nil)
         let digester = ClientSecretDigester(box: services.secretBox)
-        let clients = Dictionary(
+        var clients = Dictionary(
             app.clients.map { ($0.spec.id, RegisteredClient(appID: appID, spec: $0.spec, secretDigest: $0.secretDigest, digester: digester)) },
             uniquingKeysWith: { first, _ in first })
+        for spec in services.builtInClients[appID] ?? [] {
+            clients[spec.id] = RegisteredClient(appID: appID, spec: spec, secretDigest: nil, digester: digester)
+        }
         return AppRuntime(
             settings: app.settings, issuer: services.issuer(for: appID), keyRing: keyRing, bots: bots,
             defaultBotID: defaultBot, adapters: adapters, defaultAdapter: defaultAdapter, outbound: outbound, clients: clients,

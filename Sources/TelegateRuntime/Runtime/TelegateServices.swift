@@ -43,13 +43,17 @@ public struct TelegateServices: Sendable {
     public let faults: FaultInjector
     /// Whether each adapter can reach its provider.
     public let reachability: AdapterReachability
+    /// OAuth clients Telegate itself uses, by app: public (PKCE, no secret), known to the app's OpenID Provider
+    /// without being stored, and taking the place of a stored client with the same id (the console's
+    /// "Log in with Telegram").
+    public let builtInClients: [AppID: [ClientSpec]]
 
     /// Creates the services.
     public init(
         storage: any TelegateStorage, secretBox: SecretBox, registry: AdapterRegistry, httpClient: OutboundHTTPClient,
         telegramKeys: TelegramKeySet, clock: DatabaseClock, time: TimePolicy = .standard, logger: Logger,
         publicURL: String, keyRefreshInterval: Int64 = 30, faults: FaultInjector = FaultInjector(),
-        telegramOIDC: TelegramOIDCSettings = .telegram
+        telegramOIDC: TelegramOIDCSettings = .telegram, builtInClients: [AppID: [ClientSpec]] = [:]
     ) {
         self.storage = storage
         self.secretBox = secretBox
@@ -72,6 +76,7 @@ public struct TelegateServices: Sendable {
         self.keyRefreshInterval = keyRefreshInterval
         self.faults = faults
         self.reachability = AdapterReachability(logger: logger)
+        self.builtInClients = builtInClients
     }
 
     /// The issuer URL of `appID`.

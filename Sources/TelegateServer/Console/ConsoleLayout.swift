@@ -9,8 +9,10 @@ enum ConsoleLayout {
         case overview
     }
 
-    /// The whole document; `main` is markup the caller has already escaped.
-    static func document(title: String, visit: ConsoleVisit?, section: Section?, main: String) -> String {
+    /// The whole document; `main` is markup the caller has already escaped; `refresh`, a path the page moves on to.
+    static func document(title: String, visit: ConsoleVisit?, section: Section?, main: String, refresh: String? = nil)
+        -> String
+    {
         """
         <!doctype html>
         <html lang="en">
@@ -23,6 +25,7 @@ enum ConsoleLayout {
         <title>\(ConsoleMarkup.text(title)) · Telegate console</title>
         <link rel="stylesheet" href="\(ConsoleRoutes.prefix)/console.css">
         <script src="\(ConsoleRoutes.prefix)/console.js" defer></script>
+        \(refresh.map { "<meta http-equiv=\"refresh\" content=\"0;url=\(ConsoleMarkup.text($0))\">" } ?? "")
         </head>
         <body>
         <a class="skip" href="#main">Skip to content</a>

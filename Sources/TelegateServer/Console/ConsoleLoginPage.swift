@@ -9,13 +9,18 @@ enum ConsoleLoginPage {
         required: true)
 
     /// The login form with its CSRF token, and `error` beside the token field (or above the form when it is not
-    /// about the token: too many failures).
-    static func page(error: TelegateError?, csrf: String) -> ConsolePage {
+    /// about the token: too many failures). With `offersTelegram`, "Log in with Telegram" follows the form.
+    static func page(error: TelegateError?, csrf: String, offersTelegram: Bool = false) -> ConsolePage {
         let failure = error.map { ConsoleFailure($0, form: "login", fields: [tokenField], values: [:]) }
+        let telegram =
+            offersTelegram
+            ? "<p>\(ConsoleMarkup.link(ConsoleTelegramLoginRoutes.startPath, "Log in with Telegram"))</p>"
+            : ""
         return ConsolePage(
             title: "Log in",
             main: ConsoleMarkup.form(
                 id: "login", action: "\(ConsoleRoutes.prefix)/login", csrf: csrf,
-                content: ConsoleMarkup.input(tokenField, form: "login", failure: failure), submit: "Log in", failure: failure))
+                content: ConsoleMarkup.input(tokenField, form: "login", failure: failure), submit: "Log in", failure: failure)
+                + telegram)
     }
 }

@@ -5,6 +5,8 @@ struct ConsolePage: Sendable {
     /// Markup, already escaped.
     var main: String
     var status: Int = 200
+    /// Where the page moves on to at once (a `refresh` meta element), if anywhere.
+    var refresh: String? = nil
 }
 
 /// What a console form post leads to: another page (`303 See Other`, after a change went through), or a page

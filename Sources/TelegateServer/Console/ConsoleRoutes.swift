@@ -23,6 +23,8 @@ struct ConsoleRoutes: Sendable {
     let audit: AuditLog
     let publicURL: String
     let trustedProxies: Set<String>
+    /// "Log in with Telegram", when `server.console.telegramLogin` is configured.
+    var telegramLogin: ConsoleTelegramLoginRoutes? = nil
 
     static let prefix = "/console"
     static let csrfCookie = "telegate_console_csrf"
@@ -40,8 +42,7 @@ struct ConsoleRoutes: Sendable {
         ConsoleAssets.register(on: router)
         router.get(RouterPath(Self.prefix + "/login")) { request, context in
             if try await visit(request, context) != nil { return Self.redirect(Self.prefix) }
-            let csrf = DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
-            return respond(ConsoleLoginPage.page(error: nil, csrf: csrf), visit: nil, csrf: csrf, request: request)
+            return loginPage(request, error: nil)
         }
         router.post(RouterPath(Self.prefix + "/login")) { request, context in
             try await login(request, context)
@@ -65,6 +66,7 @@ struct ConsoleRoutes: Sendable {
         ConsoleWebhookPages(routes: self).register(on: router)
         ConsoleKeysPage(routes: self).register(on: router)
         ConsoleOverviewPage(routes: self).register(on: router)
+        telegramLogin?.register(on: router, console: self)
     }
 
     // MARK: Pages and forms
@@ -112,23 +114,32 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    /// The signed-in admin of `request`: a live session whose token is still valid.
+    /// The signed-in admin of `request`: a live session whose token is still valid, or whose Telegram admin is still
+    /// listed in the configuration.
     func visit(_ request: Request, _ context: TelegateRequestContext) async throws -> ConsoleVisit? {
         guard let session = ConsoleSession.open(request.cookies[ConsoleSession.cookieName]?.value, box: box, now: clock.now)
         else { return nil }
-        let token: AdminToken?
-        do {
-            token = try await api.tokens.authenticate(digest: session.tokenDigest)
-        } catch {
-            throw TelegateError.storageUnavailable()
+        let principal: AdminPrincipal
+        switch session.source {
+        case .adminToken(let digest):
+            let token: AdminToken?
+            do {
+                token = try await api.tokens.authenticate(digest: digest)
+            } catch {
+                throw TelegateError.storageUnavailable()
+            }
+            guard let token else { return nil }
+            principal = AdminPrincipal(token: token)
+        case .telegramAdmin(let telegramID):
+            guard let admin = telegramLogin?.settings.admin(telegramID: telegramID) else { return nil }
+            principal = admin.principal
         }
-        guard let token else { return nil }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         return ConsoleVisit(
             api: api,
             caller: AdminCaller(
-                AdminPrincipal(token: token), requestID: context.requestID,
+                principal, requestID: context.requestID,
                 client: ClientAddress.of(request, context, trustedProxies: trustedProxies)),
             csrf: DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value), query: query)
     }
@@ -173,32 +184,57 @@ struct ConsoleRoutes: Sendable {
                 refusal.error.code == .adminUnauthorized
                 ? TelegateError(.adminUnauthorized, "this is not a valid admin token", reason: refusal.error.reason)
                 : refusal.error
-            let csrf = DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
-            var page = ConsoleLoginPage.page(error: error, csrf: csrf)
-            page.status = error.status
-            return respond(page, visit: nil, csrf: csrf, request: request)
+            return loginPage(request, error: error)
         case .success(let principal):
             await audit.record(
                 "console.login", appID: principal.appID, actor: principal.actor, target: nil, outcome: .success,
                 details: [("client", .string(client))], requestID: context.requestID)
-            let now = clock.now
-            let digest = AdminTokens.hash(checked.form["token"] ?? "")
-            let session = ConsoleSession(tokenDigest: digest, startedAt: now, seenAt: now)
-            var response = Self.redirect(Self.prefix)
-            response.setCookie(cookie(ConsoleSession.cookieName, try session.sealed(with: box)))
-            // A new CSRF token for the signed-in pages: one planted before the login is worth nothing after it.
-            response.setCookie(cookie(Self.csrfCookie, RandomSecret().value))
-            return response
+            return try signedIn(.adminToken(digest: AdminTokens.hash(checked.form["token"] ?? "")), request: request)
         }
+    }
+
+    /// The login page, with `error` (and its status) when a login was refused.
+    func loginPage(_ request: Request, error: TelegateError?) -> Response {
+        let csrf = DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
+        var page = ConsoleLoginPage.page(error: error, csrf: csrf, offersTelegram: telegramLogin != nil)
+        if let error { page.status = error.status }
+        return respond(page, visit: nil, csrf: csrf, request: request)
+    }
+
+    /// The answer to a login that succeeded: a new session for `source`, a new CSRF token (one planted before the
+    /// login is worth nothing after it), and the console.
+    ///
+    /// The console is reached through a page that refreshes to it rather than a redirect: a login with Telegram may
+    /// arrive at the end of redirects from another site, and a browser sends no `SameSite=Strict` cookie along
+    /// such a chain, so a redirect would land on the console without its new session. The refresh is a navigation
+    /// from this page, which carries it.
+    func signedIn(_ source: ConsoleSession.Source, request: Request) throws -> Response {
+        let now = clock.now
+        let session = ConsoleSession(source: source, startedAt: now, seenAt: now)
+        let csrf = RandomSecret().value
+        var response: Response
+        switch source {
+        case .adminToken:
+            response = Self.redirect(Self.prefix)
+            response.setCookie(cookie(Self.csrfCookie, csrf))
+        case .telegramAdmin:
+            var page = ConsolePage(
+                title: "Logged in", main: "<p>\(ConsoleMarkup.link(Self.prefix, "Continue to the console"))</p>")
+            page.refresh = Self.prefix
+            response = respond(page, visit: nil, csrf: csrf, request: request)
+        }
+        response.setCookie(cookie(ConsoleSession.cookieName, try session.sealed(with: box)))
+        return response
     }
 
     // MARK: Responses
 
     /// The page as a response, with the CSRF cookie of its forms (the visit's, or `csrf` for a page rendered without
     /// one) and, for a signed-in admin, the session used now.
-    private func respond(_ page: ConsolePage, visit: ConsoleVisit?, csrf: String? = nil, request: Request) -> Response {
+    func respond(_ page: ConsolePage, visit: ConsoleVisit?, csrf: String? = nil, request: Request) -> Response {
         let csrf = visit?.csrf ?? csrf ?? DoubleSubmitToken.token(reusing: request.cookies[Self.csrfCookie]?.value)
-        let document = ConsoleLayout.document(title: page.title, visit: visit, section: page.section, main: page.main)
+        let document = ConsoleLayout.document(
+            title: page.title, visit: visit, section: page.section, main: page.main, refresh: page.refresh)
         var response = Response(
             status: HTTPResponse.Status(code: page.status), headers: ConsoleHeaders.page,
             body: .init(byteBuffer: ByteBuffer(string: document)))
