@@ -28,6 +28,7 @@ public struct AdminAPI: Sendable {
             + ClientAdminRoutes(backend: backend).routes
             + WebhookAdminRoutes(backend: backend).routes
             + WebhookDeliveryAdminRoutes(backend: backend).routes
+            + UserHistoryAdminRoutes(backend: backend).routes
             + MessageAdminRoutes(backend: backend).routes
             + OverviewAdminRoutes(backend: backend).routes
     }

@@ -115,7 +115,8 @@ struct UserAdminRoutes {
         ]
     }
 
-    private func user(_ call: AdminCall) async throws -> UserRecord {
+    /// The user the call's `{user}` names in its `{app}`; `404 user_not_found` otherwise.
+    func user(_ call: AdminCall) async throws -> UserRecord {
         let app = try await backend.app(call).settings.id
         guard let id = UserID(rawValue: call.parameter("user")), let user = try await backend.services.storage.users.user(id: id),
             user.appID == app

@@ -6,6 +6,9 @@ public protocol EventStore: Sendable {
     func appendIfSubscribed(_ event: OutboxEvent) async throws -> Bool
     /// `appID`'s events in outbox order, after sequence number `after`, at most `limit`.
     func events(appID: AppID, after: Int64?, limit: Int) async throws -> [OutboxEvent]
+    /// The events about `userID` in `appID` still kept in the outbox, newest first: those numbered below `before`
+    /// (all when `nil`), at most `limit`.
+    func events(appID: AppID, userID: UserID, before: Int64?, limit: Int) async throws -> [OutboxEvent]
     /// Deletes at most `limit` settled events that occurred before `before` (Unix seconds), oldest first, with their
     /// deliveries: events whose every delivery is `delivered` or `dead`, or that have none. An event with a pending
     /// delivery is never deleted. How many were deleted.

@@ -401,6 +401,10 @@ package enum SQLSchema {
         Migration(
             version: 15,
             statements: ["CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_seq, status)"]),
+        // A user's history: the events about one user of an app, newest first, a page at a time.
+        Migration(
+            version: 16,
+            statements: ["CREATE INDEX events_by_user ON events (app_id, user_id, seq)"]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

@@ -21,6 +21,20 @@ struct SQLEventStore: EventStore {
         ).compactMap(OutboxEvent.init(row:))
     }
 
+    func events(appID: AppID, userID: UserID, before: Int64?, limit: Int) async throws -> [OutboxEvent] {
+        try await database.read(Self.userEvents(appID: appID.rawValue, userID: userID.rawValue, before: before, limit: limit))
+            .compactMap(OutboxEvent.init(row:))
+    }
+
+    /// A user's events below `before`, newest first: one range of index `events_by_user`.
+    static func userEvents(appID: String, userID: String, before: Int64?, limit: Int) -> SQL {
+        """
+        SELECT seq, id, app_id, user_id, type, data, occurred_at FROM events
+        WHERE app_id = \(appID) AND user_id = \(userID) AND seq < \(before ?? Int64.max)
+        ORDER BY seq DESC LIMIT \(limit)
+        """
+    }
+
     /// One statement: the deliveries go with their event (ON DELETE CASCADE).
     func pruneSettled(before: Int64, limit: Int) async throws -> Int {
         try await database.write(

@@ -154,6 +154,7 @@ struct ConsoleUserPages: Sendable {
                         ConsoleMarkup.text(family["revokeReason"]?.stringValue ?? (family["revokedAt"] == nil ? "" : "revoked")),
                     ]
                 })
+        main += try await ConsoleUserHistory.section(visit, app: app, id: id)
         if visit.mayWrite {
             let disabled = user["status"]?.stringValue == "disabled"
             main += "<h2>Access</h2>"

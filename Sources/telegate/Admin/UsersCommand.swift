@@ -7,10 +7,10 @@ import TelegateAdmin
 /// Telegram id or `@username` that finds exactly one user.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "List, find, inspect, disable, enable, unlink and erase users.",
+        commandName: "users", abstract: "List, find, inspect, disable, enable, unlink and erase users; show their history.",
         subcommands: [
             List.self, GetCommand<Reference>.self, ActionCommand<Reference, Disable>.self,
-            ActionCommand<Reference, Enable>.self, Unlink.self, Erase.self,
+            ActionCommand<Reference, Enable>.self, Unlink.self, Erase.self, History.self,
         ])
 
     static let columns: [AdminOutput.Column] = [
