@@ -40,10 +40,17 @@ struct ConsoleCrawlTests {
 
             let writer = try await Self.crawl(service, token: token, label: "writer", starts: starts)
             let paths = Set(writer.pages.compactMap { $0["path"]?.stringValue })
-            for expected in ["/console/apps", "/console/apps/crawl", "/console/audit"] {
+            let expectedPaths = [
+                "/console/apps", "/console/apps/crawl", "/console/audit", "/console/overview", "/console/apps/crawl/adapters",
+                "/console/apps/crawl/adapters/convex", "/console/apps/crawl/clients", "/console/apps/crawl/webhooks",
+                "/console/apps/crawl/keys",
+            ]
+            for expected in expectedPaths {
                 #expect(paths.contains(expected), "not reached: \(expected) in \(paths.sorted())")
             }
-            #expect(paths.contains { $0.hasPrefix("/console/apps/crawl/users/usr_") }, "no user page in \(paths.sorted())")
+            for prefix in ["/console/apps/crawl/users/usr_", "/console/apps/crawl/clients/", "/console/apps/crawl/webhooks/"] {
+                #expect(paths.contains { $0.hasPrefix(prefix) }, "no page \(prefix)… in \(paths.sorted())")
+            }
             let foundHostile = writer.pages.filter { $0["found"]?.arrayElements?.contains(.string(Self.hostileName)) == true }
             #expect(!foundHostile.isEmpty, "the hostile name is shown as text on no page")
             #expect(writer.pages.contains { ($0["postForms"]?.integerValue ?? 0) > 0 }, "a writing admin sees forms")
