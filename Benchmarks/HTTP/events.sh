@@ -11,6 +11,9 @@
 #
 # Every run reports Telegate's CPU time per first login or per delivery (user + system, from /proc).
 #
+# With TELEGATE_BEFORE naming a binary built from before the event outbox existed (e.g. commit 2d7e199), a run 0
+# first measures the same first logins on that build: the baseline every event-writing run compares with.
+#
 #   Benchmarks/HTTP/events.sh         # from the repository root; needs wrk (apt-get install wrk)
 #
 # USERS (default 80000) must exceed what DURATION of first logins takes, so that every request creates a user.
@@ -43,6 +46,17 @@ drained() {
   python3 -c "import sys; n, start, last = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]); print(f'DELIVERED {n} in {last - start:.1f} s: {n / (last - start):.0f} deliveries/s')" "$count" "$1" "$last"
 }
 now() { python3 -c 'import time;print(time.monotonic())'; }
+
+if [ -n "${TELEGATE_BEFORE:-}" ]; then
+  echo "== 0. first logins on a build from before the event outbox ($TELEGATE_BEFORE), $CONNECTIONS connections"
+  CURRENT=$TELEGATE TELEGATE=$TELEGATE_BEFORE
+  bench_serve bench-events oidc oidc "$ADAPTER"
+  BEFORE=$(cpu)
+  bench_exchanges "$DURATION" "$CONNECTIONS" 0
+  per "$BEFORE" "$(cpu)" "$(users)" "first login"
+  bench_stop
+  TELEGATE=$CURRENT
+fi
 
 echo "== 1. first logins, no webhook endpoint, $CONNECTIONS connections"
 bench_serve bench-events oidc oidc "$ADAPTER"

@@ -3,7 +3,7 @@
 # After `bench_setup`: ROOT, WORK (removed on exit), TELEGATE (the built binary), BENCH_BOT_TOKEN, a fresh
 # TELEGATE_MASTER_KEY and $WORK/bodies.jsonl (USERS pre-signed exchange bodies). Environment: USERS (default 500),
 # DURATION (20s), CONNECTIONS (64), PORT (18080), SIM_PORT (19001), CONFIGURATION (release, or debug for a quick
-# check of a script).
+# check of a script), TELEGATE (a built binary to measure instead of building one).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
@@ -18,10 +18,12 @@ SERVER="" SIMULATOR=""
 WORK=$(mktemp -d)
 trap 'kill $SERVER $SIMULATOR 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-# Builds telegate, signs the bodies and makes a master key.
+# Builds telegate (unless TELEGATE names a binary), signs the bodies and makes a master key.
 bench_setup() {
-  swift build -c "$CONFIGURATION" --product telegate >/dev/null 2>&1
-  TELEGATE="$ROOT/.build/$CONFIGURATION/telegate"
+  if [ -z "${TELEGATE:-}" ]; then
+    swift build -c "$CONFIGURATION" --product telegate >/dev/null 2>&1
+    TELEGATE="$ROOT/.build/$CONFIGURATION/telegate"
+  fi
   export BENCH_BOT_TOKEN="7000000042:AAbenchmarkBotSecretValue0123456789ab"
   export TELEGATE_MASTER_KEY=$(python3 -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())')
   python3 Benchmarks/HTTP/sign_bodies.py "$BENCH_BOT_TOKEN" "$USERS" "$WORK/bodies.jsonl"
