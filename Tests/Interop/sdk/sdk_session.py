@@ -3,17 +3,31 @@
 
 Usage:
   sdk_session.py SCENARIO --base-url URL --page-port PORT --app APP --provider ADAPTER [--init-data STR]
-                 [--tg-auth-result B64] [--widget JSON] [--seconds N]
+                 [--tg-auth-result B64] [--widget JSON] [--id-token JWT --nonce STR] [--seconds N] [--no-web-locks]
                  [--ws-url URL --other-token TOKEN --refreshes N]
 
 Scenarios:
   tabs     Two tabs of one Mini App (a Telegram.WebApp stand-in with --init-data) keep one session for --seconds:
            every 200 ms each asks getToken(); prints the tokens each tab saw, any expired token it was handed, and
-           the refresh grants Telegate counted (telegate_refreshes_total) meanwhile. (The run lasts --seconds by
-           design; every wait of the script itself is for a condition.)
+           the tokens each tab's onTokenChange listener was given, and the refresh grants Telegate counted
+           (telegate_refreshes_total) meanwhile, with the milliseconds between the two counts. With --no-web-locks
+           an init script removes navigator.locks, so the tabs take turns through the BroadcastChannel lock. (The
+           run lasts --seconds by design; every wait of the script itself is for a condition.)
   revoke   The session's refresh family is revoked behind the page's back; getToken() then signs in again.
   signout  signOut() (with the first refresh token, and after a refresh) revokes: the refresh token is refused.
   widget   No Mini App: a #tgAuthResult= return signs in (and leaves the URL), then signIn({widget}) does.
+  retry    The token endpoint answers 503 (a Playwright route) to the first two refresh attempts, then Telegate
+           answers: getToken({forceRefresh}) resolves with a new token; then to every attempt: it rejects. Prints the
+           attempts the route saw and the milliseconds each getToken() took.
+  storage  One page per Telegram WebApp stand-in (SecureStorage and DeviceStorage with Telegram's callback shapes,
+           and isVersionAtLeast): both storages; a SecureStorage that answers errors; DeviceStorage alone; a client
+           older than Bot API 9.0; no Telegram storage. Each signs in and refreshes once; prints the storage in use,
+           where the session (its refresh token) was found, and whether the refresh token is anywhere in
+           localStorage, a cookie or the URL.
+  skew     Two Mini App pages whose Date.now is 90 s ahead and 90 s behind watch their token for --seconds (as
+           tabs does, timed by the real clock): prints the least time (on the real clock) any token had left when
+           handed out, and the refresh grants Telegate counted.
+  idtoken  No Mini App: signIn({idToken, nonce}) with a Telegram Login ID token opens a session, which refreshes.
   convex   convexAuth() with an adapter whose ID token lives shorter than its access token, for --seconds: never
            an expired ID token.
   socket   The WebSocket helpers on stand-in sockets: connectionParams, an {"type":"auth"} message per refresh on an
@@ -93,30 +107,139 @@ def post_form(url, fields):
         return error.code, error.read().decode()
 
 
-def stand_in(init_data):
-    return "window.Telegram = { WebApp: { initData: %s, initDataUnsafe: {}, ready() {} } };" % json.dumps(init_data)
+# Telegram's callback storages (DeviceStorage, SecureStorage: `setItem(key, value, callback(error, ok))`,
+# `getItem(key, callback(error, value))`, `removeItem(key, callback(error, ok))`), answering asynchronously as
+# Telegram does; `failure` makes every call answer that error, as clients without the storage do. The items are kept
+# in window.telegramStorages[name] for the script to read.
+CALLBACK_STORAGE = """(name, failure) => {
+  const items = new Map();
+  (window.telegramStorages = window.telegramStorages || {})[name] = items;
+  const answer = (callback, error, value) => { if (callback) setTimeout(() => callback(error, value), 0); };
+  return {
+    setItem(key, value, callback) {
+      if (!failure) items.set(String(key), String(value));
+      answer(callback, failure, failure ? undefined : true);
+      return this;
+    },
+    getItem(key, callback) {
+      answer(callback, failure, failure ? undefined : (items.has(String(key)) ? items.get(String(key)) : null));
+      return this;
+    },
+    removeItem(key, callback) {
+      if (!failure) items.delete(String(key));
+      answer(callback, failure, failure ? undefined : true);
+      return this;
+    },
+  };
+}"""
 
 
-# Runs in a tab: asks getToken() every 200 ms until `deadline` (ms since the epoch, the same for both tabs), recording
-# what it was handed; then stops listening (so nothing refreshes any more) and takes the token once more, so a
-# refresh in flight at the deadline is recorded too.
+def stand_in(init_data, version=None, secure_storage=None, device_storage=False):
+    """The Telegram WebApp stand-in: initData, and with `version` the Bot API version isVersionAtLeast compares
+    with; `secure_storage` "ok" or an error to answer, `device_storage` whether DeviceStorage is there."""
+    members = ["initData: %s" % json.dumps(init_data), "initDataUnsafe: {}", "ready() {}"]
+    if version:
+        members += [
+            "version: %s" % json.dumps(version),
+            "isVersionAtLeast(v) { const a = this.version.split('.').map(Number), b = String(v).split('.').map(Number);"
+            " for (let i = 0; i < Math.max(a.length, b.length); i += 1) { if ((a[i] || 0) !== (b[i] || 0))"
+            " return (a[i] || 0) > (b[i] || 0); } return true; }",
+        ]
+    if secure_storage:
+        members.append("SecureStorage: storage('secure', %s)" % json.dumps(None if secure_storage == "ok" else secure_storage))
+    if device_storage:
+        members.append("DeviceStorage: storage('device', null)")
+    return "{ const storage = (%s); window.Telegram = { WebApp: { %s } }; }" % (CALLBACK_STORAGE, ", ".join(members))
+
+
+# Removes the Web Locks API, as in WebViews without it.
+NO_WEB_LOCKS = "Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });"
+
+
+def skewed_clock(milliseconds):
+    """Moves the page's Date.now by `milliseconds`; the real clock stays readable as window.realNow()."""
+    return "{ const real = Date.now.bind(Date); window.realNow = real; Date.now = () => real() + %d; }" % milliseconds
+
+
+# Runs in a tab: asks getToken() every 200 ms until `deadline` (ms since the epoch on the real clock, the same for
+# both tabs), recording what it was handed and the least time (real clock) a token had left then; then stops
+# listening (so nothing refreshes any more) and takes the token once more, so a refresh in flight at the deadline is
+# recorded too. `changed`: the access tokens the onTokenChange listener was given, in order.
 WATCH = """async (deadline) => {
-  const seen = [], expired = [], errors = [];
-  let changes = 0;
+  const now = window.realNow || Date.now;
+  const seen = [], expired = [], errors = [], changed = [];
+  let leastLeft = null;
   const record = (token) => {
-    const { exp } = window.sdk.decodeJWT(token);
-    if (exp * 1000 <= Date.now()) expired.push(token.slice(-12));
+    const left = window.sdk.decodeJWT(token).exp * 1000 - now();
+    if (left <= 0) expired.push(token.slice(-12));
+    leastLeft = leastLeft === null ? left : Math.min(leastLeft, left);
     if (!seen.includes(token)) seen.push(token);
   };
-  const stop = window.telegate.onTokenChange(() => { changes += 1; });
-  while (Date.now() < deadline) {
+  const stop = window.telegate.onTokenChange((session) => { changed.push(session ? session.accessToken.slice(-16) : null); });
+  while (now() < deadline) {
     try { record(await window.telegate.getToken()); }
     catch (error) { errors.push(String(error.code || error.message || error)); }
     await new Promise((r) => setTimeout(r, 200));
   }
   stop();
   record(await window.telegate.getToken());
-  return { seen: seen.map((t) => t.slice(-16)), changes, expired, errors };
+  return { seen: seen.map((t) => t.slice(-16)), changed, leastLeft, expired, errors };
+}"""
+
+
+def watch(pages, seconds):
+    """Runs WATCH in `pages` at once until `seconds` from now; what each saw."""
+    deadline = int(time.time() * 1000) + seconds * 1000
+    for page in pages:
+        page.evaluate(
+            "([watch, deadline]) => { window.watched = null; (0, eval)(watch)(deadline).then((r) => { window.watched = r; }); }",
+            [WATCH, deadline])
+    seen = []
+    for page in pages:
+        page.wait_for_function("window.watched !== null", timeout=TIMEOUT + seconds * 1000)
+        seen.append(page.evaluate("() => window.watched"))
+    return seen
+
+
+def counted(base, app, before, started):
+    """The refresh grants Telegate counted since `before` (taken at `started`, time.monotonic()), by outcome, and the
+    milliseconds since."""
+    after = refreshes(base, app)
+    return ({k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)},
+            int((time.monotonic() - started) * 1000))
+
+
+# Runs in a signed-in page: getToken({forceRefresh: true}), its outcome and how long it took.
+TIMED_REFRESH = """async () => {
+  const before = await window.telegate.getToken();
+  const started = performance.now();
+  try {
+    const token = await window.telegate.getToken({ forceRefresh: true });
+    const { exp } = window.sdk.decodeJWT(token);
+    return { fresh: token !== before && exp * 1000 > Date.now(), ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { error: String(error.code), status: error.status, ms: Math.round(performance.now() - started) };
+  }
+}"""
+
+
+# Runs in a signed-in page: where the session is kept, and whether its refresh token is anywhere else.
+STORED = """(key) => {
+  const stores = window.telegramStorages || {};
+  const where = {};
+  let refreshToken = null;
+  for (const [name, items] of [...Object.entries(stores), ["sessionStorage", new Map(Object.entries(sessionStorage))]]) {
+    if (!items.has(key)) continue;
+    where[name] = true;
+    refreshToken = JSON.parse(items.get(key)).refreshToken;
+  }
+  const anywhere = (text) => !!refreshToken && String(text).includes(refreshToken);
+  return {
+    kind: window.telegate.storageKind, where: Object.keys(where), hasRefreshToken: !!refreshToken,
+    leaked: Object.keys(localStorage).some((k) => anywhere(k) || anywhere(localStorage.getItem(k)))
+      || anywhere(location.href) || anywhere(document.cookie) || anywhere(decodeURIComponent(location.href)),
+    localStorageKeys: Object.keys(localStorage).length,
+  };
 }"""
 
 
@@ -195,7 +318,8 @@ def open_page(context, url):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["tabs", "revoke", "signout", "widget", "convex", "socket", "roundtrip"])
+    parser.add_argument("scenario", choices=[
+        "tabs", "revoke", "signout", "widget", "convex", "socket", "roundtrip", "retry", "storage", "skew", "idtoken"])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--page-port", type=int, required=True)
     parser.add_argument("--app", required=True)
@@ -203,6 +327,9 @@ def main():
     parser.add_argument("--init-data")
     parser.add_argument("--tg-auth-result")
     parser.add_argument("--widget")
+    parser.add_argument("--id-token")
+    parser.add_argument("--nonce")
+    parser.add_argument("--no-web-locks", action="store_true")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--ws-url")
     parser.add_argument("--other-token")
@@ -216,26 +343,20 @@ def main():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"])
         context = browser.new_context()
-        if args.init_data:
+        if args.init_data and args.scenario not in ("storage", "skew"):
             context.add_init_script(stand_in(args.init_data))
+        if args.no_web_locks:
+            context.add_init_script(NO_WEB_LOCKS)
         if args.scenario == "tabs":
-            before = refreshes(base, args.app)
+            before, started = refreshes(base, args.app), time.monotonic()
             first = open_page(context, origin + "/app.html")
             first.evaluate("() => window.telegate.signIn().then(() => true)")
             second = open_page(context, origin + "/app.html")
             out["secondStarted"] = second.evaluate("() => window.telegate.getSession().then((s) => !!s)")
-            # Both tabs watch at the same time; each leaves its figures in window.watched when done.
-            deadline = int(time.time() * 1000) + args.seconds * 1000
-            for page in (first, second):
-                page.evaluate(
-                    "([watch, deadline]) => { window.watched = null; (0, eval)(watch)(deadline).then((r) => { window.watched = r; }); }",
-                    [WATCH, deadline])
-            out["tabs"] = []
-            for page in (first, second):
-                page.wait_for_function("window.watched !== null", timeout=TIMEOUT + args.seconds * 1000)
-                out["tabs"].append(page.evaluate("() => window.watched"))
-            after = refreshes(base, args.app)
-            out["refreshes"] = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}
+            out["webLocks"] = first.evaluate("() => !!navigator.locks")
+            # Both tabs watch at the same time.
+            out["tabs"] = watch((first, second), args.seconds)
+            out["refreshes"], out["ms"] = counted(base, args.app, before, started)
             out["storage"] = [page.evaluate("() => window.telegate.storageKind") for page in (first, second)]
             out["refreshTokenInLocalStorage"] = any(
                 page.evaluate("() => Object.keys(localStorage).length > 0") for page in (first, second))
@@ -321,6 +442,67 @@ def main():
                 closed, reconnected,
               };
             }""")
+        elif args.scenario == "retry":
+            page = open_page(context, origin + "/app.html")
+            page.evaluate("() => window.telegate.signIn().then(() => true)")
+            attempts, failing = [0], [2]
+
+            def token_endpoint(route):
+                attempts[0] += 1
+                if failing[0] is not None and attempts[0] > failing[0]:
+                    route.continue_()
+                else:
+                    route.fulfill(status=503, headers={"Access-Control-Allow-Origin": origin}, content_type="application/problem+json",
+                                  body=json.dumps({"type": "about:blank", "title": "Service Unavailable", "status": 503}))
+
+            page.route(f"{base}/v1/apps/{args.app}/token", token_endpoint)
+            before, started = refreshes(base, args.app), time.monotonic()
+            out["recovered"] = page.evaluate(TIMED_REFRESH)
+            out["recovered"]["attempts"] = attempts[0]
+            out["recovered"]["refreshes"], _ = counted(base, args.app, before, started)
+            attempts[0], failing[0] = 0, None
+            out["failing"] = page.evaluate(TIMED_REFRESH)
+            out["failing"]["attempts"] = attempts[0]
+        elif args.scenario == "storage":
+            stand_ins = {
+                "both": stand_in(args.init_data, "9.1", "ok", True),
+                "secureFails": stand_in(args.init_data, "9.1", "UNSUPPORTED", True),
+                "deviceOnly": stand_in(args.init_data, "9.1", None, True),
+                "beforeBotAPI9": stand_in(args.init_data, "8.0", "ok", True),
+                "none": stand_in(args.init_data),
+            }
+            for name, script in stand_ins.items():
+                variant = browser.new_context()
+                variant.add_init_script(script)
+                page = open_page(variant, origin + "/app.html")
+                page.evaluate("() => window.telegate.signIn().then(() => window.telegate.getToken({ forceRefresh: true }))")
+                out[name] = page.evaluate(STORED, key)
+                variant.close()
+        elif args.scenario == "skew":
+            pages = []
+            for name, milliseconds in (("ahead", 90_000), ("behind", -90_000)):
+                variant = browser.new_context()
+                variant.add_init_script(stand_in(args.init_data))
+                variant.add_init_script(skewed_clock(milliseconds))
+                pages.append(open_page(variant, origin + "/app.html"))
+            before, started = refreshes(base, args.app), time.monotonic()
+            for page in pages:
+                page.evaluate("() => window.telegate.signIn().then(() => true)")
+            seen = watch(pages, args.seconds)
+            out["skew"] = {"ahead": seen[0], "behind": seen[1]}
+            out["refreshes"], out["ms"] = counted(base, args.app, before, started)
+        elif args.scenario == "idtoken":
+            page = open_page(context, origin + "/app.html")
+            result = page.evaluate("([idToken, nonce]) => window.telegate.signIn({ idToken, nonce })", [args.id_token, args.nonce])
+            first = page.evaluate("() => window.telegate.getToken()")
+            refreshed = page.evaluate("() => window.telegate.getToken({ forceRefresh: true })")
+            out["idToken"] = {
+                "telegramId": result["user"]["telegramId"], "lastProof": result["user"].get("lastProof"),
+                "credential": result["credential"]["type"],
+                "sameUser": page.evaluate("([a, b]) => window.sdk.decodeJWT(a).sub === window.sdk.decodeJWT(b).sub", [first, refreshed]),
+                "refreshed": refreshed != first,
+                "stored": page.evaluate(f"() => sessionStorage.getItem('{key}') !== null"),
+            }
         elif args.scenario == "roundtrip":
             page = open_page(context, origin + "/app.html")
             page.evaluate("() => window.telegate.signIn().then(() => true)")

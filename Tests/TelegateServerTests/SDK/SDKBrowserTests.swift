@@ -9,8 +9,9 @@ import Testing
 
 /// The browser SDK's session client (`createTelegate`) in real headless Chromium against a live Telegate that reads
 /// the system clock (`Tests/Interop/sdk/sdk_session.py`, Playwright for Python, handed the system's Chromium),
-/// inside a Telegram WebApp stand-in: two tabs sharing one session of 5-second tokens, a revoked family, signOut,
-/// Login Widget proofs, the Convex glue and the WebSocket helpers, and the WebSocket round trip
+/// inside a Telegram WebApp stand-in: two tabs sharing one session of 5-second tokens (with Web Locks and without),
+/// transient failures retried, storage by capability, skewed device clocks, a revoked family, signOut, Login Widget
+/// proofs and a Telegram Login ID token, the Convex glue and the WebSocket helpers, and the WebSocket round trip
 /// (`SDKWebSocketRoundTripTests.swift`). Refresh grants are counted by Telegate itself
 /// (`telegate_refreshes_total`).
 /// Serialized: one browser at a time.
@@ -35,6 +36,17 @@ struct SDKBrowserTests {
                         ("accessTokenTTL", .integer(60)),
                     ])))
         }
+    }
+
+    /// The shortest time between two refreshes of one session of 5-second tokens: the SDK renews a token when a
+    /// quarter of its lifetime (1.25 s) is left, on a clock estimate that errs one second early, so 2.75 s after it
+    /// received it.
+    static let refreshPeriodMilliseconds: Int64 = 2750
+
+    /// The most refresh grants `sessions` sessions may take in `milliseconds`: one per period each, and two more for
+    /// a refresh in flight at either end.
+    static func refreshBound(milliseconds: Int64, sessions: Int64 = 1) -> Int64 {
+        sessions * (milliseconds / refreshPeriodMilliseconds + 2)
     }
 
     /// Runs `scenario` against a live Telegate and returns what the script saw.
@@ -71,6 +83,23 @@ struct SDKBrowserTests {
         Playwright.isInstalled)
     func twoTabs() async throws {
         let seen = try await Self.run("tabs", seconds: 60)
+        #expect(seen["webLocks"] == .bool(true))
+        Self.expectOneSession(seen, minimumRefreshes: 12)
+    }
+
+    @Test(
+        "Without Web Locks, two tabs take turns through the BroadcastChannel lock: still one refresh per period for both tabs",
+        Playwright.isInstalled)
+    func twoTabsWithoutWebLocks() async throws {
+        let seen = try await Self.run("tabs", seconds: 15) { _ in ["--no-web-locks"] }
+        #expect(seen["webLocks"] == .bool(false), "navigator.locks was not removed: \(seen)")
+        Self.expectOneSession(seen, minimumRefreshes: 3)
+    }
+
+    /// What the tabs scenario saw is one session shared by both tabs: no tab was handed an expired token, every
+    /// refresh Telegate granted gave a token both tabs were handed and told of, and there were at most one per refresh
+    /// period.
+    static func expectOneSession(_ seen: JSONValue, minimumRefreshes: Int64) {
         #expect(seen["secondStarted"] == .bool(true), "the second tab took the first tab's session: \(seen)")
         let tabs = seen["tabs"].items
         #expect(tabs.count == 2)
@@ -78,7 +107,13 @@ struct SDKBrowserTests {
         for tab in tabs {
             #expect(tab["expired"].items.isEmpty, "a tab was handed an expired token: \(tab)")
             #expect(tab["errors"].items.isEmpty, "\(tab)")
-            tokens.append(Set(tab["seen"].items.compactMap(\.stringValue)))
+            let handed = tab["seen"].items.compactMap(\.stringValue)
+            tokens.append(Set(handed))
+            // onTokenChange told the tab of each new token once, and of every token it was handed but the one it
+            // started with and the one taken after it stopped listening.
+            let changed = tab["changed"].items.map { $0.stringValue ?? "null" }
+            #expect(Set(changed).count == changed.count, "a change was announced twice: \(tab)")
+            #expect(Set(handed.dropFirst().dropLast()).isSubset(of: Set(changed)), "a tab was not told of a new token: \(tab)")
         }
         let refreshes = seen["refreshes"]
         let successes = refreshes?["success"]?.integerValue ?? 0
@@ -88,10 +123,67 @@ struct SDKBrowserTests {
         let all = tokens[0].union(tokens[1])
         #expect(successes == Int64(all.count) - 1, "\(seen)")
         #expect(tokens[0].intersection(tokens[1]).count >= all.count - 1, "the tabs saw different tokens: \(seen)")
-        #expect(successes >= 12, "5-second tokens over 60 s: \(seen)")
+        #expect(successes >= minimumRefreshes, "5-second tokens: \(seen)")
+        let milliseconds = seen["ms"]?.integerValue ?? 0
+        #expect(successes <= refreshBound(milliseconds: milliseconds), "more than one refresh per period: \(seen)")
         #expect((refreshes?["invalid_grant"]?.integerValue ?? 0) == 0 && (refreshes?["reuse_detected"]?.integerValue ?? 0) == 0)
         #expect(seen["storage"] == .array([.string("sessionStorage"), .string("sessionStorage")]))
         #expect(seen["refreshTokenInLocalStorage"] == .bool(false))
+    }
+
+    @Test(
+        "Transient failures are retried with backoff: two 503 answers, then a new token; a token endpoint that keeps failing is tried 1 + retries times",
+        Playwright.isInstalled)
+    func transientRetries() async throws {
+        let seen = try await Self.run("retry")
+        let recovered = seen["recovered"]
+        #expect(recovered?["fresh"] == .bool(true), "\(seen)")
+        #expect(recovered?["attempts"]?.integerValue == 3, "\(seen)")
+        #expect(recovered?["refreshes"]?["success"]?.integerValue == 1, "\(seen)")
+        // Backoff: at least half of 0.4 s, then of 0.8 s (jittered exponential) between the attempts.
+        #expect((recovered?["ms"]?.integerValue ?? 0) >= 600, "retried without waiting: \(seen)")
+        let failing = seen["failing"]
+        #expect(failing?["error"]?.stringValue == "http_503", "\(seen)")
+        #expect(failing?["status"]?.integerValue == 503)
+        #expect(failing?["attempts"]?.integerValue == 5, "the default retries (4) and the first attempt: \(seen)")
+        #expect((failing?["ms"]?.integerValue ?? 0) >= 3000, "0.2 + 0.4 + 0.8 + 1.6 s of backoff at least: \(seen)")
+    }
+
+    @Test(
+        "Storage by capability: SecureStorage, else DeviceStorage (SecureStorage failing or absent), else sessionStorage; the refresh token never in localStorage, a cookie or the URL",
+        Playwright.isInstalled)
+    func storageByCapability() async throws {
+        let seen = try await Self.run("storage")
+        let expected: [(variant: String, kind: String, holder: String)] = [
+            ("both", "secureStorage", "secure"), ("secureFails", "deviceStorage", "device"), ("deviceOnly", "deviceStorage", "device"),
+            ("beforeBotAPI9", "sessionStorage", "sessionStorage"), ("none", "sessionStorage", "sessionStorage"),
+        ]
+        for (variant, kind, holder) in expected {
+            let stored = seen[variant]
+            #expect(stored?["kind"]?.stringValue == kind, "\(variant): \(seen)")
+            #expect(stored?["where"] == .array([.string(holder)]), "\(variant): the session is kept in \(holder) alone: \(seen)")
+            #expect(stored?["hasRefreshToken"] == .bool(true), "\(variant)")
+            #expect(stored?["leaked"] == .bool(false), "\(variant): the refresh token left its storage: \(seen)")
+            #expect(stored?["localStorageKeys"]?.integerValue == 0, "\(variant)")
+        }
+    }
+
+    @Test(
+        "A device clock 90 s ahead or behind: getToken() never hands out an expired token and refreshes ahead of expiry, once per period",
+        Playwright.isInstalled)
+    func clockSkew() async throws {
+        let seen = try await Self.run("skew", seconds: 8)
+        for name in ["ahead", "behind"] {
+            let tab = seen["skew"]?[name] ?? .null
+            #expect(tab["expired"].items.isEmpty, "\(name): handed an expired token: \(seen)")
+            #expect(tab["errors"].items.isEmpty, "\(name): \(seen)")
+            // A quarter of the 5-second lifetime was left when the token was renewed, less the time the answer took.
+            #expect((tab["leastLeft"]?.integerValue ?? 0) >= 500, "\(name): not refreshed ahead of expiry: \(seen)")
+            #expect(tab["seen"].items.count >= 3, "\(name): refreshed at least twice in 8 s: \(seen)")
+        }
+        let successes = seen["refreshes"]?["success"]?.integerValue ?? 0
+        let milliseconds = seen["ms"]?.integerValue ?? 0
+        #expect(successes <= Self.refreshBound(milliseconds: milliseconds, sessions: 2), "refreshing too often: \(seen)")
     }
 
     @Test(
@@ -139,6 +231,25 @@ struct SDKBrowserTests {
         #expect(seen["widget"]?["telegramId"]?.integerValue == 556, "\(seen)")
         #expect(seen["widget"]?["lastProof"]?.stringValue == "widget")
         #expect(seen["widget"]?["token"] == .bool(true))
+    }
+
+    @Test(
+        "Outside a Mini App, signIn({idToken, nonce}) with a Telegram Login ID token opens a session that refreshes",
+        Playwright.isInstalled)
+    func idTokenSignIn() async throws {
+        let seen = try await Self.run("idtoken", miniApp: false) { service in
+            let token = try service.telegram.idToken(
+                botID: 7_000_000_001, user: TestService.sampleUser, now: service.clock.now, nonce: "sdk-nonce")
+            service.rememberSecrets([token])
+            return ["--id-token", token, "--nonce", "sdk-nonce"]
+        }
+        let signedIn = seen["idToken"]
+        #expect(signedIn?["telegramId"]?.integerValue == TestService.sampleUser.id, "\(seen)")
+        #expect(signedIn?["lastProof"]?.stringValue == "telegramOIDC", "\(seen)")
+        #expect(signedIn?["credential"]?.stringValue == "oidc")
+        #expect(signedIn?["stored"] == .bool(true))
+        #expect(signedIn?["refreshed"] == .bool(true), "\(seen)")
+        #expect(signedIn?["sameUser"] == .bool(true))
     }
 
     @Test(

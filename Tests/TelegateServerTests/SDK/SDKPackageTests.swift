@@ -42,7 +42,7 @@ struct SDKPackageTests {
     static let tsc: String? = ["/usr/bin/tsc", "/usr/local/bin/tsc"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test(
-        "telegate.d.ts declares exactly the module's exports, and a strict TypeScript program uses every one (tsc)",
+        "telegate.d.ts declares exactly the module's exports with their signatures, and a strict TypeScript program uses every one (tsc)",
         .enabled(if: tsc != nil, "tsc is not installed (apt-get install -y node-typescript); type check skipped"))
     func typeCheck() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("telegate-sdk-\(UUID().uuidString)")

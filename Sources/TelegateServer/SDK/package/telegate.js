@@ -463,7 +463,7 @@ export function createTelegate({
   let timer = null;
   let peerAnswer = null;
   let peerSeen = false;
-  let peerLock = null;
+  const peerClaims = new Map();
   const peerLockReleased = new Set();
 
   function publicSession(value) {
@@ -545,9 +545,8 @@ export function createTelegate({
       } else if (message.type === "ask") {
         channel.postMessage({ type: "session", session });
       } else if (message.type === "lock") {
-        peerLock = message.id;
-      } else if (message.type === "unlock" && peerLock === message.id) {
-        peerLock = null;
+        peerClaims.set(message.id, Date.now());
+      } else if (message.type === "unlock" && peerClaims.delete(message.id)) {
         for (const resolve of peerLockReleased) resolve();
         peerLockReleased.clear();
       }
@@ -608,20 +607,39 @@ export function createTelegate({
       }
     }
     if (!channel) return operation();
-    // Without Web Locks, tabs announce their refresh on the channel and wait for each other's (at most 10 s); two
-    // that start at the same instant both refresh, which the token endpoint's grace window answers alike.
+    return withChannelLock(operation);
+  }
+
+  /** The other tabs' claims on the channel lock; a claim held longer than 10 s (its tab gone) is dropped. */
+  function livePeerClaims() {
+    for (const [id, since] of peerClaims) if (Date.now() - since > 10000) peerClaims.delete(id);
+    return [...peerClaims.keys()];
+  }
+
+  /**
+   * The lock without Web Locks: a tab claims it on the channel, then waits a moment for claims crossing its own
+   * (tabs whose timers fire at the same instant). Of crossing claims the least id goes first; the others withdraw and
+   * wait for its release, then find the session it renewed (announced before the release). A tab waits at most 10 s.
+   */
+  async function withChannelLock(operation) {
     const deadline = Date.now() + 10000;
-    while (peerLock && Date.now() < deadline) {
-      await new Promise((resolve) => {
-        peerLockReleased.add(resolve);
-        setTimeout(resolve, deadline - Date.now());
-      });
-    }
-    const id = `${Date.now()}-${Math.random()}`;
-    channel.postMessage({ type: "lock", id });
-    try {
-      return await operation();
-    } finally {
+    for (;;) {
+      while (livePeerClaims().length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => {
+          peerLockReleased.add(resolve);
+          setTimeout(resolve, Math.min(1000, deadline - Date.now()));
+        });
+      }
+      const id = Math.random().toString(36).slice(2);
+      channel.postMessage({ type: "lock", id });
+      await delay(50);
+      if (Date.now() >= deadline || !livePeerClaims().some((peer) => peer < id)) {
+        try {
+          return await operation();
+        } finally {
+          channel.postMessage({ type: "unlock", id });
+        }
+      }
       channel.postMessage({ type: "unlock", id });
     }
   }
