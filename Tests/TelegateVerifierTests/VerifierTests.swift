@@ -247,6 +247,29 @@ struct VerifierTests {
         }
     }
 
+    @Test("Sub-second leeway and refetch interval keep their fraction: 1.5 s is not cut to 1 s")
+    func subSecondDurations() async throws {
+        try await Self.withTokens { rig, idToken, _ in
+            let verifier = rig.verifier { options in
+                options.leeway = .milliseconds(1500)
+                options.minimumRefetchInterval = .milliseconds(1500)
+            }
+            _ = try await verifier.verify(idToken, as: .idToken)
+            let unknown = try ForgedToken.es256(kid: "made-up-key", claims: try unverifiedPart(idToken), key: P256.Signing.PrivateKey())
+            rig.clock.advance(1)
+            await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(unknown, as: .idToken) }
+            #expect(rig.proxy.jwksFetches == 1, "1 s after the last fetch is within the 1.5 s interval")
+            rig.clock.advance(1)
+            await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(unknown, as: .idToken) }
+            #expect(rig.proxy.jwksFetches == 2)
+            let expiry = try #require(unverifiedPart(idToken)["exp"]?.integerValue)
+            rig.clock.advance(expiry + 1 - rig.clock.telegate.now)
+            _ = try await verifier.verify(idToken, as: .idToken)
+            rig.clock.advance(1)
+            await #expect(throws: VerificationError.expired) { try await verifier.verify(idToken, as: .idToken) }
+        }
+    }
+
     @Test("A JWKS outage: cached keys keep working, a verifier with no keys says keysUnavailable")
     func outage() async throws {
         try await VerifierRig.run { rig in
