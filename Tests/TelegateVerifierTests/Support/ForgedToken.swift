@@ -17,9 +17,10 @@ enum ForgedToken {
     static func es256(
         kid: String?, claims: JSONValue, key: P256.Signing.PrivateKey, extraHeader: [(key: String, value: JSONValue)] = []
     ) throws -> String {
-        let header: [(key: String, value: JSONValue)] = [("alg", .string("ES256"))] + (kid.map { [("kid", .string($0))] } ?? [])
-            + [("typ", .string("JWT"))] + extraHeader
-        return try es256(header: .object(header), claims: claims, key: key)
+        var header: [(key: String, value: JSONValue)] = [("alg", .string("ES256"))]
+        if let kid { header.append(("kid", .string(kid))) }
+        header.append(("typ", .string("JWT")))
+        return try es256(header: .object(header + extraHeader), claims: claims, key: key)
     }
 
     /// `key` as the JWK of an ES256 signature key named `kid`, as a JWKS publishes it.
