@@ -106,7 +106,7 @@ struct WebSocketTests {
         }
     }
 
-    @Test("A swapped-in token moves the expiry: the first token's end (exp plus leeway) passes without a close, the new one's closes with 4401")
+    @Test("A swapped-in token moves the expiry: the first token's exp plus leeway passes without a close, the new one's closes with 4401")
     func swapMovesExpiry() async throws {
         try await VerifierRig.run { rig in
             let (_, first) = try await rig.exchange()
