@@ -98,7 +98,7 @@ struct WebSocketTests {
         try await VerifierRig.run { rig in
             let (_, accessToken) = try await rig.exchange()
             let expiry = try #require(unverifiedPart(accessToken)["exp"]?.integerValue)
-            try await Self.backend(rig, name: "stale") { url in
+            try await Self.backend(rig, name: "stale") { url async throws in
                 rig.clock.advance(expiry + VerifierRig.leeway - rig.clock.telegate.now)
                 #expect(try await Self.closeCode(url, sending: [Self.auth(accessToken), "whoami"]) == 4401)
             }
