@@ -312,6 +312,7 @@ let package = Package(
             name: "TelegateVerifierHummingbird",
             dependencies: [
                 "TelegateVerifier", hummingbird, logging,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]),

@@ -25,6 +25,8 @@ public actor TelegateVerifier {
     /// The clock the time checks (and the WebSocket authenticator's deadlines) read.
     public nonisolated let clock: VerifierClock
     private let options: VerifierOptions
+    /// ``VerifierOptions/leeway``, in seconds.
+    private nonisolated let leeway: TimeInterval
     private let fetcher: IssuerFetcher
     private let logger: Logger
     private var metadata: IssuerFetcher.Metadata?
@@ -46,6 +48,7 @@ public actor TelegateVerifier {
         self.issuer = issuer.absoluteString
         self.audience = audience
         self.options = options
+        leeway = options.leeway.timeInterval
         self.clock = clock
         self.logger = logger
         fetcher = IssuerFetcher(client: httpClient, timeout: options.requestTimeout)
@@ -76,8 +79,7 @@ public actor TelegateVerifier {
         let verified = try VerifiedToken(kind: kind, claims: parsed.claims)
         guard verified.audiences.contains(audience) else { throw .wrongAudience }
         let now = clock.now()
-        let leeway = TimeInterval(options.leeway.components.seconds)
-        guard now.timeIntervalSince(verified.expiresAt) < leeway else { throw .expired }
+        guard now < acceptedUntil(verified) else { throw .expired }
         if let notBefore = parsed.claims["nbf"] {
             guard let seconds = notBefore.integerValue else { throw .missingClaim("nbf") }
             guard TimeInterval(seconds) <= now.timeIntervalSince1970 + leeway else { throw .notYetValid }
@@ -87,6 +89,12 @@ public actor TelegateVerifier {
             guard try await introspect(token).active else { throw .revoked }
         }
         return verified
+    }
+
+    /// The instant from which the verifier refuses `token` as expired: its `exp` plus the leeway. The WebSocket
+    /// authenticator closes a connection at that instant, so a connection lives exactly as long as its token verifies.
+    public nonisolated func acceptedUntil(_ token: VerifiedToken) -> Date {
+        token.expiresAt.addingTimeInterval(leeway)
     }
 
     /// Asks the issuer's introspection endpoint (RFC 7662) about `token` (an access token or a refresh token),
@@ -117,7 +125,7 @@ public actor TelegateVerifier {
 
     private var mayFetch: Bool {
         guard let lastFetch else { return true }
-        return clock.now().timeIntervalSince(lastFetch) >= TimeInterval(options.minimumRefetchInterval.components.seconds)
+        return clock.now().timeIntervalSince(lastFetch) >= options.minimumRefetchInterval.timeInterval
     }
 
     /// One fetch of discovery (until it has succeeded once) and JWKS, shared by every caller waiting meanwhile.

@@ -1,6 +1,7 @@
 /// Why ``TelegateVerifier`` refused a token or could not decide. Never carries the token or any part of it.
 public enum VerificationError: Error, Equatable, Sendable {
-    /// Not a compact JWS with a JSON header and JSON claims.
+    /// Not a compact JWS with a JSON header and JSON claims, or a header with `crit`: the verifier understands no
+    /// JWS extension, so every critical one is unknown to it (RFC 7515 §4.1.11).
     case malformed
     /// The header's `alg` is not an asymmetric signature algorithm (`none` and `HS*` are always refused).
     case unsupportedAlgorithm

@@ -14,6 +14,11 @@ public struct VerifierClock: Sendable {
         self.suspend = suspend
     }
 
+    /// The instant `duration` from now, to the precision of `Date` (a fraction of a second is kept).
+    public func deadline(after duration: Duration) -> Date {
+        now().addingTimeInterval(duration.timeInterval)
+    }
+
     /// The system's wall clock.
     public static let system = VerifierClock(
         now: { Date() },

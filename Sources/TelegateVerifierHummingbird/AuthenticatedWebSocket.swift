@@ -16,11 +16,13 @@ public final class AuthenticatedWebSocket: Sendable {
     struct State {
         /// `nil` until the first `auth` message is accepted; the app is handed the connection only after that.
         var token: VerifiedToken?
+        /// Until when the verifier accepts `token` (its `exp` plus the verifier's leeway).
+        var acceptedUntil: Date?
         var closed: Bool
     }
 
     init(messages: AsyncStream<WebSocketMessage>, outbound: WebSocketOutboundWriter) {
-        state = Mutex(State(token: nil, closed: false))
+        state = Mutex(State(token: nil, acceptedUntil: nil, closed: false))
         self.messages = messages
         self.outbound = outbound
     }
@@ -37,14 +39,17 @@ public final class AuthenticatedWebSocket: Sendable {
     /// Whether a token was accepted.
     var isAuthenticated: Bool { state.withLock { $0.token != nil } }
 
-    /// Replaces the identity.
-    func replace(with token: VerifiedToken) {
-        state.withLock { $0.token = token }
+    /// Replaces the identity with `token`, which the verifier accepts until `acceptedUntil`.
+    func replace(with token: VerifiedToken, acceptedUntil: Date) {
+        state.withLock { state in
+            state.token = token
+            state.acceptedUntil = acceptedUntil
+        }
     }
 
-    /// When the current identity's token expires; `nil` once the connection is closed.
+    /// Until when the verifier accepts the current identity's token; `nil` once the connection is closed.
     var currentExpiry: Date? {
-        state.withLock { $0.closed ? nil : $0.token?.expiresAt }
+        state.withLock { $0.closed ? nil : $0.acceptedUntil }
     }
 
     /// Marks the connection closed; `true` for the first caller only.

@@ -10,7 +10,9 @@ import TelegateVerifier
 /// open); every other message is the app's. The connection is closed with a ``WebSocketAuthenticationClose`` code
 /// when the first message is late (4408) or is not an accepted `auth` message (4401, or 4403 for a token of another
 /// audience or issuer), when a later `auth` message's token is refused (the same codes), and when the current
-/// identity's token expires (4401). A client keeps its connection by sending a fresh token before `exp`.
+/// identity's token is no longer accepted (4401): at its `exp` plus the verifier's leeway, the instant from which
+/// the verifier refuses it (``TelegateVerifier/acceptedUntil(_:)``). A client keeps its connection by sending a
+/// fresh token before `exp`.
 ///
 /// ```swift
 /// let authenticator = TelegateWebSocketAuthenticator(verifier: verifier)
@@ -44,8 +46,8 @@ public struct TelegateWebSocketAuthenticator: Sendable {
     }
 
     private enum Event: Sendable {
-        /// An identity was accepted; its token expires at `expiresAt`.
-        case identity(expiresAt: Date)
+        /// An identity was accepted; the verifier accepts its token until `acceptedUntil`.
+        case identity(acceptedUntil: Date)
         /// The app's handler returned.
         case handlerFinished
     }
@@ -62,7 +64,7 @@ public struct TelegateWebSocketAuthenticator: Sendable {
         let clock = verifier.clock
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [deadline] in
-                try await clock.suspend(clock.now().addingTimeInterval(TimeInterval(deadline.components.seconds)))
+                try await clock.suspend(clock.deadline(after: deadline))
                 if !socket.isAuthenticated { await socket.close(.authenticationTimeout) }
             }
             group.addTask {
@@ -77,8 +79,9 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                     case .auth(let token):
                         do throws(VerificationError) {
                             let verified = try await verifier.verify(token, as: kind, checkingRevocation: checkingRevocation)
-                            socket.replace(with: verified)
-                            eventSink.yield(.identity(expiresAt: verified.expiresAt))
+                            let acceptedUntil = verifier.acceptedUntil(verified)
+                            socket.replace(with: verified, acceptedUntil: acceptedUntil)
+                            eventSink.yield(.identity(acceptedUntil: acceptedUntil))
                         } catch {
                             logger.debug("WebSocket token refused", metadata: ["reason": "\(error)"])
                             await socket.close(Self.closeReason(for: error))
@@ -100,7 +103,7 @@ public struct TelegateWebSocketAuthenticator: Sendable {
             var earliestTimer: Date?
             for await event in events {
                 switch event {
-                case .identity(let expiresAt):
+                case .identity(let acceptedUntil):
                     if !started {
                         started = true
                         group.addTask {
@@ -112,10 +115,10 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                             }
                         }
                     }
-                    if earliestTimer.map({ expiresAt < $0 }) ?? true {
-                        earliestTimer = expiresAt
+                    if earliestTimer.map({ acceptedUntil < $0 }) ?? true {
+                        earliestTimer = acceptedUntil
                         group.addTask {
-                            var deadline = expiresAt
+                            var deadline = acceptedUntil
                             while let current = socket.currentExpiry {
                                 if current <= deadline, clock.now() >= current {
                                     await socket.close(.unauthorized)

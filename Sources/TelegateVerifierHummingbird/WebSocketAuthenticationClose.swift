@@ -4,7 +4,8 @@ import NIOWebSocket
 /// statuses (4000–4999 are the application's range, RFC 6455 §7.4.2).
 public enum WebSocketAuthenticationClose: UInt16, Sendable, CaseIterable {
     /// 4401: the first message was not an `auth` message, or its token was refused (forged, malformed, unknown key,
-    /// wrong `typ`, expired, revoked); a later `auth` message's token was refused; or the identity's token expired.
+    /// wrong `typ`, expired beyond the leeway, revoked); a later `auth` message's token was refused; or the
+    /// identity's token reached its `exp` plus the verifier's leeway.
     case unauthorized = 4401
     /// 4403: a genuine token of this issuer, but for another audience (another adapter or resource); and a token of
     /// another issuer (another app or server), recognised by its `iss` before any key lookup.

@@ -63,44 +63,59 @@ struct VerifierTests {
         }
     }
 
-    @Test("An unknown kid is refetched once per interval; a key not in the JWKS, or a known kid with another key, is refused")
-    func foreignKeys() async throws {
+    /// Runs `body` with a verifier of `poll`'s `supabase` ID tokens (ES256) that has fetched the keys once, and a
+    /// genuine token, whose claims and `kid` an attacker would reuse.
+    private static func withES256Token(_ body: (VerifierRig, TelegateVerifier, _ idToken: String) async throws -> Void) async throws {
         try await VerifierRig.run { rig in
             let verifier = rig.verifier(audience: "authenticated")
             let (idToken, _) = try await rig.exchange(provider: "supabase")
             _ = try await verifier.verify(idToken, as: .idToken)
-            let claims = try unverifiedPart(idToken)
-            let attacker = P256.Signing.PrivateKey()
-            let unknown = try ForgedToken.es256(
-                header: .object([("alg", .string("ES256")), ("kid", .string("attacker-key")), ("typ", .string("JWT"))]), claims: claims,
-                key: attacker)
+            #expect(rig.proxy.jwksFetches == 1)
+            try await body(rig, verifier, idToken)
+        }
+    }
+
+    /// Runs `body` with an ID token and an access token of a fresh exchange at `poll`.
+    private static func withTokens(_ body: (VerifierRig, _ idToken: String, _ accessToken: String) async throws -> Void) async throws {
+        try await VerifierRig.run { rig in
+            let (idToken, accessToken) = try await rig.exchange()
+            try await body(rig, idToken, accessToken)
+        }
+    }
+
+    @Test("An unknown kid is refused after one JWKS refetch, and costs no other fetch within the interval")
+    func unknownKid() async throws {
+        try await Self.withES256Token { rig, verifier, idToken in
+            let unknown = try ForgedToken.es256(kid: "made-up-key", claims: try unverifiedPart(idToken), key: P256.Signing.PrivateKey())
             rig.clock.advance(60)
             await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(unknown, as: .idToken) }
             #expect(rig.proxy.jwksFetches == 2)
-            // Within the interval, more unknown kids cost no fetch.
             for _ in 0..<5 {
                 await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(unknown, as: .idToken) }
             }
             #expect(rig.proxy.jwksFetches == 2)
-            // The kid of a published key, signed with the attacker's key.
+        }
+    }
+
+    @Test("A token signed with a key not in the JWKS is refused, under a published key's kid or under none")
+    func keyNotInJWKS() async throws {
+        try await Self.withES256Token { _, verifier, idToken in
+            let attacker = P256.Signing.PrivateKey()
+            let claims = try unverifiedPart(idToken)
             let kid = try #require(unverifiedPart(idToken, 0)["kid"]?.stringValue)
-            let impostor = try ForgedToken.es256(
-                header: .object([("alg", .string("ES256")), ("kid", .string(kid)), ("typ", .string("JWT"))]), claims: claims, key: attacker)
+            let impostor = try ForgedToken.es256(kid: kid, claims: claims, key: attacker)
             await #expect(throws: VerificationError.invalidSignature) { try await verifier.verify(impostor, as: .idToken) }
-            // No kid at all.
-            let anonymous = try ForgedToken.es256(
-                header: .object([("alg", .string("ES256")), ("typ", .string("JWT"))]), claims: claims, key: attacker)
+            let anonymous = try ForgedToken.es256(kid: nil, claims: claims, key: attacker)
             await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(anonymous, as: .idToken) }
         }
     }
 
-    @Test("alg none, HS256 and an algorithm other than the key's are refused")
-    func algorithms() async throws {
-        try await VerifierRig.run { rig in
+    @Test("alg none is refused, with the kid of a published key or with no signature at all")
+    func algNone() async throws {
+        try await Self.withTokens { rig, idToken, _ in
             let verifier = rig.verifier()
-            let (idToken, _) = try await rig.exchange()
             let kid = try #require(unverifiedPart(idToken, 0)["kid"]?.stringValue)
-            for alg in ["none", "None", "HS256", "HS512", ""] {
+            for alg in ["none", "None", ""] {
                 let forged = ForgedToken.reheaded(
                     idToken, header: .object([("alg", .string(alg)), ("kid", .string(kid)), ("typ", .string("JWT"))]))
                 await #expect(throws: VerificationError.unsupportedAlgorithm) { try await verifier.verify(forged, as: .idToken) }
@@ -108,6 +123,20 @@ struct VerifierTests {
             let unsigned = ForgedToken.encode(.object([("alg", .string("none")), ("typ", .string("JWT"))])) + "."
                 + idToken.split(separator: ".")[1] + "."
             await #expect(throws: VerificationError.self) { try await verifier.verify(unsigned, as: .idToken) }
+            _ = try await verifier.verify(idToken, as: .idToken)
+        }
+    }
+
+    @Test("HS256 and an algorithm other than the published key's are refused; so is a token that is not a JWS")
+    func algorithms() async throws {
+        try await Self.withTokens { rig, idToken, _ in
+            let verifier = rig.verifier()
+            let kid = try #require(unverifiedPart(idToken, 0)["kid"]?.stringValue)
+            for alg in ["HS256", "HS512"] {
+                let forged = ForgedToken.reheaded(
+                    idToken, header: .object([("alg", .string(alg)), ("kid", .string(kid)), ("typ", .string("JWT"))]))
+                await #expect(throws: VerificationError.unsupportedAlgorithm) { try await verifier.verify(forged, as: .idToken) }
+            }
             let mismatched = ForgedToken.reheaded(
                 idToken, header: .object([("alg", .string("RS512")), ("kid", .string(kid)), ("typ", .string("JWT"))]))
             await #expect(throws: VerificationError.algorithmMismatch) { try await verifier.verify(mismatched, as: .idToken) }
@@ -115,29 +144,84 @@ struct VerifierTests {
         }
     }
 
-    @Test("Wrong audience, issuer or typ is refused; another app's token never costs a fetch")
-    func claimsAndTypes() async throws {
-        try await VerifierRig.run { rig in
-            let (idToken, accessToken) = try await rig.exchange()
+    @Test("A wrong audience is refused: another audience's ID token, an access token checked against the ID token's aud")
+    func wrongAudience() async throws {
+        try await Self.withTokens { rig, idToken, accessToken in
             await #expect(throws: VerificationError.wrongAudience) {
                 try await rig.verifier(audience: "another-audience").verify(idToken, as: .idToken)
             }
             // The access token names the resource, not the ID token's audience.
             await #expect(throws: VerificationError.wrongAudience) { try await rig.verifier().verify(accessToken, as: .accessToken) }
-            await #expect(throws: VerificationError.wrongType) { try await rig.verifier().verify(accessToken, as: .idToken) }
-            await #expect(throws: VerificationError.wrongType) {
-                try await rig.verifier(audience: rig.pollResource).verify(idToken, as: .accessToken)
-            }
+            _ = try await rig.verifier(audience: rig.pollResource).verify(accessToken, as: .accessToken)
+        }
+    }
+
+    @Test("A wrong issuer is refused without a JWKS fetch: another app's token, an issuer with a trailing slash")
+    func wrongIssuer() async throws {
+        try await Self.withTokens { rig, idToken, _ in
             let quiz = rig.verifier(app: "quiz")
             await #expect(throws: VerificationError.wrongIssuer) { try await quiz.verify(idToken, as: .idToken) }
             let (quizToken, _) = try await rig.exchange(app: "quiz")
-            await #expect(throws: VerificationError.wrongIssuer) { try await rig.verifier().verify(quizToken, as: .idToken) }
+            let poll = rig.verifier()
+            await #expect(throws: VerificationError.wrongIssuer) { try await poll.verify(quizToken, as: .idToken) }
             #expect(await quiz.keySetFetches == 0)
+            #expect(await poll.keySetFetches == 0)
             _ = try await quiz.verify(quizToken, as: .idToken)
-            // An issuer that differs only by a trailing slash is another issuer.
             await #expect(throws: VerificationError.wrongIssuer) {
                 try await rig.verifier(issuer: rig.pollIssuer + "/").verify(idToken, as: .idToken)
             }
+        }
+    }
+
+    @Test("A wrong typ is refused: an access token as an ID token, an ID token as an access token")
+    func wrongType() async throws {
+        try await Self.withTokens { rig, idToken, accessToken in
+            await #expect(throws: VerificationError.wrongType) {
+                try await rig.verifier(audience: rig.pollResource).verify(idToken, as: .accessToken)
+            }
+            await #expect(throws: VerificationError.wrongType) { try await rig.verifier().verify(accessToken, as: .idToken) }
+        }
+    }
+
+    /// Runs `body` with a verifier of `poll`'s ID tokens whose JWKS (through the relay) also publishes `key` as
+    /// `test-key`, and the claims of a genuine token: tokens the test signs with `key` verify but for what is changed.
+    private static func withPublishedTestKey(
+        _ body: (VerifierRig, TelegateVerifier, _ key: P256.Signing.PrivateKey, _ claims: JSONValue) async throws -> Void
+    ) async throws {
+        try await Self.withTokens { rig, idToken, _ in
+            let key = P256.Signing.PrivateKey()
+            rig.proxy.addedKey = ForgedToken.jwk(key.publicKey, kid: "test-key")
+            let verifier = rig.verifier()
+            let claims = try unverifiedPart(idToken)
+            _ = try await verifier.verify(try ForgedToken.es256(kid: "test-key", claims: claims, key: key), as: .idToken)
+            try await body(rig, verifier, key, claims)
+        }
+    }
+
+    @Test("nbf: a token not valid before a time beyond the leeway is refused as not yet valid; within it, accepted")
+    func notBefore() async throws {
+        try await Self.withPublishedTestKey { rig, verifier, key, claims in
+            let now = rig.clock.telegate.now
+            func token(notBefore: Int64) throws -> String {
+                try ForgedToken.es256(kid: "test-key", claims: claims.patched(with: [("nbf", .number(String(notBefore)))]), key: key)
+            }
+            _ = try await verifier.verify(try token(notBefore: now + VerifierRig.leeway), as: .idToken)
+            await #expect(throws: VerificationError.notYetValid) {
+                try await verifier.verify(try token(notBefore: now + VerifierRig.leeway + 1), as: .idToken)
+            }
+            await #expect(throws: VerificationError.notYetValid) {
+                try await verifier.verify(try token(notBefore: now + 3600), as: .idToken)
+            }
+        }
+    }
+
+    @Test("A crit header is refused, though the token is signed by a published key")
+    func criticalHeader() async throws {
+        try await Self.withPublishedTestKey { _, verifier, key, claims in
+            let critical = try ForgedToken.es256(
+                kid: "test-key", claims: claims, key: key,
+                extraHeader: [("crit", .array([.string("urn:example:policy")])), ("urn:example:policy", .string("strict"))])
+            await #expect(throws: VerificationError.malformed) { try await verifier.verify(critical, as: .idToken) }
         }
     }
 
@@ -160,6 +244,29 @@ struct VerifierTests {
                 }(), httpClient: rig.client,
                 clock: VerifierClock(now: { [clock = rig.clock.telegate] in Date(timeIntervalSince1970: TimeInterval(clock.now - 31)) }, suspend: { _ in }))
             await #expect(throws: VerificationError.notYetValid) { try await early.verify(fresh, as: .idToken) }
+        }
+    }
+
+    @Test("Sub-second leeway and refetch interval keep their fraction: 1.5 s is not cut to 1 s")
+    func subSecondDurations() async throws {
+        try await Self.withTokens { rig, idToken, _ in
+            let verifier = rig.verifier { options in
+                options.leeway = .milliseconds(1500)
+                options.minimumRefetchInterval = .milliseconds(1500)
+            }
+            _ = try await verifier.verify(idToken, as: .idToken)
+            let unknown = try ForgedToken.es256(kid: "made-up-key", claims: try unverifiedPart(idToken), key: P256.Signing.PrivateKey())
+            rig.clock.advance(1)
+            await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(unknown, as: .idToken) }
+            #expect(rig.proxy.jwksFetches == 1, "1 s after the last fetch is within the 1.5 s interval")
+            rig.clock.advance(1)
+            await #expect(throws: VerificationError.unknownKey) { try await verifier.verify(unknown, as: .idToken) }
+            #expect(rig.proxy.jwksFetches == 2)
+            let expiry = try #require(unverifiedPart(idToken)["exp"]?.integerValue)
+            rig.clock.advance(expiry + 1 - rig.clock.telegate.now)
+            _ = try await verifier.verify(idToken, as: .idToken)
+            rig.clock.advance(1)
+            await #expect(throws: VerificationError.expired) { try await verifier.verify(idToken, as: .idToken) }
         }
     }
 

@@ -13,10 +13,13 @@ import Testing
 struct WebSocketTests {
     private static let quiet = Logger(label: "test.ws") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Runs a backend whose WebSocket authenticator verifies `poll`'s access tokens, and calls `body` with its URL.
-    private static func backend(_ rig: VerifierRig, name: String, _ body: (String) async throws -> Void) async throws {
+    /// Runs a backend whose WebSocket authenticator verifies `poll`'s access tokens with a first-message `deadline`,
+    /// and calls `body` with its URL.
+    private static func backend(
+        _ rig: VerifierRig, name: String, deadline: Duration = .seconds(10), _ body: (String) async throws -> Void
+    ) async throws {
         let verifier = rig.verifier(audience: rig.pollResource)
-        let authenticator = TelegateWebSocketAuthenticator(verifier: verifier, deadline: .seconds(10))
+        let authenticator = TelegateWebSocketAuthenticator(verifier: verifier, deadline: deadline)
         try await BackendApp.serving(verifier: verifier, authenticator: authenticator, name: name) { port in
             try await body("ws://127.0.0.1:\(port)/live")
         }
@@ -60,7 +63,7 @@ struct WebSocketTests {
         }
     }
 
-    @Test("The identity's expiry closes with 4401; so does an expired token, a forged one, or a first message that is not auth")
+    @Test("The identity's expiry closes with 4401 at exp plus the leeway; so does a forged token or a first message that is not auth")
     func expiry() async throws {
         try await VerifierRig.run { rig in
             let (idToken, accessToken) = try await rig.exchange()
@@ -71,7 +74,13 @@ struct WebSocketTests {
                     try await outbound.writeTextMessage(Self.auth(accessToken))
                     try await outbound.writeTextMessage("whoami")
                     #expect(try await replies.next() != nil)
+                    try await waitUntil("the first-message deadline and the expiry timer sleep") { rig.clock.sleeping == 2 }
+                    // At exp the verifier still accepts the token (leeway): the expiry timer keeps sleeping.
                     rig.clock.advance(expiresIn)
+                    #expect(rig.clock.sleeping == 1, "the expiry timer waits for exp plus the leeway")
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() != nil)
+                    rig.clock.advance(VerifierRig.leeway)
                     while try await replies.next() != nil {}
                 }
                 #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4401)
@@ -80,13 +89,24 @@ struct WebSocketTests {
                 #expect(try await Self.closeCode(url, sending: ["{\"type\":\"auth\"}"]) == 4401)
                 // An ID token is not an access token.
                 #expect(try await Self.closeCode(url, sending: [Self.auth(idToken)]) == 4401)
-                // Already expired when sent.
-                #expect(try await Self.closeCode(url, sending: [Self.auth(accessToken)]) == 4401)
             }
         }
     }
 
-    @Test("A swapped-in token moves the expiry: the first token's exp passes without a close, the new one's closes with 4401")
+    @Test("A token expired beyond the leeway is refused by the verifier with 4401: the handler never runs")
+    func expiredBeyondLeeway() async throws {
+        try await VerifierRig.run { rig in
+            let (_, accessToken) = try await rig.exchange()
+            let expiry = try #require(unverifiedPart(accessToken)["exp"]?.integerValue)
+            try await Self.backend(rig, name: "stale") { url async throws in
+                rig.clock.advance(expiry + VerifierRig.leeway - rig.clock.telegate.now)
+                #expect(try await Self.closeCode(url, sending: [Self.auth(accessToken), "whoami"]) == 4401)
+            }
+            #expect(BackendApp.connections.withLock { $0["stale"] } == nil)
+        }
+    }
+
+    @Test("A swapped-in token moves the expiry: the first token's exp plus leeway passes without a close, the new one's closes with 4401")
     func swapMovesExpiry() async throws {
         try await VerifierRig.run { rig in
             let (_, first) = try await rig.exchange()
@@ -102,12 +122,12 @@ struct WebSocketTests {
                     try await outbound.writeTextMessage(Self.auth(second))
                     try await outbound.writeTextMessage("whoami")
                     #expect(try await replies.next() == .text(secondID))
-                    rig.clock.advance(firstExpiry - rig.clock.telegate.now)
-                    // The expiry timer woke at the first token's exp and went back to sleep until the second's.
+                    rig.clock.advance(firstExpiry + VerifierRig.leeway - rig.clock.telegate.now)
+                    // The expiry timer woke at the first token's end and went back to sleep until the second's.
                     try await waitUntil("the expiry timer sleeps again") { rig.clock.sleeping == 1 }
                     try await outbound.writeTextMessage("whoami")
                     #expect(try await replies.next() == .text(secondID))
-                    rig.clock.advance(secondExpiry - rig.clock.telegate.now)
+                    rig.clock.advance(secondExpiry + VerifierRig.leeway - rig.clock.telegate.now)
                     while try await replies.next() != nil {}
                 }
                 #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4401)
@@ -137,6 +157,22 @@ struct WebSocketTests {
                 let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, _, _ in
                     try await waitUntil("the server waits for the first message") { rig.clock.sleeping > 0 }
                     rig.clock.advance(10)
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4408)
+            }
+        }
+    }
+
+    @Test("A deadline's fraction of a second counts: 1.5 s has not passed after 1 s")
+    func subSecondDeadline() async throws {
+        try await VerifierRig.run { rig in
+            try await Self.backend(rig, name: "fraction", deadline: .milliseconds(1500)) { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, _, _ in
+                    try await waitUntil("the server waits for the first message") { rig.clock.sleeping > 0 }
+                    rig.clock.advance(1)
+                    #expect(rig.clock.sleeping == 1, "the deadline is still ahead after 1 s")
+                    rig.clock.advance(1)
                     for try await _ in inbound.messages(maxSize: 1 << 20) {}
                 }
                 #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4408)

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getWSConnectionHandler } from "@trpc/server/adapters/ws";
-import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
 import { WebSocketServer } from "ws";
 
 const ISSUER = process.env.TELEGATE_ISSUER ?? "https://auth.example.com/apps/poll";
@@ -17,8 +17,15 @@ const PORT = Number(process.env.PORT ?? 3001);
 
 const jwks = createRemoteJWKSet(new URL(`${ISSUER}/.well-known/jwks.json`));
 
+/** A token of another issuer or audience, recognised before any key lookup. */
+class ForeignToken extends Error {}
+
 /** The claims of a Telegate access token (RFC 9068: typ at+jwt); throws when it is refused. */
 async function verifyAccessToken(token) {
+  // Each app signs with its own keys: another app's token would fail the key lookup (4401, and a JWKS refetch)
+  // before its iss is read. Its unverified iss and aud tell it apart first; jwtVerify still checks every other token.
+  const { iss, aud } = decodeJwt(token);
+  if (iss !== ISSUER || ![aud].flat().includes(AUDIENCE)) throw new ForeignToken();
   const { payload } = await jwtVerify(token, jwks, {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -30,7 +37,7 @@ async function verifyAccessToken(token) {
 
 /** The close code for a refused token: 4403 for another issuer or audience, 1013 when the keys are unreachable. */
 function closeCodeFor(error) {
-  if (error instanceof errors.JWTClaimValidationFailed && (error.claim === "iss" || error.claim === "aud")) return 4403;
+  if (error instanceof ForeignToken) return 4403;
   if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) return 4401;
   return 1013;
 }

@@ -2,12 +2,14 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
+import StrictJSON
 import Synchronization
 
 /// A relay in front of Telegate's issuer metadata, as a CDN or an egress proxy would be: it counts JWKS fetches and
-/// can be switched to answer `503` (a JWKS outage). Its discovery document names the relay's JWKS.
+/// can be switched to answer `503` (a JWKS outage) or to publish a key the test holds besides the issuer's. Its
+/// discovery document names the relay's JWKS.
 final class KeyProxy: Sendable {
-    private let state = Mutex<(jwksFetches: Int, outage: Bool)>((0, false))
+    private let state = Mutex<(jwksFetches: Int, outage: Bool, addedKey: JSONValue?)>((0, false, nil))
     let upstream: String
     let client: HTTPClient
 
@@ -25,6 +27,12 @@ final class KeyProxy: Sendable {
         set { state.withLock { $0.outage = newValue } }
     }
 
+    /// A JWK the relay's JWKS publishes after the issuer's keys; `nil`: the issuer's keys only.
+    var addedKey: JSONValue? {
+        get { state.withLock { $0.addedKey } }
+        set { state.withLock { $0.addedKey = newValue } }
+    }
+
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/apps/:app/discovery") { request, context in
@@ -40,12 +48,15 @@ final class KeyProxy: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document)))
         }
         router.get("/apps/:app/jwks") { _, context in
-            let outage = self.state.withLock { state in
+            let (outage, addedKey) = self.state.withLock { state in
                 state.jwksFetches += 1
-                return state.outage
+                return (state.outage, state.addedKey)
             }
             guard !outage else { return Response(status: .serviceUnavailable) }
-            let keys = try await self.fetch("/apps/\(try context.parameters.require("app"))/.well-known/jwks.json")
+            var keys = try await self.fetch("/apps/\(try context.parameters.require("app"))/.well-known/jwks.json")
+            if let addedKey, case .array(let published) = try JSONValue.parse(Array(keys.utf8))["keys"] {
+                keys = JSONValue.object([("keys", .array(published + [addedKey]))]).serialized
+            }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: keys)))
         }
         return router

@@ -20,6 +20,8 @@ final class VerifierRig: Sendable {
     static let clientSecret = "canary-rp-client-secret-0123456789abcdefgh"
     static let redirectURI = "https://rp.example/callback"
     static let user = TelegramUser(id: 279_058_397, firstName: "Ada", lastName: "Lovelace", username: "ada")
+    /// The leeway of the rig's verifiers, in seconds (``VerifierOptions``' default).
+    static let leeway: Int64 = 30
 
     let baseURL: String
     let proxyURL: String
@@ -93,14 +95,17 @@ final class VerifierRig: Sendable {
         #expect(logs.leaks(of: [pollToken, quizToken, masterKey, clientSecret]).isEmpty, "a secret reached the logs")
     }
 
-    /// A verifier of `app`'s tokens for `audience`, fetching keys through the relay and reading the test clock.
+    /// A verifier of `app`'s tokens for `audience`, fetching keys through the relay and reading the test clock; its
+    /// options are then changed by `configure`.
     func verifier(
         app: String = "poll", audience: String = "convex", introspectionClient: IntrospectionClient? = nil,
-        issuer: String? = nil
+        issuer: String? = nil, configure: (inout VerifierOptions) -> Void = { _ in }
     ) -> TelegateVerifier {
         var options = VerifierOptions()
+        options.leeway = .seconds(Self.leeway)
         options.discoveryURL = URL(string: proxyURL + "/apps/\(app)/discovery")
         options.introspectionClient = introspectionClient
+        configure(&options)
         return TelegateVerifier(
             issuer: URL(string: issuer ?? baseURL + "/apps/\(app)")!, audience: audience, options: options, httpClient: client,
             clock: clock.verifierClock, logger: Logger(label: "test.verifier") { _ in SwiftLogNoOpLogHandler() })
