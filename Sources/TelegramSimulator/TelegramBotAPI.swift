@@ -26,6 +26,9 @@ public final class TelegramBotAPI: Sendable {
         public let disableNotification: Bool
         /// Unix seconds.
         public let date: Int64
+        /// When it was received, on the ``RateClock`` its rate windows are counted on: a test reads what one bot sent
+        /// in each window.
+        public let receivedAt: Duration
 
         /// The form `GET /_simulator/telegram-bot/chats/{chat}/messages` lists it in.
         public var json: JSONValue {
@@ -216,7 +219,7 @@ public final class TelegramBotAPI: Sendable {
             let message = ReceivedMessage(
                 messageID: messageID, botID: bot.id, chatID: id, text: text.text, parseMode: parameters["parse_mode"],
                 entities: text.entitiesJSON, replyMarkup: markup, disableNotification: parameters.flag("disable_notification"),
-                date: date)
+                date: date, receivedAt: now)
             state.messages[id, default: []].append(message)
             state.counters[id, default: ChatCounters()].received += 1
             return .success((message, chat))

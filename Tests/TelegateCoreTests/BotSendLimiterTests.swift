@@ -16,4 +16,14 @@ struct BotSendLimiterTests {
         #expect(await limiter.admit(bot: 1, chat: 0, now: 101))
         #expect(await limiter.admit(bot: 2, chat: 0, now: 101))
     }
+
+    @Test("A pass still in a second already past sends nothing: the next second's count is not started afresh")
+    func pastSecond() async {
+        let limiter = BotSendLimiter(perBot: 2, perChat: 1)
+        #expect(await limiter.admit(bot: 1, chat: 1, now: 100))
+        #expect(await limiter.admit(bot: 1, chat: 2, now: 101))
+        #expect(await !limiter.admit(bot: 1, chat: 3, now: 100))
+        #expect(await limiter.admit(bot: 1, chat: 3, now: 101))
+        #expect(await !limiter.admit(bot: 1, chat: 4, now: 101))
+    }
 }

@@ -41,12 +41,14 @@ struct BotMessageQueueTests {
             #expect(ids.count == 2)
             let backlog = try await queue.backlog()
             #expect(backlog.queued == 2)
+            #expect(backlog.claimed == 0)
             #expect(backlog.oldestCreatedAt == Fixture.now + 2)
 
             let now = Fixture.now + 3
             let due = try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10)
             #expect(Set(due.map(\.id)) == Set(ids))
             #expect(try await queue.claim(now: now, leaseUntil: now + Self.lease, limit: 10).isEmpty)
+            #expect(try await queue.backlog().claimed == 2)
             let byUser = Dictionary(uniqueKeysWithValues: due.map { ($0.userID, $0) })
             #expect(byUser[plain.id]?.botID == 7_000_000_001)
             #expect(byUser[plain.id]?.chatID == 1_001)
@@ -67,8 +69,12 @@ struct BotMessageQueueTests {
             #expect(retried.map(\.id) == [due[1].id])
             #expect(retried.first?.attempts == 1)
             #expect(try await queue.message(appID: Fixture.poll, id: due[1].id)?.status == .queued)
-            // The backlog counts what is queued, claimed or waiting for a retry alike; a sent message leaves it.
+            // The backlog counts what is queued, claimed or waiting for a retry alike; a sent message leaves it, and
+            // a recorded attempt ends the claim.
             #expect(try await queue.backlog().queued == 1)
+            #expect(try await queue.backlog().claimed == 1)
+            try await queue.scheduleRetry(retried[0], attempts: 2, error: "status 429", nextAttemptAt: now + 10)
+            #expect(try await queue.backlog().claimed == 0)
         }
     }
 

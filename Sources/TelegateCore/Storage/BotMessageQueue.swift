@@ -22,8 +22,10 @@ public protocol BotMessageQueue: Sendable {
     func markFailed(
         _ message: DueBotMessage, attempts: Int, error: String, reason: String, unreachable: Bool, at: Int64
     ) async throws
-    /// How many messages are queued (not yet sent or failed), and when the oldest of them was created.
-    func backlog() async throws -> (queued: Int, oldestCreatedAt: Int64?)
+    /// How many messages are queued (not yet sent or failed), how many of them a sender holds claimed (being sent,
+    /// or left by an instance that stopped, until another claims them after the lease), and when the oldest queued
+    /// was created.
+    func backlog() async throws -> (queued: Int, claimed: Int, oldestCreatedAt: Int64?)
 }
 
 /// A claimed message with everything sending it needs: the bot's sealed token and Bot API endpoint, the chat and

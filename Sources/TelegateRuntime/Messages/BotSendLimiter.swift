@@ -19,9 +19,12 @@ actor BotSendLimiter {
     }
 
     /// Counts one message of `bot` to `chat` in second `now`, or returns `false` (not counted) when a limit is reached;
-    /// the next second starts afresh.
+    /// the next second starts afresh. A second already past is refused too: a pass that read the clock before another
+    /// started the next second would otherwise count its messages afresh, and they would reach Telegram in that next
+    /// second beside its own.
     func admit(bot: Int64, chat: Int64, now: Int64) -> Bool {
-        if now != second {
+        guard now >= second else { return false }
+        if now > second {
             second = now
             bots.removeAll(keepingCapacity: true)
             chats.removeAll(keepingCapacity: true)

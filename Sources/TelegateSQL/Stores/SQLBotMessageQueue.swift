@@ -143,9 +143,11 @@ struct SQLBotMessageQueue: BotMessageQueue {
         }
     }
 
-    func backlog() async throws -> (queued: Int, oldestCreatedAt: Int64?) {
-        let row = try await database.read("SELECT COUNT(*), MIN(created_at) FROM bot_messages WHERE status = 'queued'").first
-        return (Int(row?.integer(0) ?? 0), row?.integer(1))
+    func backlog() async throws -> (queued: Int, claimed: Int, oldestCreatedAt: Int64?) {
+        let row = try await database.read(
+            "SELECT COUNT(*), COUNT(claimed_until), MIN(created_at) FROM bot_messages WHERE status = 'queued'"
+        ).first
+        return (Int(row?.integer(0) ?? 0), Int(row?.integer(1) ?? 0), row?.integer(2))
     }
 }
 

@@ -7,27 +7,33 @@ import TestSupport
 
 /// `telegate simulate <kind>` in a process of its own on a free port, for a cluster's provider: in this test process,
 /// its load would starve the other tests. Its rate limit is lifted once it is ready, so a test measures Telegate,
-/// not the limit.
+/// not the limit, unless the test is about the limits.
 final class SimulatorProcess: Sendable {
     private let kind: String
+    private let arguments: [String]
+    private let liftsRateLimit: Bool
     private let port = FreePort.next()
     private let client = HTTPClient(eventLoopGroupProvider: .singleton)
     private let process = Mutex<ChildProcess?>(nil)
     /// The simulator's base URL.
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// The simulator of `kind` (`clerk`, `supabase`), not yet started.
-    init(kind: String) {
+    /// The simulator of `kind` (`clerk`, `supabase`, `telegram-bot`) with the command's further `arguments`, not yet
+    /// started; with `liftsRateLimit` false its rate limits stay as the simulator sets them.
+    init(kind: String, arguments: [String] = [], liftsRateLimit: Bool = true) {
         self.kind = kind
+        self.arguments = arguments
+        self.liftsRateLimit = liftsRateLimit
     }
 
-    /// Starts the simulator, waits until it answers, and lifts its rate limit.
+    /// Starts the simulator, waits until it answers, and lifts its rate limit (unless told not to).
     func start() async throws {
-        let simulator = try ChildProcess(CLIProcess.executable.path, ["simulate", kind, "--port", String(port)])
+        let simulator = try ChildProcess(CLIProcess.executable.path, ["simulate", kind, "--port", String(port)] + arguments)
         process.withLock { $0 = simulator }
         try await TelegateInstance.waitUntilReady("the \(kind) simulator", isRunning: { simulator.isRunning }) {
             (try? await send(.GET, "/_simulator/calls").status) == 200
         }
+        guard liftsRateLimit else { return }
         let limit = try await send(.PUT, "/_simulator/\(kind)/rate_limit", body: #"{"requests": 100000000, "seconds": 10}"#)
         guard limit.status == 204 else { throw InstanceFailure(message: "the \(kind) simulator did not start") }
     }

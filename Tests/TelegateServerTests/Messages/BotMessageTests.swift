@@ -9,10 +9,10 @@ import TelegateTesting
 import TestSupport
 import Testing
 
-/// Bot messages end to end against the Bot API simulator: a batch within Telegram's limits, a blocked user, a `429`
-/// with `retry_after`, refusals that queue nothing, and the `messages:send` token. The sender is driven by hand with
-/// the test clock, and the simulator counts its rate windows on the same clock: a window ends exactly when the
-/// sender's second does, however slowly the machine runs.
+/// Bot messages end to end against the Bot API simulator: a batch within Telegram's limits, a blocked user, a user
+/// who never started the bot, an unknown chat, a `429` with `retry_after`, refusals that queue nothing, and the
+/// `messages:send` token. The sender is driven by hand with the test clock, and the simulator counts its rate windows
+/// on the same clock: a window ends exactly when the sender's second does, however slowly the machine runs.
 @Suite("Bot messages")
 struct BotMessageTests {
     static let botID: Int64 = 7_000_000_001
@@ -30,7 +30,9 @@ struct BotMessageTests {
             rateClock: { .seconds(clock.now) })
     }
 
-    /// Points the poll bot at the simulator at `base` and creates a user of `app` per chat.
+    /// Points the poll bot at the simulator at `base` and creates a user of `app` per chat. Their profiles say
+    /// `allows_write_to_pm` false, as a Login Widget or OpenID proof leaves it: Telegram alone knows whether the user
+    /// started the bot.
     static func prepare(_ service: TestService, base: String, chats: [Int64], app: String = "poll") async throws -> [UserID] {
         _ = try await service.application.admin.handle(
             .patch, "/apps/poll/bots/\(botID)",
@@ -61,11 +63,17 @@ struct BotMessageTests {
     }
 
     /// Sends what is due, a second of the test clock at a time (the simulator's windows end with it), until
-    /// `condition` holds.
+    /// `condition` holds. The server's own sender runs beside this test's passes, so the clock moves only when a pass
+    /// sent nothing and no message is claimed: then no send is in flight that would reach the simulator in the next
+    /// second, beside that second's own.
     static func send(_ service: TestService, until condition: () async throws -> Bool) async throws -> Bool {
-        try await waitUntil("the messages reach the expected state", timeout: 20, interval: 10) {
+        try await waitUntil("the messages reach the expected state", timeout: 60, interval: 10) {
             if try await condition() { return true }
-            if await service.application.messages.sendDue() == 0 { service.clock.advance(1) }
+            if await service.application.messages.sendDue() == 0,
+                try await service.application.services.storage.botMessages.backlog().claimed == 0
+            {
+                service.clock.advance(1)
+            }
             return try await condition()
         }
     }
@@ -75,11 +83,26 @@ struct BotMessageTests {
         try await service.request(.get, "/metrics").body
     }
 
+    /// Whether `/metrics` comes to hold every one of `lines` (each a whole line): the sender counts an attempt right
+    /// after recording it, and the server's own sender may still be at it.
+    static func metrics(_ service: TestService, contain lines: [String]) async throws -> Bool {
+        try await waitUntil("the metrics count the attempts") {
+            let text = try await Self.metrics(service)
+            return lines.allSatisfy { text.contains($0 + "\n") }
+        }
+    }
+
+    /// How many messages the database holds queued (the durable backlog, of every instance): what a refusal must
+    /// not have added to.
+    static func queued(_ service: TestService) async throws -> Int {
+        try await service.application.services.storage.botMessages.backlog().queued
+    }
+
     static func status(_ service: TestService, _ id: String) async throws -> JSONValue? {
         try await service.application.admin.handle(.get, "/apps/poll/messages/\(id)", caller: .local).body
     }
 
-    @Test("200 users notified in one batch all receive it within Telegram's limits: no 429 left unhandled")
+    @Test("200 users notified in one batch all receive it within Telegram's limits: no 429, 30 a second per bot, 1 per chat")
     func batch() async throws {
         let clock = TestClock(Int64(Date().timeIntervalSince1970))
         let chats = (0..<200).map { Self.firstChat + Int64($0) }
@@ -91,7 +114,8 @@ struct BotMessageTests {
                 let reply = try await service.admin(
                     .post, "/apps/poll/messages",
                     body: .object([
-                        ("users", .array(users.map { .string($0.rawValue) })), ("text", .string("A meetup is scheduled")),
+                        ("users", .array(users.map { .string($0.rawValue) })),
+                        ("text", .string("A <b>meetup</b> is scheduled")), ("parse_mode", .string("HTML")), ("silent", .bool(true)),
                         (
                             "buttons",
                             .array([.array([.object([("text", .string("Open")), ("web_app", .object([("url", .string("https://poll.example.com/app"))]))])])])
@@ -103,15 +127,28 @@ struct BotMessageTests {
                 #expect(try await Self.send(service) {
                     try await ids.asyncMap { try await Self.status(service, $0)?["status"]?.stringValue }.allSatisfy { $0 == "sent" }
                 })
-                // Every message is sent exactly once, and no 429 is left unhandled: a message Telegram refused with 429
-                // (the server's own sender and this test's both send, and a send in flight may land in the next second)
-                // was sent again after its retry_after, and counted.
+                // Every chat received the message once, and Telegram never had to refuse one: the sender kept the
+                // limits itself. The simulator's windows are seconds of the test clock, as the sender's are.
                 #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
-                let rateLimited = chats.reduce(0) { $0 + simulator.api.counters(chat: $1).rateLimited }
-                #expect(try await Self.metrics(service).contains("telegate_messages_total{result=\"rate_limited\"} \(rateLimited)"))
+                #expect(chats.allSatisfy { simulator.api.counters(chat: $0).rateLimited == 0 })
+                let received = chats.flatMap { simulator.api.messages(chat: $0) }
+                let perBot = Dictionary(grouping: received) { "\($0.botID)@\($0.receivedAt.components.seconds)" }
+                let perChat = Dictionary(grouping: received) { "\($0.chatID)@\($0.receivedAt.components.seconds)" }
+                #expect(perBot.values.allSatisfy { $0.count <= 30 }, "\(perBot.mapValues(\.count).sorted { $0.key < $1.key })")
+                #expect(perChat.values.allSatisfy { $0.count <= 1 })
+                #expect(try await Self.metrics(
+                    service,
+                    contain: ["telegate_messages_total{result=\"sent\"} 200", "telegate_messages_total{result=\"rate_limited\"} 0"]))
+                // What Telegram received: the parsed text and its entities, silently, with the Mini App's button.
                 let first = try #require(simulator.api.messages(chat: chats[0]).first)
                 #expect(first.text == "A meetup is scheduled")
-                #expect(first.replyMarkup?["inline_keyboard"] != nil)
+                #expect(first.parseMode == "HTML")
+                #expect(first.entities == .array([.object([("offset", .integer(2)), ("length", .integer(6)), ("type", .string("bold"))])]))
+                #expect(first.disableNotification)
+                let button = first.replyMarkup?["inline_keyboard"]?.arrayElements?.first?.arrayElements?.first
+                #expect(button?["text"]?.stringValue == "Open")
+                #expect(button?["web_app"]?["url"]?.stringValue == "https://poll.example.com/app")
+                #expect(received.allSatisfy { $0.text == first.text && $0.disableNotification && $0.replyMarkup == first.replyMarkup })
             }
         }
     }
@@ -133,9 +170,9 @@ struct BotMessageTests {
                     try await Self.status(service, id)?["status"]?.stringValue == "failed"
                 })
                 #expect(simulator.api.counters(chat: chat).forbidden == 1)
-                let metrics = try await Self.metrics(service)
-                #expect(metrics.contains("telegate_messages_total{result=\"unreachable\"} 1\n"), "\(metrics)")
-                #expect(metrics.contains("telegate_messages_total{result=\"failed\"} 0\n"))
+                #expect(try await Self.metrics(
+                    service,
+                    contain: ["telegate_messages_total{result=\"unreachable\"} 1", "telegate_messages_total{result=\"failed\"} 0"]))
                 let events = try await service.application.services.storage.events.events(
                     appID: AppSpec.pollID, after: nil, limit: 100)
                 let failed = events.filter { $0.type == .messageFailed }
@@ -151,6 +188,66 @@ struct BotMessageTests {
                     .post, "/apps/poll/users/\(users[0])/messages", body: .object([("text", .string("Hello"))]), token: token)
                 #expect(again.status == 409)
                 #expect(again.code == "user_unreachable")
+            }
+        }
+    }
+
+    @Test("A user who never started the bot, and a chat Telegram does not know: one call each, unreachable, message.failed, never retried")
+    func neverStartedAndUnknownChat() async throws {
+        let clock = TestClock(Int64(Date().timeIntervalSince1970))
+        let (neverStarted, unknown) = (Self.firstChat, Self.firstChat + 1)
+        // The simulator knows only the first chat, whose user never started the bot; the second is not a chat at all.
+        let simulator = Self.simulator(clock: clock, chats: [neverStarted], status: [neverStarted: .notStarted])
+        try await LoopbackServer.serving({ simulator.makeRouter() }) { base in
+            try await TestService.run(clock: clock) { service in
+                let users = try await Self.prepare(service, base: base, chats: [neverStarted, unknown])
+                let token = try await Self.sendToken(service)
+                var ids: [String] = []
+                for user in users {
+                    let reply = try await service.admin(
+                        .post, "/apps/poll/users/\(user)/messages", body: .object([("text", .string("Hello"))]), token: token)
+                    #expect(reply.status == 202, "\(reply.body)")
+                    ids.append(reply.json["id"]?.stringValue ?? "")
+                }
+                #expect(try await Self.send(service) {
+                    try await ids.asyncMap { try await Self.status(service, $0)?["status"]?.stringValue }.allSatisfy { $0 == "failed" }
+                })
+                // One call each: Telegram's answer decides, and nothing reached either chat.
+                #expect(simulator.control.calls("sendMessage") == 2)
+                #expect(simulator.api.counters(chat: neverStarted).forbidden == 1)
+                #expect(simulator.api.messages(chat: neverStarted).isEmpty && simulator.api.messages(chat: unknown).isEmpty)
+                for id in ids {
+                    let status = try await Self.status(service, id)
+                    #expect(status?["attempts"]?.integerValue == 1)
+                    #expect(status?["sentAt"] == .null)
+                }
+                #expect(try await Self.status(service, ids[0])?["error"]?.stringValue == "refused by Telegram: never_started")
+                #expect(try await Self.status(service, ids[1])?["error"]?.stringValue == "refused by Telegram: chat_not_found")
+                #expect(try await Self.metrics(
+                    service,
+                    contain: [
+                        "telegate_messages_total{result=\"unreachable\"} 2", "telegate_messages_total{result=\"failed\"} 0",
+                        "telegate_messages_total{result=\"retried\"} 0", "telegate_messages_total{result=\"rate_limited\"} 0",
+                    ]))
+                let events = try await service.application.services.storage.events.events(
+                    appID: AppSpec.pollID, after: nil, limit: 100)
+                let failed = events.filter { $0.type == .messageFailed }
+                #expect(failed.count == 2)
+                #expect(failed.first { $0.data["message"]?.stringValue == ids[0] }?.data["reason"]?.stringValue == "never_started")
+                #expect(failed.first { $0.data["message"]?.stringValue == ids[1] }?.data["reason"]?.stringValue == "chat_not_found")
+
+                // No retry, however long one waits; the next message to either user is refused, and nothing is queued.
+                clock.advance(3_600)
+                #expect(await service.application.messages.sendDue() == 0)
+                #expect(simulator.control.calls("sendMessage") == 2)
+                for user in users {
+                    let again = try await service.admin(
+                        .post, "/apps/poll/users/\(user)/messages", body: .object([("text", .string("Hello"))]), token: token)
+                    #expect(again.status == 409)
+                    #expect(again.code == "user_unreachable")
+                }
+                #expect(try await Self.queued(service) == 0)
+                #expect(simulator.control.calls("sendMessage") == 2)
             }
         }
     }
@@ -197,6 +294,9 @@ struct BotMessageTests {
                         .allSatisfy { $0 == "sent" }
                 })
                 #expect(chats.allSatisfy { simulator.api.messages(chat: $0).count == 1 })
+                // Neither silent nor parsed when the request says neither.
+                let plain = chats.compactMap { simulator.api.messages(chat: $0).first }
+                #expect(plain.allSatisfy { !$0.disableNotification && $0.parseMode == nil && $0.entities == nil })
                 // The counters moved: two sent, one 429; nothing is queued any more.
                 let after = try await Self.metrics(service)
                 #expect(after.contains("telegate_messages_total{result=\"sent\"} 2\n"), "\(after)")
@@ -244,8 +344,10 @@ struct BotMessageTests {
                     body: .object([("users", .array([.string(users[0].rawValue), .string(quizUsers[0].rawValue)])), ("text", .string("Hi"))]),
                     token: token)
                 #expect(batch.status == 404)
-                let now = clock.now
-                #expect(try await service.application.services.storage.botMessages.claim(now: now, leaseUntil: now + 60, limit: 10).isEmpty)
+                // Nothing is in the database, and nothing reached Telegram even after a pass of the sender.
+                #expect(try await Self.queued(service) == 0)
+                await service.application.messages.sendDue()
+                #expect(simulator.control.calls("sendMessage") == 0)
 
                 // The messages:send token reads and writes nothing else, and sees no other app.
                 #expect(try await service.admin(.get, "/apps/poll/users", token: token).status == 403)
@@ -257,6 +359,9 @@ struct BotMessageTests {
                     ).status == 404)
                 let sent = try await service.admin(.post, path, body: .object([("text", .string("Hi"))]), token: token)
                 #expect(sent.status == 202)
+                // The one accepted message is the only one Telegram receives.
+                #expect(try await Self.send(service) { simulator.api.messages(chat: Self.firstChat).count == 1 })
+                #expect(simulator.control.calls("sendMessage") == 1)
             }
         }
     }
