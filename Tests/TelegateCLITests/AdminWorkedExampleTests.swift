@@ -1,5 +1,6 @@
 import ClerkSimulator
 import Foundation
+import TestSupport
 import Testing
 
 /// The worked example of docs/admin.md, run as written with bash against a real `telegate serve`.

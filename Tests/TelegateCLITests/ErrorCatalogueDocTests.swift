@@ -1,6 +1,7 @@
 import Foundation
 import TelegateApp
 import TelegateCore
+import TestSupport
 import Testing
 
 /// docs/errors.md lists every declared error code once, with the status the code is declared with; and every code

@@ -1,5 +1,6 @@
 import ClerkSimulator
 import Foundation
+import TestSupport
 import Testing
 
 /// The local paths of docs/providers/clerk.md and docs/providers/logto.md, run as written with bash against the

@@ -47,6 +47,9 @@ extension MultiInstanceTests {
                 _ = try? await cluster.exchange(on: instance, telegramID: 49_000_001)
                 #expect(await instance.waitForExit(), "the instance did not crash")
                 #expect(try await cluster.count("users") == 1)
+                // The crash came before any send: the delivery waits in the database and the receiver has nothing yet.
+                #expect(try await cluster.count("webhook_deliveries WHERE status = 'pending' AND attempts = 0") == 1)
+                #expect(receiver.ids.isEmpty)
                 try await instance.start(client: cluster.client)
                 #expect(try await Self.settled(cluster, delivered: 1), "the delivery was not sent after the restart")
                 #expect(receiver.ids.count == 1)
@@ -73,9 +76,14 @@ extension MultiInstanceTests {
     }
 }
 
-/// A webhook endpoint that answers `204` and keeps each request's `webhook-id`.
+/// A webhook endpoint that answers `answer` (`204` unless told) and keeps each request's `webhook-id`.
 final class WebhookReceiver: Sendable {
     private let received = Mutex<[String]>([])
+    private let answer: HTTPResponse.Status
+
+    init(answer: HTTPResponse.Status = .noContent) {
+        self.answer = answer
+    }
 
     /// The `webhook-id`s received, in order.
     var ids: [String] { received.withLock { $0 } }
@@ -85,7 +93,7 @@ final class WebhookReceiver: Sendable {
         router.post("/hooks") { [self] request, _ -> Response in
             let id = request.headers[.init("webhook-id")!] ?? ""
             received.withLock { $0.append(id) }
-            return Response(status: .noContent)
+            return Response(status: answer)
         }
         return router
     }

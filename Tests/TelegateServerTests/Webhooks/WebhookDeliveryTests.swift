@@ -80,6 +80,13 @@ struct WebhookDeliveryTests {
         }
     }
 
+    /// Expects each of `lines` (whole lines, with their `\n`) in the `/metrics` text `metrics`.
+    static func expect(_ metrics: String, lines: [String]) {
+        for line in lines {
+            #expect(metrics.contains(line), "\(line) in \(metrics)")
+        }
+    }
+
     /// The `poll` app's endpoint's deliveries, newest first.
     static func deliveries(_ service: TestService) async throws -> [WebhookDelivery] {
         let storage = service.application.services.storage
@@ -117,6 +124,17 @@ struct WebhookDeliveryTests {
                 #expect(received.count >= 2)
                 #expect(try await Self.deliveries(service).first?.attempts == received.count)
                 #expect(Set(received.map { $0.headers["webhook-id"] }) == [failed.eventID.rawValue])
+                // The admin listing shows the retried delivery as the receiver saw it: delivered after every request.
+                let token = try await service.adminToken(app: "poll")
+                let endpoint = try #require(
+                    try await service.application.services.storage.configuration.app(AppSpec.pollID)?.webhooks.first)
+                let retried = try await service.admin(.get, "/apps/poll/webhooks/\(endpoint.id)/deliveries", token: token)
+                #expect(retried.status == 200, "\(retried.body)")
+                let item = try #require(retried.json["items"]?.arrayElements?.first)
+                #expect(item["event"] == .string(failed.eventID.rawValue))
+                #expect(item["status"] == .string("delivered"))
+                #expect(item["attempts"] == .integer(Int64(received.count)))
+                #expect(item["lastStatus"] == .integer(200))
 
                 // The sender counts right after recording the delivery; the server's own dispatcher may still be at it.
                 try await waitUntil("the delivery is counted") {
@@ -127,9 +145,6 @@ struct WebhookDeliveryTests {
                 #expect(metrics.contains("telegate_webhook_oldest_pending_seconds 0\n"))
 
                 // An admin replay (an app-scoped token is enough) sends the same event again, with the same webhook-id.
-                let token = try await service.adminToken(app: "poll")
-                let endpoint = try #require(
-                    try await service.application.services.storage.configuration.app(AppSpec.pollID)?.webhooks.first)
                 let replay = try await service.admin(
                     .post, "/apps/poll/webhooks/\(endpoint.id)/deliveries/\(failed.eventID)/replay", token: token)
                 #expect(replay.status == 200, "\(replay.body)")
@@ -217,6 +232,14 @@ struct WebhookDeliveryTests {
                         try await Self.deliveries(service).filter { $0.attempts > 0 }.count == 2
                     })
                 #expect(try await Self.deliveries(service).filter { $0.attempts > 0 }.map(\.status) == [.pending, .pending])
+                // While the receiver is down the queue holds all six, the oldest as old as the clock has moved since.
+                clock.advance(2)
+                Self.expect(
+                    try await service.request(.get, "/metrics").body,
+                    lines: [
+                        "telegate_webhook_queue_depth 6\n", "telegate_webhook_oldest_pending_seconds 2\n",
+                        "telegate_webhook_deliveries_total{result=\"delivered\"} 0\n",
+                    ])
 
                 receiver.answer.withLock { $0 = 204 }
                 // Past the first retry's wait (at most 5 s), once: moving the clock while a send is in flight would
@@ -267,6 +290,18 @@ struct WebhookDeliveryTests {
                     try await service.application.services.storage.audit.events(appID: nil, before: nil, limit: 50)
                         .contains { $0.action == "webhook.dead_lettered" && $0.outcome == .failure }
                 }
+                // Every attempt but the last was a retry; the dead delivery leaves the queue.
+                try await waitUntil("the dead letter is counted") {
+                    try await service.request(.get, "/metrics").body.contains("telegate_webhook_deliveries_total{result=\"dead\"} 1\n")
+                }
+                Self.expect(
+                    try await service.request(.get, "/metrics").body,
+                    lines: [
+                        "telegate_webhook_deliveries_total{result=\"retried\"} \(schedule.maxAttempts - 1)\n",
+                        "telegate_webhook_deliveries_total{result=\"delivered\"} 0\n",
+                        "telegate_webhook_deliveries_total{result=\"gone\"} 0\n",
+                        "telegate_webhook_queue_depth 0\n", "telegate_webhook_oldest_pending_seconds 0\n",
+                    ])
 
                 receiver.answer.withLock { $0 = 410 }
                 _ = try await service.exchange(initData: service.signedInitData(user: Self.secondUser))
@@ -284,6 +319,17 @@ struct WebhookDeliveryTests {
                 try await waitUntil("the endpoint's disabling is audited") {
                     try await storage.audit.events(appID: nil, before: nil, limit: 50).contains { $0.action == "webhook.disabled" }
                 }
+                // The 410 is counted once; its delivery stays in the queue, as old as the clock has moved since.
+                try await waitUntil("the 410 is counted") {
+                    try await service.request(.get, "/metrics").body.contains("telegate_webhook_deliveries_total{result=\"gone\"} 1\n")
+                }
+                Self.expect(
+                    try await service.request(.get, "/metrics").body,
+                    lines: [
+                        "telegate_webhook_deliveries_total{result=\"retried\"} \(schedule.maxAttempts - 1)\n",
+                        "telegate_webhook_deliveries_total{result=\"dead\"} 1\n",
+                        "telegate_webhook_queue_depth 1\n", "telegate_webhook_oldest_pending_seconds 3600\n",
+                    ])
             }
         }
     }
@@ -353,6 +399,25 @@ struct WebhookDeliveryTests {
                     .init(secret: Self.rotated, headers: last.headers, body: last.body, now: clock.now),
                 ])
                 #expect(both.status == 0, "\(both.output)")
+
+                // Once the overlap has passed, only the new secret signs: one signature, refused with the old secret.
+                clock.advance(PreviousWebhookSecret.overlap + 1)
+                try await storage.webhookDeliveries.appendTest(
+                    .webhookTest(appID: AppSpec.pollID, webhook: rotated.id, at: clock.now), to: rotated.id)
+                #expect(try await Self.deliver(service) { receiver.requests.withLock { $0.count } == received.count + 2 })
+                let expired = try #require(receiver.requests.withLock { $0.last })
+                let signatures = expired.headers["webhook-signature"]?.split(separator: " ") ?? []
+                #expect(signatures.count == 1)
+                #expect(signatures.first?.hasPrefix("v1,") == true)
+                let onlyNew = try await StandardWebhooksVerifier.verify([
+                    .init(secret: Self.rotated, headers: expired.headers, body: expired.body, now: clock.now)
+                ])
+                #expect(onlyNew.status == 0, "\(onlyNew.output)")
+                let old = try await StandardWebhooksVerifier.verify([
+                    .init(secret: Self.secret, headers: expired.headers, body: expired.body, now: clock.now)
+                ])
+                #expect(old.status != 0)
+                #expect(old.output.contains("No matching signature"), "\(old.output)")
             }
         }
     }
