@@ -160,13 +160,22 @@ struct WebhookDispatchLimitsTests {
                 "telegate_webhook_deliveries_total{result=\"retried\"} 1\n"))
 
             receiver.releaseAll()
-            service.clock.advance(max(failed.nextAttemptAt - service.clock.now, 0))
-            #expect(await dispatcher.sendDue() == 1)
-            let delivered = try #require(
-                try await storage.webhookDeliveries.deliveries(webhook: endpoint, status: nil, before: nil, limit: 10).first)
+            // The receiver now answers at once; on a starved machine even that answer can outlast the short deadline,
+            // and the delivery is then simply retried again, so retries go on until it is delivered.
+            var delivered = failed
+            for _ in 0..<5 where delivered.status != .delivered {
+                service.clock.advance(max(delivered.nextAttemptAt - service.clock.now, 0))
+                #expect(await dispatcher.sendDue() == 1)
+                delivered = try #require(
+                    try await storage.webhookDeliveries.deliveries(
+                        webhook: endpoint, status: nil, before: nil, limit: 10
+                    ).first)
+            }
             #expect(delivered.status == .delivered)
-            #expect(delivered.attempts == 2)
-            #expect(receiver.state.withLock { $0.arrived } == [failed.eventID.rawValue, failed.eventID.rawValue])
+            #expect(delivered.attempts >= 2)
+            let arrived = receiver.state.withLock { $0.arrived }
+            #expect(arrived.count == delivered.attempts)
+            #expect(Set(arrived) == [failed.eventID.rawValue], "every attempt carries the event's webhook-id")
         }
     }
 }
