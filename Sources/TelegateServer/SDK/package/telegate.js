@@ -617,8 +617,9 @@ export function createTelegate({
   }
 
   /**
-   * The lock without Web Locks: a tab claims it on the channel, then waits a moment for claims crossing its own
-   * (tabs whose timers fire at the same instant). Of crossing claims the least id goes first; the others withdraw and
+   * The lock without Web Locks: a tab claims it on the channel, then waits 200 ms for claims crossing its own
+   * (tabs whose timers fire at the same instant; long enough for a busy device to pass the message on, and a
+   * refresh ahead of expiry loses nothing by it). Of crossing claims the least id goes first; the others withdraw and
    * wait for its release, then find the session it renewed (announced before the release). A tab waits at most 10 s.
    */
   async function withChannelLock(operation) {
@@ -632,7 +633,7 @@ export function createTelegate({
       }
       const id = Math.random().toString(36).slice(2);
       channel.postMessage({ type: "lock", id });
-      await delay(50);
+      await delay(200);
       if (Date.now() >= deadline || !livePeerClaims().some((peer) => peer < id)) {
         try {
           return await operation();
