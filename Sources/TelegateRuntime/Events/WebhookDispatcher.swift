@@ -34,7 +34,7 @@ public final class WebhookDispatcher: Sendable {
 
         /// How long a claim holds before another instance may take the delivery over (a crashed instance): the time
         /// a batch takes when every request of it runs into ``requestTimeout``, and half a minute more.
-        var lease: Int64 {
+        public var lease: Int64 {
             let rounds = (batchSize + concurrencyPerEndpoint - 1) / concurrencyPerEndpoint
             return Int64(rounds) * requestTimeout.components.seconds + 30
         }
@@ -94,8 +94,10 @@ public final class WebhookDispatcher: Sendable {
     }
 
     /// Sends one endpoint's claimed deliveries, a bounded number at a time, then records every outcome in one write.
+    /// An attempt cut short by this instance stopping is not recorded: its claim lapses and the delivery is attempted
+    /// again, by this instance after a restart or by another, with the same `webhook-id`.
     private func send(_ deliveries: [DueWebhookDelivery]) async {
-        let settlements = await withTaskGroup(of: WebhookSettlement.self) { group in
+        let settlements = await withTaskGroup(of: WebhookSettlement?.self) { group in
             var next = deliveries.makeIterator()
             var settlements: [WebhookSettlement] = []
             for _ in 0..<settings.concurrencyPerEndpoint {
@@ -103,12 +105,13 @@ public final class WebhookDispatcher: Sendable {
                 group.addTask { await self.attempt(delivery) }
             }
             while let settlement = await group.next() {
-                settlements.append(settlement)
+                if let settlement { settlements.append(settlement) }
                 guard let delivery = next.next() else { continue }
                 group.addTask { await self.attempt(delivery) }
             }
             return settlements
         }
+        guard !settlements.isEmpty else { return }
         do {
             try await queue.settle(settlements)
         } catch {
@@ -121,9 +124,10 @@ public final class WebhookDispatcher: Sendable {
         for settlement in settlements { await report(settlement) }
     }
 
-    /// One attempt at `delivery`, and what it came to.
-    private func attempt(_ delivery: DueWebhookDelivery) async -> WebhookSettlement {
+    /// One attempt at `delivery`, and what it came to; `nil` when it was cut short by this instance stopping.
+    private func attempt(_ delivery: DueWebhookDelivery) async -> WebhookSettlement? {
         let outcome = await post(delivery)
+        if case .interrupted = outcome { return nil }
         let attempts = delivery.attempts + 1
         let result: WebhookSettlement.Result
         switch outcome {
@@ -206,7 +210,7 @@ public final class WebhookDispatcher: Sendable {
         } catch is NIOTooManyBytesError {
             return .responseTooLarge
         } catch {
-            return .connectionFailed
+            return Task.isCancelled ? .interrupted : .connectionFailed
         }
     }
 
@@ -222,6 +226,8 @@ public final class WebhookDispatcher: Sendable {
         case connectionFailed
         case responseTooLarge
         case secretUnreadable
+        /// This instance stopped while the request was in flight: not the endpoint's doing, and never recorded.
+        case interrupted
 
         var status: Int? {
             if case .answered(let status) = self { status } else { nil }
@@ -236,6 +242,7 @@ public final class WebhookDispatcher: Sendable {
             case .connectionFailed: "connection failed"
             case .responseTooLarge: "response too large"
             case .secretUnreadable: "the signing secret could not be unsealed"
+            case .interrupted: "interrupted by this instance stopping"
             }
         }
     }

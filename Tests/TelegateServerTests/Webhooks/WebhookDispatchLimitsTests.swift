@@ -139,6 +139,37 @@ struct WebhookDispatchLimitsTests {
         }
     }
 
+    @Test("An attempt cut short by the instance stopping is not recorded; after the lease it is sent again, with the same webhook-id")
+    func interruptedAttemptIsNotRecorded() async throws {
+        let settings = WebhookDispatcher.Settings()
+        try await Self.run(settings: settings) { service, receiver, dispatcher, metrics, endpoint in
+            try await Self.queueTests(1, to: endpoint, service)
+            let pass = Task { await dispatcher.sendDue() }
+            try await waitUntil("the request is held") { receiver.held == 1 }
+            // What a stopping instance does to its dispatcher.
+            pass.cancel()
+            #expect(await pass.value == 1)
+            let storage = service.application.services.storage
+            let untouched = try #require(
+                try await storage.webhookDeliveries.deliveries(webhook: endpoint, status: nil, before: nil, limit: 10).first)
+            #expect(untouched.status == .pending)
+            #expect(untouched.attempts == 0)
+            #expect(untouched.lastError == nil)
+            #expect(metrics.render(pending: nil, oldestCreatedAt: nil, now: 0).contains(
+                "telegate_webhook_deliveries_total{result=\"retried\"} 0\n"))
+
+            receiver.releaseAll()
+            #expect(await dispatcher.sendDue() == 0, "still claimed by the interrupted pass until its lease ends")
+            service.clock.advance(settings.lease + 1)
+            #expect(await dispatcher.sendDue() == 1)
+            let delivered = try #require(
+                try await storage.webhookDeliveries.deliveries(webhook: endpoint, status: nil, before: nil, limit: 10).first)
+            #expect(delivered.status == .delivered)
+            #expect(delivered.attempts == 1)
+            #expect(receiver.state.withLock { $0.arrived } == [untouched.eventID.rawValue, untouched.eventID.rawValue])
+        }
+    }
+
     @Test("A receiver that never answers: the attempt fails as a timeout after requestTimeout, and the retry is delivered")
     func unansweredRequestTimesOut() async throws {
         var settings = WebhookDispatcher.Settings()
