@@ -52,22 +52,21 @@ enum SQLEventOutbox {
             ).first,
             let newest = row.integer(0), let oldestCursor = row.integer(1), oldestCursor < newest
         else { return }
-        try await session.query(pastCursors(through: newest))
+        try await session.query(pastCursors(from: oldestCursor, through: newest))
         try await session.query("UPDATE webhook_endpoints SET fanned_out_seq = \(newest) WHERE fanned_out_seq < \(newest)")
     }
 
-    /// Writes the deliveries of the events after each enabled endpoint's cursor, up to `newest`, in sequence order:
-    /// per endpoint one range of index `events_by_app` (named: without statistics SQLite would rather walk every
-    /// event up to `newest` by its key).
-    static func pastCursors(through newest: Int64) -> SQL {
+    /// Writes the deliveries of the events after each enabled endpoint's cursor, up to `newest`, in sequence order.
+    /// Every cursor moves to the newest event at each fan-out, so the events after the oldest cursor are the new ones:
+    /// one range of the events' key, each event matched to its app's endpoints.
+    static func pastCursors(from oldestCursor: Int64, through newest: Int64) -> SQL {
         """
         INSERT INTO webhook_deliveries (endpoint_id, event_seq, event_id, app_id, user_id, status, attempts,
             next_attempt_at, created_at)
         SELECT e.id, v.seq, v.id, v.app_id, v.user_id, 'pending', 0, v.occurred_at, v.occurred_at
-        FROM webhook_endpoints e JOIN events v\(schema: .indexedBy("events_by_app"))
-            ON v.app_id = e.app_id AND v.seq > e.fanned_out_seq
+        FROM events v JOIN webhook_endpoints e ON e.app_id = v.app_id AND e.fanned_out_seq < v.seq
             JOIN webhook_subscriptions s ON s.endpoint_id = e.id AND s.event_type = v.type
-        WHERE e.disabled_at IS NULL AND e.fanned_out_seq < \(newest) AND v.seq <= \(newest)
+        WHERE v.seq > \(oldestCursor) AND v.seq <= \(newest) AND e.disabled_at IS NULL
         ORDER BY v.seq
         """
     }
