@@ -3,9 +3,10 @@
 #
 #  1. First logins (each a new user) without any webhook endpoint, saturated, for DURATION.
 #  2. The same on a new database with one endpoint subscribed to user.created, on an instance with
-#     `server.webhooks.dispatch: false`: each login writes its event and delivery row in its transaction, and nothing
-#     else — the added cost to a first login. Then the instance restarts with dispatch on and sends the backlog to a
-#     local receiver answering 204: deliveries per second, every event exactly once.
+#     `server.webhooks.dispatch: false`: each login writes its event in its transaction (SQLite fans the deliveries
+#     out after commit), and nothing else — the added cost to a first login. Then the instance restarts with dispatch
+#     on, fans the backlog out and sends it to a local receiver answering 204: deliveries per second, every event
+#     exactly once.
 #  3. The same with dispatch on during the logins: login throughput while this instance delivers, on the same cores
 #     as the receiver, and the time until every event has arrived.
 #

@@ -35,6 +35,7 @@ struct EventRetentionTests {
                             appID: Fixture.poll, userID: user.id, messageID: "msg_\(reason)", reason: reason,
                             at: reason == "recent" ? Fixture.now - Self.day : old)))
             }
+            try await database.write { try await SQLEventOutbox.fanOut(in: $0) }
             let written = try await EventOutboxTests.events(storage).filter { $0.type == .messageFailed }
             let seq = Dictionary(uniqueKeysWithValues: written.map { ($0.data["reason"]?.stringValue ?? "", $0.seq) })
             for reason in ["delivered", "recent"] {

@@ -1,4 +1,3 @@
-import Logging
 import Synchronization
 import TelegateCore
 import Testing
@@ -20,9 +19,9 @@ private final class CountingUserStore: UserStore {
 
     func user(id: UserID) async throws -> UserRecord? { try await base.user(id: id) }
 
-    func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool) {
+    func insertIfAbsent(_ user: UserRecord, audit: AuditEvent?) async throws -> (user: UserRecord, inserted: Bool) {
         count.withLock { $0 += 1 }
-        return try await base.insertIfAbsent(user)
+        return try await base.insertIfAbsent(user, audit: audit)
     }
 
     func recordLogin(id: UserID, _ login: UserLogin, profile: (profile: UserProfile, authDate: Int64)?) async throws {
@@ -75,9 +74,7 @@ struct IdentityResolverTests {
             try await storage.configuration.save(Fixture.app())
             let users = CountingUserStore(storage.users)
             let clock = TestClock()
-            let audit = AuditLog(
-                store: storage.audit, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: clock.wallClock)
-            try await body(IdentityResolver(users: users, audit: audit, clock: clock.wallClock), users, clock)
+            try await body(IdentityResolver(users: users, clock: clock.wallClock), users, clock)
         }
     }
 
@@ -101,6 +98,29 @@ struct IdentityResolverTests {
                 appID: Fixture.poll, identity: Self.identity(authDate: clock.now), botID: 1, requestID: nil)
             #expect(users.writes == afterCreation)
             #expect(again.user == first.user && fresh.user == first.user)
+        }
+    }
+
+    @Test("A first login's audit record (proof, bot, request id) commits with the user; a repeat login writes none",
+          arguments: StorageEngine.available)
+    func creationAudited(engine: StorageEngine) async throws {
+        try await withStorage(engine) { storage in
+            try await storage.configuration.save(Fixture.app())
+            let clock = TestClock()
+            let resolver = IdentityResolver(users: storage.users, clock: clock.wallClock)
+            let first = try await resolver.resolve(
+                appID: Fixture.poll, identity: Self.identity(authDate: clock.now), botID: 7, requestID: "req1")
+            clock.advance(IdentityResolver.loginRecordInterval)
+            _ = try await resolver.resolve(
+                appID: Fixture.poll, identity: Self.identity(authDate: clock.now), botID: 7, requestID: "req2")
+
+            let audited = try await storage.audit.events(appID: Fixture.poll, before: nil, limit: 10)
+            try #require(audited.count == 1)
+            #expect(audited[0].action == "user.created")
+            #expect(audited[0].actor == "user:\(first.user.id)" && audited[0].target == "user:\(first.user.id)")
+            #expect(audited[0].details == .object([("proof", .string("initData")), ("botId", .integer(7))]))
+            #expect(audited[0].requestID == "req1")
+            #expect(audited[0].at == first.user.createdAt)
         }
     }
 

@@ -7,21 +7,20 @@ import TelegramAuth
 /// A warm login costs one read and no write: the profile is written only when a field changed, and the login only
 /// when it is the first recorded, uses another kind of proof than the recorded one, or comes at least
 /// ``loginRecordInterval`` after it. Creation relies on the store's unique index, so concurrent first logins, in one
-/// process or several, end with one user; the losers read the winner's row.
+/// process or several, end with one user; the losers read the winner's row. The creation's audit record (`user.created`,
+/// with the proof and bot) is written in the creation's transaction.
 public struct IdentityResolver: Sendable {
     /// How stale a recorded `lastLoginAt` may become before a login writes it again (seconds): a user who signs in
     /// every minute costs four writes an hour, not sixty.
     public static let loginRecordInterval: Int64 = 15 * 60
 
     private let users: any UserStore
-    private let audit: AuditLog
     private let clock: WallClock
     private let faults: FaultInjector
 
     /// Creates a resolver; `faults` lets tests crash around the first login's user insert.
-    public init(users: any UserStore, audit: AuditLog, clock: WallClock, faults: FaultInjector = FaultInjector()) {
+    public init(users: any UserStore, clock: WallClock, faults: FaultInjector = FaultInjector()) {
         self.users = users
-        self.audit = audit
         self.clock = clock
         self.faults = faults
     }
@@ -39,13 +38,13 @@ public struct IdentityResolver: Sendable {
             id: UserID.generate(milliseconds: UInt64(max(now, 0)) * 1000), appID: appID, telegramID: identity.user.id,
             status: .active, profile: UserProfile(identity.user, proof: identity.proof), profileAuthDate: identity.authDate,
             createdAt: now, updatedAt: now, lastLogin: login)
+        let audit = AuditEvent(
+            at: now, appID: appID, actor: "user:\(candidate.id)", action: "user.created", target: "user:\(candidate.id)",
+            details: .object([("proof", .string(identity.proof.rawValue)), ("botId", .integer(botID))]), requestID: requestID)
         try faults.reach(.beforeCommit)
-        let (stored, inserted) = try await users.insertIfAbsent(candidate)
+        let (stored, inserted) = try await users.insertIfAbsent(candidate, audit: audit)
         try faults.reach(.afterCommitBeforeProvider)
         if inserted {
-            await audit.record(
-                "user.created", appID: appID, actor: "user:\(stored.id)", target: "user:\(stored.id)",
-                details: [("proof", .string(identity.proof.rawValue)), ("botId", .integer(botID))], requestID: requestID)
             return Subject(user: stored, created: true, identity: identity, botID: botID)
         }
         return Subject(user: try await refreshed(stored, identity, login), created: false, identity: identity, botID: botID)

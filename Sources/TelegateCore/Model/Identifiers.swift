@@ -82,16 +82,11 @@ enum Crockford {
     /// 16 bytes as 26 characters (the first character carries the top 3 bits).
     static func encode128(_ bytes: [UInt8]) -> String {
         precondition(bytes.count == 16)
-        var bits = bytes.reduce(into: [Bool]()) { result, byte in
-            for shift in (0..<8).reversed() { result.append(byte >> UInt8(shift) & 1 == 1) }
+        let value = bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
+        return String(unsafeUninitializedCapacity: 26) { output in
+            for index in 0..<26 { output[index] = alphabet[Int(truncatingIfNeeded: value >> (125 - 5 * index)) & 31] }
+            return 26
         }
-        bits.insert(contentsOf: [false, false], at: 0)
-        var output: [UInt8] = []
-        for chunk in stride(from: 0, to: 130, by: 5) {
-            let value = bits[chunk..<(chunk + 5)].reduce(0) { $0 << 1 | ($1 ? 1 : 0) }
-            output.append(alphabet[value])
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }
 

@@ -5,9 +5,9 @@ public protocol UserStore: Sendable {
     /// The user with id `id`.
     func user(id: UserID) async throws -> UserRecord?
     /// Inserts `user` unless the app already has a user for its Telegram id (a unique index decides, also across
-    /// processes), appending `user.created` in the same transaction; returns the stored row and whether this call
-    /// inserted it.
-    func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool)
+    /// processes), appending `user.created` and `audit` (when given) in the same transaction, so the creation, its
+    /// event and its audit record commit together; returns the stored row and whether this call inserted it.
+    func insertIfAbsent(_ user: UserRecord, audit: AuditEvent?) async throws -> (user: UserRecord, inserted: Bool)
     /// Records `login` unless a later one is recorded; with `profile`, also replaces the profile and its auth date
     /// and sets `updatedAt` to the login's time, unless the stored profile comes from a newer proof (a proof with the
     /// same auth date replaces it). A profile that changed appends `user.updated` (the changed fields and the new
@@ -22,4 +22,11 @@ public protocol UserStore: Sendable {
     /// Erases a user and everything that hangs off it (provider links, refresh-token families and their tokens);
     /// `user.erased`, stamped `at`, is appended in the same transaction. `false` for an unknown id.
     func delete(id: UserID, at: Int64) async throws -> Bool
+}
+
+extension UserStore {
+    /// ``insertIfAbsent(_:audit:)`` without an audit record.
+    public func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool) {
+        try await insertIfAbsent(user, audit: nil)
+    }
 }

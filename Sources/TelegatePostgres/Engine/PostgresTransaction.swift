@@ -6,6 +6,7 @@ import TelegateSQL
 struct PostgresTransaction: SQLSession, Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    var dialect: SQLDialect { .postgres }
 
     @discardableResult
     func query(_ sql: SQL) async throws -> [any SQLRow] {

@@ -5,8 +5,8 @@ import TelegramAuth
 /// `user.created` or `user.updated` with the user; this adds the opt-in `user.login` and wakes the dispatcher.
 ///
 /// `user.login` is written only while an enabled endpoint of the app subscribes to it, so apps that do not ask for
-/// logins pay nothing for them. A first login (or a recorded `user.login`) queued deliveries: the dispatcher is woken
-/// to send them now rather than at the next poll.
+/// logins pay nothing for them. A first login (or a recorded `user.login`) wrote an event for a subscribed endpoint:
+/// the dispatcher is woken to fan it out and send it now rather than at the next poll.
 public struct LoginEvents: Sendable {
     private let events: any EventStore
     private let wakeup: WebhookWakeup

@@ -28,7 +28,7 @@ public struct ExchangeService: Sendable {
     public init(runtimes: RuntimeRegistry, services: TelegateServices) {
         self.runtimes = runtimes
         self.identities = IdentityResolver(
-            users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
+            users: services.storage.users, clock: services.clock, faults: services.faults)
         self.faults = services.faults
         self.loginEvents = LoginEvents(services: services)
         self.metrics = services.metrics

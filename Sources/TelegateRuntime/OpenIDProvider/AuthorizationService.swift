@@ -37,7 +37,7 @@ public struct AuthorizationService: Sendable {
         self.runtimes = runtimes
         self.services = services
         identities = IdentityResolver(
-            users: services.storage.users, audit: services.audit, clock: services.clock, faults: services.faults)
+            users: services.storage.users, clock: services.clock, faults: services.faults)
         sessions = BrowserSessions(store: services.storage.browserSessions, users: services.storage.users, clock: services.clock)
         loginEvents = LoginEvents(services: services)
     }

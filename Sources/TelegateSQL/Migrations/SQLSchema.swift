@@ -405,6 +405,17 @@ package enum SQLSchema {
         Migration(
             version: 16,
             statements: ["CREATE INDEX events_by_user ON events (app_id, user_id, seq)"]),
+        // Fan-out after commit where commits follow sequence order (SQLite): each endpoint's cursor, the last event
+        // whose deliveries to it are written. Existing endpoints already have theirs up to the newest event. The
+        // fan-out reads new events by their key, so nothing needs events by app and sequence number any more: one
+        // index fewer for every event written.
+        Migration(
+            version: 17,
+            statements: [
+                "ALTER TABLE webhook_endpoints ADD COLUMN fanned_out_seq \(schema: .bigint)",
+                "UPDATE webhook_endpoints SET fanned_out_seq = \(schema: .fanOutCursorStart)",
+                "DROP INDEX events_by_app",
+            ]),
     ]
 
     /// Applies the migrations `session` has not recorded yet, in order and inside the caller's transaction, and

@@ -1,5 +1,8 @@
 /// One connection's statements, in order, inside a transaction (or a read snapshot) an engine opened for them.
 public protocol SQLSession {
+    /// The engine's way of writing statements.
+    var dialect: SQLDialect { get }
+
     /// Runs one statement and returns its rows. A write whose count matters says `RETURNING 1` and counts rows.
     @discardableResult
     func query(_ sql: SQL) async throws -> [any SQLRow]

@@ -6,6 +6,18 @@ public enum SQLDialect: Sendable {
     /// `$1, $2, …` placeholders; `BIGINT`, `BOOLEAN`, `BYTEA`.
     case postgres
 
+    /// Whether write transactions commit in the order they take sequence numbers. SQLite's single writer does, so a
+    /// reader that has seen sequence number `n` committed has seen every smaller one that will ever commit, and the
+    /// outbox can fan events out to webhook deliveries after the change's commit, by a cursor (``SQLEventOutbox``).
+    /// PostgreSQL's concurrent transactions take numbers in one order and commit in another, so the outbox writes an
+    /// event's deliveries in the event's own transaction there.
+    var commitsInSequenceOrder: Bool {
+        switch self {
+        case .sqlite: true
+        case .postgres: false
+        }
+    }
+
     /// The placeholder of the parameter at `index` (from 1).
     func placeholder(_ index: Int) -> String {
         switch self {
@@ -32,6 +44,8 @@ public enum SQLDialect: Sendable {
         case (.postgres, .skipLocked): " FOR UPDATE SKIP LOCKED"
         case (.sqlite, .indexedBy(let index)): " INDEXED BY \(index)"
         case (.postgres, .indexedBy): ""
+        case (.sqlite, .fanOutCursorStart): "(SELECT COALESCE(MAX(seq), 0) FROM events)"
+        case (.postgres, .fanOutCursorStart): "NULL"
         }
     }
 }
@@ -56,4 +70,8 @@ public enum SQLSchemaSyntax: Sendable {
     /// After a table in `FROM`: SQLite must read it through the named index. Its planner, without statistics, prefers
     /// a covering primary key over a partial index; PostgreSQL's planner weighs the partial index itself.
     case indexedBy(String)
+    /// Where a webhook endpoint's fan-out cursor (`webhook_endpoints.fanned_out_seq`) starts: after the newest event
+    /// where the outbox fans out after commit (SQLite), so the endpoint receives only events that follow it; `NULL`
+    /// where each event's deliveries are written with it (PostgreSQL), the cursor unused.
+    case fanOutCursorStart
 }

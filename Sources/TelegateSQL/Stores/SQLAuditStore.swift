@@ -5,12 +5,16 @@ struct SQLAuditStore: AuditStore {
     let database: any SQLDatabase
 
     func append(_ event: AuditEvent) async throws {
-        try await database.write(
-            """
-            INSERT INTO audit_events (at, app_id, actor, action, target, outcome, details, request_id)
-            VALUES (\(event.at), \(event.appID?.rawValue), \(event.actor), \(event.action), \(event.target),
-                \(event.outcome.rawValue), \(event.details.serialized), \(event.requestID))
-            """)
+        try await database.write(Self.insert(event))
+    }
+
+    /// The statement appending `event`, in a transaction of its own or of the change it records.
+    static func insert(_ event: AuditEvent) -> SQL {
+        """
+        INSERT INTO audit_events (at, app_id, actor, action, target, outcome, details, request_id)
+        VALUES (\(event.at), \(event.appID?.rawValue), \(event.actor), \(event.action), \(event.target),
+            \(event.outcome.rawValue), \(event.details.serialized), \(event.requestID))
+        """
     }
 
     func events(appID: AppID?, before: Int64?, limit: Int) async throws -> [AuditEvent] {

@@ -101,6 +101,8 @@ struct SQLConfigurationStore: ConfigurationStore {
     private static func writeWebhooks(_ webhooks: [StoredWebhook], appID: AppID, now: Int64, _ session: any SQLSession)
         async throws
     {
+        // The events before this change are fanned out with the endpoints and subscriptions of their time.
+        try await SQLEventOutbox.fanOut(in: session)
         let stored = Dictionary(
             try await loadWebhooks(appID, session).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let kept = Set(webhooks.map(\.id))
@@ -116,11 +118,11 @@ struct SQLConfigurationStore: ConfigurationStore {
                 """
                 INSERT INTO webhook_endpoints (id, app_id, url, allow_insecure_loopback, allow_private_networks,
                     sealed_secret, secret_fingerprint, secret_reference, previous_sealed_secret,
-                    previous_secret_expires_at, description, created_at, updated_at)
+                    previous_secret_expires_at, description, created_at, updated_at, fanned_out_seq)
                 VALUES (\(id), \(appID.rawValue), \(webhook.url), \(webhook.allowInsecureLoopback),
                     \(webhook.allowPrivateNetworks), \(webhook.secret.sealed), \(webhook.secret.fingerprint),
                     \(webhook.secret.reference), \(webhook.previousSecret?.sealed), \(webhook.previousSecret?.expiresAt),
-                    \(webhook.description), \(now), \(now))
+                    \(webhook.description), \(now), \(now), \(schema: .fanOutCursorStart))
                 ON CONFLICT (id) DO UPDATE SET url = excluded.url,
                     allow_insecure_loopback = excluded.allow_insecure_loopback,
                     allow_private_networks = excluded.allow_private_networks, sealed_secret = excluded.sealed_secret,

@@ -35,19 +35,26 @@ struct SQLEventStore: EventStore {
         """
     }
 
-    /// One statement: the deliveries go with their event (ON DELETE CASCADE).
+    /// One statement after the fan-out (so no event still to be fanned out looks settled): the deliveries go with
+    /// their event (ON DELETE CASCADE).
     func pruneSettled(before: Int64, limit: Int) async throws -> Int {
-        try await database.write(
-            """
-            DELETE FROM events WHERE seq IN (
-                SELECT e.seq FROM events e
-                WHERE e.occurred_at < \(before)
-                    AND NOT EXISTS (
-                        SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq AND d.status = 'pending')
-                ORDER BY e.seq LIMIT \(limit))
-            RETURNING 1
-            """
-        ).count
+        try await database.write { session in
+            try await SQLEventOutbox.fanOut(in: session)
+            return try await session.query(Self.settled(before: before, limit: limit)).count
+        }
+    }
+
+    /// Deletes at most `limit` events that occurred before `before` with no pending delivery, oldest first.
+    private static func settled(before: Int64, limit: Int) -> SQL {
+        """
+        DELETE FROM events WHERE seq IN (
+            SELECT e.seq FROM events e
+            WHERE e.occurred_at < \(before)
+                AND NOT EXISTS (
+                    SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq AND d.status = 'pending')
+            ORDER BY e.seq LIMIT \(limit))
+        RETURNING 1
+        """
     }
 
 }

@@ -22,9 +22,9 @@ struct SQLUserStore: UserStore {
     }
 
     /// `INSERT … ON CONFLICT DO NOTHING RETURNING`, then a re-select when another request (in any process) inserted
-    /// first: the unique key on (app, Telegram id) decides the one user. The insert appends `user.created` in its
-    /// transaction.
-    func insertIfAbsent(_ user: UserRecord) async throws -> (user: UserRecord, inserted: Bool) {
+    /// first: the unique key on (app, Telegram id) decides the one user. The insert appends `user.created` and the
+    /// audit record in its transaction.
+    func insertIfAbsent(_ user: UserRecord, audit: AuditEvent?) async throws -> (user: UserRecord, inserted: Bool) {
         let profile = user.profile
         let inserted = try await database.write { session in
             let inserted = try await session.query(
@@ -39,6 +39,7 @@ struct SQLUserStore: UserStore {
                 """)
             if inserted.isEmpty { return false }
             try await SQLEventOutbox.append(.userCreated(user), in: session)
+            if let audit { try await session.query(SQLAuditStore.insert(audit)) }
             return true
         }
         if inserted { return (user, true) }

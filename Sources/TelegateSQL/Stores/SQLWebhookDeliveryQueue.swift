@@ -5,9 +5,11 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
     let database: any SQLDatabase
 
     func claim(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [DueWebhookDelivery] {
-        // The claim is the only part that needs the writer: a few index probes per enabled endpoint (partial indexes
-        // over pending deliveries only). The immutable events and the endpoints are read afterwards, off the writer.
+        // The claim is the only part that needs the writer: the fan-out of the events since the last claim, then a
+        // few index probes per enabled endpoint (partial indexes over pending deliveries only). The immutable events
+        // and the endpoints are read afterwards, off the writer.
         let claimed = try await database.write { session -> [(endpoint: String, seqs: [Int64])] in
+            try await SQLEventOutbox.fanOut(in: session)
             let endpoints = try await session.query("SELECT id FROM webhook_endpoints WHERE disabled_at IS NULL")
                 .compactMap { $0.text(0) }
             var claimed: [(endpoint: String, seqs: [Int64])] = []
@@ -89,6 +91,10 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
     func settle(_ settlements: [WebhookSettlement]) async throws {
         guard !settlements.isEmpty else { return }
         try await database.write { session in
+            // A 410 disables its endpoint: the events before it are fanned out to it first.
+            if settlements.contains(where: { if case .gone = $0.result { true } else { false } }) {
+                try await SQLEventOutbox.fanOut(in: session)
+            }
             for settlement in settlements {
                 for statement in Self.statements(recording: settlement) { try await session.query(statement) }
             }
@@ -135,10 +141,29 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
     }
 
     func backlog() async throws -> (pending: Int, oldestCreatedAt: Int64?) {
-        let row = try await database.read(
-            "SELECT COUNT(*), MIN(created_at) FROM webhook_deliveries WHERE status = 'pending'"
-        ).first
+        let row = try await current { session in
+            try await session.query("SELECT COUNT(*), MIN(created_at) FROM webhook_deliveries WHERE status = 'pending'")
+                .first
+        }
         return (Int(row?.integer(0) ?? 0), row?.integer(1))
+    }
+
+    /// Runs `body` on the queue as it stands: after ``SQLEventOutbox/fanOut(in:)`` in a write transaction where the
+    /// outbox fans out after commit (so no committed event is missing from it), in a read snapshot elsewhere.
+    private func current<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) async throws -> T) async throws -> T {
+        guard database.dialect.commitsInSequenceOrder else { return try await database.read(body) }
+        return try await database.write { session in
+            try await SQLEventOutbox.fanOut(in: session)
+            return try await body(session)
+        }
+    }
+
+    /// Runs `statement` in a write transaction, after the fan-out of the events not fanned out yet.
+    private func writeFannedOut(_ statement: SQL) async throws -> [any SQLRow] {
+        try await database.write { session in
+            try await SQLEventOutbox.fanOut(in: session)
+            return try await session.query(statement)
+        }
     }
 }
 
@@ -147,20 +172,22 @@ extension SQLWebhookDeliveryQueue {
         webhook: WebhookID, status: WebhookDelivery.Status?, before: Int64?, limit: Int
     ) async throws -> [WebhookDelivery] {
         let status = status?.rawValue
-        return try await database.read(
-            """
-            SELECT endpoint_id, event_seq, event_id, app_id, user_id, status, attempts, next_attempt_at, last_status,
-                last_error, delivered_at, created_at
-            FROM webhook_deliveries
-            WHERE endpoint_id = \(webhook.rawValue) AND (CAST(\(status) AS TEXT) IS NULL OR status = \(status))
-                AND (CAST(\(before) AS BIGINT) IS NULL OR event_seq < \(before))
-            ORDER BY event_seq DESC LIMIT \(limit)
-            """
-        ).compactMap(WebhookDelivery.init(row:))
+        return try await current { session in
+            try await session.query(
+                """
+                SELECT endpoint_id, event_seq, event_id, app_id, user_id, status, attempts, next_attempt_at, last_status,
+                    last_error, delivered_at, created_at
+                FROM webhook_deliveries
+                WHERE endpoint_id = \(webhook.rawValue) AND (CAST(\(status) AS TEXT) IS NULL OR status = \(status))
+                    AND (CAST(\(before) AS BIGINT) IS NULL OR event_seq < \(before))
+                ORDER BY event_seq DESC LIMIT \(limit)
+                """
+            ).compactMap(WebhookDelivery.init(row:))
+        }
     }
 
     func replay(webhook: WebhookID, event: EventID, now: Int64) async throws -> Bool {
-        try await !database.write(
+        try await !writeFannedOut(
             """
             UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = \(now), claimed_until = NULL,
                 delivered_at = NULL, last_status = NULL, last_error = NULL
@@ -171,7 +198,7 @@ extension SQLWebhookDeliveryQueue {
     }
 
     func replay(webhook: WebhookID, since: Int64, until: Int64, now: Int64) async throws -> Int {
-        try await database.write(
+        try await writeFannedOut(
             """
             UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = \(now), claimed_until = NULL,
                 delivered_at = NULL, last_status = NULL, last_error = NULL
@@ -183,7 +210,7 @@ extension SQLWebhookDeliveryQueue {
     }
 
     func setDisabled(_ disabling: WebhookDisabling?, webhook: WebhookID) async throws {
-        _ = try await database.write(
+        _ = try await writeFannedOut(
             """
             UPDATE webhook_endpoints SET disabled_at = \(disabling?.at), disabled_reason = \(disabling?.reason)
             WHERE id = \(webhook.rawValue)

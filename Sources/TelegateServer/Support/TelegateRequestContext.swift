@@ -24,10 +24,18 @@ public struct TelegateRequestContext: RequestContext {
 enum RequestID {
     static let header = HTTPField.Name("X-Request-Id")!
 
-    /// 96 random bits, base32-ish and log-safe.
+    static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+
+    /// 100 random bits (two draws of the system generator) as 20 characters of a 32-letter, log-safe alphabet.
     static func generate() -> String {
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
         var generator = SystemRandomNumberGenerator()
-        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<32, using: &generator)] })
+        var bits = UInt128(generator.next() as UInt64) << 64 | UInt128(generator.next() as UInt64)
+        return String(unsafeUninitializedCapacity: 20) { output in
+            for index in 0..<20 {
+                output[index] = alphabet[Int(truncatingIfNeeded: bits) & 31]
+                bits >>= 5
+            }
+            return 20
+        }
     }
 }
