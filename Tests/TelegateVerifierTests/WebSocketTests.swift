@@ -183,6 +183,38 @@ struct WebSocketTests {
         }
     }
 
+    @Test("Two users swap tokens on their own sockets at once: each socket keeps its own user, every answer is its own token's")
+    func twoUsers() async throws {
+        try await VerifierRig.run { rig in
+            var exchanged: [[String]] = [[], []]
+            for (index, user) in [VerifierRig.user, VerifierRig.otherUser].enumerated() {
+                for _ in 0..<3 { exchanged[index].append(try await rig.exchange(user: user).accessToken) }
+            }
+            let tokens = exchanged
+            let ids = try tokens.map { try $0.map { try #require(unverifiedPart($0)["jti"]?.stringValue) } }
+            try await Self.backend(rig, name: "two") { url in
+                /// Sends each of `tokens` on one socket, each followed by `whoami`, and expects `ids` as the answers.
+                @Sendable func swapTokens(_ tokens: [String], expecting ids: [String]) async throws {
+                    try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                        var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                        var answers: [String] = []
+                        for token in tokens {
+                            try await outbound.writeTextMessage(Self.auth(token))
+                            try await outbound.writeTextMessage("whoami")
+                            if case .text(let answer) = try await replies.next() { answers.append(answer) }
+                        }
+                        #expect(answers == ids)
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                }
+                async let first: Void = swapTokens(tokens[0], expecting: ids[0])
+                async let second: Void = swapTokens(tokens[1], expecting: ids[1])
+                _ = try await (first, second)
+            }
+            #expect(BackendApp.connections.withLock { $0["two"] } == 2)
+        }
+    }
+
     @Test("A first message over 16 KiB closes with 1009 unparsed, in frames or in one; one of 16 KiB is judged: not auth closes with 4401, auth is accepted")
     func firstMessageSize() async throws {
         try await VerifierRig.run { rig in
