@@ -39,11 +39,14 @@ public final class AuthenticatedWebSocket: Sendable {
     /// Whether a token was accepted.
     var isAuthenticated: Bool { state.withLock { $0.token != nil } }
 
-    /// Replaces the identity with `token`, which the verifier accepts until `acceptedUntil`.
-    func replace(with token: VerifiedToken, acceptedUntil: Date) {
+    /// Replaces the identity with `token`, which the verifier accepts until `acceptedUntil`, when it is the first or
+    /// names the same user (`sub`) as the current one; returns `false`, leaving the identity as it is, for another user.
+    func replace(with token: VerifiedToken, acceptedUntil: Date) -> Bool {
         state.withLock { state in
+            if let current = state.token, current.subject != token.subject { return false }
             state.token = token
             state.acceptedUntil = acceptedUntil
+            return true
         }
     }
 
@@ -53,6 +56,7 @@ public final class AuthenticatedWebSocket: Sendable {
     }
 
     /// Marks the connection closed; `true` for the first caller only.
+    @discardableResult
     func markClosed() -> Bool {
         state.withLock { state in
             defer { state.closed = true }

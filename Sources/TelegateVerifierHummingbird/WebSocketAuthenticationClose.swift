@@ -14,6 +14,12 @@ public enum WebSocketAuthenticationClose: UInt16, Sendable, CaseIterable {
     case authenticationTimeout = 4408
     /// 1013 (try again later): the issuer's keys or introspection endpoint could not be reached to decide.
     case tryAgainLater = 1013
+    /// 1008 (policy violation): a later `auth` message's token was accepted by the verifier but names another user
+    /// (`sub`) than the connection's; a connection stays one user's for its whole life.
+    case anotherUser = 1008
+    /// 1009 (message too big): a message before the connection is authenticated was longer than the authenticator's
+    /// `maxFirstMessageSize`, or a later one longer than its `maxMessageSize`; it is not parsed.
+    case messageTooLarge = 1009
 
     /// The close frame's code.
     public var code: WebSocketErrorCode { .init(codeNumber: Int(rawValue)) }
@@ -25,6 +31,8 @@ public enum WebSocketAuthenticationClose: UInt16, Sendable, CaseIterable {
         case .forbidden: "forbidden"
         case .authenticationTimeout: "authentication timeout"
         case .tryAgainLater: "try again later"
+        case .anotherUser: "another user"
+        case .messageTooLarge: "message too big"
         }
     }
 }

@@ -13,14 +13,15 @@ import Testing
 struct WebSocketTests {
     private static let quiet = Logger(label: "test.ws") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Runs a backend whose WebSocket authenticator verifies `poll`'s access tokens with a first-message `deadline`,
-    /// and calls `body` with its URL.
+    /// Runs a backend whose WebSocket authenticator verifies `poll`'s access tokens with a first-message `deadline`
+    /// and a `maxMessageSize`, its server taking frames of up to `maxFrameSize` bytes, and calls `body` with its URL.
     private static func backend(
-        _ rig: VerifierRig, name: String, deadline: Duration = .seconds(10), _ body: (String) async throws -> Void
+        _ rig: VerifierRig, name: String, deadline: Duration = .seconds(10), maxMessageSize: Int = 1 << 20,
+        maxFrameSize: Int = 1 << 14, _ body: (String) async throws -> Void
     ) async throws {
         let verifier = rig.verifier(audience: rig.pollResource)
-        let authenticator = TelegateWebSocketAuthenticator(verifier: verifier, deadline: deadline)
-        try await BackendApp.serving(verifier: verifier, authenticator: authenticator, name: name) { port in
+        let authenticator = TelegateWebSocketAuthenticator(verifier: verifier, deadline: deadline, maxMessageSize: maxMessageSize)
+        try await BackendApp.serving(verifier: verifier, authenticator: authenticator, name: name, maxFrameSize: maxFrameSize) { port in
             try await body("ws://127.0.0.1:\(port)/live")
         }
     }
@@ -29,11 +30,23 @@ struct WebSocketTests {
         "{\"type\":\"auth\",\"token\":\"\(token)\"}"
     }
 
-    /// Connects, sends `messages`, and returns the close code the server ended with.
-    private static func closeCode(_ url: String, sending messages: [String]) async throws -> UInt16? {
-        let frame = try await WebSocketClient.connect(url: url, logger: quiet) { inbound, outbound, _ in
+    /// An `auth` message carrying `token`, padded with a member of its own to `size` bytes.
+    private static func auth(_ token: String, size: Int) -> String {
+        let bare = "{\"type\":\"auth\",\"token\":\"\(token)\",\"pad\":\"\"}"
+        return "{\"type\":\"auth\",\"token\":\"\(token)\",\"pad\":\"\(String(repeating: "x", count: size - bare.utf8.count))\"}"
+    }
+
+    /// The first message's size limit of `TelegateWebSocketAuthenticator` by default.
+    private static let firstMessageLimit = 16 * 1024
+
+    /// Connects (with the client's `configuration`), sends `messages`, and returns the close code the server ended with.
+    /// A reply means the server took the messages: the client then closes normally, and the code is 1000.
+    private static func closeCode(
+        _ url: String, configuration: WebSocketClientConfiguration = .init(), sending messages: [String]
+    ) async throws -> UInt16? {
+        let frame = try await WebSocketClient.connect(url: url, configuration: configuration, logger: quiet) { inbound, outbound, _ in
             for message in messages { try await outbound.writeTextMessage(message) }
-            for try await _ in inbound.messages(maxSize: 1 << 20) {}
+            for try await _ in inbound.messages(maxSize: 1 << 20) { try await outbound.close(.normalClosure, reason: nil) }
         }
         return frame.map { UInt16(webSocketErrorCode: $0.closeCode) }
     }
@@ -133,6 +146,125 @@ struct WebSocketTests {
                 #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 4401)
             }
             #expect(BackendApp.connections.withLock { $0["moves"] } == 1)
+        }
+    }
+
+    @Test("A later auth message with another user's token closes with 1008 and the app sees only the first user; the same user's newer token still swaps")
+    func anotherUser() async throws {
+        try await VerifierRig.run { rig in
+            let (_, first) = try await rig.exchange()
+            let (_, refreshed) = try await rig.exchange()
+            let (_, other) = try await rig.exchange(user: VerifierRig.otherUser)
+            let ids = try [first, refreshed].map { try #require(unverifiedPart($0)["jti"]?.stringValue) }
+            let subjects = try [first, refreshed, other].map { try #require(unverifiedPart($0)["sub"]?.stringValue) }
+            #expect(subjects[0] == subjects[1] && subjects[0] != subjects[2])
+            try await Self.backend(rig, name: "another") { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    var answers: [String] = []
+                    for token in [first, refreshed] {
+                        try await outbound.writeTextMessage(Self.auth(token))
+                        try await outbound.writeTextMessage("whoami")
+                        if case .text(let answer) = try await replies.next() { answers.append(answer) }
+                    }
+                    try await outbound.writeTextMessage(Self.auth(other))
+                    try await outbound.writeTextMessage("whoami")
+                    if case .text(let answer) = try await replies.next() {
+                        // The server took the other user's token: the client ends the connection.
+                        answers.append(answer)
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                    while try await replies.next() != nil {}
+                    #expect(answers == ids, "the message after the other user's token is not the app's")
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 1008)
+            }
+            #expect(BackendApp.connections.withLock { $0["another"] } == 1)
+        }
+    }
+
+    @Test("Two users swap tokens on their own sockets at once: each socket keeps its own user, every answer is its own token's")
+    func twoUsers() async throws {
+        try await VerifierRig.run { rig in
+            var exchanged: [[String]] = [[], []]
+            for (index, user) in [VerifierRig.user, VerifierRig.otherUser].enumerated() {
+                for _ in 0..<3 { exchanged[index].append(try await rig.exchange(user: user).accessToken) }
+            }
+            let tokens = exchanged
+            let ids = try tokens.map { try $0.map { try #require(unverifiedPart($0)["jti"]?.stringValue) } }
+            try await Self.backend(rig, name: "two") { url in
+                /// Sends each of `tokens` on one socket, each followed by `whoami`, and expects `ids` as the answers.
+                @Sendable func swapTokens(_ tokens: [String], expecting ids: [String]) async throws {
+                    try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                        var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                        var answers: [String] = []
+                        for token in tokens {
+                            try await outbound.writeTextMessage(Self.auth(token))
+                            try await outbound.writeTextMessage("whoami")
+                            if case .text(let answer) = try await replies.next() { answers.append(answer) }
+                        }
+                        #expect(answers == ids)
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                }
+                async let first: Void = swapTokens(tokens[0], expecting: ids[0])
+                async let second: Void = swapTokens(tokens[1], expecting: ids[1])
+                _ = try await (first, second)
+            }
+            #expect(BackendApp.connections.withLock { $0["two"] } == 2)
+        }
+    }
+
+    @Test("A first message over 16 KiB closes with 1009 unparsed, in frames or in one; one of 16 KiB is judged: not auth closes with 4401, auth is accepted")
+    func firstMessageSize() async throws {
+        try await VerifierRig.run { rig in
+            let (_, token) = try await rig.exchange()
+            let tokenID = try #require(unverifiedPart(token)["jti"]?.stringValue)
+            let limit = Self.firstMessageLimit
+            try await Self.backend(rig, name: "large") { url in
+                // The client splits a message into frames of 16 KiB: the second one takes it past the limit.
+                #expect(try await Self.closeCode(url, sending: [Self.auth(token, size: limit + 1), "whoami"]) == 1009)
+                #expect(try await Self.closeCode(url, sending: [String(repeating: "x", count: limit)]) == 4401)
+                let answer = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    try await outbound.writeTextMessage(Self.auth(token, size: limit))
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() == .text(tokenID))
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+                #expect(answer.map { UInt16(webSocketErrorCode: $0.closeCode) } == 1000)
+            }
+            #expect(BackendApp.connections.withLock { $0["large"] } == 1)
+            // A server taking larger frames receives the message in one frame; it is still refused.
+            try await Self.backend(rig, name: "large-frames", maxFrameSize: 1 << 16) { url async throws in
+                let client = WebSocketClientConfiguration(maxFrameSize: 1 << 16)
+                #expect(
+                    try await Self.closeCode(url, configuration: client, sending: [Self.auth(token, size: limit + 1), "whoami"]) == 1009)
+            }
+            #expect(BackendApp.connections.withLock { $0["large-frames"] } == nil)
+        }
+    }
+
+    @Test("After authentication a message over maxMessageSize closes with 1009, not a normal closure")
+    func messageSizeAfterAuthentication() async throws {
+        try await VerifierRig.run { rig in
+            let (_, token) = try await rig.exchange()
+            try await Self.backend(rig, name: "later", maxMessageSize: 1 << 16) { url in
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    try await outbound.writeTextMessage(Self.auth(token))
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() != nil)
+                    // Past the first message's limit, within maxMessageSize: the app's.
+                    try await outbound.writeTextMessage(String(repeating: "x", count: Self.firstMessageLimit + 1))
+                    try await outbound.writeTextMessage("whoami")
+                    #expect(try await replies.next() != nil)
+                    try await outbound.writeTextMessage(String(repeating: "x", count: (1 << 16) + 1))
+                    while try await replies.next() != nil {}
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 1009)
+            }
+            #expect(BackendApp.connections.withLock { $0["later"] } == 1)
         }
     }
 

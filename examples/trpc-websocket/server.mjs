@@ -53,6 +53,13 @@ function adopt(socket, claims) {
   identities.set(socket, { claims, timer });
 }
 
+/** A later auth message's claims: the same user's newer token swaps in place; another user's closes with 1008. */
+function readopt(socket, claims) {
+  const current = identities.get(socket)?.claims;
+  if (current !== undefined && current.sub !== claims.sub) return socket.close(1008, "another user");
+  adopt(socket, claims);
+}
+
 /** An auth message's token (null when it has none); undefined for every other message. */
 function authToken(data) {
   let message;
@@ -121,7 +128,7 @@ wss.on("connection", (socket, request) => {
       const token = authToken(args[0]);
       if (token === undefined) return emit("message", ...args);
       try {
-        adopt(socket, await verifyAccessToken(token ?? ""));
+        readopt(socket, await verifyAccessToken(token ?? ""));
       } catch (error) {
         socket.close(closeCodeFor(error), "unauthorized");
       }

@@ -41,14 +41,19 @@ enum BackendApp {
         return router
     }
 
-    /// Serves the backend on a free loopback port while `body` runs with its port.
+    /// Serves the backend, taking WebSocket frames of up to `maxFrameSize` bytes, on a free loopback port while `body`
+    /// runs with its port.
     static func serving(
-        verifier: TelegateVerifier, authenticator: TelegateWebSocketAuthenticator, name: String, _ body: (Int) async throws -> Void
+        verifier: TelegateVerifier, authenticator: TelegateWebSocketAuthenticator, name: String, maxFrameSize: Int = 1 << 14,
+        _ body: (Int) async throws -> Void
     ) async throws {
         try await LoopbackServer.running({ configuration, onServerRunning, logger in
             let routes = router(verifier: verifier, authenticator: authenticator, name: name)
             return Application(
-                router: routes, server: .http1WebSocketUpgrade(webSocketRouter: routes), configuration: configuration,
+                router: routes,
+                server: .http1WebSocketUpgrade(
+                    webSocketRouter: routes, configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: maxFrameSize))),
+                configuration: configuration,
                 onServerRunning: onServerRunning, logger: logger)
         }, body)
     }

@@ -20,6 +20,8 @@ final class VerifierRig: Sendable {
     static let clientSecret = "canary-rp-client-secret-0123456789abcdefgh"
     static let redirectURI = "https://rp.example/callback"
     static let user = TelegramUser(id: 279_058_397, firstName: "Ada", lastName: "Lovelace", username: "ada")
+    /// A second Telegram user, for what must keep two users apart.
+    static let otherUser = TelegramUser(id: 412_983_106, firstName: "Grace", lastName: "Hopper", username: "grace")
     /// The leeway of the rig's verifiers, in seconds (``VerifierOptions``' default).
     static let leeway: Int64 = 30
 
@@ -111,11 +113,14 @@ final class VerifierRig: Sendable {
             clock: clock.verifierClock, logger: Logger(label: "test.verifier") { _ in SwiftLogNoOpLogHandler() })
     }
 
-    /// The ID and access tokens of an exchange of fresh initData at `app`, issued by `provider` (the default adapter).
-    func exchange(app: String = "poll", provider: String? = nil) async throws -> (idToken: String, accessToken: String) {
+    /// The ID and access tokens of an exchange of `user`'s fresh initData at `app`, issued by `provider` (the
+    /// default adapter).
+    func exchange(
+        app: String = "poll", provider: String? = nil, user: TelegramUser = VerifierRig.user
+    ) async throws -> (idToken: String, accessToken: String) {
         let token = app == "poll" ? Self.pollToken : Self.quizToken
         let initData = try InitDataSigner(botToken: BotToken(token)).sign(
-            user: Self.user, authDate: clock.telegate.now - 5, queryID: "AAHdF6IQ")
+            user: user, authDate: clock.telegate.now - 5, queryID: "AAHdF6IQ")
         var members: [(key: String, value: JSONValue)] = [("initData", .string(initData))]
         if let provider { members.append(("provider", .string(provider))) }
         let reply = try await telegate.request(.post, "/v1/apps/\(app)/exchange", body: JSONValue.object(members).serialized)
