@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOWebSocket
+import Synchronization
 import TelegateVerifier
 import TelegateVerifierHummingbird
 import TelegateTesting
@@ -51,6 +52,22 @@ struct WebSocketTests {
         return frame.map { UInt16(webSocketErrorCode: $0.closeCode) }
     }
 
+    /// Opens one socket to `url` and sends each of `tokens` as an `auth` message followed by `whoami`: the answers in
+    /// order, and the close code the server ended with (1000 when the client closed after the last answer).
+    private static func whoami(_ url: String, swapping tokens: [String]) async throws -> (answers: [String], closeCode: UInt16?) {
+        let answers = Mutex<[String]>([])
+        let frame = try await WebSocketClient.connect(url: url, logger: quiet) { inbound, outbound, _ in
+            var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+            for token in tokens {
+                try await outbound.writeTextMessage(Self.auth(token))
+                try await outbound.writeTextMessage("whoami")
+                if case .text(let answer) = try await replies.next() { answers.withLock { $0.append(answer) } }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        return (answers.withLock { $0 }, frame.map { UInt16(webSocketErrorCode: $0.closeCode) })
+    }
+
     @Test("The first message authenticates; three auth messages swap the identity on the same connection")
     func swaps() async throws {
         try await VerifierRig.run { rig in
@@ -59,18 +76,9 @@ struct WebSocketTests {
             let tokens = exchanged
             let ids = try tokens.map { try #require(unverifiedPart($0)["jti"]?.stringValue) }
             try await Self.backend(rig, name: "swaps") { url in
-                let answers = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
-                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                    var answers: [String] = []
-                    for token in tokens {
-                        try await outbound.writeTextMessage(Self.auth(token))
-                        try await outbound.writeTextMessage("whoami")
-                        if case .text(let answer) = try await replies.next() { answers.append(answer) }
-                    }
-                    #expect(answers == ids)
-                    try await outbound.close(.normalClosure, reason: nil)
-                }
-                #expect(answers.map { UInt16(webSocketErrorCode: $0.closeCode) } != 4401)
+                let (answers, closeCode) = try await Self.whoami(url, swapping: tokens)
+                #expect(answers == ids)
+                #expect(closeCode != 4401)
             }
             #expect(BackendApp.connections.withLock { $0["swaps"] } == 1)
         }
@@ -193,23 +201,11 @@ struct WebSocketTests {
             let tokens = exchanged
             let ids = try tokens.map { try $0.map { try #require(unverifiedPart($0)["jti"]?.stringValue) } }
             try await Self.backend(rig, name: "two") { url in
-                /// Sends each of `tokens` on one socket, each followed by `whoami`, and expects `ids` as the answers.
-                @Sendable func swapTokens(_ tokens: [String], expecting ids: [String]) async throws {
-                    try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
-                        var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                        var answers: [String] = []
-                        for token in tokens {
-                            try await outbound.writeTextMessage(Self.auth(token))
-                            try await outbound.writeTextMessage("whoami")
-                            if case .text(let answer) = try await replies.next() { answers.append(answer) }
-                        }
-                        #expect(answers == ids)
-                        try await outbound.close(.normalClosure, reason: nil)
-                    }
-                }
-                async let first: Void = swapTokens(tokens[0], expecting: ids[0])
-                async let second: Void = swapTokens(tokens[1], expecting: ids[1])
-                _ = try await (first, second)
+                async let first = Self.whoami(url, swapping: tokens[0])
+                async let second = Self.whoami(url, swapping: tokens[1])
+                let (firstAnswers, secondAnswers) = try await (first.answers, second.answers)
+                #expect(firstAnswers == ids[0])
+                #expect(secondAnswers == ids[1])
             }
             #expect(BackendApp.connections.withLock { $0["two"] } == 2)
         }
