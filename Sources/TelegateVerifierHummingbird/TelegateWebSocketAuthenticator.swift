@@ -31,22 +31,29 @@ public struct TelegateWebSocketAuthenticator: Sendable {
     private let deadline: Duration
     private let maxMessageSize: Int
     private let maxFirstMessageSize: Int
+    private let maxAuthMessages: Int
+    private let authMessageWindow: Duration
     private let checkingRevocation: Bool
 
     /// An authenticator accepting tokens of `kind` (access tokens by default) that `verifier` accepts; the first
     /// message must arrive within `deadline` on the verifier's clock and be at most `maxFirstMessageSize` bytes
     /// (16 KiB by default: an `auth` message is a few hundred); later messages are at most `maxMessageSize` bytes.
-    /// A longer message closes the connection with 1009 as soon as its size is known, before it is parsed. With
-    /// `checkingRevocation`, each `auth` message's token is also introspected.
+    /// A longer message closes the connection with 1009 as soon as its size is known, before it is parsed. A
+    /// connection may send at most `maxAuthMessages` `auth` messages within any `authMessageWindow` (10 a minute by
+    /// default; a client refreshing before each 5-minute token expires sends one every few minutes); one more closes
+    /// it with 1008 before it is verified. With `checkingRevocation`, each `auth` message's token is also introspected.
     public init(
         verifier: TelegateVerifier, kind: TokenKind = .accessToken, deadline: Duration = .seconds(10), maxMessageSize: Int = 1 << 20,
-        maxFirstMessageSize: Int = 16 << 10, checkingRevocation: Bool = false
+        maxFirstMessageSize: Int = 16 << 10, maxAuthMessages: Int = 10, authMessageWindow: Duration = .seconds(60),
+        checkingRevocation: Bool = false
     ) {
         self.verifier = verifier
         self.kind = kind
         self.deadline = deadline
         self.maxMessageSize = maxMessageSize
         self.maxFirstMessageSize = maxFirstMessageSize
+        self.maxAuthMessages = maxAuthMessages
+        self.authMessageWindow = authMessageWindow
         self.checkingRevocation = checkingRevocation
     }
 
@@ -141,6 +148,8 @@ public struct TelegateWebSocketAuthenticator: Sendable {
         messageSink: AsyncStream<WebSocketMessage>.Continuation, logger: Logger
     ) async throws {
         var frames = inbound.makeAsyncIterator()
+        // When the `auth` messages within the last window arrived, oldest first.
+        var recentAuthMessages: [Date] = []
         while true {
             let maxSize = socket.isAuthenticated ? maxMessageSize : maxFirstMessageSize
             // A message split into frames is refused by the stream as soon as it grows past `maxSize`.
@@ -154,6 +163,15 @@ public struct TelegateWebSocketAuthenticator: Sendable {
             }
             switch AuthMessage(message) {
             case .auth(let token):
+                let now = verifier.clock.now()
+                let windowStart = now.addingTimeInterval(-authMessageWindow.timeInterval)
+                recentAuthMessages.removeAll { $0 <= windowStart }
+                guard recentAuthMessages.count < maxAuthMessages else {
+                    logger.debug("WebSocket auth messages over the limit")
+                    await socket.close(.policyViolation)
+                    continue
+                }
+                recentAuthMessages.append(now)
                 do throws(VerificationError) {
                     let verified = try await verifier.verify(token, as: kind, checkingRevocation: checkingRevocation)
                     let acceptedUntil = verifier.acceptedUntil(verified)
@@ -161,7 +179,7 @@ public struct TelegateWebSocketAuthenticator: Sendable {
                         eventSink.yield(.identity(acceptedUntil: acceptedUntil))
                     } else {
                         logger.debug("WebSocket token of another user refused")
-                        await socket.close(.anotherUser)
+                        await socket.close(.policyViolation)
                     }
                 } catch {
                     logger.debug("WebSocket token refused", metadata: ["reason": "\(error)"])

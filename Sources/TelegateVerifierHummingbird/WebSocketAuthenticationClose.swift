@@ -15,8 +15,10 @@ public enum WebSocketAuthenticationClose: UInt16, Sendable, CaseIterable {
     /// 1013 (try again later): the issuer's keys or introspection endpoint could not be reached to decide.
     case tryAgainLater = 1013
     /// 1008 (policy violation): a later `auth` message's token was accepted by the verifier but names another user
-    /// (`sub`) than the connection's; a connection stays one user's for its whole life.
-    case anotherUser = 1008
+    /// (`sub`) than the connection's (a connection stays one user's for its whole life); or `auth` messages came
+    /// faster than the authenticator's limit (each costs a verification, and an introspection with
+    /// `checkingRevocation`).
+    case policyViolation = 1008
     /// 1009 (message too big): a message before the connection is authenticated was longer than the authenticator's
     /// `maxFirstMessageSize`, or a later one longer than its `maxMessageSize`; it is not parsed.
     case messageTooLarge = 1009
@@ -31,7 +33,7 @@ public enum WebSocketAuthenticationClose: UInt16, Sendable, CaseIterable {
         case .forbidden: "forbidden"
         case .authenticationTimeout: "authentication timeout"
         case .tryAgainLater: "try again later"
-        case .anotherUser: "another user"
+        case .policyViolation: "policy violation"
         case .messageTooLarge: "message too big"
         }
     }

@@ -191,6 +191,35 @@ struct WebSocketTests {
         }
     }
 
+    @Test("Ten auth messages within a minute are taken; an eleventh closes with 1008 unverified; a minute later more are taken")
+    func authMessageRate() async throws {
+        try await VerifierRig.run { rig in
+            let (_, token) = try await rig.exchange()
+            let id = try #require(unverifiedPart(token)["jti"]?.stringValue)
+            try await Self.backend(rig, name: "rate") { url in
+                let (answers, closeCode) = try await Self.whoami(url, swapping: Array(repeating: token, count: 10))
+                #expect(answers == Array(repeating: id, count: 10))
+                #expect(closeCode == 1000)
+                #expect(try await Self.closeCode(url, sending: Array(repeating: Self.auth(token), count: 11) + ["whoami"]) == 1008)
+
+                let frame = try await WebSocketClient.connect(url: url, logger: Self.quiet) { inbound, outbound, _ in
+                    var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    var answered = 0
+                    for index in 0..<11 {
+                        if index == 10 { rig.clock.advance(60) }
+                        try await outbound.writeTextMessage(Self.auth(token))
+                        try await outbound.writeTextMessage("whoami")
+                        if case .text(let answer) = try await replies.next(), answer == id { answered += 1 }
+                    }
+                    #expect(answered == 11)
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+                #expect(frame.map { UInt16(webSocketErrorCode: $0.closeCode) } == 1000)
+            }
+            #expect(BackendApp.connections.withLock { $0["rate"] } == 3)
+        }
+    }
+
     @Test("Two users swap tokens on their own sockets at once: each socket keeps its own user, every answer is its own token's")
     func twoUsers() async throws {
         try await VerifierRig.run { rig in
