@@ -10,7 +10,8 @@ import TelegateVerifier
 /// a reconnect (subscriptions stay open); every other message is the app's. The connection is closed with a
 /// ``WebSocketAuthenticationClose`` code when the first message is late (4408), longer than `maxFirstMessageSize`
 /// (1009, unparsed) or is not an accepted `auth` message (4401, or 4403 for a token of another audience or issuer),
-/// when a later `auth` message's token is refused (the same codes) or names another user (1008), and when the
+/// when a later `auth` message's token is refused (the same codes) or names another user (1008), when `auth`
+/// messages come faster than `maxAuthMessages` per `authMessageWindow` (1008, unverified), and when the
 /// current identity's token is no longer accepted (4401): at its `exp` plus the verifier's leeway, the instant from
 /// which the verifier refuses it (``TelegateVerifier/acceptedUntil(_:)``). A client keeps its connection by sending
 /// a fresh token before `exp`.

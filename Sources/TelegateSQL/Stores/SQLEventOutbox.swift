@@ -56,6 +56,17 @@ enum SQLEventOutbox {
         try await session.query("UPDATE webhook_endpoints SET fanned_out_seq = \(newest) WHERE fanned_out_seq < \(newest)")
     }
 
+    /// Runs `body` in a write transaction of `database` after ``fanOut(in:)``, so it sees the deliveries of every
+    /// committed event.
+    static func writeFannedOut<T: Sendable>(
+        _ database: any SQLDatabase, _ body: @escaping @Sendable (any SQLSession) async throws -> T
+    ) async throws -> T {
+        try await database.write { session in
+            try await fanOut(in: session)
+            return try await body(session)
+        }
+    }
+
     /// Writes the deliveries of the events after each enabled endpoint's cursor, up to `newest`, in sequence order.
     /// Every cursor moves to the newest event at each fan-out, so the events after the oldest cursor are the new ones:
     /// one range of the events' key, each event matched to its app's endpoints.

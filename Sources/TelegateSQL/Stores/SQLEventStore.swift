@@ -38,9 +38,8 @@ struct SQLEventStore: EventStore {
     /// One statement after the fan-out (so no event still to be fanned out looks settled): the deliveries go with
     /// their event (ON DELETE CASCADE).
     func pruneSettled(before: Int64, limit: Int) async throws -> Int {
-        try await database.write { session in
-            try await SQLEventOutbox.fanOut(in: session)
-            return try await session.query(Self.settled(before: before, limit: limit)).count
+        try await SQLEventOutbox.writeFannedOut(database) { session in
+            try await session.query(Self.settled(before: before, limit: limit)).count
         }
     }
 

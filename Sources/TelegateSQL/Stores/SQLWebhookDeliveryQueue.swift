@@ -152,18 +152,12 @@ struct SQLWebhookDeliveryQueue: WebhookDeliveryQueue {
     /// outbox fans out after commit (so no committed event is missing from it), in a read snapshot elsewhere.
     private func current<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) async throws -> T) async throws -> T {
         guard database.dialect.commitsInSequenceOrder else { return try await database.read(body) }
-        return try await database.write { session in
-            try await SQLEventOutbox.fanOut(in: session)
-            return try await body(session)
-        }
+        return try await SQLEventOutbox.writeFannedOut(database, body)
     }
 
     /// Runs `statement` in a write transaction, after the fan-out of the events not fanned out yet.
     private func writeFannedOut(_ statement: SQL) async throws -> [any SQLRow] {
-        try await database.write { session in
-            try await SQLEventOutbox.fanOut(in: session)
-            return try await session.query(statement)
-        }
+        try await SQLEventOutbox.writeFannedOut(database) { try await $0.query(statement) }
     }
 }
 
